@@ -1,0 +1,59 @@
+"""Clocks. Elapsed time comes from monotonic counters; the wall clock only names the day.
+
+`mono` stops while the machine sleeps (Linux CLOCK_MONOTONIC); `boot` keeps counting through sleep
+(CLOCK_BOOTTIME). Their difference tells sleep from use, and `boot` carries the agent's trusted notion of
+real time between wall-clock readings that a child could have moved.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Instant:
+    mono: float  # seconds, stops during sleep where the OS allows
+    boot: float  # seconds, counts through sleep
+    wall: float  # seconds since the Unix epoch, as the (possibly moved) system clock says
+
+
+class Clock(Protocol):
+    def now(self) -> Instant: ...
+
+
+class SystemClock:
+    """The real clocks of this machine."""
+
+    def __init__(self) -> None:
+        self._boot_id = getattr(time, "CLOCK_BOOTTIME", None)
+
+    def now(self) -> Instant:
+        mono = time.monotonic()
+        # Where there is no boot-time clock (Windows, macOS), monotonic already counts through sleep there.
+        boot = time.clock_gettime(self._boot_id) if self._boot_id is not None else mono
+        return Instant(mono, boot, time.time())
+
+
+class SimulatedClock:
+    """A clock for tests and the simulator: advance it, sleep the machine, or move the wall clock."""
+
+    def __init__(self, wall: float, mono: float = 1000.0, boot: float = 1000.0) -> None:
+        self._mono, self._boot, self._wall = mono, boot, wall
+
+    def now(self) -> Instant:
+        return Instant(self._mono, self._boot, self._wall)
+
+    def advance(self, seconds: float) -> None:
+        self._mono += seconds
+        self._boot += seconds
+        self._wall += seconds
+
+    def sleep(self, seconds: float) -> None:
+        """The machine is suspended: real and wall time pass, the monotonic counter does not."""
+        self._boot += seconds
+        self._wall += seconds
+
+    def set_wall(self, wall: float) -> None:
+        self._wall = wall

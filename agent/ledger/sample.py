@@ -1,0 +1,31 @@
+"""What the agent saw in one tick, already classified."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from agent.ledger.clock import Instant
+
+GAME_KINDS = frozenset({"game", "emulator"})
+
+
+@dataclass(frozen=True)
+class AppRef:
+    id: str  # catalog id ("minecraft") or the lower-case executable name without extension
+    kind: str  # game | emulator | launcher | app | school | browser | system
+    name: str = ""  # the executable name as seen
+    pid: int | None = None
+
+    @property
+    def is_game(self) -> bool:
+        return self.kind in GAME_KINDS
+
+
+@dataclass(frozen=True)
+class Sample:
+    at: Instant
+    foreground: AppRef | None = None
+    running: tuple[AppRef, ...] = field(default_factory=tuple)
+    idle: bool = False
+    locked: bool = False
+    foreground_known: bool = True  # False where the desktop cannot tell (Wayland): running games then count

@@ -1,0 +1,1 @@
+"""Sprout parent console."""
