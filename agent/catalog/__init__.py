@@ -1,0 +1,11 @@
+"""The game and app catalog: which running program is a game, a launcher, an emulator, school work or the OS.
+
+    catalog = Catalog.load()                      # resources/catalog/apps.json, validated
+    catalog.classify("RobloxPlayerBeta.exe")     # AppInfo(id="roblox", title="Roblox", kind="game", via="name")
+"""
+
+from agent.catalog.classifier import Catalog
+from agent.catalog.loader import CatalogError
+from agent.catalog.model import KINDS, AppInfo, Entry, normalize_name
+
+__all__ = ["KINDS", "AppInfo", "Catalog", "CatalogError", "Entry", "normalize_name"]

@@ -1,0 +1,1 @@
+"""The DNS web filter: category lists, keyword heuristics, browser policies, the resolver."""

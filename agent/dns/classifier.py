@@ -1,0 +1,209 @@
+"""The web filter's decision for one name: allowlist → denylist → SafeSearch → canaries → category index →
+keyword heuristics → upstream.
+
+The order matters: a parent's allow entry beats everything (a school site that a list wrongly flags), a deny entry
+beats SafeSearch and lists, SafeSearch comes before the lists so that google.com is rewritten rather than judged,
+and canaries come before the lists so that Firefox and iCloud Private Relay learn "no DoH here" even when the
+bypass category is not blocked. Only the policy's blocked categories ever block; a name found in an unblocked
+category is allowed with its category kept for reports.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from agent.dns.safesearch import YOUTUBE_LEVELS, SafeSearch, default_safesearch
+
+BLOCK, ALLOW, REWRITE, NXDOMAIN = "block", "allow", "rewrite", "nxdomain"
+
+# Answering these NXDOMAIN tells Firefox to keep DoH off (use-application-dns.net) and makes Safari / iCloud
+# Private Relay fall back to the system resolver (mask*.icloud.com). Exact names, not subdomains.
+CANARIES: frozenset[str] = frozenset({"use-application-dns.net", "mask.icloud.com", "mask-h2.icloud.com"})
+CANARY_CATEGORY = "bypass"
+
+_LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")  # "_" appears in SRV/DMARC names that clients do look up
+_ENTRY = re.compile(r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$")
+_CATEGORY = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+_SAFESEARCH_ENGINES = ("google", "bing", "duckduckgo")
+
+
+class WebRulesError(ValueError):
+    """The policy's web section cannot be used; the message says field path: reason."""
+
+
+class CategoryLookup(Protocol):
+    """What the chain needs from a category index: the category of a name or of any of its parents."""
+
+    def lookup(self, name: str) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: str  # block | allow | rewrite | nxdomain
+    category: str | None
+    target: str | None  # the safe host for a rewrite
+    reason: str  # allowlist | denylist | safesearch:<engine> | canary | list | keyword | default | invalid-name
+
+
+@dataclass(frozen=True)
+class WebRules:
+    blocked_categories: frozenset[str]
+    allow: frozenset[str]
+    deny: frozenset[str]
+    safesearch: dict[str, bool]
+    youtube: str
+
+    @classmethod
+    def from_web(cls, web: Any, where: str = "web") -> WebRules:
+        """Validate a policy's "web" section (as stored, or as a parent might hand-write it)."""
+        if not isinstance(web, dict):
+            raise WebRulesError(f"{where}: must be an object")
+        known = {"blocked_categories", "allow", "deny", "safesearch", "youtube"}
+        extra = sorted(set(web) - known)
+        if extra:
+            raise WebRulesError(f"{where}.{extra[0]}: unknown field; known: {', '.join(sorted(known))}")
+        cats = _str_list(web.get("blocked_categories", []), f"{where}.blocked_categories", _CATEGORY,
+                         "a category name such as adult")
+        allow = _str_list(web.get("allow", []), f"{where}.allow", _ENTRY, "a lower-case domain such as wikipedia.org")
+        deny = _str_list(web.get("deny", []), f"{where}.deny", _ENTRY, "a lower-case domain such as example.com")
+        ss = web.get("safesearch", {})
+        if not isinstance(ss, dict):
+            raise WebRulesError(f"{where}.safesearch: must be an object of engine: true/false")
+        for engine, on in ss.items():
+            if engine not in _SAFESEARCH_ENGINES:
+                raise WebRulesError(f"{where}.safesearch.{engine}: unknown engine; known: "
+                                    f"{', '.join(_SAFESEARCH_ENGINES)}")
+            if not isinstance(on, bool):
+                raise WebRulesError(f"{where}.safesearch.{engine}: must be true or false, got {on!r}")
+        youtube = web.get("youtube", "off")
+        if youtube not in YOUTUBE_LEVELS:
+            raise WebRulesError(f"{where}.youtube: must be one of {', '.join(YOUTUBE_LEVELS)}, got {youtube!r}")
+        return cls(frozenset(cats), frozenset(allow), frozenset(deny),
+                   {e: bool(ss.get(e, False)) for e in _SAFESEARCH_ENGINES}, youtube)
+
+    def as_web(self) -> dict[str, Any]:
+        return {"blocked_categories": sorted(self.blocked_categories), "allow": sorted(self.allow),
+                "deny": sorted(self.deny), "safesearch": dict(self.safesearch), "youtube": self.youtube}
+
+
+def _str_list(value: Any, where: str, pattern: re.Pattern[str], what: str) -> list[str]:
+    if not isinstance(value, list):
+        raise WebRulesError(f"{where}: must be a list")
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not pattern.match(item):
+            raise WebRulesError(f"{where}[{i}]: must be {what}, got {item!r}")
+    return value
+
+
+def normalize_qname(name: str) -> str | None:
+    """A query name in lower case without the trailing dot, or None when it is not a usable host name."""
+    text = name.rstrip(".").lower()
+    if not text or len(text) > 253:
+        return None
+    labels = text.split(".")
+    return text if all(_LABEL.match(label) for label in labels) else None
+
+
+def _suffixes(name: str) -> Iterable[str]:
+    """The name and each parent domain: a.b.example.com, b.example.com, example.com, com."""
+    yield name
+    start = name.find(".")
+    while start != -1:
+        name = name[start + 1:]
+        yield name
+        start = name.find(".")
+
+
+def _matches(name: str, entries: frozenset[str]) -> bool:
+    return bool(entries) and any(s in entries for s in _suffixes(name))
+
+
+class Classifier:
+    """Decides one name at a time. Thread-safe; decisions are memoised (bounded) because the keyword heuristics
+    cost tens of microseconds and browsers ask the same names over and over. Build a new Classifier when the
+    policy changes."""
+
+    def __init__(self, rules: WebRules, index: CategoryLookup | None = None,
+                 keywords: Callable[[str], str | None] | None = None,
+                 safesearch: SafeSearch | None = None, memo_size: int = 65536) -> None:
+        self.rules = rules
+        self.index = index
+        self.keywords = keywords
+        self.safesearch = safesearch if safesearch is not None else default_safesearch()
+        self._web = rules.as_web()
+        self._memo: OrderedDict[str, Decision] = OrderedDict()
+        self._memo_size = memo_size
+        self._lock = threading.Lock()
+
+    def classify(self, name: str) -> Decision:
+        qname = normalize_qname(name)
+        if qname is None:
+            return Decision(ALLOW, None, None, "invalid-name")  # left to upstream, which will answer NXDOMAIN
+        with self._lock:
+            hit = self._memo.get(qname)
+            if hit is not None:
+                self._memo.move_to_end(qname)
+                return hit
+        decision = self._decide(qname)
+        with self._lock:
+            self._memo[qname] = decision
+            if len(self._memo) > self._memo_size:
+                self._memo.popitem(last=False)
+        return decision
+
+    def _decide(self, name: str) -> Decision:
+        rules = self.rules
+        if _matches(name, rules.allow):
+            return Decision(ALLOW, self._category(name), None, "allowlist")
+        if _matches(name, rules.deny):
+            return Decision(BLOCK, self._category(name), None, "denylist")
+        rewrite = self.safesearch.rewrite(name, self._web)
+        if rewrite is not None:
+            engine, target = rewrite
+            return Decision(REWRITE, None, target, f"safesearch:{engine}")
+        if name in CANARIES:
+            return Decision(NXDOMAIN, CANARY_CATEGORY, None, "canary")
+        listed = self.index.lookup(name) if self.index is not None else None
+        if listed is not None and listed in rules.blocked_categories:
+            return Decision(BLOCK, listed, None, "list")
+        if listed is None and self.keywords is not None:
+            guessed = self.keywords(name)
+            if guessed is not None and guessed in rules.blocked_categories:
+                return Decision(BLOCK, guessed, None, "keyword")
+        return Decision(ALLOW, listed, None, "default")
+
+    def _category(self, name: str) -> str | None:
+        return self.index.lookup(name) if self.index is not None else None
+
+
+class SeedIndex:
+    """The shipped seed lists (resources/categories/*/domains, a few hundred names) held in a dict: what the
+    chain uses when no compact index has been built. A name matches itself or any parent domain."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self._names = names
+
+    @classmethod
+    def from_shipped(cls) -> SeedIndex:
+        from agent.dns.categories import iter_domains, load_categories
+
+        names: dict[str, str] = {}
+        for category in load_categories().values():
+            for domain in iter_domains(category):
+                names.setdefault(domain, category.name)
+        return cls(names)
+
+    def lookup(self, name: str) -> str | None:
+        for suffix in _suffixes(name):
+            hit = self._names.get(suffix)
+            if hit is not None:
+                return hit
+        return None
+
+    def __len__(self) -> int:
+        return len(self._names)

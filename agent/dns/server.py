@@ -1,0 +1,483 @@
+"""The local DNS filter: UDP and TCP on one address, the decision chain in front of a caching forwarder.
+
+One loop thread owns the listening sockets (selectors). It answers everything it can on the spot — blocks,
+canaries, cache hits, garbage — and hands only the questions that need an upstream to a small thread pool, so a
+slow resolver never stalls the names that are already known. TCP connections (length-prefixed messages, several
+per connection, RFC 7766) each get a worker with an idle timeout.
+
+What a blocked name gets:
+    A            → the block page's IPv4 address (plain-http sites then show the page)
+    AAAA         → the block page's IPv6 address, or :: when the page has none (the client falls back to A)
+    HTTPS, SVCB, anything else → NODATA, so a browser cannot learn another address or an ECH config
+Canaries get NXDOMAIN. Every block and canary fires `on_event` with the name and category only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+import selectors
+import socket
+import struct
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+from dnslib import AAAA, CNAME, EDNS0, QTYPE, RCODE, RR, SOA, A, DNSHeader, DNSQuestion, DNSRecord
+
+from agent.dns.cache import AnswerCache
+from agent.dns.classifier import BLOCK, NXDOMAIN, REWRITE, Classifier, Decision, normalize_qname
+from agent.dns.upstream import UpstreamError, UpstreamPool
+
+log = logging.getLogger("sprout.dns")
+
+BLOCK_TTL = 10  # short, so that a parent's unblock reaches the browser within seconds
+OUR_EDNS_SIZE = 1232
+MAX_UDP_REPLY = 4096
+BADVERS = 16
+_NO_EXTRA_TYPES = (QTYPE.HTTPS, QTYPE.SVCB, QTYPE.CNAME)  # a rewrite answers these with the CNAME alone
+
+
+def _qtype_name(qtype: int) -> str:
+    try:
+        return QTYPE[qtype]
+    except Exception:  # dnslib raises its own lookup error for unassigned numbers
+        return f"TYPE{qtype}"
+
+
+class DnsFilterServer:
+    def __init__(self, classifier: Classifier, upstreams: UpstreamPool,
+                 listen: tuple[str, int] = ("127.0.0.1", 5353), *, block_ipv4: str = "127.0.0.1",
+                 block_ipv6: str = "::", on_event: Callable[[dict[str, Any]], None] | None = None,
+                 cache: AnswerCache | None = None, workers: int = 32, tcp_workers: int = 32,
+                 max_pending: int = 2048, tcp_idle_timeout: float = 10.0) -> None:
+        self.classifier = classifier
+        self.upstreams = upstreams
+        self.listen = listen
+        self.block_ipv4 = block_ipv4
+        self.block_ipv6 = block_ipv6
+        self.on_event = on_event
+        self.cache = cache if cache is not None else AnswerCache()
+        self.max_pending = max_pending
+        self.tcp_idle_timeout = tcp_idle_timeout
+        self.stats = {"udp": 0, "tcp": 0, "malformed": 0, "blocked": 0, "upstream": 0, "servfail": 0,
+                      "dropped_busy": 0, "truncated": 0}
+        self._workers = workers
+        self._tcp_workers = tcp_workers
+        self._pending = 0
+        self._pending_lock = threading.Lock()
+        self._udp: socket.socket | None = None
+        self._tcp: socket.socket | None = None
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._tcp_pool: ThreadPoolExecutor | None = None
+        self._conns: set[socket.socket] = set()
+        self._conns_lock = threading.Lock()
+
+    # ---- life cycle -------------------------------------------------------------------------------------
+    def start(self) -> DnsFilterServer:
+        host, port = self.listen
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        for _attempt in range(20):
+            udp = socket.socket(family, socket.SOCK_DGRAM)
+            with contextlib.suppress(OSError):
+                udp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+            udp.bind((host, port))
+            bound = udp.getsockname()[1]
+            tcp = socket.socket(family, socket.SOCK_STREAM)
+            tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                tcp.bind((host, bound))
+            except OSError:
+                udp.close()
+                tcp.close()
+                if port:  # a fixed port taken for TCP is the caller's problem to hear about
+                    raise
+                continue  # port 0: the UDP port happened to be busy for TCP, pick another
+            break
+        else:
+            raise OSError(f"no port free for both UDP and TCP on {host}")
+        tcp.listen(128)
+        udp.setblocking(False)
+        tcp.setblocking(False)
+        self._udp, self._tcp = udp, tcp
+        self.listen = (host, bound)
+        self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="dns-upstream")
+        self._tcp_pool = ThreadPoolExecutor(self._tcp_workers, thread_name_prefix="dns-tcp")
+        self._thread = threading.Thread(target=self._loop, name="dns-loop", daemon=True)
+        self._thread.start()
+        return self
+
+    @property
+    def address(self) -> tuple[str, int]:
+        return self.listen
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop taking queries, let in-flight upstream questions finish (each is time-bounded), close sockets."""
+        if self._stopping.is_set():
+            return
+        self._stopping.set()
+        with contextlib.suppress(OSError):
+            self._wake_w.send(b"x")
+        if self._thread is not None:
+            self._thread.join(timeout)
+        with self._conns_lock:
+            for conn in self._conns:
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+        for pool in (self._pool, self._tcp_pool):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        for sock in (self._udp, self._tcp, self._wake_r, self._wake_w):
+            if sock is not None:
+                sock.close()
+
+    def __enter__(self) -> DnsFilterServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def set_classifier(self, classifier: Classifier) -> None:
+        """Swap the rules (a new policy) without a restart; cached upstream answers stay valid."""
+        self.classifier = classifier
+
+    # ---- the loop ---------------------------------------------------------------------------------------
+    def _loop(self) -> None:
+        assert self._udp is not None and self._tcp is not None
+        sel = selectors.DefaultSelector()
+        sel.register(self._udp, selectors.EVENT_READ, "udp")
+        sel.register(self._tcp, selectors.EVENT_READ, "tcp")
+        sel.register(self._wake_r, selectors.EVENT_READ, "wake")
+        try:
+            while not self._stopping.is_set():
+                for key, _mask in sel.select(timeout=1.0):
+                    if key.data == "udp":
+                        self._drain_udp()
+                    elif key.data == "tcp":
+                        self._accept()
+        finally:
+            sel.close()
+
+    def _drain_udp(self) -> None:
+        assert self._udp is not None
+        for _ in range(256):  # a burst at a time, then let TCP accepts and the stop flag be seen
+            try:
+                data, addr = self._udp.recvfrom(65535)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                return  # e.g. ICMP port unreachable from an earlier reply surfacing here
+            self.stats["udp"] += 1
+            try:
+                self._serve_udp(data, addr)
+            except Exception:  # one bad packet must never end the loop that serves the whole house
+                self.stats["malformed"] += 1
+                log.exception("unexpected error on a UDP query from %s", addr)
+
+    def _serve_udp(self, data: bytes, addr: Any) -> None:
+        request = self._parse(data)
+        if not isinstance(request, DNSRecord):
+            if request is not None:
+                self._send_udp(request, addr)
+            return
+        limit = _udp_limit(request)
+        reply = self._answer(request, allow_upstream=False)
+        if reply is not None:
+            self._send_udp(self._finish(request, reply, limit), addr)
+            return
+        with self._pending_lock:
+            if self._pending >= self.max_pending:
+                self.stats["dropped_busy"] += 1
+                return  # the client retries; better than an unbounded queue
+            self._pending += 1
+        assert self._pool is not None
+        try:
+            self._pool.submit(self._upstream_udp, request, addr, limit)
+        except RuntimeError:  # shutting down
+            with self._pending_lock:
+                self._pending -= 1
+
+    def _upstream_udp(self, request: DNSRecord, addr: Any, limit: int) -> None:
+        try:
+            reply = self._answer(request, allow_upstream=True)
+            assert reply is not None
+            self._send_udp(self._finish(request, reply, limit), addr)
+        except Exception:
+            log.exception("unexpected error answering %s", request.q.qname)
+        finally:
+            with self._pending_lock:
+                self._pending -= 1
+
+    def _send_udp(self, packet: bytes, addr: Any) -> None:
+        assert self._udp is not None
+        with contextlib.suppress(OSError):  # a vanished client is not our problem
+            self._udp.sendto(packet, addr)
+
+    def _accept(self) -> None:
+        assert self._tcp is not None and self._tcp_pool is not None
+        for _ in range(64):
+            try:
+                conn, _addr = self._tcp.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                return
+            conn.setblocking(True)
+            conn.settimeout(self.tcp_idle_timeout)
+            with self._conns_lock:
+                if len(self._conns) >= self._tcp_workers * 4:
+                    conn.close()  # too many open connections: shed load rather than queue forever
+                    continue
+                self._conns.add(conn)
+            try:
+                self._tcp_pool.submit(self._serve_tcp, conn)
+            except RuntimeError:
+                self._drop_conn(conn)
+
+    def _drop_conn(self, conn: socket.socket) -> None:
+        with self._conns_lock:
+            self._conns.discard(conn)
+        conn.close()
+
+    def _serve_tcp(self, conn: socket.socket) -> None:
+        try:
+            while not self._stopping.is_set():
+                head = _recv_exact(conn, 2)
+                if head is None:
+                    return
+                size = struct.unpack("!H", head)[0]
+                data = _recv_exact(conn, size) if size else b""
+                if data is None:
+                    return
+                self.stats["tcp"] += 1
+                out = self._serve_stream(data)
+                if out is not None:
+                    conn.sendall(struct.pack("!H", len(out)) + out)
+        except (OSError, TimeoutError):
+            return  # idle timeout, reset, or shutdown: close quietly
+        except Exception:
+            log.exception("unexpected error on a TCP connection")
+        finally:
+            self._drop_conn(conn)
+
+    def _serve_stream(self, data: bytes) -> bytes | None:
+        request = self._parse(data)
+        if not isinstance(request, DNSRecord):
+            return request
+        reply = self._answer(request, allow_upstream=True)
+        assert reply is not None
+        return self._finish(request, reply, limit=None)
+
+    # ---- answering --------------------------------------------------------------------------------------
+    def handle(self, data: bytes, *, tcp: bool = False) -> bytes | None:
+        """Answer one raw query synchronously (tests, benchmarks): the reply bytes, or None when dropped."""
+        request = self._parse(data)
+        if not isinstance(request, DNSRecord):
+            return request
+        reply = self._answer(request, allow_upstream=True)
+        assert reply is not None
+        return self._finish(request, reply, limit=None if tcp else _udp_limit(request))
+
+    def _parse(self, data: bytes) -> DNSRecord | bytes | None:
+        """The query, or FORMERR bytes for a query we cannot read, or None for what must not be answered."""
+        if len(data) < 12:
+            self.stats["malformed"] += 1
+            return None
+        qid, flags = struct.unpack("!HH", data[:4])
+        if flags & 0x8000:  # a response: answering it could loop two servers into each other
+            self.stats["malformed"] += 1
+            return None
+        try:
+            request = DNSRecord.parse(data)
+        except Exception:  # dnslib raises DNSError, but junk also surfaces as struct/Index/Unicode errors
+            self.stats["malformed"] += 1
+            return _error_packet(qid, flags, RCODE.FORMERR)
+        opcode = (flags >> 11) & 0xF
+        if opcode != 0:
+            return _error_packet(qid, flags, RCODE.NOTIMP)
+        if len(request.questions) != 1:
+            self.stats["malformed"] += 1
+            return _error_packet(qid, flags, RCODE.FORMERR)
+        opts = [rr for rr in request.ar if rr.rtype == QTYPE.OPT]
+        if len(opts) > 1:
+            self.stats["malformed"] += 1
+            return _error_packet(qid, flags, RCODE.FORMERR)
+        if opts and (opts[0].ttl >> 16) & 0xFF != 0:
+            reply = _reply_header(request, 0)
+            reply.add_ar(EDNS0(udp_len=OUR_EDNS_SIZE, ext_rcode=BADVERS >> 4))
+            return reply.pack()
+        return request
+
+    def _answer(self, request: DNSRecord, *, allow_upstream: bool) -> DNSRecord | None:
+        """The reply for a parsed query, or None when it needs an upstream and that is not allowed here."""
+        q = request.q
+        name = str(q.qname)
+        decision = self.classifier.classify(name)
+        if decision.verdict in (BLOCK, NXDOMAIN):
+            return self._blocked(request, decision, name)
+        if decision.verdict == REWRITE:
+            return self._rewritten(request, decision, allow_upstream)
+        got = self._resolve(q.qname, q.qtype, q.qclass, allow_upstream)
+        if got is None:
+            return None
+        rcode, answer, authority = got
+        cloaked = self._cloaked_target(answer)
+        if cloaked is not None:
+            return self._blocked(request, cloaked, name)
+        reply = _reply_header(request, rcode)
+        for rr in answer:
+            reply.add_answer(rr)
+        for rr in authority:
+            reply.add_auth(rr)
+        return reply
+
+    def _resolve(self, qname: Any, qtype: int, qclass: int, allow_upstream: bool) -> tuple[int, list, list] | None:
+        key = self.cache.key(str(qname), qtype, qclass)
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit
+        if not allow_upstream:
+            return None
+        self.stats["upstream"] += 1
+        question = DNSRecord(DNSHeader(id=secrets.randbelow(65536), rd=1), q=DNSQuestion(qname, qtype, qclass))
+        try:
+            reply = self.upstreams.resolve(question)
+        except UpstreamError as exc:
+            self.stats["servfail"] += 1
+            log.warning("upstream failed for %s %s: %s", qname, _qtype_name(qtype), exc)
+            return RCODE.SERVFAIL, [], []
+        answer = list(reply.rr)
+        authority = list(reply.auth)
+        rcode = reply.header.rcode
+        if rcode in (RCODE.NOERROR, RCODE.NXDOMAIN):
+            self.cache.put(key, rcode, answer, authority)
+        return rcode, answer, authority
+
+    def _cloaked_target(self, answer: list[RR]) -> Decision | None:
+        """A CNAME chain that ends on a blocked name is blocked too (trackers and mirrors hide behind them)."""
+        for rr in answer:
+            if rr.rtype == QTYPE.CNAME:
+                decision = self.classifier.classify(str(rr.rdata.label))
+                if decision.verdict in (BLOCK, NXDOMAIN):
+                    return Decision(BLOCK, decision.category, None, f"cname:{decision.reason}")
+        return None
+
+    def _blocked(self, request: DNSRecord, decision: Decision, name: str) -> DNSRecord:
+        q = request.q
+        self.stats["blocked"] += 1
+        self._emit(name, decision, q.qtype)
+        if decision.verdict == NXDOMAIN:
+            reply = _reply_header(request, RCODE.NXDOMAIN)
+            reply.add_auth(_soa(q.qname))
+            return reply
+        reply = _reply_header(request, RCODE.NOERROR)
+        if q.qtype == QTYPE.A and self.block_ipv4:
+            reply.add_answer(RR(q.qname, QTYPE.A, rdata=A(self.block_ipv4), ttl=BLOCK_TTL))
+        elif q.qtype == QTYPE.AAAA and self.block_ipv6:
+            reply.add_answer(RR(q.qname, QTYPE.AAAA, rdata=AAAA(self.block_ipv6), ttl=BLOCK_TTL))
+        else:
+            reply.add_auth(_soa(q.qname))  # NODATA: HTTPS/SVCB/MX/TXT/... learn nothing
+        return reply
+
+    def _rewritten(self, request: DNSRecord, decision: Decision, allow_upstream: bool) -> DNSRecord | None:
+        q = request.q
+        assert decision.target is not None
+        cname = RR(q.qname, QTYPE.CNAME, rdata=CNAME(decision.target), ttl=300)
+        if q.qtype in _NO_EXTRA_TYPES:
+            # The browser then asks A/AAAA, which we rewrite too; an HTTPS record of the engine's own could
+            # carry address hints that skip the rewrite.
+            reply = _reply_header(request, RCODE.NOERROR)
+            reply.add_answer(cname)
+            return reply
+        got = self._resolve(decision.target, q.qtype, q.qclass, allow_upstream)
+        if got is None:
+            return None
+        rcode, answer, authority = got
+        reply = _reply_header(request, rcode)
+        if rcode != RCODE.SERVFAIL:
+            reply.add_answer(cname)
+            for rr in answer:
+                reply.add_answer(rr)
+            for rr in authority:
+                reply.add_auth(rr)
+        return reply
+
+    def _finish(self, request: DNSRecord, reply: DNSRecord, limit: int | None) -> bytes:
+        """Pack with the client's EDNS, and over UDP set TC instead of sending more than the client can take."""
+        edns = any(rr.rtype == QTYPE.OPT for rr in request.ar)
+        if edns:
+            reply.add_ar(EDNS0(udp_len=OUR_EDNS_SIZE))
+        try:
+            packet = reply.pack()
+        except Exception:  # e.g. an upstream record dnslib cannot re-encode
+            log.exception("cannot encode the reply for %s", request.q.qname)
+            packet = _error_packet(request.header.id, request.header.bitmap, RCODE.SERVFAIL)
+        if limit is not None and len(packet) > limit:
+            self.stats["truncated"] += 1
+            short = _reply_header(request, reply.header.rcode)
+            short.header.tc = 1
+            if edns:
+                short.add_ar(EDNS0(udp_len=OUR_EDNS_SIZE))
+            packet = short.pack()
+        return packet
+
+    def _emit(self, name: str, decision: Decision, qtype: int) -> None:
+        if self.on_event is None:
+            return
+        event = {
+            "time": datetime.now(UTC).isoformat(timespec="seconds"),
+            "domain": normalize_qname(name) or name.rstrip("."),
+            "category": decision.category,
+            "reason": decision.reason,
+            "verdict": decision.verdict,
+            "qtype": _qtype_name(qtype),
+        }
+        try:
+            self.on_event(event)
+        except Exception:  # the listener's bug must not turn a block into a SERVFAIL
+            log.exception("on_event listener failed")
+
+    def classify(self, host: str) -> Decision:
+        """The current rules' decision for a host (the block page asks which category to show)."""
+        return self.classifier.classify(host)
+
+
+def _udp_limit(request: DNSRecord) -> int:
+    for rr in request.ar:
+        if rr.rtype == QTYPE.OPT:
+            return max(512, min(rr.rclass, MAX_UDP_REPLY))
+    return 512
+
+
+def _reply_header(request: DNSRecord, rcode: int) -> DNSRecord:
+    h = request.header
+    return DNSRecord(DNSHeader(id=h.id, qr=1, opcode=0, rd=h.rd, ra=1, cd=h.cd, rcode=rcode), q=request.q)
+
+
+def _error_packet(qid: int, flags: int, rcode: int) -> bytes:
+    """A bare header-only error reply, built by hand because the query could not be parsed."""
+    opcode = flags & 0x7800
+    rd = flags & 0x0100
+    return struct.pack("!HHHHHH", qid, 0x8000 | opcode | rd | 0x0080 | rcode, 0, 0, 0, 0)
+
+
+def _soa(qname: Any) -> RR:
+    # A synthetic SOA so resolvers downstream cache the negative answer for BLOCK_TTL seconds only.
+    return RR(qname, QTYPE.SOA, ttl=BLOCK_TTL,
+              rdata=SOA("block.sprout.invalid", "parents.sprout.invalid", (1, 3600, 600, 86400, BLOCK_TTL)))
+
+
+def _recv_exact(conn: socket.socket, size: int) -> bytes | None:
+    data = bytearray()
+    while len(data) < size:
+        chunk = conn.recv(size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return bytes(data)

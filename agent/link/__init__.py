@@ -1,0 +1,1 @@
+"""The agent's side of the parent link: pairing-code state, the HTTP endpoint, zeroconf advertisement."""

@@ -1,0 +1,163 @@
+"""What the link needs from the rest of the agent, as a small interface, and its real implementation over the store.
+
+The link server never touches the ledger or the store directly: it authenticates, decrypts and verifies
+signatures, then calls an AgentBackend. The service plugs its ledger in through StoreBackend's sinks.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from agent.policy import PolicyError, load_policy_doc
+from agent.policy import validate as validate_policy
+
+
+class PolicyRejected(Exception):
+    """The agent keeps its last good policy; `reason` is sent back to the console."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class DecisionRejected(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class AgentBackend(Protocol):
+    def current_policy(self) -> dict | None: ...
+
+    def apply_policy(self, policy: dict, signer: str) -> None: ...
+
+    def outbox_since(self, cursor: int, limit: int) -> list[dict]: ...
+
+    def wait_outbox(self, cursor: int, timeout_s: float) -> bool:
+        """Block until an item after `cursor` exists or the timeout passes; True if one exists."""
+        ...
+
+    def status(self) -> dict: ...
+
+    def apply_decision(self, request_id: str, approve: bool, minutes: int, message: str, signer: str) -> dict: ...
+
+
+def _field(row: Any, name: str, index: int) -> Any:
+    if isinstance(row, dict):
+        return row.get(name)
+    if isinstance(row, tuple | list):
+        return row[index] if len(row) > index else None
+    return getattr(row, name, None)
+
+
+def _as_item(row: Any) -> dict[str, Any]:
+    payload = _field(row, "payload", 2)
+    if isinstance(payload, bytes | str):
+        try:
+            payload = json.loads(payload)
+        except ValueError:
+            payload = {"text": payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload}
+    return {"seq": int(_field(row, "seq", 0)), "kind": str(_field(row, "kind", 1)), "payload": payload,
+            "at": _field(row, "at", 3)}
+
+
+PolicySink = Callable[[dict[str, Any], str], None]
+GrantSink = Callable[[str, bool, int, str], dict[str, Any] | None]
+
+
+class StoreBackend:
+    """AgentBackend over the encrypted store (agent.store.EncryptedStore or anything with its methods).
+
+    policy_sink(doc, signer) applies a policy to the running service (and records it); without one the policy is
+    only recorded. grant_sink(request_id, approve, minutes, message) grants or declines a time request.
+    """
+
+    POLL_S = 0.1  # the service writes the outbox directly; notify() wakes waiters at once, polling is the backstop
+
+    def __init__(self, store: Any, *, policy_sink: PolicySink | None = None, grant_sink: GrantSink | None = None,
+                 status_source: Callable[[], dict[str, Any]] | None = None) -> None:
+        self.store = store
+        self.policy_sink = policy_sink
+        self.grant_sink = grant_sink
+        self.status_source = status_source
+        self._lock = threading.Lock()
+        self._changed = threading.Condition()
+
+    def current_policy(self) -> dict | None:
+        row = self.store.latest_policy()
+        if row is None:
+            return None
+        blob = _field(row, "blob", 1)
+        return json.loads(blob) if blob else None
+
+    def apply_policy(self, policy: dict, signer: str) -> None:
+        problems = validate_policy(policy)
+        if problems:
+            raise PolicyRejected("; ".join(f"{p.path}: {p.reason}" for p in problems[:5]))
+        doc = load_policy_doc(policy)
+        with self._lock:
+            current = self.current_policy()
+            if current is not None and doc["version"] <= current.get("version", 0):
+                raise PolicyRejected(f"version: {doc['version']} is not newer than the policy in force "
+                                     f"({current.get('version')}); the agent keeps version {current.get('version')}")
+            if self.policy_sink is not None:
+                try:
+                    self.policy_sink(doc, signer)
+                except PolicyError as exc:
+                    raise PolicyRejected("; ".join(f"{p.path}: {p.reason}" for p in exc.problems[:5])) from None
+                if self.current_policy() != doc:  # the sink may record it itself; never record twice
+                    self.store.record_policy(doc["version"], json.dumps(doc).encode("utf-8"), signer)
+            else:
+                self.store.record_policy(doc["version"], json.dumps(doc).encode("utf-8"), signer)
+
+    def outbox_since(self, cursor: int, limit: int) -> list[dict]:
+        return [_as_item(r) for r in self.store.outbox_since(cursor, limit)]
+
+    def notify(self) -> None:
+        with self._changed:
+            self._changed.notify_all()
+
+    def wait_outbox(self, cursor: int, timeout_s: float) -> bool:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if self.store.outbox_since(cursor, 1):
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            with self._changed:
+                self._changed.wait(min(self.POLL_S, left))
+
+    def status(self) -> dict:
+        base = dict(self.status_source()) if self.status_source else {}
+        pol = self.current_policy()
+        base.setdefault("policy_version", pol.get("version") if pol else None)
+        return base
+
+    def apply_decision(self, request_id: str, approve: bool, minutes: int, message: str, signer: str) -> dict:
+        key = f"link/decision/{request_id}"
+        with self._lock:
+            if self.store.kv_get(key) is not None:
+                raise DecisionRejected(f"request {request_id} was already answered")
+            if approve and minutes <= 0:
+                raise DecisionRejected("a grant needs at least one minute")
+            result: dict[str, Any] = {"request_id": request_id, "state": "granted" if approve else "declined",
+                                      "minutes": minutes if approve else 0}
+            if self.grant_sink is not None:
+                try:
+                    extra = self.grant_sink(request_id, approve, minutes, message)
+                except KeyError:
+                    raise DecisionRejected(f"request {request_id} is unknown on this device") from None
+                except ValueError as exc:
+                    raise DecisionRejected(str(exc)[:200]) from None
+                if extra:
+                    result.update(extra)
+            record = dict(result, message=message, signer=signer)
+            self.store.kv_put(key, json.dumps(record).encode("utf-8"))
+            self.store.outbox_put("decision", record)
+        self.notify()
+        return result

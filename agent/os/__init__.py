@@ -1,0 +1,1 @@
+"""One adapter per OS concern (processes, foreground app, idle/lock, session control, system resolver)."""

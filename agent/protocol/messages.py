@@ -1,0 +1,97 @@
+"""Message kinds carried in envelopes, and the signed objects inside them (policies, decisions).
+
+Requests (console -> agent) and their payloads:
+  status        {}                                          -> {ok, status}
+  policy_get    {}                                          -> {ok, policy|null}
+  policy_push   {policy, signer, sig}                       -> {ok, version} | {ok:false, error, reason}
+  outbox        {cursor, limit, wait_s}                     -> {ok, items:[{seq, kind, payload, at}], cursor}
+  decision      {decision:{request_id, approve, minutes, message, device}, signer, sig} -> {ok, result}
+  unpair        {}                                          -> {ok}
+Every reply is sealed with kind "reply" and `re` = the request's counter.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from agent.protocol.errors import ProtocolError
+from agent.protocol.identity import Identity, PeerKeys, b64d, b64e
+
+REQUEST_KINDS = ("status", "policy_get", "policy_push", "outbox", "decision", "unpair")
+MAX_OUTBOX_LIMIT = 500
+MAX_WAIT_S = 25.0
+MAX_MESSAGE_CHARS = 300
+
+
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def sign_policy(me: Identity, doc: dict[str, Any]) -> dict[str, Any]:
+    from agent.policy import canonical_bytes  # raises PolicyError on an invalid policy: refuse before sending
+
+    return {"policy": doc, "signer": me.device_id, "sig": b64e(me.sign(b"sprout policy\x00" + canonical_bytes(doc)))}
+
+
+def verify_policy(payload: Any, signer_keys: PeerKeys | None) -> dict[str, Any]:
+    """Check the signature over canonical_bytes(policy) with the pinned signer; return the policy document."""
+    from agent.policy import PolicyError, canonical_bytes
+
+    if not isinstance(payload, dict) or not isinstance(payload.get("policy"), dict):
+        raise ProtocolError("bad_payload", "policy_push needs a policy object")
+    if signer_keys is None:
+        raise ProtocolError("unknown_signer", f"signer {str(payload.get('signer'))[:60]!r} is not a paired console")
+    try:
+        blob = canonical_bytes(payload["policy"])
+    except PolicyError as exc:
+        problems = "; ".join(f"{p.path}: {p.reason}" for p in exc.problems[:5])
+        raise ProtocolError("policy_invalid", problems or "invalid policy") from None
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise ProtocolError("policy_invalid", str(exc)[:200]) from None
+    if not signer_keys.verify(b64d(payload.get("sig"), "sig"), b"sprout policy\x00" + blob):
+        raise ProtocolError("bad_signature", "the policy signature does not verify with the signer's pinned key")
+    return payload["policy"]
+
+
+def sign_decision(me: Identity, agent_id: str, request_id: str, approve: bool, minutes: int,
+                  message: str = "") -> dict[str, Any]:
+    decision = {"request_id": request_id, "approve": bool(approve), "minutes": int(minutes),
+                "message": message[:MAX_MESSAGE_CHARS], "device": agent_id}
+    return {"decision": decision, "signer": me.device_id,
+            "sig": b64e(me.sign(b"sprout decision\x00" + _canonical(decision)))}
+
+
+def verify_decision(payload: Any, signer_keys: PeerKeys | None, agent_id: str) -> dict[str, Any]:
+    if not isinstance(payload, dict) or not isinstance(payload.get("decision"), dict):
+        raise ProtocolError("bad_payload", "decision needs a decision object")
+    if signer_keys is None:
+        raise ProtocolError("unknown_signer", "the decision's signer is not a paired console")
+    d = payload["decision"]
+    if not signer_keys.verify(b64d(payload.get("sig"), "sig"), b"sprout decision\x00" + _canonical(d)):
+        raise ProtocolError("bad_signature", "the decision signature does not verify with the signer's pinned key")
+    if d.get("device") != agent_id:
+        raise ProtocolError("wrong_device", "the decision was signed for another device")
+    rid, approve, minutes, message = d.get("request_id"), d.get("approve"), d.get("minutes"), d.get("message", "")
+    if not isinstance(rid, str) or not 0 < len(rid) <= 64:
+        raise ProtocolError("bad_payload", "decision.request_id must be a short string")
+    if not isinstance(approve, bool):
+        raise ProtocolError("bad_payload", "decision.approve must be true or false")
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 <= minutes <= 24 * 60:
+        raise ProtocolError("bad_payload", "decision.minutes must be a whole number from 0 to 1440")
+    if not isinstance(message, str) or len(message) > MAX_MESSAGE_CHARS:
+        raise ProtocolError("bad_payload", f"decision.message must be text of at most {MAX_MESSAGE_CHARS} chars")
+    return {"request_id": rid, "approve": approve, "minutes": minutes, "message": message}
+
+
+def outbox_args(payload: Any) -> tuple[int, int, float]:
+    if not isinstance(payload, dict):
+        raise ProtocolError("bad_payload", "outbox needs an object")
+    cursor, limit, wait = payload.get("cursor", 0), payload.get("limit", 100), payload.get("wait_s", 0)
+    if not isinstance(cursor, int) or isinstance(cursor, bool) or cursor < 0:
+        raise ProtocolError("bad_payload", "outbox.cursor must be a non-negative integer")
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_OUTBOX_LIMIT:
+        raise ProtocolError("bad_payload", f"outbox.limit must be from 1 to {MAX_OUTBOX_LIMIT}")
+    if not isinstance(wait, int | float) or isinstance(wait, bool) or not 0 <= wait <= MAX_WAIT_S:
+        raise ProtocolError("bad_payload", f"outbox.wait_s must be from 0 to {MAX_WAIT_S}")
+    return cursor, limit, float(wait)

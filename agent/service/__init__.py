@@ -1,0 +1,1 @@
+"""The agent service: sample → ledger → decide → act → record. Never imports Qt."""

@@ -1,0 +1,59 @@
+"""`sprout-agent run`: the enforcement service (system service, or --user-mode for one user without root)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from agent.errors import CliError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="run the agent: count time, warn, enforce, filter the web, talk to parents")
+    p.add_argument("--user-mode", action="store_true",
+                   help="run as the current user without root (the demo and tests): counts this user's apps")
+    p.add_argument("--state", type=Path, help="state folder (default: /var/lib/sprout, or the user data dir)")
+    p.add_argument("--policy", type=Path, help="a policy file to apply if it is newer than the stored one")
+    p.add_argument("--child-uid", type=int, help="the child's OS user id (default: the current user)")
+    p.add_argument("--socket", type=Path, help="the companion's local socket (default: STATE/companion.sock)")
+    p.add_argument("--no-companion-socket", action="store_true", help="do not open the companion channel")
+    p.add_argument("--link", metavar="HOST:PORT", help="serve paired parent consoles here (e.g. 0.0.0.0:47800)")
+    p.add_argument("--dns", metavar="HOST:PORT", help="run the DNS filter here (e.g. 127.0.0.1:5353)")
+    p.add_argument("--upstream", action="append", default=[], metavar="IP:PORT", help="DNS upstream (repeatable)")
+    p.add_argument("--tick", type=float, default=1.0, help=argparse.SUPPRESS)
+    p.add_argument("--save-every", type=float, default=15.0, help="seconds between saves (at most 30)")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.add_argument("--key-file-fallback", action="store_true",
+                   help="allow a key file readable only by the service account when no OS keyring works")
+    p.set_defaults(func=_run)
+
+
+def _default_state(user_mode: bool) -> Path:
+    if not user_mode:
+        return Path("/var/lib/sprout")
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("sprout-agent", appauthor=False))
+
+
+def _run(args: argparse.Namespace) -> int:
+    from agent.policy import PolicyError
+    from agent.service.runner import ServiceOptions, serve
+
+    if not args.user_mode and hasattr(os, "geteuid") and os.geteuid() != 0:
+        raise CliError("run: the service needs root; use --user-mode to run for the current user only")
+    if not 0 < args.save_every <= 30:
+        raise CliError("run: --save-every: must be between 0 and 30 seconds")
+    if not 0.05 <= args.tick <= 5:
+        raise CliError("run: --tick: must be between 0.05 and 5 seconds")
+    state = args.state or _default_state(args.user_mode)
+    socket = None if args.no_companion_socket else (args.socket or state / "companion.sock")
+    opts = ServiceOptions(state_dir=state, user_mode=args.user_mode, policy_file=args.policy,
+                          child_uid=args.child_uid, tick_s=args.tick, save_every_s=args.save_every,
+                          socket_path=socket, link_listen=args.link, dns_listen=args.dns,
+                          dns_upstreams=args.upstream, lang=args.lang, key_file_fallback=args.key_file_fallback)
+    try:
+        return serve(opts)
+    except PolicyError as exc:
+        raise CliError(f"run: {exc}") from None

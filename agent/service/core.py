@@ -1,0 +1,242 @@
+"""The service core: one tick = sample → ledger → decide → act → record. No Qt, no sockets, no threads of its own.
+
+Everything the outside world touches (the companion's local channel, the parent's link, the loop's timer) calls the
+thread-safe methods here. State that must survive a crash (the ledger, pending requests) is saved to the
+encrypted store at least every `save_every_s` and on a clean stop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from agent.ledger.clock import Clock
+from agent.ledger.ledger import Decision, Ledger
+from agent.policy import Policy, PolicyError, Problem, age_band, age_from_birth_year, load_policy_doc
+from agent.service.enforcer import Enforcer
+from agent.service.notices import NoticeBoard
+from agent.service.sampler import Sampler
+
+log = logging.getLogger(__name__)
+
+LEDGER_KEY = "ledger"
+REQUESTS_KEY = "requests"
+NOTICE_KINDS = {"warn", "remind", "block", "close", "lock", "logout", "notify", "grant"}
+TAMPER_KINDS = {"clock_change", "timezone_change", "gap"}
+
+
+class AgentCore:
+    def __init__(self, *, policy_doc: dict[str, Any], clock: Clock, sampler: Sampler, enforcer: Enforcer,
+                 store: Any, notices: NoticeBoard | None = None, save_every_s: float = 15.0,
+                 monotonic: Callable[[], float] = time.monotonic, lang: str = "vi") -> None:
+        self.lang = lang
+        self.policy_doc = load_policy_doc(policy_doc)
+        self.policy = Policy.from_doc(self.policy_doc)
+        self.clock = clock
+        self.sampler = sampler
+        self.enforcer = enforcer
+        self.store = store
+        self.notices = notices or NoticeBoard()
+        self.save_every_s = save_every_s
+        self.monotonic = monotonic
+        self._lock = threading.RLock()
+        self._last_save = monotonic()
+        self._current_game: str | None = None
+        self._day: str | None = None
+        self.requests: dict[str, dict[str, Any]] = {}
+        self.ledger = self._restore()
+
+    # ---- start, save -----------------------------------------------------------------------------------
+    def _restore(self) -> Ledger:
+        raw = self.store.kv_get(LEDGER_KEY)
+        ledger = Ledger(self.policy)
+        if raw:
+            try:
+                ledger = Ledger.from_state(self.policy, json.loads(raw))
+            except (ValueError, KeyError, TypeError) as exc:
+                # Never silently start from zero without saying so: the parent sees this event.
+                log.error("saved ledger unreadable (%s); starting the day's totals afresh", exc)
+                self._record_event("state_reset", {"reason": f"saved ledger unreadable: {exc}"})
+        reqs = self.store.kv_get(REQUESTS_KEY)
+        if reqs:
+            try:
+                self.requests = json.loads(reqs)
+            except ValueError:
+                log.error("saved time requests unreadable; starting with none")
+        first = ledger.resume(self.clock.now())
+        self._record(first)
+        return ledger
+
+    def save(self) -> None:
+        with self._lock:
+            now = self.clock.now()
+            self.store.kv_put(LEDGER_KEY, json.dumps(self.ledger.to_state()).encode())
+            self.store.kv_put(REQUESTS_KEY, json.dumps(self.requests).encode())
+            day = self.ledger.local_day(now)
+            self.store.put_summary(day, self.summary(day))
+            self._last_save = self.monotonic()
+
+    # ---- the tick --------------------------------------------------------------------------------------
+    def tick(self) -> list[Decision]:
+        obs = self.sampler.observe()
+        with self._lock:
+            decisions = self.ledger.observe(obs.sample)
+            fg = obs.sample.foreground
+            self._current_game = fg.id if fg is not None and fg.is_game else None
+            self.enforcer.act(decisions, obs.pids)
+            self._record(decisions)
+            for outcome in self.enforcer.drain_results():
+                self._record_event("enforced", outcome)
+            day = self.ledger.local_day(obs.sample.at)
+            if self._day is not None and day != self._day:
+                self._close_day(self._day)
+            self._day = day
+            if self.monotonic() - self._last_save >= self.save_every_s:
+                self.save()
+        return decisions
+
+    def _close_day(self, day: str) -> None:
+        # A finished day's summary goes to the parent's outbox once, when the next day starts.
+        self.store.put_summary(day, self.summary(day))
+        self.store.outbox_put("daily_summary", self.summary(day))
+
+    def _record(self, decisions: list[Decision]) -> None:
+        for d in decisions:
+            if d.enforces and not d.new:
+                continue
+            payload = {"target": d.target, "reason": d.reason, "left_s": d.left_s, **d.detail}
+            self._record_event(d.kind, payload, at=d.at)
+            if d.kind in NOTICE_KINDS:
+                self.notices.post(self._notice(d))
+            if d.kind in TAMPER_KINDS:
+                self.store.outbox_put("alert", {"kind": d.kind, "at": d.at, **payload})
+
+    def _record_event(self, kind: str, payload: dict[str, Any], at: float | None = None) -> None:
+        at = self.clock.now().wall if at is None else at
+        day = dt.datetime.fromtimestamp(at, self.policy.timezone).date().isoformat()
+        self.store.add_event(kind, payload, day=day, at=at)
+
+    def _notice(self, d: Decision) -> dict[str, Any]:
+        until = None
+        if d.kind in ("close", "lock", "block") and d.reason in ("game_limit", "games_daily_limit", "screen_limit"):
+            until = "tomorrow"
+        return {"kind": d.kind, "target": d.target, "reason": d.reason, "left_s": d.left_s, "until": until,
+                "at": d.at}
+
+    # ---- policy and grants (from the parent's link) ----------------------------------------------------
+    def apply_policy(self, doc: dict[str, Any], signer: str | None = None) -> None:
+        """Apply a new policy (raises PolicyError and keeps the current one if it is invalid or not newer)."""
+        new_doc = load_policy_doc(doc)
+        with self._lock:
+            if new_doc["version"] <= self.policy_doc["version"]:
+                raise PolicyError([Problem("version", f"{new_doc['version']} is not newer than the policy in "
+                                                       f"force ({self.policy_doc['version']})")])
+            self.policy_doc = new_doc
+            self.policy = Policy.from_doc(new_doc)
+            self.ledger.set_policy(self.policy)
+            self.enforcer.grace_s = self.policy.grace_seconds
+            self.store.record_policy(new_doc["version"], json.dumps(new_doc).encode(), signer)
+            self._record_event("policy_applied", {"version": new_doc["version"], "signer": signer})
+            self.save()
+
+    def grant(self, seconds: int, *, scope: str = "screen", day: str | None = None,
+              request_id: str | None = None, message: str = "") -> Decision:
+        with self._lock:
+            d = self.ledger.grant(seconds, self.clock.now(), scope=scope, day=day)
+            self._record([d])
+            if request_id and request_id in self.requests:
+                self.requests[request_id].update(state="granted", granted_s=seconds, message=message)
+            self.save()
+            return d
+
+    def decline(self, request_id: str, message: str = "") -> None:
+        with self._lock:
+            req = self.requests.get(request_id)
+            if req is None:
+                raise KeyError(request_id)
+            req.update(state="declined", message=message)
+            self.notices.post({"kind": "decline", "target": req["scope"], "reason": "parent_declined",
+                               "message": message, "left_s": None, "until": None, "at": self.clock.now().wall})
+            self._record_event("request_declined", {"id": request_id, "message": message})
+            self.save()
+
+    # ---- the companion's view --------------------------------------------------------------------------
+    def status(self) -> dict[str, Any]:
+        with self._lock:
+            st = self.ledger.status(self.clock.now(), self._current_game)
+            child = self.policy_doc["child"]
+            today = dt.datetime.fromtimestamp(st["trusted_time"], self.policy.timezone).date()
+            band = age_band(age_from_birth_year(child["birth_year"], today)) if child.get("birth_year") else "11-13"
+            st.update(child_name=child.get("name", ""), age_band=band, lang=self.lang,
+                      locked_reason=st["screen_reason"] if st["screen_left_s"] == 0 else None,
+                      policy_version=self.policy_doc["version"])
+            return st
+
+    def submit_request(self, minutes: int, reason: str, scope: str = "screen") -> dict[str, Any]:
+        if scope not in ("screen", "games"):
+            raise ValueError("scope must be screen or games")
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or not 5 <= minutes <= 240:
+            raise ValueError("minutes must be a whole number from 5 to 240")
+        reason = str(reason).strip()[:300]
+        with self._lock:
+            pending = [r for r in self.requests.values() if r["state"] == "queued"]
+            if len(pending) >= 5:
+                raise ValueError("five requests are already waiting for an answer")
+            now = self.clock.now()
+            req = {"id": secrets.token_hex(6), "minutes": minutes, "reason": reason, "scope": scope,
+                   "day": self.ledger.local_day(now), "at": self.ledger.trusted_time(now), "state": "queued"}
+            self.requests[req["id"]] = req
+            self.store.outbox_put("time_request", dict(req))
+            self._record_event("time_request", {"id": req["id"], "minutes": minutes, "scope": scope})
+            self.save()
+            return {"id": req["id"], "state": "queued"}
+
+    def summary(self, day: str) -> dict[str, Any]:
+        """The day as the parent receives it — only what the privacy settings allow."""
+        privacy = self.policy_doc["privacy"]
+        totals = self.ledger.days.get(day)
+        out: dict[str, Any] = {"day": day, "screen_s": 0, "games_s": 0, "per_game_s": {}}
+        if totals is not None:
+            out.update(screen_s=round(totals.screen_s), games_s=round(totals.games_s),
+                       per_game_s={k: round(v) for k, v in totals.per_game_s.items()},
+                       grant_screen_s=totals.grant_screen_s, grant_games_s=totals.grant_games_s)
+            if privacy["report_apps"]:
+                out["per_app_s"] = {k: round(v) for k, v in totals.per_app_s.items()}
+        out["requests"] = sum(1 for r in self.requests.values() if r["day"] == day)
+        return out
+
+    def privacy_report(self) -> dict[str, Any]:
+        privacy = self.policy_doc["privacy"]
+        with self._lock:
+            today = self.ledger.local_day(self.clock.now())
+            return {
+                "sent": {
+                    "time_totals": True,
+                    "apps_used": privacy["report_apps"],
+                    "window_titles": privacy["report_window_titles"],
+                    "full_web_addresses": privacy["report_full_urls"],
+                    "web_categories_blocked": privacy["report_web_categories"],
+                    "time_requests": True,
+                    "tamper_alerts": True,
+                },
+                "never_sent": ["screenshots", "keystrokes", "messages", "passwords", "camera", "microphone"],
+                "example_today": self.summary(today),
+                "retention_days": privacy["retention_days"],
+                "recipients": "the parents' consoles paired with this PC, encrypted end to end; no company server",
+            }
+
+    def report_harmful(self, what: str, note: str) -> dict[str, Any]:
+        item = {"what": str(what)[:300], "note": str(note)[:1000]}
+        with self._lock:
+            seq = self.store.outbox_put("harmful_report", item)
+            self._record_event("harmful_report", {"seq": seq})
+        return {"state": "sent_to_parent", "hotline": "111"}
+
+    def notices_since(self, cursor: int) -> list[dict[str, Any]]:
+        return self.notices.since(cursor)

@@ -1,0 +1,94 @@
+"""Carry out the ledger's decisions: close games, close blocked apps, lock or log out the session.
+
+Closing is asked politely first (SIGTERM / WM_CLOSE) and forced after a grace period; that wait happens on a
+worker thread so the 1-second tick never stalls. Only the child's own processes are ever touched: the OS adapter
+checks the owner again right before each signal.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Protocol
+
+from agent.ledger.ledger import Decision
+
+log = logging.getLogger(__name__)
+
+BLOCK_GRACE_S = 1.0  # a blocked app gets a second to close itself, so it is gone within 2 s of starting
+SESSION_ACTION_EVERY_S = 10.0  # do not hammer lock/logout while the desktop takes its time
+
+
+class SessionControl(Protocol):
+    def lock(self) -> Any: ...
+
+    def logout(self) -> Any: ...
+
+
+Closer = Callable[..., Any]  # close_process(pid, *, allowed_uid, grace_s) -> result
+
+
+class Enforcer:
+    def __init__(self, *, closer: Closer, session: SessionControl | None, child_uid: int | None,
+                 grace_s: float, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.closer = closer
+        self.session = session
+        self.child_uid = child_uid
+        self.grace_s = grace_s
+        self.monotonic = monotonic
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sprout-close")
+        self._closing: set[int] = set()
+        self._lock = threading.Lock()
+        self._last_session_action = -1e9
+        self.results: list[dict[str, Any]] = []  # what was done, for events (drained by the service)
+
+    def act(self, decisions: list[Decision], pids: dict[str, list[int]]) -> None:
+        for d in decisions:
+            if d.kind in ("close", "block") and d.target:
+                grace = self.grace_s if d.kind == "close" else min(self.grace_s, BLOCK_GRACE_S)
+                for pid in pids.get(d.target, []):
+                    self._close(pid, d, grace)
+            elif d.kind in ("lock", "logout"):
+                self._session(d.kind)
+
+    def _close(self, pid: int, decision: Decision, grace: float) -> None:
+        with self._lock:
+            if pid in self._closing:
+                return
+            self._closing.add(pid)
+
+        def work() -> None:
+            try:
+                result = self.closer(pid, allowed_uid=self.child_uid, grace_s=grace)
+                outcome = getattr(result, "outcome", None) or getattr(result, "action", None) or str(result)
+                with self._lock:
+                    self.results.append({"pid": pid, "target": decision.target, "kind": decision.kind,
+                                         "outcome": str(outcome)})
+            except Exception:
+                log.exception("closing pid %s for %s failed", pid, decision.target)
+            finally:
+                with self._lock:
+                    self._closing.discard(pid)
+
+        self._pool.submit(work)
+
+    def _session(self, action: str) -> None:
+        now = self.monotonic()
+        if self.session is None or now - self._last_session_action < SESSION_ACTION_EVERY_S:
+            return
+        self._last_session_action = now
+        try:
+            getattr(self.session, action)()
+        except Exception:
+            log.exception("session %s failed", action)
+
+    def drain_results(self) -> list[dict[str, Any]]:
+        with self._lock:
+            out, self.results = self.results, []
+        return out
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=False)

@@ -1,0 +1,196 @@
+"""Assemble the real service: store and keys, policy, OS adapters, the core, and the threads around it.
+
+`sprout-agent run` (system service) and `sprout-agent run --user-mode --state DIR` (no root: the same loop for
+the current user, used by the demo and the tests) both come through `build_service`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agent.ledger.apps import AppClassifier
+from agent.ledger.clock import Clock, SystemClock
+from agent.policy import PolicyError, load_policy_doc, preset
+from agent.service.core import AgentCore
+from agent.service.enforcer import Enforcer
+from agent.service.notices import NoticeBoard
+from agent.service.sampler import Sampler
+
+log = logging.getLogger("sprout.agent")
+
+DB_NAME = "agent.db"
+KEY_NAME = "store-key"
+
+
+@dataclass
+class ServiceOptions:
+    state_dir: Path
+    user_mode: bool
+    policy_file: Path | None = None
+    child_uid: int | None = None  # whose processes are counted and may be closed
+    tick_s: float = 1.0
+    save_every_s: float = 15.0
+    idle_threshold_s: float = 300.0
+    socket_path: Path | None = None  # the companion's local channel
+    link_listen: str | None = None  # host:port of the parent link endpoint
+    dns_listen: str | None = None  # host:port of the DNS filter
+    dns_upstreams: list[str] = field(default_factory=list)
+    lang: str = "vi"
+    key_file_fallback: bool = False
+
+
+def open_store(state_dir: Path, *, file_fallback: bool) -> Any:
+    from agent.store.db import EncryptedStore
+    from agent.store.keys import SecretVault
+
+    state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    vault = SecretVault("sprout-agent", state_dir, file_fallback=file_fallback)
+    key = vault.get_or_create(KEY_NAME, lambda: os.urandom(32))
+    log.info("store key custody: %s", vault.backend_name)
+    store = EncryptedStore.open(state_dir / DB_NAME, key)
+    report = getattr(store, "recovery", None) or getattr(store, "report", None)
+    if report:
+        log.error("database problem: %s", report)
+    return store
+
+
+def initial_policy(store: Any, policy_file: Path | None) -> dict[str, Any]:
+    """The last good policy; a newer valid --policy file replaces it; with neither, a safe default (fail closed)."""
+    latest = None
+    try:
+        row = store.latest_policy()
+    except Exception:
+        log.exception("stored policy unreadable")
+        row = None
+    if row is not None:
+        blob = getattr(row, "blob", None) or (row.get("blob") if isinstance(row, dict) else None)
+        if blob:
+            try:
+                latest = load_policy_doc(blob)
+            except PolicyError as exc:
+                log.error("stored policy invalid: %s", exc)
+    if policy_file is not None:
+        try:
+            doc = load_policy_doc(policy_file.read_bytes(), source=str(policy_file))
+        except OSError as exc:
+            raise PolicyError([], f"{policy_file}: cannot read: {exc.strerror}") from None
+        if latest is None or doc["version"] > latest["version"]:
+            store.record_policy(doc["version"], json.dumps(doc).encode(), "local-file")
+            return doc
+        log.warning("%s has version %s, not newer than the stored %s: keeping the stored policy",
+                    policy_file, doc["version"], latest["version"])
+    if latest is not None:
+        return latest
+    log.warning("no policy yet: enforcing the default for ages 11–13 with the Vietnam game rule until the parent "
+                "pairs and sends one")
+    return preset(12, ["vn-decree-147"])
+
+
+def real_adapters(user_mode: bool) -> dict[str, Any]:
+    """The OS adapters for this platform (agent/os/), chosen by its factories."""
+    from agent.os import foreground, idle, processes, session, terminate
+
+    return {
+        "processes": processes.default_process_source(),
+        "foreground": foreground.default_foreground_source(),
+        "idle": idle.default_idle_source(),
+        "session": session.default_session_control(),
+        "closer": terminate.close_process,
+    }
+
+
+def build_core(opts: ServiceOptions, *, clock: Clock | None = None, adapters: dict[str, Any] | None = None,
+               store: Any = None, notices: NoticeBoard | None = None) -> AgentCore:
+    store = store if store is not None else open_store(opts.state_dir, file_fallback=opts.key_file_fallback
+                                                       or opts.user_mode)
+    doc = initial_policy(store, opts.policy_file)
+    adapters = adapters or real_adapters(opts.user_mode)
+    clock = clock or SystemClock()
+    child_uid = opts.child_uid if opts.child_uid is not None else (os.getuid() if hasattr(os, "getuid") else None)
+    own_pid = os.getpid()
+    sampler = Sampler(clock=clock, processes=adapters["processes"], foreground=adapters.get("foreground"),
+                      idle=adapters.get("idle"), classifier=AppClassifier(), child_uid=child_uid,
+                      idle_threshold_s=opts.idle_threshold_s, ignore_pids=lambda: {own_pid})
+    enforcer = Enforcer(closer=adapters["closer"], session=adapters.get("session"), child_uid=child_uid,
+                        grace_s=doc["at_limit"]["grace_seconds"])
+    return AgentCore(policy_doc=doc, clock=clock, sampler=sampler, enforcer=enforcer, store=store,
+                     notices=notices, save_every_s=opts.save_every_s, lang=opts.lang)
+
+
+class ServiceLoop:
+    """The ~1 s tick on its own thread, plus clean shutdown (state saved) on SIGTERM/SIGINT."""
+
+    def __init__(self, core: AgentCore, tick_s: float = 1.0) -> None:
+        self.core = core
+        self.tick_s = tick_s
+        self.stop_event = threading.Event()
+        self.ticks = 0
+
+    def run(self) -> None:
+        next_at = time.monotonic()
+        while not self.stop_event.is_set():
+            try:
+                self.core.tick()
+                self.ticks += 1
+            except Exception:
+                # One bad tick must not end enforcement; the next one starts clean.
+                log.exception("tick failed")
+            next_at += self.tick_s
+            delay = next_at - time.monotonic()
+            if delay < 0:  # fell behind (suspend, heavy load): don't burst to catch up
+                next_at, delay = time.monotonic(), 0
+            self.stop_event.wait(delay)
+        self.core.save()
+        self.core.enforcer.shutdown()
+
+    def stop(self, *_: Any) -> None:
+        self.stop_event.set()
+
+
+def serve(opts: ServiceOptions) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    core = build_core(opts)
+    loop = ServiceLoop(core, opts.tick_s)
+    extras = start_extras(core, opts)
+    signal.signal(signal.SIGTERM, loop.stop)
+    signal.signal(signal.SIGINT, loop.stop)
+    log.info("agent running (%s mode), state in %s, policy version %s", "user" if opts.user_mode else "service",
+             opts.state_dir, core.policy_doc["version"])
+    try:
+        loop.run()
+    finally:
+        for stop in reversed(extras):
+            try:
+                stop()
+            except Exception:
+                log.exception("stopping a part failed")
+    log.info("agent stopped cleanly after %d ticks", loop.ticks)
+    return 0
+
+
+def start_extras(core: AgentCore, opts: ServiceOptions) -> list[Any]:
+    """Start the companion channel, the parent link and the DNS filter where configured; return their stoppers."""
+    stoppers: list[Any] = []
+    if opts.socket_path is not None:
+        from agent.service.companion_channel import start_companion_channel
+
+        stoppers.append(start_companion_channel(core, opts))
+    if opts.link_listen:
+        from agent.service.parent_link import start_parent_link
+
+        stoppers.append(start_parent_link(core, opts))
+    if opts.dns_listen:
+        from agent.service.web_filter import start_web_filter
+
+        stoppers.append(start_web_filter(core, opts))
+    return stoppers

@@ -1,0 +1,115 @@
+"""One tick's look at the desktop: the child's processes, the foreground app, idle and lock state → a Sample."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from agent.ledger.apps import AppClassifier
+from agent.ledger.clock import Clock
+from agent.ledger.sample import AppRef, Sample
+
+log = logging.getLogger(__name__)
+
+
+class ProcessSource(Protocol):
+    def snapshot(self) -> Sequence[Any]: ...  # items with pid, ppid, name, exe, uid, parent_name
+
+
+class ForegroundSource(Protocol):
+    def current(self) -> Any | None: ...  # an object with pid and name, or None when unknown this tick
+
+
+class IdleSource(Protocol):
+    def idle_seconds(self) -> float | None: ...
+
+    def locked(self) -> bool | None: ...
+
+
+@dataclass
+class Observation:
+    sample: Sample
+    pids: dict[str, list[int]] = field(default_factory=dict)  # app id → the child's pids running it
+
+
+class Sampler:
+    def __init__(self, *, clock: Clock, processes: ProcessSource, foreground: ForegroundSource | None,
+                 idle: IdleSource | None, classifier: AppClassifier, child_uid: int | None,
+                 idle_threshold_s: float = 300.0, ignore_pids: Callable[[], set[int]] = set) -> None:
+        self.clock = clock
+        self.processes = processes
+        self.foreground = foreground
+        self.idle = idle
+        self.classifier = classifier
+        self.child_uid = child_uid
+        self.idle_threshold_s = idle_threshold_s
+        self.ignore_pids = ignore_pids
+
+    def observe(self) -> Observation:
+        procs = self._child_processes()
+        names = {p.pid: p for p in procs}
+        running: dict[str, AppRef] = {}
+        pids: dict[str, list[int]] = {}
+        for p in procs:
+            ref = self._ref(p, names)
+            if ref.kind == "system":
+                continue
+            running.setdefault(ref.id, ref)
+            pids.setdefault(ref.id, []).append(p.pid)
+
+        fg_ref: AppRef | None = None
+        fg_known = False
+        if self.foreground is not None:
+            try:
+                fg = self.foreground.current()
+            except Exception:  # a desktop API failing must never stop enforcement
+                log.exception("foreground source failed; counting by running processes this tick")
+                fg = None
+            if fg is not None:
+                fg_known = True
+                proc = names.get(getattr(fg, "pid", None) or -1)
+                if proc is not None:
+                    fg_ref = self._ref(proc, names)
+                elif getattr(fg, "name", None):
+                    fg_ref = self.classifier.ref(fg.name)
+                if fg_ref is not None and fg_ref.kind == "system":
+                    fg_ref = None  # the desktop shell itself: desktop time, no app
+        idle = locked = False
+        if self.idle is not None:
+            try:
+                seconds = self.idle.idle_seconds()
+                idle = seconds is not None and seconds >= self.idle_threshold_s
+                locked = bool(self.idle.locked())
+            except Exception:
+                log.exception("idle source failed; treating this tick as active")
+        sample = Sample(self.clock.now(), fg_ref, tuple(running.values()), idle, locked, fg_known)
+        return Observation(sample, pids)
+
+    def _child_processes(self) -> list[Any]:
+        skip = self.ignore_pids()
+        out = []
+        for p in self.processes.snapshot():
+            if p.pid in skip:
+                continue
+            if self.child_uid is not None and getattr(p, "uid", None) != self.child_uid:
+                continue
+            out.append(p)
+        return out
+
+    def _ref(self, proc: Any, by_pid: dict[int, Any]) -> AppRef:
+        parents: list[str] = []
+        parent_name = getattr(proc, "parent_name", None)
+        if parent_name:
+            parents.append(parent_name)
+        # Walk up a few generations: a game started by a launcher through a helper still has the launcher above.
+        ppid = getattr(proc, "ppid", None)
+        for _ in range(3):
+            parent = by_pid.get(ppid) if ppid else None
+            if parent is None:
+                break
+            if parent.name not in parents:
+                parents.append(parent.name)
+            ppid = getattr(parent, "ppid", None)
+        return self.classifier.ref(proc.name, getattr(proc, "exe", None) or None, tuple(parents))

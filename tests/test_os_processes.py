@@ -1,0 +1,166 @@
+"""Real processes: a dummy program started under a catalog executable name, and a renamed one started by a fake
+launcher, are seen by the process source and classified by the catalog."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from agent.catalog import Catalog
+from agent.os.processes import ProcInfo, PsutilProcessSource
+
+SLEEP = shutil.which("sleep") or "/bin/sleep"
+SH = os.path.realpath("/bin/sh")
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return Catalog.load()
+
+
+@pytest.fixture()
+def spawned() -> Iterator[list[subprocess.Popen[bytes]]]:
+    procs: list[subprocess.Popen[bytes]] = []
+    yield procs
+    for p in procs:
+        if p.poll() is None:
+            p.kill()
+        p.wait(timeout=5)
+
+
+def copy_as(src: str, folder: Path, name: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    shutil.copy(src, target)
+    target.chmod(0o755)
+    return target
+
+
+def find(source: PsutilProcessSource, pred, timeout: float = 3.0) -> ProcInfo:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        hits = [p for p in source.snapshot() if pred(p)]
+        if hits:
+            return hits[0]
+        time.sleep(0.05)
+    raise AssertionError("process not seen by the process source")
+
+
+@pytest.mark.parametrize("exe_name,expected_id", [("Minecraft.exe", "minecraft"), ("RobloxPlayerBeta", "roblox"),
+                                                  ("dnplayer.exe", "ldplayer")])
+def test_dummy_game_under_catalog_name_is_seen_and_classified(tmp_path: Path, spawned: list, catalog: Catalog,
+                                                              exe_name: str, expected_id: str) -> None:
+    game = copy_as(SLEEP, tmp_path, exe_name)
+    proc = subprocess.Popen([str(game), "30"])
+    spawned.append(proc)
+    source = PsutilProcessSource()
+    seen = find(source, lambda p: p.pid == proc.pid)
+    assert seen.name == exe_name  # psutil restores names longer than the kernel's 15 characters
+    assert seen.exe == str(game)
+    assert seen.uid == os.getuid() and seen.username
+    assert seen.ppid == os.getpid() and seen.parent_name == next(x.name for x in source.snapshot() if x.pid == os.getpid())
+    info = catalog.classify(seen.name, path=seen.exe, parent_names=[seen.parent_name or ""])
+    assert info is not None and info.id == expected_id and info.via == "name"
+
+
+def test_renamed_game_started_by_fake_steam_is_a_game_via_launcher(tmp_path: Path, spawned: list,
+                                                                   catalog: Catalog) -> None:
+    launcher = copy_as(SH, tmp_path / "launcher", "steam")
+    game = copy_as(SLEEP, tmp_path / "downloads", "hw_tool")
+    proc = subprocess.Popen([str(launcher), "-c", f"'{game}' 30 & wait"])
+    spawned.append(proc)
+    source = PsutilProcessSource()
+    child = find(source, lambda p: p.ppid == proc.pid and p.name == "hw_tool")
+    assert child.parent_name == "steam"
+    assert catalog.classify("hw_tool") is None  # the name alone says nothing
+    info = catalog.classify(child.name, path=child.exe, parent_names=[child.parent_name or ""])
+    assert info is not None and (info.id, info.kind, info.via) == ("hw_tool", "game", "launcher")
+    launcher_seen = find(source, lambda p: p.pid == proc.pid)
+    steam = catalog.classify(launcher_seen.name, path=launcher_seen.exe)
+    assert steam is not None and steam.kind == "launcher"
+
+
+def test_renamed_game_inside_a_steam_library_is_found_by_path(tmp_path: Path, spawned: list, catalog: Catalog) -> None:
+    game = copy_as(SLEEP, tmp_path / "SteamLibrary" / "steamapps" / "common" / "Terraria", "notes")
+    proc = subprocess.Popen([str(game), "30"])
+    spawned.append(proc)
+    seen = find(PsutilProcessSource(), lambda p: p.pid == proc.pid)
+    info = catalog.classify(seen.name, path=seen.exe)
+    assert info is not None and (info.id, info.via) == ("terraria", "path")
+
+
+def test_system_name_from_a_temp_folder_is_not_trusted(tmp_path: Path, spawned: list, catalog: Catalog) -> None:
+    fake_shell = copy_as(SLEEP, tmp_path, "gnome-shell")
+    proc = subprocess.Popen([str(fake_shell), "30"])
+    spawned.append(proc)
+    seen = find(PsutilProcessSource(), lambda p: p.pid == proc.pid)
+    info = catalog.classify(seen.name, path=seen.exe)
+    assert info is None or info.kind != "system"
+
+
+def test_snapshot_survives_processes_exiting_mid_read(tmp_path: Path) -> None:
+    source = PsutilProcessSource()
+    short = [subprocess.Popen([SLEEP, "0.01"]) for _ in range(20)]
+    for _ in range(5):
+        snap = source.snapshot()
+        assert any(p.pid == os.getpid() for p in snap)
+    for p in short:
+        p.wait(timeout=5)
+    pids = {p.pid for p in short}
+    assert not any(p.pid in pids for p in source.snapshot())
+
+
+def test_exe_cache_follows_exec(tmp_path: Path, spawned: list) -> None:
+    """A process that execs keeps its pid and start time but changes its program: the path must follow."""
+    first = copy_as(SH, tmp_path, "stage_one")
+    second = copy_as(SLEEP, tmp_path, "stage_two")
+    proc = subprocess.Popen([str(first), "-c", f"sleep 0.6; exec '{second}' 30"])
+    spawned.append(proc)
+    source = PsutilProcessSource()
+    before = find(source, lambda p: p.pid == proc.pid)
+    assert before.exe == str(first)
+    after = find(source, lambda p: p.pid == proc.pid and p.name == "stage_two")
+    assert after.exe == str(second)
+
+
+@pytest.fixture(scope="module")
+def other_user() -> Iterator[tuple[str, int, int]]:
+    if sys.platform == "win32" or os.geteuid() != 0 or not shutil.which("useradd"):
+        pytest.skip("needs root and useradd to create a second account")
+    name = "sprout-os-test"
+    created = subprocess.run(["id", "-u", name], capture_output=True).returncode != 0
+    if created:
+        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name], check=True)
+    import pwd
+
+    pw = pwd.getpwnam(name)
+    yield name, pw.pw_uid, pw.pw_gid
+    if created:
+        subprocess.run(["userdel", name], check=False)
+
+
+def test_unprivileged_snapshot_of_root_processes_has_no_exe_and_no_error(other_user: tuple[str, int, int]) -> None:
+    name, uid, gid = other_user
+    code = ("import json, os; from agent.os.processes import PsutilProcessSource;"
+            "s = PsutilProcessSource().snapshot();"
+            "root = [p for p in s if p.uid == 0];"
+            "print(json.dumps({'n': len(s), 'root': len(root), 'root_exe': sum(1 for p in root if p.exe),"
+            " 'me': os.getuid(), 'names': sum(1 for p in root if p.name)}))")
+    repo = Path(__file__).resolve().parent.parent
+    out = subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", sys.executable, "-c", code],
+                         capture_output=True, text=True, cwd=repo, env={**os.environ, "PYTHONPATH": str(repo)},
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    import json
+
+    figures = json.loads(out.stdout)
+    assert figures["me"] == uid and figures["root"] > 0
+    assert figures["root_exe"] == 0  # AccessDenied became None, the tick went on
+    assert figures["names"] == figures["root"]
