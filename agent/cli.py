@@ -24,6 +24,8 @@ COMMANDS: dict[str, str] = {
     "lists": "agent.dns.cli_lists",
     "pair": "agent.link.cli_cmd",
     "companion": "agent.companion.cli_cmd",
+    "status": "agent.service.cli_status",
+    "catalog": "agent.catalog.cli_cmd",
 }
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from agent.ledger import AppRef, Ledger, Sample, SimulatedClock  # noqa: E402
-from agent.policy import Policy, preset  # noqa: E402
+from agent.ledger import AppRef, Ledger, Sample, SimulatedClock
+from agent.policy import Policy, preset
 
 
 def main() -> None:

@@ -234,3 +234,34 @@ def test_many_problems_are_all_collected(tmp_path: Path) -> None:
 def test_top_level_must_be_object(tmp_path: Path) -> None:
     assert "top level" in _error(_write(tmp_path, "[1, 2]"))
     assert "entries: must be a non-empty list" in _error(_write(tmp_path, {"schema": 1, "entries": []}))
+
+
+# -- `sprout-agent catalog …` (the module's own parser; agent/cli.py lists it as "catalog") ----------------------
+
+def _cli(argv: list[str]) -> int:
+    import argparse
+
+    from agent.catalog import cli_cmd
+
+    parser = argparse.ArgumentParser(prog="sprout-agent")
+    cli_cmd.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+def test_cli_check_and_classify(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _cli(["catalog", "check"]) == 0
+    assert capsys.readouterr().out.startswith("ok: ")
+    assert _cli(["catalog", "classify", "x.exe", "--parent", "steam.exe"]) == 0
+    assert "kind=game matched by launcher" in capsys.readouterr().out
+    assert _cli(["catalog", "list", "--kind", "school"]) == 0
+    assert "azota" in capsys.readouterr().out
+
+
+def test_cli_bad_file_is_one_clear_line(tmp_path: Path) -> None:
+    from agent.errors import CliError
+
+    bad = _write(tmp_path, {"schema": 1, "entries": [_entry(kind="toy")]})
+    with pytest.raises(CliError) as exc:
+        _cli(["catalog", "--file", str(bad), "check"])
+    assert str(exc.value).startswith(f"{bad}: entry[0].kind:")

@@ -3,6 +3,7 @@ launcher, are seen by the process source and classified by the catalog."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -14,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from agent.catalog import Catalog
-from agent.os.processes import ProcInfo, PsutilProcessSource
+from agent.os.processes import ProcessSource, ProcInfo, PsutilProcessSource, make_process_source
+from agent.os.procfs import ProcfsProcessSource
 
 SLEEP = shutil.which("sleep") or "/bin/sleep"
 SH = os.path.realpath("/bin/sh")
@@ -23,6 +25,14 @@ SH = os.path.realpath("/bin/sh")
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
     return Catalog.load()
+
+
+SOURCES = [PsutilProcessSource] + ([ProcfsProcessSource] if sys.platform.startswith("linux") else [])
+
+
+@pytest.fixture(params=SOURCES, ids=lambda c: c.__name__)
+def make_source(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    return request.param
 
 
 @pytest.fixture()
@@ -43,7 +53,12 @@ def copy_as(src: str, folder: Path, name: str) -> Path:
     return target
 
 
-def find(source: PsutilProcessSource, pred, timeout: float = 3.0) -> ProcInfo:  # type: ignore[no-untyped-def]
+def _kill_quietly(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, 9)
+
+
+def find(source: ProcessSource, pred, timeout: float = 3.0) -> ProcInfo:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         hits = [p for p in source.snapshot() if pred(p)]
@@ -55,12 +70,12 @@ def find(source: PsutilProcessSource, pred, timeout: float = 3.0) -> ProcInfo:  
 
 @pytest.mark.parametrize("exe_name,expected_id", [("Minecraft.exe", "minecraft"), ("RobloxPlayerBeta", "roblox"),
                                                   ("dnplayer.exe", "ldplayer")])
-def test_dummy_game_under_catalog_name_is_seen_and_classified(tmp_path: Path, spawned: list, catalog: Catalog,
+def test_dummy_game_under_catalog_name_is_seen_and_classified(make_source, tmp_path: Path, spawned: list, catalog: Catalog,
                                                               exe_name: str, expected_id: str) -> None:
     game = copy_as(SLEEP, tmp_path, exe_name)
     proc = subprocess.Popen([str(game), "30"])
     spawned.append(proc)
-    source = PsutilProcessSource()
+    source = make_source()
     seen = find(source, lambda p: p.pid == proc.pid)
     assert seen.name == exe_name  # psutil restores names longer than the kernel's 15 characters
     assert seen.exe == str(game)
@@ -70,14 +85,16 @@ def test_dummy_game_under_catalog_name_is_seen_and_classified(tmp_path: Path, sp
     assert info is not None and info.id == expected_id and info.via == "name"
 
 
-def test_renamed_game_started_by_fake_steam_is_a_game_via_launcher(tmp_path: Path, spawned: list,
+def test_renamed_game_started_by_fake_steam_is_a_game_via_launcher(make_source, request: pytest.FixtureRequest,
+                                                                   tmp_path: Path, spawned: list,
                                                                    catalog: Catalog) -> None:
     launcher = copy_as(SH, tmp_path / "launcher", "steam")
     game = copy_as(SLEEP, tmp_path / "downloads", "hw_tool")
     proc = subprocess.Popen([str(launcher), "-c", f"'{game}' 30 & wait"])
     spawned.append(proc)
-    source = PsutilProcessSource()
+    source = make_source()
     child = find(source, lambda p: p.ppid == proc.pid and p.name == "hw_tool")
+    request.addfinalizer(lambda: _kill_quietly(child.pid))  # killing the fake launcher would orphan it
     assert child.parent_name == "steam"
     assert catalog.classify("hw_tool") is None  # the name alone says nothing
     info = catalog.classify(child.name, path=child.exe, parent_names=[child.parent_name or ""])
@@ -87,26 +104,26 @@ def test_renamed_game_started_by_fake_steam_is_a_game_via_launcher(tmp_path: Pat
     assert steam is not None and steam.kind == "launcher"
 
 
-def test_renamed_game_inside_a_steam_library_is_found_by_path(tmp_path: Path, spawned: list, catalog: Catalog) -> None:
+def test_renamed_game_inside_a_steam_library_is_found_by_path(make_source, tmp_path: Path, spawned: list, catalog: Catalog) -> None:
     game = copy_as(SLEEP, tmp_path / "SteamLibrary" / "steamapps" / "common" / "Terraria", "notes")
     proc = subprocess.Popen([str(game), "30"])
     spawned.append(proc)
-    seen = find(PsutilProcessSource(), lambda p: p.pid == proc.pid)
+    seen = find(make_source(), lambda p: p.pid == proc.pid)
     info = catalog.classify(seen.name, path=seen.exe)
     assert info is not None and (info.id, info.via) == ("terraria", "path")
 
 
-def test_system_name_from_a_temp_folder_is_not_trusted(tmp_path: Path, spawned: list, catalog: Catalog) -> None:
+def test_system_name_from_a_temp_folder_is_not_trusted(make_source, tmp_path: Path, spawned: list, catalog: Catalog) -> None:
     fake_shell = copy_as(SLEEP, tmp_path, "gnome-shell")
     proc = subprocess.Popen([str(fake_shell), "30"])
     spawned.append(proc)
-    seen = find(PsutilProcessSource(), lambda p: p.pid == proc.pid)
+    seen = find(make_source(), lambda p: p.pid == proc.pid)
     info = catalog.classify(seen.name, path=seen.exe)
     assert info is None or info.kind != "system"
 
 
-def test_snapshot_survives_processes_exiting_mid_read(tmp_path: Path) -> None:
-    source = PsutilProcessSource()
+def test_snapshot_survives_processes_exiting_mid_read(make_source, tmp_path: Path) -> None:
+    source = make_source()
     short = [subprocess.Popen([SLEEP, "0.01"]) for _ in range(20)]
     for _ in range(5):
         snap = source.snapshot()
@@ -117,13 +134,13 @@ def test_snapshot_survives_processes_exiting_mid_read(tmp_path: Path) -> None:
     assert not any(p.pid in pids for p in source.snapshot())
 
 
-def test_exe_cache_follows_exec(tmp_path: Path, spawned: list) -> None:
+def test_exe_cache_follows_exec(make_source, tmp_path: Path, spawned: list) -> None:
     """A process that execs keeps its pid and start time but changes its program: the path must follow."""
     first = copy_as(SH, tmp_path, "stage_one")
     second = copy_as(SLEEP, tmp_path, "stage_two")
     proc = subprocess.Popen([str(first), "-c", f"sleep 0.6; exec '{second}' 30"])
     spawned.append(proc)
-    source = PsutilProcessSource()
+    source = make_source()
     before = find(source, lambda p: p.pid == proc.pid)
     assert before.exe == str(first)
     after = find(source, lambda p: p.pid == proc.pid and p.name == "stage_two")
@@ -147,9 +164,9 @@ def other_user() -> Iterator[tuple[str, int, int]]:
 
 
 def test_unprivileged_snapshot_of_root_processes_has_no_exe_and_no_error(other_user: tuple[str, int, int]) -> None:
-    name, uid, gid = other_user
-    code = ("import json, os; from agent.os.processes import PsutilProcessSource;"
-            "s = PsutilProcessSource().snapshot();"
+    _name, uid, gid = other_user
+    code = ("import json, os; from agent.os.processes import make_process_source;"
+            "s = make_process_source().snapshot();"
             "root = [p for p in s if p.uid == 0];"
             "print(json.dumps({'n': len(s), 'root': len(root), 'root_exe': sum(1 for p in root if p.exe),"
             " 'me': os.getuid(), 'names': sum(1 for p in root if p.name)}))")
@@ -164,3 +181,72 @@ def test_unprivileged_snapshot_of_root_processes_has_no_exe_and_no_error(other_u
     assert figures["me"] == uid and figures["root"] > 0
     assert figures["root_exe"] == 0  # AccessDenied became None, the tick went on
     assert figures["names"] == figures["root"]
+
+
+# -- the /proc fast path agrees with psutil and notices what changes ------------------------------------------
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc is Linux")
+
+
+@linux_only
+def test_factory_picks_procfs_on_linux() -> None:
+    assert isinstance(make_process_source(), ProcfsProcessSource)
+    assert isinstance(make_process_source("darwin"), PsutilProcessSource)
+
+
+@linux_only
+def test_procfs_agrees_with_psutil(tmp_path: Path, spawned: list) -> None:
+    long_name = copy_as(SLEEP, tmp_path, "EpicGamesLauncher.exe")  # longer than the kernel's 15-byte comm
+    spawned.append(subprocess.Popen([str(long_name), "30"]))
+    fast = {p.pid: p for p in ProcfsProcessSource().snapshot()}
+    slow = {p.pid: p for p in PsutilProcessSource().snapshot()}
+    assert spawned[0].pid in fast
+    for pid, p in fast.items():
+        q = slow.get(pid)
+        if q is None:
+            continue  # started between the two snapshots
+        assert (p.ppid, p.name, p.exe, p.uid, p.username, p.parent_name, p.create_time) == \
+               (q.ppid, q.name, q.exe, q.uid, q.username, q.parent_name, q.create_time)
+    assert fast[spawned[0].pid].name == "EpicGamesLauncher.exe"
+
+
+@linux_only
+def test_procfs_sees_an_old_process_exec_within_its_rotation(tmp_path: Path, spawned: list) -> None:
+    """A long-lived process is re-read every `full_every` ticks: an exec into a game shows within that many."""
+    first = copy_as(SH, tmp_path, "wrapper")
+    second = copy_as(SLEEP, tmp_path, "Terraria")
+    trigger = tmp_path / "go"
+    proc = subprocess.Popen([str(first), "-c", f"while [ ! -e '{trigger}' ]; do sleep 0.05; done; exec '{second}' 30"])
+    spawned.append(proc)
+    source = ProcfsProcessSource(young_s=0.0, full_every=5)  # every process counts as old
+    find(source, lambda p: p.pid == proc.pid and p.name == "wrapper")
+    trigger.touch()
+    time.sleep(0.3)
+    names = []
+    for _ in range(5):
+        names.append(next(p.name for p in source.snapshot() if p.pid == proc.pid))
+    assert names[-1] == "Terraria" and names.count("Terraria") >= 1
+
+
+@linux_only
+def test_procfs_follows_reparenting_and_drops_zombies(tmp_path: Path) -> None:
+    source = ProcfsProcessSource()
+    parent = subprocess.Popen(["sh", "-c", f"'{SLEEP}' 30 & echo $!; read line"], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None and parent.stdin is not None
+    orphan = int(parent.stdout.readline())
+    try:
+        before = find(source, lambda p: p.pid == orphan and p.ppid == parent.pid and p.name == "sleep")
+        assert before.parent_name == "sh"
+        parent.stdin.close()
+        parent.wait(timeout=5)  # the shell exits: the sleep is re-parented to init / a subreaper
+        after = find(source, lambda p: p.pid == orphan and p.ppid != before.ppid)
+        assert after.ppid != parent.pid
+        new_parent = [p for p in source.snapshot() if p.pid == after.ppid]
+        assert after.parent_name == (new_parent[0].name if new_parent else None)
+        zombie = subprocess.Popen([SLEEP, "0"])
+        time.sleep(0.3)  # exited, not yet reaped: a zombie
+        assert not any(p.pid == zombie.pid for p in source.snapshot())
+        zombie.wait()
+    finally:
+        os.kill(orphan, 9)

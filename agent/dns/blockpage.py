@@ -18,7 +18,6 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from string import Template
 from typing import Any
 
@@ -174,7 +173,3 @@ class BlockPageServer:
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(2.0)
-
-
-def page_resource() -> Path:
-    return resource_path("blockpage", "page.html")

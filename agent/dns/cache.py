@@ -81,7 +81,8 @@ class AnswerCache:
             self._entries.move_to_end(key)
             self.hits += 1
         aged = int(now - entry.stored)
-        return entry.rcode, _aged(entry.answer, aged), _aged(entry.authority, aged)
+        life = int(entry.expires - entry.stored)
+        return entry.rcode, _aged(entry.answer, aged, life), _aged(entry.authority, aged, life)
 
     def clear(self) -> None:
         with self._lock:
@@ -91,10 +92,11 @@ class AnswerCache:
         return len(self._entries)
 
 
-def _aged(records: list[RR], seconds: int) -> list[RR]:
+def _aged(records: list[RR], seconds: int, life: int) -> list[RR]:
+    """Copies whose TTLs never promise more than the cache allowed (life) minus the time already spent."""
     out = []
     for rr in records:
         fresh = copy.copy(rr)  # rdata is never mutated, so a shallow copy is enough for a new TTL
-        fresh.ttl = max(0, rr.ttl - seconds)
+        fresh.ttl = max(0, min(rr.ttl, life) - seconds)
         out.append(fresh)
     return out

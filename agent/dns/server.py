@@ -36,6 +36,7 @@ log = logging.getLogger("sprout.dns")
 
 BLOCK_TTL = 10  # short, so that a parent's unblock reaches the browser within seconds
 OUR_EDNS_SIZE = 1232
+PACKET_CACHE_SIZE = 20_000
 MAX_UDP_REPLY = 4096
 BADVERS = 16
 _NO_EXTRA_TYPES = (QTYPE.HTTPS, QTYPE.SVCB, QTYPE.CNAME)  # a rewrite answers these with the CNAME alone
@@ -77,6 +78,7 @@ class DnsFilterServer:
         self._pool: ThreadPoolExecutor | None = None
         self._tcp_pool: ThreadPoolExecutor | None = None
         self._conns: set[socket.socket] = set()
+        self._packets: dict[bytes, tuple[float, bytes, tuple[str, Decision, int] | None]] = {}
         self._conns_lock = threading.Lock()
 
     # ---- life cycle -------------------------------------------------------------------------------------
@@ -146,6 +148,21 @@ class DnsFilterServer:
     def set_classifier(self, classifier: Classifier) -> None:
         """Swap the rules (a new policy) without a restart; cached upstream answers stay valid."""
         self.classifier = classifier
+        self._packets = {}  # replies packed under the old rules must not outlive them
+
+    def _remember(self, data: bytes, packet: bytes, request: DNSRecord, block: Decision | None) -> None:
+        """Keep the packed reply for the identical query (same bytes after the ID) for a moment.
+
+        Parsing and packing with dnslib is most of a query's cost; browsers repeat the same questions in
+        bursts. Upstream answers are kept at most a second so the TTLs clients see are off by under a second;
+        blocks are synthetic with a fixed TTL, so they are kept longer."""
+        if packet[3] & 0x0F == RCODE.SERVFAIL:
+            return
+        if len(self._packets) >= PACKET_CACHE_SIZE:
+            self._packets = {}  # cheaper than LRU bookkeeping on the hot path; refills in a second
+        event = (str(request.q.qname), block, request.q.qtype) if block is not None else None
+        life = BLOCK_TTL / 2 if block is not None else 1.0
+        self._packets[data[2:]] = (self.cache.clock() + life, packet, event)
 
     # ---- the loop ---------------------------------------------------------------------------------------
     def _loop(self) -> None:
@@ -181,15 +198,25 @@ class DnsFilterServer:
                 log.exception("unexpected error on a UDP query from %s", addr)
 
     def _serve_udp(self, data: bytes, addr: Any) -> None:
+        hit = self._packets.get(data[2:])
+        if hit is not None and hit[0] > self.cache.clock() and len(data) >= 12:
+            _expires, packet, event = hit
+            if event is not None:
+                self.stats["blocked"] += 1
+                self._emit(*event)
+            self._send_udp(data[:2] + packet[2:], addr)
+            return
         request = self._parse(data)
         if not isinstance(request, DNSRecord):
             if request is not None:
                 self._send_udp(request, addr)
             return
         limit = _udp_limit(request)
-        reply = self._answer(request, allow_upstream=False)
+        reply, block = self._answer(request, allow_upstream=False)
         if reply is not None:
-            self._send_udp(self._finish(request, reply, limit), addr)
+            packet = self._finish(request, reply, limit)
+            self._remember(data, packet, request, block)
+            self._send_udp(packet, addr)
             return
         with self._pending_lock:
             if self._pending >= self.max_pending:
@@ -198,16 +225,18 @@ class DnsFilterServer:
             self._pending += 1
         assert self._pool is not None
         try:
-            self._pool.submit(self._upstream_udp, request, addr, limit)
+            self._pool.submit(self._upstream_udp, data, request, addr, limit)
         except RuntimeError:  # shutting down
             with self._pending_lock:
                 self._pending -= 1
 
-    def _upstream_udp(self, request: DNSRecord, addr: Any, limit: int) -> None:
+    def _upstream_udp(self, data: bytes, request: DNSRecord, addr: Any, limit: int) -> None:
         try:
-            reply = self._answer(request, allow_upstream=True)
+            reply, block = self._answer(request, allow_upstream=True)
             assert reply is not None
-            self._send_udp(self._finish(request, reply, limit), addr)
+            packet = self._finish(request, reply, limit)
+            self._remember(data, packet, request, block)
+            self._send_udp(packet, addr)
         except Exception:
             log.exception("unexpected error answering %s", request.q.qname)
         finally:
@@ -270,7 +299,7 @@ class DnsFilterServer:
         request = self._parse(data)
         if not isinstance(request, DNSRecord):
             return request
-        reply = self._answer(request, allow_upstream=True)
+        reply, _block = self._answer(request, allow_upstream=True)
         assert reply is not None
         return self._finish(request, reply, limit=None)
 
@@ -280,7 +309,7 @@ class DnsFilterServer:
         request = self._parse(data)
         if not isinstance(request, DNSRecord):
             return request
-        reply = self._answer(request, allow_upstream=True)
+        reply, _block = self._answer(request, allow_upstream=True)
         assert reply is not None
         return self._finish(request, reply, limit=None if tcp else _udp_limit(request))
 
@@ -314,28 +343,29 @@ class DnsFilterServer:
             return reply.pack()
         return request
 
-    def _answer(self, request: DNSRecord, *, allow_upstream: bool) -> DNSRecord | None:
-        """The reply for a parsed query, or None when it needs an upstream and that is not allowed here."""
+    def _answer(self, request: DNSRecord, *, allow_upstream: bool) -> tuple[DNSRecord | None, Decision | None]:
+        """(reply, the block decision if it was a block); the reply is None when it needs an upstream and
+        that is not allowed here."""
         q = request.q
         name = str(q.qname)
         decision = self.classifier.classify(name)
         if decision.verdict in (BLOCK, NXDOMAIN):
-            return self._blocked(request, decision, name)
+            return self._blocked(request, decision, name), decision
         if decision.verdict == REWRITE:
-            return self._rewritten(request, decision, allow_upstream)
+            return self._rewritten(request, decision, allow_upstream), None
         got = self._resolve(q.qname, q.qtype, q.qclass, allow_upstream)
         if got is None:
-            return None
+            return None, None
         rcode, answer, authority = got
         cloaked = self._cloaked_target(answer)
         if cloaked is not None:
-            return self._blocked(request, cloaked, name)
+            return self._blocked(request, cloaked, name), cloaked
         reply = _reply_header(request, rcode)
         for rr in answer:
             reply.add_answer(rr)
         for rr in authority:
             reply.add_auth(rr)
-        return reply
+        return reply, None
 
     def _resolve(self, qname: Any, qtype: int, qclass: int, allow_upstream: bool) -> tuple[int, list, list] | None:
         key = self.cache.key(str(qname), qtype, qclass)

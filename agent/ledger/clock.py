@@ -57,3 +57,19 @@ class SimulatedClock:
 
     def set_wall(self, wall: float) -> None:
         self._wall = wall
+
+
+class ScaledClock:
+    """Real clocks running `factor` times faster from the moment it is made: for demos and tests that drive real
+    processes through a whole day's limits in seconds."""
+
+    def __init__(self, factor: float, base: Clock | None = None, start_wall: float | None = None) -> None:
+        self.factor = factor
+        self._base = base or SystemClock()
+        self._origin = self._base.now()
+        self._start_wall = self._origin.wall if start_wall is None else start_wall
+
+    def now(self) -> Instant:
+        b, o, f = self._base.now(), self._origin, self.factor
+        return Instant(o.mono + (b.mono - o.mono) * f, o.boot + (b.boot - o.boot) * f,
+                       self._start_wall + (b.wall - o.wall) * f)

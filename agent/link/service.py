@@ -151,9 +151,8 @@ class LinkService:
             raise ProtocolError("wrong_peer", "the envelope is addressed to another device")
         with self._msg_lock:
             chan = self._channel(claimed.sender)
-            _, last = self.state.counters(claimed.sender)
-            header, payload = chan.open(body, last)
-            self.state.accept_recv(header.sender, header.counter)
+            header, payload = chan.open(body, lambda lane: self.state.counters(claimed.sender, lane)[1])
+            self.state.accept_recv(header.sender, header.lane, header.counter)
         if header.kind not in messages.REQUEST_KINDS:
             result: dict[str, Any] = {"ok": False, "error": "unknown_kind", "reason": f"unknown kind {header.kind!r}"}
         else:
@@ -163,7 +162,8 @@ class LinkService:
                 self._event(exc.code, header.sender, exc.reason)
                 result = {"ok": False, "error": exc.code, "reason": exc.reason}
         # an unpaired console gets its acknowledgement sealed with the key it still holds
-        return 200, chan.seal("reply", result, self.state.next_send(header.sender), header.counter)
+        return 200, chan.seal("reply", result, self.state.next_send(header.sender, header.lane), header.counter,
+                              header.lane)
 
     def _do_status(self, sender: str, payload: Any) -> dict[str, Any]:
         return {"ok": True, "status": self.backend.status(), "device": self.identity.device_id,

@@ -26,8 +26,9 @@ MAX_EVENTS = 1000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS peers (device_id TEXT PRIMARY KEY, sign TEXT NOT NULL, kx TEXT NOT NULL,
-    name TEXT NOT NULL, paired_at REAL NOT NULL, revoked_at REAL, send_ctr INTEGER NOT NULL DEFAULT 0,
-    recv_ctr INTEGER NOT NULL DEFAULT 0);
+    name TEXT NOT NULL, paired_at REAL NOT NULL, revoked_at REAL);
+CREATE TABLE IF NOT EXISTS counters (device_id TEXT NOT NULL, lane INTEGER NOT NULL, send_ctr INTEGER NOT NULL,
+    recv_ctr INTEGER NOT NULL, PRIMARY KEY (device_id, lane));
 CREATE TABLE IF NOT EXISTS pairing (id INTEGER PRIMARY KEY CHECK (id = 1), code TEXT, expires REAL,
     burns INTEGER NOT NULL DEFAULT 0, closed_reason TEXT);
 CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, code TEXT NOT NULL,
@@ -163,25 +164,35 @@ class LinkState:
             return cur.rowcount == 1
 
     # ---- counters --------------------------------------------------------------------------------------
-    def counters(self, device_id: str) -> tuple[int, int]:
-        """(last sent, last received) for one console."""
+    def counters(self, device_id: str, lane: int = 0) -> tuple[int, int]:
+        """(last sent, last received) for one console on one lane."""
         with self._lock:
-            row = self._db.execute("SELECT send_ctr, recv_ctr FROM peers WHERE device_id = ?",
-                                   (device_id,)).fetchone()
+            row = self._db.execute("SELECT send_ctr, recv_ctr FROM counters WHERE device_id = ? AND lane = ?",
+                                   (device_id, lane)).fetchone()
         return (row[0], row[1]) if row else (0, 0)
 
-    def accept_recv(self, device_id: str, counter: int) -> None:
+    def all_counters(self) -> list[tuple[str, int, int, int]]:
+        with self._lock:
+            return self._db.execute("SELECT device_id, lane, send_ctr, recv_ctr FROM counters ORDER BY 1, 2").fetchall()
+
+    def accept_recv(self, device_id: str, lane: int, counter: int) -> None:
         with self._tx() as db:
-            (last,) = db.execute("SELECT recv_ctr FROM peers WHERE device_id = ?", (device_id,)).fetchone()
+            row = db.execute("SELECT recv_ctr FROM counters WHERE device_id = ? AND lane = ?",
+                             (device_id, lane)).fetchone()
+            last = row[0] if row else 0
             if counter <= last:
                 raise ProtocolError("replay", f"counter {counter} is not above {last}: replayed or reordered")
-            db.execute("UPDATE peers SET recv_ctr = ? WHERE device_id = ?", (counter, device_id))
+            db.execute("INSERT INTO counters (device_id, lane, send_ctr, recv_ctr) VALUES (?, ?, 0, ?) "
+                       "ON CONFLICT (device_id, lane) DO UPDATE SET recv_ctr = excluded.recv_ctr",
+                       (device_id, lane, counter))
 
-    def next_send(self, device_id: str) -> int:
+    def next_send(self, device_id: str, lane: int = 0) -> int:
         """Reserve the next outgoing counter; stored before use so a crash can never reuse a nonce."""
         with self._tx() as db:
-            db.execute("UPDATE peers SET send_ctr = send_ctr + 1 WHERE device_id = ?", (device_id,))
-            (ctr,) = db.execute("SELECT send_ctr FROM peers WHERE device_id = ?", (device_id,)).fetchone()
+            db.execute("INSERT INTO counters (device_id, lane, send_ctr, recv_ctr) VALUES (?, ?, 1, 0) "
+                       "ON CONFLICT (device_id, lane) DO UPDATE SET send_ctr = send_ctr + 1", (device_id, lane))
+            (ctr,) = db.execute("SELECT send_ctr FROM counters WHERE device_id = ? AND lane = ?",
+                                (device_id, lane)).fetchone()
             return ctr
 
     # ---- events ----------------------------------------------------------------------------------------

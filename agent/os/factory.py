@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from agent.os.foreground import ForegroundSource, make_foreground_source
 from agent.os.idle import IdleSource, make_idle_source
-from agent.os.processes import ProcessSource, PsutilProcessSource
+from agent.os.processes import ProcessSource, make_process_source
 from agent.os.session import SessionControl, make_session_control
 
 
@@ -29,7 +29,7 @@ def make_adapters(*, platform: str | None = None, env: Mapping[str, str] | None 
     if child_uid is None and session_id is None:
         session_id = env.get("XDG_SESSION_ID")  # user mode: our own session
     return Adapters(
-        processes=PsutilProcessSource(),
+        processes=make_process_source(platform),
         foreground=make_foreground_source(platform, env),
         idle=make_idle_source(platform, env, uid=child_uid),
         session=make_session_control(platform, session_id=session_id, uid=child_uid),

@@ -21,6 +21,7 @@ class X11Foreground:
     def __init__(self, display_name: str | None = None) -> None:
         self._name = display_name
         self._disp: Any = None
+        self._down = False  # log a lost display once, not every tick until it is back
 
     def _display(self) -> Any:
         if self._disp is None:
@@ -34,15 +35,21 @@ class X11Foreground:
 
     def current(self) -> Foreground | None:
         try:
-            return self._current()
+            fg = self._current()
         except (error.ConnectionClosedError, error.DisplayError, OSError) as exc:
             # X restarted (log out / in): reconnect next tick rather than fail forever
-            log.info("X display lost (%s); will reconnect", exc)
+            if not self._down:
+                log.warning("X display %s lost (%s): foreground unknown until it is back", self._name, exc)
+            self._down = True
             self._disp = None
             return None
         except error.XError as exc:
             log.debug("X error while reading the active window: %s", exc)
             return None
+        if self._down:
+            log.info("X display %s is back", self._name)
+            self._down = False
+        return fg
 
     def _current(self) -> Foreground | None:
         disp = self._display()

@@ -17,6 +17,7 @@ class X11Idle:
     def __init__(self, display_name: str | None = None) -> None:
         self._name = display_name
         self._disp: Any = None
+        self._down = False
 
     def _display(self) -> Any:
         if self._disp is None:
@@ -36,11 +37,14 @@ class X11Idle:
         try:
             disp = self._display()
             info = disp.screen().root.screensaver_query_info()
-            return info.idle / 1000.0
         except (error.ConnectionClosedError, error.DisplayError, OSError, RuntimeError) as exc:
-            log.info("X idle query failed (%s); will retry", exc)
+            if not self._down:
+                log.warning("X idle time unavailable (%s): will retry each tick", exc)
+            self._down = True
             self._disp = None
             return None
+        self._down = False
+        return info.idle / 1000.0
 
     def locked(self) -> bool | None:
         return None  # X11 has no lock concept; logind's LockedHint answers this

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 from dataclasses import dataclass
 from typing import Protocol
@@ -40,8 +41,8 @@ def _user_name(uid: int) -> str | None:
 
 
 class PsutilProcessSource:
-    """All processes on the machine. A process that vanishes mid-read is left out; fields the OS refuses
-    (AccessDenied) are None rather than failing the tick."""
+    """All processes on the machine (zombies left out: they are already dead). A process that vanishes
+    mid-read is left out; fields the OS refuses (AccessDenied) are None rather than failing the tick."""
 
     def __init__(self) -> None:
         self._posix = sys.platform != "win32"
@@ -50,8 +51,9 @@ class PsutilProcessSource:
         self._exe_cache: dict[tuple[int, float, str], str | None] = {}
 
     def snapshot(self) -> list[ProcInfo]:
-        attrs = ["pid", "ppid", "name", "create_time"] + (["uids"] if self._posix else ["username"])
-        rows: list[dict] = [proc.info for proc in psutil.process_iter(attrs, ad_value=None)]
+        attrs = ["pid", "ppid", "name", "create_time", "status"] + (["uids"] if self._posix else ["username"])
+        rows: list[dict] = [proc.info for proc in psutil.process_iter(attrs, ad_value=None)
+                            if proc.info.get("status") not in (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD)]
         names = {info["pid"]: info.get("name") or "" for info in rows}
         out: list[ProcInfo] = []
         seen: set[tuple[int, float, str]] = set()
@@ -77,6 +79,16 @@ class PsutilProcessSource:
             if key not in seen:
                 del self._exe_cache[key]
         return out
+
+
+def make_process_source(platform: str | None = None, proc: str = "/proc") -> ProcessSource:
+    """/proc read directly on Linux (ten times cheaper a tick), psutil elsewhere."""
+    platform = platform or sys.platform
+    if platform.startswith("linux") and os.path.isdir(f"{proc}/self"):
+        from agent.os.procfs import ProcfsProcessSource
+
+        return ProcfsProcessSource(proc)
+    return PsutilProcessSource()
 
 
 def _exe_of(pid: int) -> str | None:

@@ -6,12 +6,14 @@ rise strictly: the receiver keeps the highest counter it accepted (persisted), s
 is refused. The header (version, kind, sender, receiver, counter, reply-to) is the AEAD's associated data, so
 changing any byte of it — or of the ciphertext — fails authentication.
 
-Wire form (JSON): {"h": base64url(header JSON), "c": base64url(ciphertext)}.
+The nonce is lane (4 bytes) + counter (8 bytes): unique per direction key as long as counters are stored before
+use. Wire form (JSON): {"h": base64url(header JSON), "c": base64url(ciphertext)}.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,9 @@ from agent.protocol.identity import Identity, PeerKeys, b64d, b64e
 VERSION = 1
 MAX_ENVELOPE_BYTES = 1 << 20  # policies are a few KB, report pages are bounded by `limit`
 MAX_COUNTER = (1 << 63) - 1
+# Lanes are independent counter sequences, so a long-poll (lane 1) never blocks or reorders commands (lane 0).
+LANES = (0, 1)
+LANE_COMMANDS, LANE_POLL = 0, 1
 
 
 def direction_key(shared: bytes, sender_id: str, receiver_id: str) -> bytes:
@@ -40,10 +45,11 @@ class Header:
     receiver: str
     counter: int
     reply_to: int = 0
+    lane: int = 0
 
     def to_bytes(self) -> bytes:
         return json.dumps({"v": VERSION, "kind": self.kind, "from": self.sender, "to": self.receiver,
-                           "ctr": self.counter, "re": self.reply_to}, sort_keys=True,
+                           "ctr": self.counter, "re": self.reply_to, "lane": self.lane}, sort_keys=True,
                           separators=(",", ":")).encode("ascii")
 
     @classmethod
@@ -55,19 +61,21 @@ class Header:
         if not isinstance(data, dict) or data.get("v") != VERSION:
             raise ProtocolError("bad_version", f"unsupported envelope version (this side speaks v{VERSION})")
         kind, sender, receiver = data.get("kind"), data.get("from"), data.get("to")
-        ctr, re_ = data.get("ctr"), data.get("re", 0)
+        ctr, re_, lane = data.get("ctr"), data.get("re", 0), data.get("lane", 0)
         if not all(isinstance(x, str) and 0 < len(x) <= 64 for x in (kind, sender, receiver)):
             raise ProtocolError("bad_header", "header fields kind/from/to must be short strings")
         for name, value in (("ctr", ctr), ("re", re_)):
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_COUNTER:
                 raise ProtocolError("bad_header", f"header field {name} must be a non-negative integer")
+        if not isinstance(lane, int) or isinstance(lane, bool) or lane not in LANES:
+            raise ProtocolError("bad_header", f"header field lane must be one of {LANES}")
         if ctr == 0:
             raise ProtocolError("bad_header", "counters start at 1")
-        return cls(kind, sender, receiver, ctr, re_)
+        return cls(kind, sender, receiver, ctr, re_, lane)
 
 
-def _nonce(counter: int) -> bytes:
-    return b"\x00\x00\x00\x00" + counter.to_bytes(8, "big")
+def _nonce(lane: int, counter: int) -> bytes:
+    return lane.to_bytes(4, "big") + counter.to_bytes(8, "big")
 
 
 class Channel:
@@ -79,28 +87,30 @@ class Channel:
         self._send = ChaCha20Poly1305(direction_key(shared, self.me_id, self.peer_id))
         self._recv = ChaCha20Poly1305(direction_key(shared, self.peer_id, self.me_id))
 
-    def seal(self, kind: str, payload: Any, counter: int, reply_to: int = 0) -> bytes:
-        if not 0 < counter <= MAX_COUNTER:
-            raise ValueError("counter out of range")
-        header = Header(kind, self.me_id, self.peer_id, counter, reply_to).to_bytes()
+    def seal(self, kind: str, payload: Any, counter: int, reply_to: int = 0, lane: int = 0) -> bytes:
+        if not 0 < counter <= MAX_COUNTER or lane not in LANES:
+            raise ValueError("counter or lane out of range")
+        header = Header(kind, self.me_id, self.peer_id, counter, reply_to, lane).to_bytes()
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        ct = self._send.encrypt(_nonce(counter), body, header)
+        ct = self._send.encrypt(_nonce(lane, counter), body, header)
         return json.dumps({"h": b64e(header), "c": b64e(ct)}).encode("ascii")
 
-    def open(self, wire: bytes, last_counter: int) -> tuple[Header, Any]:
-        """Authenticate and decrypt; refuse anything whose counter is not above `last_counter`."""
+    def open(self, wire: bytes, last_counter: int | Callable[[int], int]) -> tuple[Header, Any]:
+        """Authenticate and decrypt; refuse anything whose counter is not above the last one accepted on its lane
+        (`last_counter` is that number, or a function of the lane giving it)."""
         header_raw, ct = split_wire(wire)
         header = Header.from_bytes(header_raw)
         if header.sender != self.peer_id or header.receiver != self.me_id:
             raise ProtocolError("wrong_peer", "the envelope is not from this peer to this device")
         try:
-            body = self._recv.decrypt(_nonce(header.counter), ct, header_raw)
+            body = self._recv.decrypt(_nonce(header.lane, header.counter), ct, header_raw)
         except InvalidTag:
             raise ProtocolError("forged", "authentication failed: the message was altered or sealed with another "
                                           "key") from None
-        if header.counter <= last_counter:
-            raise ProtocolError("replay", f"counter {header.counter} is not above {last_counter}: a replayed or "
-                                          "reordered message")
+        last = last_counter(header.lane) if callable(last_counter) else last_counter
+        if header.counter <= last:
+            raise ProtocolError("replay", f"counter {header.counter} is not above {last} on lane {header.lane}: "
+                                          "a replayed or reordered message")
         try:
             payload = json.loads(body)
         except (ValueError, UnicodeDecodeError):

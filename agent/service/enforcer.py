@@ -45,16 +45,16 @@ class Enforcer:
         self._last_session_action = -1e9
         self.results: list[dict[str, Any]] = []  # what was done, for events (drained by the service)
 
-    def act(self, decisions: list[Decision], pids: dict[str, list[int]]) -> None:
+    def act(self, decisions: list[Decision], pids: dict[str, list[tuple[int, float | None]]]) -> None:
         for d in decisions:
             if d.kind in ("close", "block") and d.target:
                 grace = self.grace_s if d.kind == "close" else min(self.grace_s, BLOCK_GRACE_S)
-                for pid in pids.get(d.target, []):
-                    self._close(pid, d, grace)
+                for pid, created in pids.get(d.target, []):
+                    self._close(pid, created, d, grace)
             elif d.kind in ("lock", "logout"):
                 self._session(d.kind)
 
-    def _close(self, pid: int, decision: Decision, grace: float) -> None:
+    def _close(self, pid: int, created: float | None, decision: Decision, grace: float) -> None:
         with self._lock:
             if pid in self._closing:
                 return
@@ -62,7 +62,7 @@ class Enforcer:
 
         def work() -> None:
             try:
-                result = self.closer(pid, allowed_uid=self.child_uid, grace_s=grace)
+                result = self.closer(pid, allowed_uid=self.child_uid, grace_s=grace, create_time=created)
                 outcome = getattr(result, "outcome", None) or getattr(result, "action", None) or str(result)
                 with self._lock:
                     self.results.append({"pid": pid, "target": decision.target, "kind": decision.kind,

@@ -48,13 +48,19 @@ class ServiceOptions:
     key_file_fallback: bool = False
 
 
-def open_store(state_dir: Path, *, file_fallback: bool) -> Any:
+def open_store(state_dir: Path, *, file_fallback: bool, create: bool = True) -> Any:
+    from agent.errors import CliError
     from agent.store.db import EncryptedStore
     from agent.store.keys import SecretVault
 
     state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     vault = SecretVault("sprout-agent", state_dir, file_fallback=file_fallback)
-    key = vault.get_or_create(KEY_NAME, lambda: os.urandom(32))
+    if create:
+        key = vault.get_or_create(KEY_NAME, lambda: os.urandom(32))
+    else:
+        key = vault.get(KEY_NAME)
+        if key is None:
+            raise CliError(f"{state_dir}: the store key is not in {vault.backend_name}; was the agent run here?")
     log.info("store key custody: %s", vault.backend_name)
     store = EncryptedStore.open(state_dir / DB_NAME, key)
     report = getattr(store, "recovery", None) or getattr(store, "report", None)
@@ -95,17 +101,14 @@ def initial_policy(store: Any, policy_file: Path | None) -> dict[str, Any]:
     return preset(12, ["vn-decree-147"])
 
 
-def real_adapters(user_mode: bool) -> dict[str, Any]:
-    """The OS adapters for this platform (agent/os/), chosen by its factories."""
-    from agent.os import foreground, idle, processes, session, terminate
+def real_adapters(user_mode: bool, child_uid: int | None) -> dict[str, Any]:
+    """The OS adapters for this platform (agent/os/), chosen by its factory."""
+    from agent.os.factory import make_adapters
+    from agent.os.terminate import close_process
 
-    return {
-        "processes": processes.default_process_source(),
-        "foreground": foreground.default_foreground_source(),
-        "idle": idle.default_idle_source(),
-        "session": session.default_session_control(),
-        "closer": terminate.close_process,
-    }
+    found = make_adapters(child_uid=None if user_mode else child_uid)
+    return {"processes": found.processes, "foreground": found.foreground, "idle": found.idle,
+            "session": found.session, "closer": close_process}
 
 
 def build_core(opts: ServiceOptions, *, clock: Clock | None = None, adapters: dict[str, Any] | None = None,
@@ -113,9 +116,9 @@ def build_core(opts: ServiceOptions, *, clock: Clock | None = None, adapters: di
     store = store if store is not None else open_store(opts.state_dir, file_fallback=opts.key_file_fallback
                                                        or opts.user_mode)
     doc = initial_policy(store, opts.policy_file)
-    adapters = adapters or real_adapters(opts.user_mode)
-    clock = clock or SystemClock()
     child_uid = opts.child_uid if opts.child_uid is not None else (os.getuid() if hasattr(os, "getuid") else None)
+    adapters = adapters or real_adapters(opts.user_mode, child_uid)
+    clock = clock or SystemClock()
     own_pid = os.getpid()
     sampler = Sampler(clock=clock, processes=adapters["processes"], foreground=adapters.get("foreground"),
                       idle=adapters.get("idle"), classifier=AppClassifier(), child_uid=child_uid,

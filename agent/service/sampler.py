@@ -31,7 +31,8 @@ class IdleSource(Protocol):
 @dataclass
 class Observation:
     sample: Sample
-    pids: dict[str, list[int]] = field(default_factory=dict)  # app id → the child's pids running it
+    # app id → the child's processes running it, as (pid, create_time) so a reused pid is never hit
+    pids: dict[str, list[tuple[int, float | None]]] = field(default_factory=dict)
 
 
 class Sampler:
@@ -51,13 +52,17 @@ class Sampler:
         procs = self._child_processes()
         names = {p.pid: p for p in procs}
         running: dict[str, AppRef] = {}
-        pids: dict[str, list[int]] = {}
+        pids: dict[str, list[tuple[int, float | None]]] = {}
         for p in procs:
             ref = self._ref(p, names)
             if ref.kind == "system":
                 continue
-            running.setdefault(ref.id, ref)
-            pids.setdefault(ref.id, []).append(p.pid)
+            known = running.get(ref.id)
+            # One id can be seen as a game (under its launcher) and as a plain app (started another way):
+            # the game view wins, so the stricter rule applies.
+            if known is None or (ref.is_game and not known.is_game):
+                running[ref.id] = ref
+            pids.setdefault(ref.id, []).append((p.pid, getattr(p, "create_time", None)))
 
         fg_ref: AppRef | None = None
         fg_known = False

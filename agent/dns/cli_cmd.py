@@ -1,0 +1,143 @@
+"""`sprout-agent dns --listen 127.0.0.1:5353 [--upstream IP:PORT ...] [--policy FILE] [--index PATH]
+[--blockpage 127.0.0.1:8080]`: run the filter in the foreground, one log line per block, Ctrl-C or SIGTERM to stop.
+
+As a service the filter listens on port 53 and the block page on port 80 (browsers only ask port 80 for
+http://site/); in user mode both sit on high loopback ports and the page is only reached by tests or by typing
+its port.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from agent.dns.cli_classify import add_rule_options, build_classifier
+from agent.dns.upstream import Upstream, UpstreamPool, parse_hostport
+from agent.errors import CliError
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("dns", help="run the DNS web filter in the foreground",
+                                   description="Run the local DNS filter (UDP and TCP) and its block page.")
+    parser.add_argument("--listen", default="127.0.0.1:5353", metavar="IP:PORT",
+                        help="address for DNS over UDP and TCP (default 127.0.0.1:5353; 53 as a service)")
+    parser.add_argument("--upstream", action="append", default=[], metavar="IP:PORT",
+                        help="upstream resolver, repeat for failover in order (default: /etc/resolv.conf)")
+    parser.add_argument("--blockpage", default="127.0.0.1:8080", metavar="IP:PORT",
+                        help="block page address; blocked names resolve to its IP (default 127.0.0.1:8080)")
+    parser.add_argument("--no-blockpage", action="store_true", help="answer blocks with 0.0.0.0 / :: and no page")
+    parser.add_argument("--timeout", type=float, default=1.5, metavar="SECONDS",
+                        help="per-upstream timeout; a client gets SERVFAIL after at most twice this")
+    add_rule_options(parser)
+    parser.set_defaults(func=run)
+
+
+def system_upstreams(listen: tuple[str, int], resolv_conf: Path = Path("/etc/resolv.conf")) -> list[Upstream]:
+    """The system's nameservers, minus ourselves (a loop would answer every query with SERVFAIL, slowly)."""
+    try:
+        lines = resolv_conf.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    found = []
+    for line in lines:
+        parts = line.split()
+        if len(parts) >= 2 and parts[0] == "nameserver":
+            try:
+                host, port = parse_hostport(parts[1], 53, "nameserver")
+            except ValueError:
+                continue
+            if (host, port) != listen:
+                found.append(Upstream(host, port))
+    return found
+
+
+def run(args: argparse.Namespace) -> int:
+    from agent.dns.blockpage import BlockPageServer
+    from agent.dns.server import DnsFilterServer
+
+    listen = _address(args.listen, 53, "--listen")
+    if args.upstream:
+        upstreams = [Upstream(*_address(text, 53, "--upstream")) for text in args.upstream]
+    else:
+        upstreams = system_upstreams(listen)
+        if not upstreams:
+            raise CliError("--upstream: none given and /etc/resolv.conf names no other resolver")
+    if not 0.05 <= args.timeout <= 10:
+        raise CliError(f"--timeout {args.timeout}: must be between 0.05 and 10 seconds")
+    page_host, page_port = _address(args.blockpage, 80, "--blockpage")
+    classifier = build_classifier(args)
+
+    block_ipv4, block_ipv6 = "0.0.0.0", "::"
+    if not args.no_blockpage:
+        shown = "127.0.0.1" if page_host == "0.0.0.0" else page_host
+        if ":" in shown:
+            block_ipv6 = "::1" if shown == "::" else shown
+        else:
+            block_ipv4 = shown
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    out_lock = threading.Lock()
+
+    def on_event(event: dict[str, Any]) -> None:
+        with out_lock:
+            print(f"{event['time']}\t{event['verdict']}\t{event['domain']}\t{event['category'] or '-'}\t"
+                  f"{event['reason']}\t{event['qtype']}", flush=True)
+
+    def on_view(host: str | None) -> None:
+        # Proves the child's browser reached the page (plain http); still no path, only the site.
+        with out_lock:
+            print(f"{datetime.now(UTC).isoformat(timespec='seconds')}\tpage\t{host or '-'}", flush=True)
+
+    pool = UpstreamPool(upstreams, timeout=args.timeout, total_timeout=2 * args.timeout)
+    server = DnsFilterServer(classifier, pool, listen, block_ipv4=block_ipv4, block_ipv6=block_ipv6,
+                             on_event=on_event)
+    page = None
+    if not args.no_blockpage:
+        try:
+            page = BlockPageServer(page_host, page_port, describe=lambda host: server.classify(host),
+                                   on_view=on_view).start()
+        except OSError as exc:
+            raise CliError(f"--blockpage {args.blockpage}: cannot listen: {_why(exc)}") from None
+    try:
+        server.start()
+    except OSError as exc:
+        if page is not None:
+            page.stop()
+        raise CliError(f"--listen {args.listen}: cannot listen: {_why(exc)}") from None
+
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    host, port = server.address
+    shown_page = "off" if page is None else "{}:{}".format(*page.address)
+    print(f"sprout dns: listening on {host}:{port} (udp+tcp), upstream "
+          f"{', '.join(str(u) for u in upstreams)}, block page {shown_page}", file=sys.stderr, flush=True)
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.stop()
+        if page is not None:
+            page.stop()
+    print("sprout dns: stopped", file=sys.stderr, flush=True)
+    return 0
+
+
+def _why(exc: OSError) -> str:
+    hint = " (ports below 1024 need root or CAP_NET_BIND_SERVICE)" if exc.errno == 13 else ""
+    return f"{exc.strerror or exc}{hint}"
+
+
+def _address(text: str, default_port: int, what: str) -> tuple[str, int]:
+    try:
+        return parse_hostport(text, default_port, what)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None

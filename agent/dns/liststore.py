@@ -1,0 +1,262 @@
+"""The agent's block lists on disk: what parents imported, per category, plus the shipped seed lists, and the
+one combined category index the DNS filter maps.
+
+Layout under the state folder::
+
+    lists/<category>.txt.gz   imported names of one category, sorted and unique (the source of truth)
+    lists.json                import history, name counts, and what the current index was built from
+    index.bin                 the combined CategoryIndex (rebuildable at any time from the files above)
+
+Every file is replaced atomically (temp file, fsync, rename): a failed or interrupted import leaves the
+previous lists and index exactly as they were.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from agent.dns.importers import ImportReport, ListImportError, ProgressFn, read_list
+from agent.dns.index import CategoryIndex, IndexFileError, IndexStats, build_index
+from agent.resources import resource_path
+
+INDEX_FILE = "index.bin"
+META_FILE = "lists.json"
+LISTS_DIR = "lists"
+_SUFFIX = ".txt.gz"
+_HISTORY_KEPT = 50
+_CATEGORY = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+
+
+class ListStore:
+    """Imported lists per category + the shipped lists under resources/categories/, and their combined index."""
+
+    def __init__(self, state_dir: Path, shipped_root: Path | None = None) -> None:
+        self.state_dir = Path(state_dir)
+        self.shipped_root = Path(shipped_root) if shipped_root is not None else resource_path("categories")
+        self.lists_dir = self.state_dir / LISTS_DIR
+        self.index_path = self.state_dir / INDEX_FILE
+        self.meta_path = self.state_dir / META_FILE
+
+    # ----- importing
+
+    def import_file(self, path: Path, fmt: str, category: str | None,
+                    progress: ProgressFn | None = None,
+                    on_phase: Callable[[str], None] | None = None) -> ImportReport:
+        """Read a list, merge it into its category (or, for ut1, each category folder), rebuild the index.
+
+        Raises ListImportError for a file that cannot be read at all; bad lines are only counted."""
+        path = Path(path)
+        report = ImportReport(path=path, fmt=fmt)
+        found: dict[str, list[str]] = {}
+        for name, cat in read_list(path, fmt, category, report, progress):
+            bucket = found.get(cat)
+            if bucket is None:
+                bucket = found[cat] = []
+            bucket.append(name)
+        meta = self._load_meta()
+        if found:
+            if on_phase:
+                on_phase("merge")
+            self.lists_dir.mkdir(parents=True, exist_ok=True)
+            for cat, names in found.items():
+                read_from_import = len(names)
+                if self._category_file(cat).exists():
+                    names.extend(self._read_category(cat))
+                before = len(names) - read_from_import  # the stored file holds each name once
+                names.sort()
+                count = self._write_category(cat, names)
+                meta["categories"][cat] = {"names": count, "updated": int(time.time())}
+                report.new_names += count - before
+                report.total_names += count
+                del names[:]
+        meta["imports"].append({
+            "path": str(path.resolve()), "format": fmt, "when": int(time.time()),
+            "categories": report.categories, "accepted": report.accepted, "skipped": report.skipped,
+            "bad": report.bad, "new": report.new_names,
+        })
+        meta["imports"] = meta["imports"][-_HISTORY_KEPT:]
+        self._save_meta(meta)
+        if found or not self.index_path.exists():
+            if on_phase:
+                on_phase("index")
+            self.rebuild()
+        return report
+
+    # ----- the index
+
+    def rebuild(self, progress: ProgressFn | None = None) -> IndexStats:
+        """Build index.bin from every imported and shipped list; imported categories win on overlap."""
+        stats = build_index(self._all_entries(), self.index_path, progress=progress)
+        meta = self._load_meta()
+        meta["index"] = {"sources": self._sources_signature(), "entries": stats.entries,
+                         "collisions": stats.fingerprint_collisions, "duplicates": stats.duplicates,
+                         "built": int(time.time()), "seconds": round(stats.seconds, 3)}
+        self._save_meta(meta)
+        return stats
+
+    def index(self) -> CategoryIndex:
+        """The combined index, rebuilt first when it is missing, corrupt, or older than its lists."""
+        meta = self._load_meta()
+        fresh = meta.get("index", {}).get("sources") == self._sources_signature()
+        if fresh and self.index_path.exists():
+            try:
+                return CategoryIndex.open(self.index_path)
+            except IndexFileError:
+                pass  # every name is still in the lists: rebuild below
+        self.rebuild()
+        return CategoryIndex.open(self.index_path)
+
+    def stats(self) -> dict[str, Any]:
+        meta = self._load_meta()
+        shipped = {name: sum(1 for _ in self._read_shipped(file)) for name, file in self._shipped_files()}
+        imported = {name: info.get("names", 0) for name, info in meta["categories"].items()
+                    if self._category_file(name).exists()}
+        categories = {name: {"imported": imported.get(name, 0), "shipped": shipped.get(name, 0)}
+                      for name in sorted(set(shipped) | set(imported))}
+        index_meta = meta.get("index", {})
+        exists = self.index_path.exists()
+        return {
+            "state_dir": str(self.state_dir),
+            "categories": categories,
+            "imported_names": sum(imported.values()),
+            "shipped_names": sum(shipped.values()),
+            "index": {
+                "path": str(self.index_path), "exists": exists,
+                "bytes": self.index_path.stat().st_size if exists else 0,
+                "entries": index_meta.get("entries", 0) if exists else 0,
+                "fingerprint_collisions": index_meta.get("collisions", 0) if exists else 0,
+                "up_to_date": exists and index_meta.get("sources") == self._sources_signature(),
+                "built": index_meta.get("built"),
+            },
+            "imports": meta["imports"][-10:],
+        }
+
+    # ----- files
+
+    def _all_entries(self) -> Iterator[tuple[str, str]]:
+        if self.lists_dir.is_dir():
+            for file in sorted(self.lists_dir.glob("*" + _SUFFIX)):
+                cat = file.name[:-len(_SUFFIX)]
+                for name in self._read_category(cat):
+                    yield name, cat
+        for cat, file in self._shipped_files():
+            for name in self._read_shipped(file):
+                yield name, cat
+
+    def _shipped_files(self) -> list[tuple[str, Path]]:
+        """Category folders shipped so far; the folder may still be filling up, so take whatever is there."""
+        if not self.shipped_root.is_dir():
+            return []
+        found = []
+        for folder in sorted(self.shipped_root.iterdir()):
+            file = folder / "domains"
+            if folder.is_dir() and file.is_file() and _CATEGORY.match(folder.name):
+                found.append((folder.name, file))
+        return found
+
+    @staticmethod
+    def _read_shipped(file: Path) -> Iterator[str]:
+        report = ImportReport(path=file, fmt="domains")
+        try:
+            for name, _cat in read_list(file, "domains", "shipped", report):
+                yield name
+        except ListImportError:
+            return  # a folder that is being written right now; its names come with the next rebuild
+
+    def _category_file(self, category: str) -> Path:
+        return self.lists_dir / f"{category}{_SUFFIX}"
+
+    def _read_category(self, category: str) -> Iterator[str]:
+        with gzip.open(self._category_file(category), "rt", encoding="ascii") as fh:
+            for line in fh:
+                yield line.rstrip("\n")
+
+    def _write_category(self, category: str, sorted_names: list[str]) -> int:
+        """Write sorted names once each; returns how many."""
+        count = 0
+        with _atomic(self._category_file(category)) as raw, \
+                gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=3, mtime=0) as fh:
+            previous = None
+            chunk: list[str] = []
+            for name in sorted_names:
+                if name != previous:
+                    chunk.append(name)
+                    previous = name
+                    count += 1
+                    if len(chunk) >= 65536:
+                        fh.write(("\n".join(chunk) + "\n").encode("ascii"))
+                        chunk.clear()
+            if chunk:
+                fh.write(("\n".join(chunk) + "\n").encode("ascii"))
+        return count
+
+    def _sources_signature(self) -> list[list[Any]]:
+        files = []
+        if self.lists_dir.is_dir():
+            files.extend(sorted(self.lists_dir.glob("*" + _SUFFIX)))
+        files.extend(file for _cat, file in self._shipped_files())
+        signature = []
+        for file in files:
+            st = file.stat()
+            signature.append([str(file), st.st_size, st.st_mtime_ns])
+        return signature
+
+    def _load_meta(self) -> dict[str, Any]:
+        try:
+            meta = json.loads(self.meta_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            meta = {}
+        except (OSError, ValueError):
+            # A damaged lists.json loses only history and counts; the lists themselves are the category files.
+            meta = {}
+        if not isinstance(meta, dict):
+            meta = {}
+        meta.setdefault("categories", {})
+        meta.setdefault("imports", [])
+        if not isinstance(meta["categories"], dict) or not isinstance(meta["imports"], list):
+            meta["categories"], meta["imports"] = {}, []
+        return meta
+
+    def _save_meta(self, meta: dict[str, Any]) -> None:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        with _atomic(self.meta_path) as fh:
+            fh.write(json.dumps(meta, indent=1, sort_keys=True).encode("utf-8"))
+
+
+class _atomic:
+    """Context manager giving a binary file that replaces `target` only if the block finishes."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+
+    def __enter__(self) -> Any:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=self.target.name + ".", suffix=".tmp", dir=self.target.parent)
+        self.tmp = Path(name)
+        self.fh = os.fdopen(fd, "wb")
+        return self.fh
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        try:
+            if exc_type is None:
+                self.fh.flush()
+                os.fsync(self.fh.fileno())
+            self.fh.close()
+            if exc_type is None:
+                os.replace(self.tmp, self.target)
+                if os.name == "posix":
+                    fd = os.open(self.target.parent, os.O_RDONLY)
+                    try:
+                        os.fsync(fd)
+                    finally:
+                        os.close(fd)
+        finally:
+            self.tmp.unlink(missing_ok=True)

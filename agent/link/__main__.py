@@ -1,0 +1,62 @@
+"""`python -m agent.link`: the link endpoint alone over the encrypted store (tests, benches, device makers'
+bring-up). The full service (`sprout-agent run --link`) embeds the same parts with its ledger plugged in."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m agent.link")
+    p.add_argument("--state", type=Path, required=True)
+    p.add_argument("--listen", default="127.0.0.1:0")
+    p.add_argument("--name", default="")
+    p.add_argument("--port-file", type=Path, help="write the bound port here once listening")
+    p.add_argument("--advertise", action="store_true")
+    p.add_argument("--key-file-fallback", action="store_true")
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+
+    from agent.link.backend import StoreBackend
+    from agent.link.runner import start_link
+    args.state.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        from agent.store.db import EncryptedStore
+        from agent.store.keys import SecretVault
+    except ImportError:
+        from agent.link.dev_store import DevStore, DevVault
+
+        logging.getLogger("sprout.link").warning("agent.store is not installed: UNENCRYPTED development store")
+        vault: Any = DevVault(args.state)
+        store: Any = DevStore(args.state / "agent-dev.sqlite")
+    else:
+        vault = SecretVault("sprout-agent", args.state, file_fallback=args.key_file_fallback)
+        store = EncryptedStore.open(args.state / "agent.db",
+                                    vault.get_or_create("store-key", lambda: os.urandom(32)))
+    backend = StoreBackend(store)
+    running = start_link(args.state, backend, vault, listen=args.listen, name=args.name or None,
+                         advertise=args.advertise)
+    if args.port_file:
+        tmp = args.port_file.with_suffix(".tmp")
+        tmp.write_text(str(running.address[1]))
+        tmp.replace(args.port_file)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop.wait()
+    running.stop()
+    close = getattr(store, "close", None)
+    if close:
+        close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,309 @@
+"""`sprout-console`: the parent's command line beside the GUI (scripting, tests, device makers).
+
+Every mistake — a wrong code, an unknown device, an unreachable agent, a refused policy — is one line
+"sprout-console CMD: what: where: why" and exit code 2; nothing already stored is lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from agent.protocol.errors import ProtocolError
+
+TEXT = {
+    "paired": ("Đã ghép nối với {name} — mã thiết bị {id}", "Paired with {name} — device ID {id}"),
+    "no_devices": ("Chưa có thiết bị nào. Dùng: sprout-console pair --code MÃ --host MÁY:CỔNG",
+                   "No devices yet. Use: sprout-console pair --code CODE --host HOST:PORT"),
+    "pushed": ("Đã áp dụng chính sách phiên bản {v} trên {name}", "Policy version {v} applied on {name}"),
+    "no_requests": ("Không có yêu cầu nào đang chờ", "No requests are waiting"),
+    "request": ("{id}  {name}: xin thêm {minutes} phút ({scope}) — {reason}",
+                "{id}  {name}: asks for {minutes} more minutes ({scope}) — {reason}"),
+    "granted": ("Đã cho thêm {minutes} phút ({id})", "Granted {minutes} minutes ({id})"),
+    "declined": ("Đã từ chối ({id})", "Declined ({id})"),
+    "unpaired": ("Đã huỷ ghép nối {name}", "Unpaired {name}"),
+    "report_head": ("Báo cáo {name} ngày {day}: {n} mục", "Report for {name} on {day}: {n} items"),
+    "offline": ("(không kết nối được {name}: {why}; hiện dữ liệu đã lưu)",
+                "(cannot reach {name}: {why}; showing stored data)"),
+}
+
+
+class UsageError(Exception):
+    pass
+
+
+def _lang(args: argparse.Namespace) -> int:
+    lang = args.lang or ("vi" if os.environ.get("LANG", "").startswith("vi") else "en")
+    return 0 if lang == "vi" else 1
+
+
+def say(args: argparse.Namespace, key: str, **kw: Any) -> None:
+    print(TEXT[key][_lang(args)].format(**kw), flush=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="sprout-console", description="Sprout parent console (command line).")
+    p.add_argument("--state", type=Path, help="console state folder (default: the user data dir)")
+    p.add_argument("--lang", choices=("vi", "en"), help="language of messages (default from LANG)")
+    p.add_argument("--name", help="this console's name as the child's PC will show it (default: host name)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    s = sub.add_parser("pair", help="pair with a child's PC using the code it shows")
+    s.add_argument("--code", required=True)
+    s.add_argument("--host", help="HOST:PORT of the agent (default: find it on the LAN with zeroconf)")
+    s.set_defaults(func=cmd_pair)
+    sub.add_parser("devices", help="list paired devices").set_defaults(func=cmd_devices)
+    s = sub.add_parser("policy", help="policy commands")
+    psub = s.add_subparsers(dest="policy_cmd", metavar="ACTION")
+    pp = psub.add_parser("push", help="sign a policy file and send it to a device")
+    pp.add_argument("device")
+    pp.add_argument("file", type=Path)
+    pp.set_defaults(func=cmd_policy_push)
+    s = sub.add_parser("report", help="fetch and show a device's reports for a day")
+    s.add_argument("device")
+    s.add_argument("--day", help="YYYY-MM-DD (default: today)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_report)
+    s = sub.add_parser("requests", help="fetch and list waiting time requests")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_requests)
+    s = sub.add_parser("watch", help="wait for the next time request (long-poll)")
+    s.add_argument("--timeout", type=float, default=60.0)
+    s.set_defaults(func=cmd_watch)
+    s = sub.add_parser("grant", help="grant a time request")
+    s.add_argument("request")
+    s.add_argument("minutes", type=int)
+    s.add_argument("--message", default="")
+    s.set_defaults(func=cmd_grant)
+    s = sub.add_parser("decline", help="decline a time request")
+    s.add_argument("request")
+    s.add_argument("--message", default="")
+    s.set_defaults(func=cmd_decline)
+    s = sub.add_parser("unpair", help="unpair a device (tells it, then forgets it)")
+    s.add_argument("device")
+    s.set_defaults(func=cmd_unpair)
+    return p
+
+
+def _family(args: argparse.Namespace) -> Any:
+    from app.family import Family
+
+    state = args.state
+    if state is None:
+        import platformdirs
+
+        state = Path(platformdirs.user_data_dir("sprout-console", appauthor=False))
+    try:
+        return Family(state, name=args.name or "")
+    except OSError as exc:
+        raise UsageError(f"--state: {state}: {exc.strerror}") from None
+
+
+def _link(fam: Any, device: str) -> Any:
+    from app.link_client import DeviceLink
+
+    return DeviceLink(fam, fam.find_device(device)["device_id"])
+
+
+def cmd_pair(args: argparse.Namespace, fam: Any) -> int:
+    from agent.protocol.pairing import normalize_code
+    from app.link_client import pair
+
+    try:
+        normalize_code(args.code)
+    except ProtocolError as exc:
+        raise UsageError(f"--code: {args.code}: {exc.reason}") from None
+    host = args.host or _discover()
+    agent = pair(fam, host, args.code)
+    say(args, "paired", name=agent.name or host, id=agent.display_id)
+    return 0
+
+
+def _discover(timeout_s: float = 3.0) -> str:
+    import socket
+    import time
+
+    from zeroconf import ServiceBrowser, Zeroconf
+
+    found: list[str] = []
+
+    class Listener:
+        def add_service(self, zc: Zeroconf, type_: str, name: str) -> None:
+            info = zc.get_service_info(type_, name, timeout=1500)
+            if info and info.addresses:
+                found.append(f"{socket.inet_ntoa(info.addresses[0])}:{info.port}")
+
+        def update_service(self, *a: Any) -> None:
+            pass
+
+        def remove_service(self, *a: Any) -> None:
+            pass
+
+    zc = Zeroconf()
+    try:
+        ServiceBrowser(zc, "_sprout._tcp.local.", Listener())
+        deadline = time.monotonic() + timeout_s
+        while not found and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        zc.close()
+    if len(found) != 1:
+        raise UsageError(f"--host: none given and {len(found)} Sprout devices answered on the LAN; give HOST:PORT")
+    return found[0]
+
+
+def cmd_devices(args: argparse.Namespace, fam: Any) -> int:
+    devices = fam.devices()
+    if not devices:
+        say(args, "no_devices")
+    for d in devices:
+        print(f"{d['display_id']}  {d['name']}  {d['host']}")
+    return 0
+
+
+def cmd_policy_push(args: argparse.Namespace, fam: Any) -> int:
+    from agent.policy import PolicyError, load_policy_doc
+
+    try:
+        text = args.file.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"FILE: {args.file}: {exc.strerror}") from None
+    try:
+        doc = load_policy_doc(text, source=str(args.file))
+    except PolicyError as exc:
+        first = exc.problems[0] if exc.problems else None
+        where = f"{first.path}: {first.reason}" if first else str(exc)
+        more = f" (+{len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+        raise UsageError(f"policy: {args.file}: {where}{more}") from None
+    link = _link(fam, args.device)
+    version = link.push_policy(doc)
+    say(args, "pushed", v=version, name=link.peer.name)
+    return 0
+
+
+def _sync(args: argparse.Namespace, fam: Any, device: dict[str, Any]) -> None:
+    from app.link_client import DeviceLink, LinkError
+
+    try:
+        DeviceLink(fam, device["device_id"]).fetch()
+    except LinkError as exc:
+        print(TEXT["offline"][_lang(args)].format(name=device["name"], why=exc.reason), file=sys.stderr)
+
+
+def cmd_report(args: argparse.Namespace, fam: Any) -> int:
+    device = fam.find_device(args.device)
+    day = args.day or dt.date.today().isoformat()
+    try:
+        dt.date.fromisoformat(day)
+    except ValueError:
+        raise UsageError(f"--day: {day}: expected YYYY-MM-DD") from None
+    _sync(args, fam, device)
+    items = fam.items(device["device_id"], day=day)
+    if args.json:
+        print(json.dumps(items, ensure_ascii=False, indent=1))
+        return 0
+    say(args, "report_head", name=device["name"], day=day, n=len(items))
+    for i in items:
+        print(f"#{i['seq']:<5} {i['kind']:<14} {json.dumps(i['payload'], ensure_ascii=False)[:200]}")
+    return 0
+
+
+def cmd_requests(args: argparse.Namespace, fam: Any) -> int:
+    names = {}
+    for device in fam.devices():
+        names[device["device_id"]] = device["name"]
+        _sync(args, fam, device)
+    waiting = fam.open_requests()
+    if args.json:
+        print(json.dumps([dict(i["payload"], device=i["device_id"]) for i in waiting], ensure_ascii=False))
+        return 0
+    if not waiting:
+        say(args, "no_requests")
+    for i in waiting:
+        p = i["payload"]
+        say(args, "request", id=p.get("id"), name=names.get(i["device_id"], "?"), minutes=p.get("minutes"),
+            scope=p.get("scope", "screen"), reason=p.get("reason", ""))
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace, fam: Any) -> int:
+    from app.link_client import DeviceLink, wait_for_request
+
+    links = [DeviceLink(fam, d["device_id"]) for d in fam.devices()]
+    if not links:
+        raise UsageError("watch: no paired device to watch")
+    for i in wait_for_request(links, args.timeout):
+        p = i["payload"]
+        say(args, "request", id=p.get("id"), name=fam.peer_keys(i["device_id"]).name, minutes=p.get("minutes"),
+            scope=p.get("scope", "screen"), reason=p.get("reason", ""))
+    return 0
+
+
+def _decide(args: argparse.Namespace, fam: Any, approve: bool, minutes: int) -> dict[str, Any]:
+    from app.link_client import DeviceLink
+
+    item = fam.find_request(args.request)
+    if len(args.message) > 300:
+        raise UsageError("--message: at most 300 characters")
+    return DeviceLink(fam, item["device_id"]).decide(args.request, approve, minutes, args.message)
+
+
+def cmd_grant(args: argparse.Namespace, fam: Any) -> int:
+    if not 1 <= args.minutes <= 1440:
+        raise UsageError(f"MINUTES: {args.minutes}: must be from 1 to 1440")
+    result = _decide(args, fam, True, args.minutes)
+    say(args, "granted", minutes=result.get("minutes"), id=args.request)
+    return 0
+
+
+def cmd_decline(args: argparse.Namespace, fam: Any) -> int:
+    _decide(args, fam, False, 0)
+    say(args, "declined", id=args.request)
+    return 0
+
+
+def cmd_unpair(args: argparse.Namespace, fam: Any) -> int:
+    from app.link_client import LinkError
+
+    link = _link(fam, args.device)
+    try:
+        link.unpair()
+    except LinkError as exc:  # forgotten here anyway; the agent can unpair on its side too
+        print(f"sprout-console unpair: agent not told: {exc.reason}", file=sys.stderr)
+    say(args, "unpaired", name=link.peer.name)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from app.family import FamilyError
+    from app.link_client import LinkError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    fam = None
+    try:
+        fam = _family(args)
+        return int(args.func(args, fam) or 0)
+    except (UsageError, FamilyError) as exc:
+        print(f"sprout-console {args.command}: {exc}", file=sys.stderr)
+    except LinkError as exc:
+        print(f"sprout-console {args.command}: {exc.code}: {exc.reason}", file=sys.stderr)
+    except ProtocolError as exc:
+        print(f"sprout-console {args.command}: {exc.code}: {exc.reason}", file=sys.stderr)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if fam is not None:
+            fam.close()
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

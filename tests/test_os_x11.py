@@ -1,0 +1,192 @@
+"""Under a real Xvfb server: the focused window is reported as the foreground app with the right pid, and input
+idle time is read and reset by real (XTEST) pointer motion."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("Xlib")
+
+from agent.os.foreground import Foreground, UnknownForeground, make_foreground_source
+from agent.os.foreground_x11 import X11Foreground
+from agent.os.idle import CombinedIdle, make_idle_source
+from agent.os.idle_x11 import X11Idle
+
+TK_WINDOW = ("import sys, tkinter; root = tkinter.Tk(className=sys.argv[2]); root.title(sys.argv[1]); root.geometry('200x100+10+10');"
+             "root.after(100, lambda: print('ready', flush=True)); root.mainloop()")
+
+
+def _free_display() -> int:
+    for n in range(90, 200):
+        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
+            return n
+    raise RuntimeError("no free X display number")
+
+
+@pytest.fixture(scope="module")
+def xvfb() -> Iterator[str]:
+    if sys.platform != "linux" or not shutil.which("Xvfb"):
+        pytest.skip("Xvfb is not installed (apt-get install xvfb)")
+    n = _free_display()
+    server = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "640x480x24", "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not Path(f"/tmp/.X11-unix/X{n}").exists():
+        if server.poll() is not None or time.monotonic() > deadline:
+            pytest.skip("Xvfb did not start")
+        time.sleep(0.05)
+    time.sleep(0.2)
+    yield f":{n}"
+    server.terminate()
+    server.wait(timeout=5)
+
+
+@pytest.fixture()
+def env(xvfb: str) -> dict[str, str]:
+    return {**os.environ, "DISPLAY": xvfb, "XDG_SESSION_TYPE": "x11"}
+
+
+def _window(cmd: list[str], env: dict[str, str], wait_ready: bool) -> subprocess.Popen:
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    if wait_ready:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
+    return proc
+
+
+def _focus(title: str, env: dict[str, str], by: str = "--name") -> None:
+    """No window manager runs under Xvfb, so focus the app's window ourselves as a click would. (Found by title or
+    class: neither Tk nor xmessage sets _NET_WM_PID, which is exactly what the X-Resource lookup is for.)"""
+    deadline = time.monotonic() + 5
+    while True:
+        found = subprocess.run(["xdotool", "search", "--onlyvisible", by, f"^{title}$"], env=env,
+                               capture_output=True, text=True)
+        wids = found.stdout.split()
+        if wids:
+            break
+        assert time.monotonic() < deadline, "window never appeared"
+        time.sleep(0.05)
+    subprocess.run(["xdotool", "windowfocus", "--sync", wids[-1]], env=env, check=True, timeout=5)
+
+
+def _wait_for(source: X11Foreground, pid: int) -> Foreground | None:
+    deadline = time.monotonic() + 5
+    fg = None
+    while time.monotonic() < deadline:
+        fg = source.current()
+        if fg is not None and fg.pid == pid:
+            return fg
+        time.sleep(0.05)
+    return fg
+
+
+needs_xdotool = pytest.mark.skipif(not shutil.which("xdotool"), reason="xdotool is not installed")
+
+
+def _tk_available() -> bool:
+    try:
+        import tkinter  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@needs_xdotool
+@pytest.mark.skipif(not _tk_available(), reason="tkinter is not installed")
+def test_focused_tk_window_is_the_foreground_app(env: dict[str, str], xvfb: str) -> None:
+    first = _window([sys.executable, "-c", TK_WINDOW, "Bài tập toán", "baitap"], env, wait_ready=True)
+    second = _window([sys.executable, "-c", TK_WINDOW, "Minecraft", "minecraftdemo"], env, wait_ready=True)
+    source = X11Foreground(xvfb)
+    try:
+        _focus("baitap", env, "--classname")
+        fg = _wait_for(source, first.pid)
+        assert fg is not None and fg.pid == first.pid
+        assert fg.name.startswith("python")
+        assert fg.title == "Bài tập toán"
+        _focus("minecraftdemo", env, "--classname")  # the child switches windows: the next tick follows
+        fg = _wait_for(source, second.pid)
+        assert fg is not None and fg.pid == second.pid and fg.title == "Minecraft"
+    finally:
+        source.close()
+        for p in (first, second):
+            p.kill()
+            p.wait(timeout=5)
+
+
+@needs_xdotool
+@pytest.mark.skipif(not shutil.which("xmessage"), reason="xmessage is not installed")
+def test_window_without_net_wm_pid_is_traced_through_x_resource(env: dict[str, str], xvfb: str) -> None:
+    """Old toolkits (Xt's xmessage) never set _NET_WM_PID; the X server still knows the client's pid."""
+    app = _window(["xmessage", "-geometry", "+50+50", "Giờ chơi đã hết"], env, wait_ready=False)
+    source = X11Foreground(xvfb)
+    try:
+        _focus("xmessage", env)
+        fg = _wait_for(source, app.pid)
+        assert fg is not None and fg.pid == app.pid and fg.name == "xmessage"
+    finally:
+        source.close()
+        app.kill()
+        app.wait(timeout=5)
+
+
+def test_nothing_focused_is_unknown_this_tick(xvfb: str) -> None:
+    source = X11Foreground(xvfb)
+    try:
+        assert source.current() is None  # a bare server: focus is on the root window
+    finally:
+        source.close()
+
+
+@needs_xdotool
+def test_idle_seconds_grow_and_reset_on_mouse_move(env: dict[str, str], xvfb: str) -> None:
+    idle = X11Idle(xvfb)
+    try:
+        subprocess.run(["xdotool", "mousemove", "5", "5"], env=env, check=True, timeout=5)
+        time.sleep(1.2)
+        before = idle.idle_seconds()
+        assert before is not None and before >= 1.0
+        subprocess.run(["xdotool", "mousemove", "120", "90"], env=env, check=True, timeout=5)
+        after = idle.idle_seconds()
+        assert after is not None and after < 0.5
+        assert idle.locked() is None  # X11 has no lock concept; logind answers that
+    finally:
+        idle.close()
+
+
+def test_lost_display_is_unknown_not_a_crash() -> None:
+    source = X11Foreground(":1999")  # nothing listens there
+    assert source.current() is None
+    assert X11Idle(":1999").idle_seconds() is None
+
+
+def test_factory_picks_x11_under_xvfb(xvfb: str) -> None:
+    fg = make_foreground_source("linux", {"DISPLAY": xvfb, "XDG_SESSION_TYPE": "x11"})
+    assert isinstance(fg, X11Foreground)
+    idle = make_idle_source("linux", {"DISPLAY": xvfb, "XDG_SESSION_TYPE": "x11"})
+    assert isinstance(idle, CombinedIdle) and isinstance(idle.sources[0], X11Idle)
+    seconds = idle.idle_seconds()
+    assert seconds is not None and seconds >= 0
+
+
+def test_factory_falls_back_on_wayland_and_says_so_once(caplog: pytest.LogCaptureFixture) -> None:
+    fg = make_foreground_source("linux", {"WAYLAND_DISPLAY": "wayland-0", "XDG_SESSION_TYPE": "wayland"})
+    assert isinstance(fg, UnknownForeground)
+    with caplog.at_level("WARNING"):
+        assert fg.current() is None and fg.current() is None
+    said = [r for r in caplog.records if "foreground unknown: process-based accounting" in r.getMessage()]
+    assert len(said) == 1
+
+
+def test_lost_display_is_logged_once(caplog: pytest.LogCaptureFixture) -> None:
+    source = X11Foreground(":1998")
+    with caplog.at_level("INFO"):
+        for _ in range(3):
+            assert source.current() is None
+    assert sum("lost" in r.getMessage() for r in caplog.records) == 1

@@ -1,0 +1,144 @@
+"""The service with real processes: a dummy game (by catalog name, and renamed under a fake launcher) is counted,
+warned and closed; a blocked app is closed within 2 s of launch; other users' processes are never touched.
+
+The clock is injected and runs 60× faster than real time (1 real second = 1 minute), so limits of a few minutes
+are reached in seconds; the processes, signals, store and catalog are all real.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from agent.ledger.clock import ScaledClock
+from agent.policy import load_policy_doc
+from agent.service.runner import ServiceOptions, build_core, real_adapters
+
+SLEEP = shutil.which("sleep")
+
+
+def dummy(tmp_path: Path, name: str) -> Path:
+    """A copy of /bin/sleep under a game's executable name: a real process the OS reports by that name."""
+    path = tmp_path / name
+    shutil.copy(SLEEP, path)
+    return path
+
+
+def policy(**sections) -> dict:
+    doc = {"version": 2, "games": {"daily_minutes": 10, "per_game_minutes": 2},
+           "warnings": {"minutes_before": [1]}, "at_limit": {"games": "close", "screen": "notify", "grace_seconds": 3}}
+    doc.update(sections)
+    return load_policy_doc(doc)
+
+
+def make_core(tmp_path: Path, doc: dict):
+    pfile = tmp_path / "policy.json"
+    import json
+
+    pfile.write_text(json.dumps(doc))
+    opts = ServiceOptions(state_dir=tmp_path / "state", user_mode=True, policy_file=pfile, save_every_s=5)
+    adapters = real_adapters(True, os.getuid())
+    adapters["foreground"] = None  # count by running processes, as on a desktop that cannot tell (no display here)
+    adapters["session"] = None
+    return build_core(opts, clock=ScaledClock(60.0), adapters=adapters)
+
+
+def run_until(core, predicate, timeout: float, tick: float = 0.05) -> list:
+    decisions = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        decisions += core.tick()
+        if predicate(decisions):
+            return decisions
+        time.sleep(tick)
+    raise AssertionError(f"not reached in {timeout} s; decisions: {[(d.kind, d.target) for d in decisions][-10:]}")
+
+
+def wait_gone(proc: subprocess.Popen, timeout: float) -> float:
+    t0 = time.monotonic()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        pass
+    return time.monotonic() - t0
+
+
+def test_game_by_name_is_warned_then_closed(tmp_path):
+    core = make_core(tmp_path, policy())
+    game = subprocess.Popen([str(dummy(tmp_path, "Minecraft.exe")), "600"])
+    try:
+        decisions = run_until(core, lambda ds: any(d.kind == "close" for d in ds), timeout=15)
+        closed_at = time.monotonic()
+        warn = [d for d in decisions if d.kind == "warn"]
+        assert warn and warn[0].target == "minecraft" and warn[0].left_s <= 60
+        assert game.poll() is not None or wait_gone(game, 2.0) <= 2.0
+        assert game.poll() is not None, "the game was not closed"
+        assert time.monotonic() - closed_at <= 2.0
+        assert core.ledger.days[core.ledger.local_day(core.clock.now())].per_game_s["minecraft"] >= 120
+        kinds = [n["kind"] for n in core.notices_since(0)]
+        assert "warn" in kinds and "close" in kinds
+    finally:
+        game.kill()
+
+
+def test_renamed_game_started_by_a_launcher_is_closed(tmp_path):
+    core = make_core(tmp_path, policy())
+    launcher = tmp_path / "steam"
+    shutil.copy(shutil.which("sh"), launcher)
+    renamed = dummy(tmp_path, "totally_homework")
+    steam = subprocess.Popen([str(launcher), "-c", f"'{renamed}' 600 & wait"])
+    try:
+        time.sleep(0.3)
+        child = next(c for c in psutil.Process(steam.pid).children() if c.name() == "totally_homework")
+        decisions = run_until(core, lambda ds: any(d.kind == "close" for d in ds), timeout=15)
+        target = next(d.target for d in decisions if d.kind == "close")
+        assert target == "totally_homework"
+        psutil.wait_procs([child], timeout=2.0)
+        assert not child.is_running() or child.status() == psutil.STATUS_ZOMBIE
+    finally:
+        steam.kill()
+
+
+def test_blocked_app_is_closed_within_two_seconds_of_launch(tmp_path):
+    core = make_core(tmp_path, policy(apps={"blocked": ["tiktok"]}))
+    core.tick()
+    started = time.monotonic()
+    app = subprocess.Popen([str(dummy(tmp_path, "TikTok")), "600"])
+    try:
+        while app.poll() is None and time.monotonic() - started < 5:
+            core.tick()
+            time.sleep(0.2)
+        assert app.poll() is not None
+        assert time.monotonic() - started <= 2.0
+        events = core.store.events()
+        assert any(e.kind == "block" for e in events)
+    finally:
+        app.kill()
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root and setpriv to run as another user")
+def test_other_users_processes_are_never_touched(tmp_path):
+    core = make_core(tmp_path, policy(apps={"blocked": ["tiktok"]}))
+    path = dummy(tmp_path, "TikTok")
+    os.chmod(tmp_path, 0o755)
+    other = subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", str(path), "600"])
+    mine = subprocess.Popen([str(path), "600"])
+    try:
+        deadline = time.monotonic() + 5
+        while mine.poll() is None and time.monotonic() < deadline:
+            core.tick()
+            time.sleep(0.2)
+        assert mine.poll() is not None, "the child's own blocked app was not closed"
+        for _ in range(10):
+            core.tick()
+            time.sleep(0.1)
+        assert other.poll() is None, "another user's process was touched"
+    finally:
+        mine.kill()
+        other.kill()

@@ -1,0 +1,77 @@
+"""Kill the real agent process with SIGKILL mid-day, start it again: the day's totals are intact (at most one save
+interval lost) and the time it was down is recorded as a gap event for the parent."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def agent(state: Path, policy: Path) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.Popen([sys.executable, "-m", "agent.cli", "run", "--user-mode", "--state", str(state),
+                             "--policy", str(policy), "--save-every", "1", "--no-companion-socket"],
+                            env=env, stderr=subprocess.PIPE, text=True)
+
+
+def status(state: Path) -> dict:
+    res = subprocess.run([sys.executable, "-m", "agent.cli", "status", "--user-mode", "--state", str(state),
+                          "--events", "200"], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert res.returncode == 0, res.stderr
+    return json.loads(res.stdout)
+
+
+def wait_for(pred, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pred():
+            return
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")
+
+
+def test_sigkill_mid_day_keeps_totals_and_records_the_gap(tmp_path):
+    game_exe = tmp_path / "Minecraft.exe"
+    shutil.copy(shutil.which("sleep"), game_exe)
+    game = subprocess.Popen([str(game_exe), "600"])
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"version": 2, "games": {"daily_minutes": 600}}))
+    state = tmp_path / "state"
+    first = agent(state, policy)
+    try:
+        wait_for(lambda: (state / "agent.db").exists(), 30)
+        time.sleep(5)
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+        killed_at = time.monotonic()
+        before = status(state)
+        (day, totals), = before["days"].items()
+        # The loop ran ~5 s with one save a second: the saved total is within one save interval of it.
+        assert totals["games_s"] >= 2, totals
+        assert totals["per_game_s"]["minecraft"] == totals["games_s"]
+
+        time.sleep(2)
+        second = agent(state, policy)
+        try:
+            wait_for(lambda: status(state)["days"][day]["games_s"] > totals["games_s"] + 1, 30)
+            down_s = time.monotonic() - killed_at
+            after = status(state)
+            assert after["days"][day]["games_s"] >= totals["games_s"]
+            gaps = [e for e in after["events"] if e["kind"] == "gap" and e.get("reason") == "agent_not_running"]
+            assert len(gaps) == 1
+            # The gap covers the down time, counted from the last save (≤ 1 s before the kill).
+            assert 2 <= gaps[0]["left_s"] <= down_s + 2
+        finally:
+            second.send_signal(signal.SIGTERM)
+            assert second.wait(15) == 0
+    finally:
+        first.kill()
+        game.kill()
