@@ -28,6 +28,7 @@ TEXT = {
     "declined": ("Đã từ chối ({id})", "Declined ({id})"),
     "unpaired": ("Đã huỷ ghép nối {name}", "Unpaired {name}"),
     "report_head": ("Báo cáo {name} ngày {day}: {n} mục", "Report for {name} on {day}: {n} items"),
+    "refused": ("({name} từ chối: {why}; hiện dữ liệu đã lưu)", "({name} refused: {why}; showing stored data)"),
     "offline": ("(không kết nối được {name}: {why}; hiện dữ liệu đã lưu)",
                 "(cannot reach {name}: {why}; showing stored data)"),
 }
@@ -191,7 +192,8 @@ def _sync(args: argparse.Namespace, fam: Any, device: dict[str, Any]) -> None:
     try:
         DeviceLink(fam, device["device_id"]).fetch()
     except LinkError as exc:
-        print(TEXT["offline"][_lang(args)].format(name=device["name"], why=exc.reason), file=sys.stderr)
+        key = "offline" if exc.code == "unreachable" else "refused"
+        print(TEXT[key][_lang(args)].format(name=device["name"], why=exc.reason), file=sys.stderr)
 
 
 def cmd_report(args: argparse.Namespace, fam: Any) -> int:

@@ -13,7 +13,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail
 from keyring.errors import KeyringLocked
 
@@ -22,13 +21,14 @@ from agent.store.keys import KeyCustodyError, SecretVault
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class InMemoryKeyringForTests(KeyringBackend):
-    """Test double standing in for an OS keyring backend: a dict, the same KeyringBackend interface."""
+class InMemoryKeyringForTests:
+    """Test double standing in for an OS keyring backend: a dict behind KeyringBackend's three methods.
 
-    priority = 1
+    Deliberately not a KeyringBackend subclass: keyring registers every subclass, and it could then become
+    the default keyring of other tests in this session.
+    """
 
     def __init__(self) -> None:
-        super().__init__()
         self.items: dict[tuple[str, str], str] = {}
 
     def get_password(self, service, username):
@@ -88,9 +88,9 @@ def test_locked_keyring_is_refused_or_falls_back_only_when_chosen(tmp_path, capl
     assert "KeyringLocked" in caplog.text
 
 
-def test_empty_chainer_and_plaintext_keyrings_are_not_custody(tmp_path):
+def test_empty_chainer_and_plaintext_keyrings_are_not_custody(tmp_path, monkeypatch):
+    monkeypatch.setattr(chainer.ChainerBackend, "backends", [])  # what it holds when nothing else is usable
     empty = chainer.ChainerBackend()
-    empty.__dict__["backends"] = []  # cached_property: what the chainer holds when nothing else is usable
     with pytest.raises(KeyCustodyError, match="no OS keyring"):
         SecretVault("sprout-test", tmp_path, file_fallback=False, keyring_backend=empty)
     with pytest.raises(KeyCustodyError, match="PlaintextKeyring is not secret custody"):

@@ -191,11 +191,13 @@ class Ledger:
     def resume(self, at: Instant) -> list[Decision]:
         """Start (or restart after a stop) at this instant without charging the time in between."""
         decisions: list[Decision] = []
+        self._needs_resume = False
         if self._last is not None:
             before = self.trusted_time(self._last)
             self._anchor(at, not_before=before)
             gap = self._anchor_wall - before
-            if gap > self.max_gap_s:
+            # Any stop longer than a tick is worth telling the parent: killing the agent is the obvious trick.
+            if gap > 1.5:
                 decisions.append(Decision("gap", None, "agent_not_running", self._anchor_wall, int(gap),
                                           detail={"from": before}))
         else:

@@ -50,6 +50,7 @@ class AgentCore:
         self._current_game: str | None = None
         self._day: str | None = None
         self.requests: dict[str, dict[str, Any]] = {}
+        self.on_policy_change: list[Callable[[dict[str, Any]], None]] = []
         self.ledger = self._restore()
 
     # ---- start, save -----------------------------------------------------------------------------------
@@ -144,6 +145,22 @@ class AgentCore:
             self.store.record_policy(new_doc["version"], json.dumps(new_doc).encode(), signer)
             self._record_event("policy_applied", {"version": new_doc["version"], "signer": signer})
             self.save()
+        for listener in self.on_policy_change:
+            try:
+                listener(new_doc)
+            except Exception:
+                log.exception("a part could not take the new policy")
+
+    def web_blocked(self, domain: str, category: str | None, reason: str) -> None:
+        """The DNS filter blocked a site: a notice for the child, an event (domain and category, never a URL)."""
+        with self._lock:
+            now = self.clock.now()
+            at = self.ledger.trusted_time(now)
+            report = self.policy_doc["privacy"]["report_web_categories"]
+            self._record_event("web_block", {"domain": domain, "category": category, "reason": reason}
+                               if report else {"category": category}, at=at)
+            self.notices.post({"kind": "web_block", "target": domain, "category": category, "reason": reason,
+                               "left_s": None, "until": None, "at": at})
 
     def grant(self, seconds: int, *, scope: str = "screen", day: str | None = None,
               request_id: str | None = None, message: str = "") -> Decision:
