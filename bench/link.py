@@ -10,6 +10,7 @@ client (requests) against it on 127.0.0.1; every message is sealed, counted and 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -31,15 +32,9 @@ from app.link_client import DeviceLink, pair
 
 
 def open_store(path: Path):
-    try:
-        import os
+    from agent.store.db import EncryptedStore
 
-        from agent.store.db import EncryptedStore
-    except ImportError:
-        from agent.link.dev_store import DevStore
-
-        return DevStore(path.with_suffix(".sqlite")), "bring-up DevStore (agent.store missing)"
-    return EncryptedStore.open(path, os.urandom(32)), "agent.store EncryptedStore"
+    return EncryptedStore.open(path, os.urandom(32)), "agent.store EncryptedStore (AEAD rows)"
 
 
 def pct(values: list[float], p: float) -> float:

@@ -72,7 +72,8 @@ def test_wildcard_list(tmp_path: Path) -> None:
 def test_ut1_layout(tmp_path: Path) -> None:
     root = tmp_path / "blacklists"
     for cat, text in {"adult": "porn.example\n1.2.3.4\n", "sexual_education": "health.example\n",
-                      "gambling": "bet.example\nnot valid\n"}.items():
+                      "gambling": "bet.example\nnot valid\n", "drogue": "weed.example\n",
+                      "vpn": "tunnel.example\n", "doh": "doh.example\n"}.items():
         (root / cat).mkdir(parents=True)
         _write(root / cat / "domains", text)
         _write(root / cat / "urls", "porn.example/some/page\n")  # UT1 ships these too; a DNS filter cannot use them
@@ -80,17 +81,21 @@ def test_ut1_layout(tmp_path: Path) -> None:
     (root / "empty").mkdir()
 
     names, report = _read(root, "ut1", None)
-    assert sorted(names) == [("bet.example", "gambling"), ("health.example", "sexual-education"),
-                             ("porn.example", "adult")]
-    assert report.categories == {"adult": 1, "gambling": 1, "sexual-education": 1}
+    assert sorted(names) == [("bet.example", "gambling"), ("doh.example", "bypass"), ("health.example",
+                             "sexual-education"), ("porn.example", "adult"), ("tunnel.example", "bypass"),
+                             ("weed.example", "drugs")]
+    assert report.categories == {"adult": 1, "gambling": 1, "sexual-education": 1, "drugs": 1, "bypass": 2}
     assert report.bad == 1 and report.bad_examples[0].startswith(f"{root / 'gambling' / 'domains'}:2: ")
+    assert report.skipped == 1  # the bare IP address
 
-    only, _ = _read(root, "ut1", "adult")
-    assert only == [("porn.example", "adult")]
-    single, _ = _read(root / "gambling", "ut1", None)  # pointing at one category folder works too
-    assert single == [("bet.example", "gambling")]
-    with pytest.raises(ListImportError, match="no <category>/domains files found for category 'drugs'"):
-        _read(root, "ut1", "drugs")
+    only, _ = _read(root, "ut1", "bypass")  # the root and a Sprout category: every folder that feeds it
+    assert sorted(only) == [("doh.example", "bypass"), ("tunnel.example", "bypass")]
+    single, _ = _read(root / "drogue", "ut1", None)  # one category folder: its mapped name ...
+    assert single == [("weed.example", "drugs")]
+    renamed, _ = _read(root / "gambling", "ut1", "games")  # ... or the category given
+    assert renamed == [("bet.example", "games")]
+    with pytest.raises(ListImportError, match="no <category>/domains files found for category 'dating'"):
+        _read(root, "ut1", "dating")
 
 
 def test_bad_lines_are_capped_and_counted(tmp_path: Path) -> None:

@@ -90,19 +90,19 @@ def test_build_rejects_bad_names_and_categories(tmp_path: Path) -> None:
     assert not (tmp_path / "i.bin").exists()
 
 
-def test_twelve_bytes_per_name(tmp_path: Path) -> None:
+def test_nine_bytes_per_name(tmp_path: Path) -> None:
     n = 30_000
     stats = build_index(((f"host{i}.site{i % 97}.com", "adult") for i in range(n)), tmp_path / "i.bin")
-    fixed = 32 + 4 * 65537 + 16 + 8 + 200  # header, directory, checksum, padding, metadata
+    fixed = 32 + 4 * 65537 + 16 + 4 * 8 + 200  # header, directory, checksum, padding, metadata
     assert stats.entries == n
-    assert stats.size_bytes <= 12 * n + fixed
+    assert stats.size_bytes <= 9 * n + fixed
     with CategoryIndex.open(tmp_path / "i.bin") as ix:
         assert all(ix.lookup(f"www.host{i}.site{i % 97}.com") == "adult" for i in range(0, n, 7))
         assert ix.lookup("host1.site2.com") is None
 
 
 class _CollidingBlake:
-    """hashlib stand-in whose index fingerprints all share the same 56-bit key: only the 32-bit check differs.
+    """hashlib stand-in whose index fingerprints all share bucket and 32-bit key: only the 32-bit check differs.
 
     Under it every name collides with every listed one, so each lookup depends on the check hash alone."""
 
@@ -114,7 +114,7 @@ class _CollidingBlake:
 
         class _Fixed:
             def digest(self) -> bytes:
-                return b"\x42" * 7 + digest[7:]
+                return b"\x42" * 6 + digest[6:]
 
         return _Fixed()
 
@@ -123,7 +123,7 @@ def test_fingerprint_clash_never_blocks_an_innocent_name(tmp_path: Path, monkeyp
     monkeypatch.setattr(index_mod, "hashlib", _CollidingBlake())
     listed = [(f"listed{i}.example", "adult") for i in range(50)] + [("school.example", "games")]
     stats = build_index(listed, tmp_path / "i.bin")
-    assert stats.fingerprint_collisions == 50  # 51 names on one 56-bit key
+    assert stats.fingerprint_collisions == 50  # 51 names on one bucket + key
     with CategoryIndex.open(tmp_path / "i.bin") as ix:
         assert ix.lookup("listed7.example") == "adult"
         assert ix.lookup("www.school.example") == "games"
@@ -194,3 +194,16 @@ def test_progress_is_reported(tmp_path: Path) -> None:
     build_index(((f"h{i}.com", "adult") for i in range(250_000)), tmp_path / "p.bin",
                 progress=lambda done, _total: calls.append(done))
     assert calls == [100_000, 200_000]
+
+
+def test_hand_made_file_with_a_valid_checksum_but_unknown_category(tmp_path: Path) -> None:
+    path = tmp_path / "forged.bin"
+    build_index([("a.com", "adult")], path)
+    data = bytearray(path.read_bytes())
+    cats_at = len(data) - 16 - 8  # the one category byte sits in the last 8-byte block before the checksum
+    assert data[cats_at] == 0
+    data[cats_at] = 7
+    data[-16:] = hashlib.blake2b(bytes(data[:-16]), digest_size=16).digest()
+    path.write_bytes(bytes(data))
+    with pytest.raises(IndexFileError, match=rf"{path}.*category ids"):
+        CategoryIndex.open(path)

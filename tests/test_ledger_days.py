@@ -286,3 +286,31 @@ def test_bad_scenarios_name_the_field(scenario, message):
     with pytest.raises(ScenarioError) as err:
         simulate(scenario, AppClassifier(TinyCatalog()))
     assert message in str(err.value)
+
+
+def test_grant_after_the_window_closed_is_exactly_the_grant():
+    # Window 07:00–20:00, 120 min allowed, only 30 used by 20:00. At 20:00 the session locks (window).
+    # The parent grants 15 min: the child gets 15 minutes, not the 90 unused ones plus 15.
+    policy = limits(120)
+    policy["screen"]["windows"] = {"tue": [{"start": "07:00", "end": "20:00"}]}
+    r = run(policy, "2026-12-01T19:30:00+07:00", [
+        {"for": "40m", "process": None},  # 19:30–20:00 used, locked at 20:00, 10 min locked
+        {"grant": "15m"},
+        {"for": "30m", "process": None},  # 20:10–20:25 granted, locked at 20:25
+    ])
+    assert r["days"]["2026-12-01"]["screen_s"] == 45 * 60
+    assert kinds(r, "lock") == [("20:00:00", "lock", "screen", 0), ("20:25:00", "lock", "screen", 0)]
+
+
+def test_grant_reopens_a_closed_window_without_a_daily_limit():
+    policy = limits()
+    policy["screen"]["windows"] = {"tue": [{"start": "07:00", "end": "20:00"}]}
+    r = run(policy, "2026-12-01T20:30:00+07:00", [{"grant": "10m"}, {"for": "30m", "process": None}])
+    assert r["days"]["2026-12-01"]["screen_s"] == 600
+    assert kinds(r, "lock") == [("20:40:00", "lock", "screen", 0)]
+
+
+def test_notify_only_tells_again_the_next_day():
+    policy = limits(30, at_limit={"screen": "notify", "games": "notify", "grace_seconds": 60})
+    r = run(policy, "2026-12-01T23:00:00+07:00", [{"for": "2h", "process": None}])
+    assert kinds(r, "notify") == [("23:30:00", "notify", "screen", 0), ("00:30:00", "notify", "screen", 0)]

@@ -40,18 +40,13 @@ def child_asks(state: Path, request_id: str, minutes: int = 20) -> None:
     """What the service does when the child presses "ask for more time": an outbox item in the agent's store."""
     req = {"id": request_id, "minutes": minutes, "reason": "làm bài tập", "scope": "screen",
            "day": time.strftime("%Y-%m-%d"), "at": time.time(), "state": "queued"}
-    try:
-        from agent.store.db import EncryptedStore
-        from agent.store.keys import SecretVault
-    except ImportError:
-        from agent.link.dev_store import DevStore
+    from agent.store.db import EncryptedStore
+    from agent.store.keys import SecretVault
 
-        store = DevStore(state / "agent-dev.sqlite")
-    else:
-        vault = SecretVault("sprout-agent", state, file_fallback=True)
-        store = EncryptedStore.open(state / "agent.db", vault.get_or_create("store-key", lambda: os.urandom(32)))
+    vault = SecretVault("sprout-agent", state, file_fallback=True)
+    store = EncryptedStore.open(state / "agent.db", vault.get_or_create("store-key", lambda: os.urandom(32)))
     store.outbox_put("time_request", req)
-    getattr(store, "close", lambda: None)()
+    store.close()
 
 
 @pytest.fixture()

@@ -21,13 +21,8 @@ from agent.protocol.pairing import ConsolePairing, new_code
 
 
 def open_store(path):
-    """The real encrypted store when it is in the tree; the bring-up store otherwise."""
-    try:
-        from agent.store.db import EncryptedStore
-    except ImportError:
-        from agent.link.dev_store import DevStore
+    from agent.store.db import EncryptedStore
 
-        return DevStore(path.with_suffix(".sqlite"))
     return EncryptedStore.open(path, os.urandom(32))
 
 
@@ -392,3 +387,36 @@ def test_zeroconf_advertisement_found_on_loopback():
     finally:
         zc.close()
         adv.stop()
+
+
+def test_store_backend_sinks_record_once_and_map_refusals(tmp_path):
+    import json as _json
+
+    from agent.link.backend import DecisionRejected, PolicyRejected
+    from agent.policy import PolicyError, Problem, load_policy_doc
+
+    store = open_store(tmp_path / "agent.db")
+    seen = []
+
+    def sink(doc, signer):  # like the service core: checks, applies, records the policy itself
+        if doc["child"].get("name") == "refuse-me":
+            raise PolicyError([Problem("child.name", "the service refused it")])
+        store.record_policy(doc["version"], _json.dumps(doc).encode(), signer)
+        seen.append(doc["version"])
+
+    backend = StoreBackend(store, policy_sink=sink, grant_sink=lambda *a: {"applied": True})
+    doc = load_policy_doc(preset(age=12))
+    doc["version"] = 2
+    backend.apply_policy(doc, "mom")
+    assert seen == [2] and [p.version for p in store.policies()] == [2]  # not recorded twice
+    refused = dict(doc, version=3, child=dict(doc["child"], name="refuse-me"))
+    with pytest.raises(PolicyRejected, match="child.name: the service refused it"):
+        backend.apply_policy(refused, "mom")
+    with pytest.raises(PolicyRejected, match="timezone"):
+        backend.apply_policy(dict(doc, version=4, timezone="Mars/Olympus"), "mom")
+    assert backend.current_policy()["version"] == 2
+    assert backend.apply_decision("r1", True, 10, "", "mom") == {"request_id": "r1", "state": "granted",
+                                                                 "minutes": 10, "applied": True}
+    with pytest.raises(DecisionRejected):
+        backend.apply_decision("r1", False, 0, "", "dad")
+    assert [i["kind"] for i in backend.outbox_since(0, 10)] == ["decision"]

@@ -172,3 +172,31 @@ def test_cli_preset_and_validate(tmp_path):
     assert res.returncode == 2 and "Traceback" not in res.stderr
     res = subprocess.run([*CLI, "policy", "validate", str(tmp_path / "missing.json")], capture_output=True, text=True)
     assert res.returncode == 2 and "cannot read" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_rule_presets_only_tighten():
+    # The 16–17 preset only notifies at limits; the Vietnam rule closes games: the stricter action wins,
+    # and the age preset's own choices (notify for screen, 120 s grace, moderate YouTube) are kept.
+    teen = preset(17)
+    assert (teen["at_limit"]["games"], teen["at_limit"]["screen"], teen["web"]["youtube"]) == ("notify", "notify", "moderate")
+    ruled = preset(17, ["vn-decree-147"])
+    assert ruled["at_limit"] == {"games": "close", "screen": "notify", "grace_seconds": 120}
+    assert ruled["web"]["youtube"] == "moderate"
+    # Warning marks come from the age preset as they are, not merged with the defaults.
+    assert preset(5)["warnings"]["minutes_before"] == [10, 5, 1]
+
+
+def test_app_names_with_extensions_and_bad_domains_are_refused():
+    doc = preset(12)
+    doc["apps"]["blocked"] = ["zalo.exe"]
+    doc["apps"]["limits"] = {"discord.exe": 30}
+    doc["web"]["deny"] = ["*.tiktok.com", "localhost", "my_school.edu.vn"]
+    problems = {p.path: p.reason for p in validate(doc)}
+    assert problems["apps.blocked[0]"] == "write the name without its extension: 'zalo'"
+    assert "'discord'" in problems["apps.limits.discord.exe"]
+    assert {"web.deny[0]", "web.deny[1]", "web.deny[2]"} <= set(problems)
+
+
+def test_schema_1_needs_both_weekdays_and_weekend():
+    with pytest.raises(PolicyError, match="both"):
+        migrate({"schema": 1, "screen": {"daily_minutes": {"weekdays": 60}}})

@@ -138,7 +138,7 @@ def test_swapped_rows_and_moved_days_fail_authentication(db_path):
         conn.execute("UPDATE events SET sealed = ? WHERE id = 1", (two,))
         conn.execute("UPDATE events SET sealed = ? WHERE id = 2", (one,))
         conn.execute("UPDATE events SET day = ? WHERE id = 3", (DAY3,))  # hide an event from a day's report
-        s1, s2 = (conn.execute("SELECT sealed FROM summaries WHERE day = ?", (d,)).fetchone()[0] for d in (DAY1, DAY2))
+        s2 = conn.execute("SELECT sealed FROM summaries WHERE day = ?", (DAY2,)).fetchone()[0]
         conn.execute("UPDATE summaries SET sealed = ? WHERE day = ?", (s2, DAY1))
         a = conn.execute("SELECT sealed FROM kv WHERE name = 'a'").fetchone()[0]
         conn.execute("UPDATE kv SET sealed = ? WHERE name = 'b'", (a,))
@@ -201,7 +201,7 @@ def test_outbox_cursor_pages_through_in_order(db_path):
             pages.append([i.payload["n"] for i in batch])
             cursor = batch[-1].seq
         assert [len(p) for p in pages] == [10, 10, 5]
-        assert sum(pages, []) == list(range(25))
+        assert [n for page in pages for n in page] == list(range(25))
         assert store.outbox_since(cursor, 10) == []
         assert store.outbox_put("alert", {"n": 25}) == 26
         assert [i.seq for i in store.outbox_since(cursor, 10)] == [26]

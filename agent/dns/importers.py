@@ -7,8 +7,9 @@ Formats (`FORMATS`):
 * ``adblock``  — ``||domain^`` network rules; cosmetic (``##``), exception (``@@``), path and option rules are
   skipped and counted, ``!`` lines and ``[Adblock Plus 2.0]`` headers are comments.
 * ``wildcard`` — ``*.domain`` or ``domain`` a line (the index always matches subdomains, so both mean the same).
-* ``ut1``      — the Université Toulouse 1 layout: ``<root>/<category>/domains``, one name a line; a folder
-  name's ``_`` becomes ``-`` to fit Sprout's category names.
+* ``ut1``      — the Université Toulouse 1 layout: ``<root>/<category>/domains``, one name a line. Folders map
+  to Sprout's categories (``drogue`` → drugs, ``vpn`` → bypass ... see UT1_TO_SPROUT); others keep their name
+  with ``_`` turned into ``-``. PATH may also be one category folder, named by ``--category``.
 
 A bad line never stops an import: it is counted and the first few are kept as ``file:line: reason``.
 """
@@ -38,6 +39,8 @@ _ADBLOCK_RULE = re.compile(r"^\|\|([^/^$|*]+)\^?(?:\$(.*))?$")
 _ADBLOCK_WHOLE_NAME_OPTIONS = frozenset({"", "important", "all", "document", "doc", "popup"})
 
 ProgressFn = Callable[[int, int], None]
+# Lower-case multi-label names whose last label starts with a letter need no further normalising.
+_QUICK_NAME = re.compile(r"^(?=.{1,253}$)(?:(?!-)[a-z0-9_-]{1,63}(?<!-)\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 
 class ListImportError(ValueError):
@@ -108,20 +111,20 @@ def _read_ut1(root: Path, category: str | None, report: ImportReport,
     if not root.is_dir():
         raise ListImportError(f"{root}: not a folder (the ut1 format reads <root>/<category>/domains)")
     if (root / "domains").is_file():
-        # PATH is one category folder itself, e.g. blacklists/adult
-        folders = [(_ut1_category(root.name), root / "domains")]
+        # PATH is one category folder, e.g. blacklists/drogue: --category names its Sprout category
+        folders = [(category or ut1_category(root.name), root / "domains")]
     else:
-        folders = sorted((_ut1_category(d.name), d / "domains") for d in root.iterdir()
+        folders = sorted((ut1_category(d.name), d / "domains") for d in root.iterdir()
                          if d.is_dir() and (d / "domains").is_file())
-    if category is not None:
-        folders = [(name, file) for name, file in folders if name == category]
+        if category is not None:
+            folders = [(name, file) for name, file in folders if name == category]
     if not folders:
         wanted = f" for category {category!r}" if category else ""
         raise ListImportError(f"{root}: no <category>/domains files found{wanted}")
-    for name, _file in folders:
+    for name, file in folders:
         if not _CATEGORY.match(name):
-            raise ListImportError(f"{root}: folder {name!r} cannot be a category name "
-                               "(lower-case letters, digits and '-')")
+            raise ListImportError(f"{file.parent}: folder name {name!r} cannot be a category name "
+                                  "(lower-case letters, digits and '-'); import it alone with --category")
     total = sum(file.stat().st_size for _name, file in folders)
     done = 0
     for name, file in folders:
@@ -131,8 +134,19 @@ def _read_ut1(root: Path, category: str | None, report: ImportReport,
         done += file.stat().st_size
 
 
-def _ut1_category(folder: str) -> str:
-    return folder.lower().replace("_", "-")
+# UT1 folder -> the shipped Sprout category it feeds (docs/categories.md); other folders keep their own name
+# with '_' turned into '-'.
+UT1_TO_SPROUT = {
+    "drogue": "drugs", "suicide": "self-harm", "social_networks": "social", "chat": "chat-strangers",
+    "vpn": "bypass", "strong_redirector": "bypass", "redirector": "bypass", "doh": "bypass",
+    "phishing": "malware", "audio-video": "video",
+}
+
+
+def ut1_category(folder: str) -> str:
+    """The Sprout category for a UT1 folder name."""
+    name = folder.lower()
+    return UT1_TO_SPROUT.get(name, name.replace("_", "-"))
 
 
 # A line parser returns the names on a line (possibly none) or raises DomainError/ValueError with a reason;
@@ -174,9 +188,13 @@ def _read_lines(path: Path, parse: LineParser, report: ImportReport, progress: P
 
 
 def _parse_domain_line(line: str) -> list[str] | None:
-    text = line.split("#", 1)[0].strip()
+    text = line.strip()
+    if "#" in text:
+        text = text.split("#", 1)[0].strip()
     if not text:
         return None
+    if _QUICK_NAME.match(text):  # already a plain lower-case name: most lines of big lists
+        return [text]
     if len(text.split()) > 1:
         raise DomainError(f"{_short(text)}: expected one name a line")
     if _is_ip(text):

@@ -1,23 +1,22 @@
-"""The compact on-disk category index: millions of domains in 12 bytes each, opened with mmap in milliseconds.
+"""The compact on-disk category index: millions of domains in 9 bytes each, opened with mmap in milliseconds.
 
-Each listed name is stored as an 88-bit keyed BLAKE2b fingerprint split in two parallel arrays:
+Each listed name is reduced to an 80-bit keyed BLAKE2b fingerprint, stored in three parallel arrays:
 
-* ``keys``   — n × uint64, sorted: the first 56 fingerprint bits shifted left by 8, OR-ed with the category id;
-* ``checks`` — n × uint32: the next 32 fingerprint bits, an independent check.
+* ``directory`` — 65,537 × uint32: where each value of the first 16 fingerprint bits starts (bucket bounds);
+* ``keys``      — n × uint32, sorted within each bucket: the next 32 fingerprint bits;
+* ``checks``    — n × uint32: the last 32 bits, an independent check;
+* ``cats``      — n × uint8: the category id.
 
 A lookup hashes the name and each of its parents (``a.b.example.com`` → ``b.example.com`` → ``example.com``),
-binary-searches the 56-bit part and only answers when the 32-bit check matches too, so an innocent name is
-blocked only if all 88 bits agree with a listed name (see docs/dns-lists.md for the figures). A directory of the
-first index per top-16-bit bucket narrows each search to a few dozen entries.
+binary-searches its bucket for the 32-bit key and answers only when the 32-bit check matches too, so an
+innocent name is blocked only if all 80 bits agree with a listed name (figures in docs/dns-lists.md).
 
 File layout (little-endian, every array 8-byte aligned)::
 
     0   magic  b"SPROUTIX"
     8   struct <HHIIQ: format version, flags, entry count, metadata length, total file size
     32  metadata: UTF-8 JSON {"categories": [...], "built": ..., "hash": ...}
-    ..  directory: 65,537 × uint32
-    ..  keys:      n × uint64
-    ..  checks:    n × uint32
+    ..  directory, keys, checks, cats (each padded to 8 bytes)
     -16 BLAKE2b-128 of every byte before it
 """
 
@@ -39,12 +38,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAGIC = b"SPROUTIX"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _HEADER = struct.Struct("<HHIIQ")
 _HEADER_END = len(MAGIC) + _HEADER.size  # 32
 _DIR_BITS = 16
 _DIR_ENTRIES = (1 << _DIR_BITS) + 1
-_DIGEST_SIZE = 16
+_DIGEST_SIZE = 10
 # A fixed key: the fingerprint must be the same for every build so that indexes can be compared and rebuilt
 # deterministically. Keying only separates this use of BLAKE2b from any other; the 88 bits do the work.
 _HASH_KEY = b"sprout-category-index-v1"
@@ -72,20 +71,21 @@ def normalize_domain(text: str) -> str:
     """The canonical form of a listed name: lower case, no trailing dot, IDNA (punycode) for Unicode.
 
     Raises DomainError with a reason for anything that is not a host name of two or more labels
-    (IP addresses, single labels such as ``localhost``, wildcards, URLs, junk)."""
+    (IP addresses, single labels such as ``localhost`` or ``com``, wildcards, URLs, junk)."""
     name = text.strip().lower()
     if name.endswith("."):
         name = name[:-1]
+    if _DOMAIN.match(name) is not None and not name[name.rfind(".") + 1:].isdigit():
+        return name  # the common case, checked first because importers call this millions of times
     if not name:
         raise DomainError("empty name")
     if not name.isascii():
         name = _to_idna(name)
+        if _DOMAIN.match(name) is not None and not name[name.rfind(".") + 1:].isdigit():
+            return name
     if _DOMAIN.match(name) is None:
         raise DomainError(_why_bad(name))
-    last = name.rsplit(".", 1)[1]
-    if _ALL_DIGITS.match(last):
-        raise DomainError(f"{_short(name)} is an IP address, not a domain name")
-    return name
+    raise DomainError(f"{_short(name)} is an IP address, not a domain name")
 
 
 def _to_idna(name: str) -> str:
@@ -111,7 +111,8 @@ def _why_bad(name: str) -> str:
     if "/" in name or ":" in name:
         return f"{shown} looks like a URL or address, not a domain name"
     if "." not in name:
-        return f"{shown} has a single label (a local host name, not a domain)"
+        return (f"{shown} has a single label (a top-level domain or local host name; listing it would "
+                "block every name under it)")
     labels = name.split(".")
     if any(not label for label in labels):
         return f"{shown} has an empty label (two dots in a row or a leading dot)"
@@ -126,19 +127,13 @@ def _short(name: str) -> str:
     return repr(name if len(name) <= 60 else name[:57] + "...")
 
 
-def fingerprint(name: str) -> tuple[int, int]:
-    """(56-bit search key, 32-bit independent check) of an already normalised name."""
-    digest = hashlib.blake2b(name.encode("ascii"), digest_size=_DIGEST_SIZE, key=_HASH_KEY).digest()
-    return int.from_bytes(digest[:7], "little"), int.from_bytes(digest[7:11], "little")
-
-
 @dataclass(frozen=True)
 class IndexStats:
     path: Path
     entries: int  # distinct names stored
     input_names: int  # (name, category) pairs read, duplicates included
     duplicates: int  # the same name given again (same or another category; the first category wins)
-    fingerprint_collisions: int  # distinct names sharing the 56-bit key, told apart by the 32-bit check
+    fingerprint_collisions: int  # distinct names sharing bucket + 32-bit key, told apart by the 32-bit check
     categories: tuple[str, ...]
     size_bytes: int
     seconds: float
@@ -158,6 +153,7 @@ def build_index(entries: Iterable[tuple[str, str]], out: Path,
     append = combined.append
     blake = hashlib.blake2b
     key = _HASH_KEY
+    match = _DOMAIN.match
     read = 0
     for domain, category in entries:
         cat_id = categories.get(category)
@@ -167,64 +163,76 @@ def build_index(entries: Iterable[tuple[str, str]], out: Path,
             if len(categories) >= _MAX_CATEGORIES:
                 raise DomainError(f"category {category!r}: an index holds at most {_MAX_CATEGORIES} categories")
             cat_id = categories[category] = len(categories)
-        name = domain if _DOMAIN.match(domain) and domain.rsplit(".", 1)[1][:1].isalpha() \
+        name = domain if match(domain) and not domain[domain.rfind(".") + 1:].isdigit() \
             else normalize_domain(domain)
         digest = blake(name.encode("ascii"), digest_size=_DIGEST_SIZE, key=key).digest()
-        # fp56 | category | check32 packed in one int so that a single C-level sort orders everything.
-        append((int.from_bytes(digest[:7], "little") << 40) | (cat_id << 32)
-               | int.from_bytes(digest[7:11], "little"))
+        # bucket+key (48 bits) | category | check packed in one int so that one C-level sort orders it all
+        append((int.from_bytes(digest[:6], "big") << 40) | (cat_id << 32)
+               | int.from_bytes(digest[6:10], "little"))
         read += 1
         if progress is not None and read % 100_000 == 0:
             progress(read, 0)
     combined.sort()
 
-    keys = array("Q")
+    keys = array("I")
     checks = array("I")
+    cats = array("B")
+    counts = array("I", bytes(4 * _DIR_ENTRIES))
     collisions = 0
     duplicates = 0
-    previous_fp = -1
+    previous = -1
     first_check = -1
-    group_checks: set[int] | None = None  # only built for the rare 56-bit groups with several names
+    group_checks: set[int] | None = None  # only built for the rare groups of names sharing 48 bits
     for value in combined:
-        fp = value >> 40
+        fp48 = value >> 40
         check = value & 0xFFFFFFFF
-        if fp == previous_fp:
+        if fp48 == previous:
             if group_checks is None:
                 group_checks = {first_check}
             if check in group_checks:
-                duplicates += 1  # same 88 bits: the same name again; the lower category id (seen first) wins
+                duplicates += 1  # same 80 bits: the same name again; the lower category id (seen first) wins
                 continue
             collisions += 1
             group_checks.add(check)
         else:
-            previous_fp = fp
+            previous = fp48
             first_check = check
             group_checks = None
-        keys.append((fp << 8) | ((value >> 32) & 0xFF))
+        keys.append(fp48 & 0xFFFFFFFF)
         checks.append(check)
+        cats.append((value >> 32) & 0xFF)
+        counts[(fp48 >> 32) + 1] += 1
     del combined
+    directory = counts  # prefix sums turn per-bucket counts into bucket starts
+    for b in range(1, _DIR_ENTRIES):
+        directory[b] += directory[b - 1]
 
-    directory = array("I", (bisect.bisect_left(keys, b << (56 - _DIR_BITS + 8)) for b in range(_DIR_ENTRIES - 1)))
-    directory.append(len(keys))
     names = sorted(categories, key=categories.__getitem__)
-    size = _write(out, names, directory, keys, checks)
+    size = _write(out, names, [directory, keys, checks, cats], len(keys))
     return IndexStats(path=out, entries=len(keys), input_names=read, duplicates=duplicates,
                       fingerprint_collisions=collisions, categories=tuple(names), size_bytes=size,
                       seconds=time.perf_counter() - started)
 
 
-def _write(out: Path, categories: list[str], directory: array, keys: array, checks: array) -> int:
+def _layout(meta_len: int, count: int) -> tuple[list[int], int]:
+    """Offsets of directory, keys, checks, cats and the trailer for a file with this metadata and count."""
+    offsets = []
+    at = _align(_HEADER_END + meta_len)
+    for item_size, items in ((4, _DIR_ENTRIES), (4, count), (4, count), (1, count)):
+        offsets.append(at)
+        at = _align(at + item_size * items)
+    offsets.append(at)
+    return offsets, at + 16
+
+
+def _write(out: Path, categories: list[str], arrays: list[array], count: int) -> int:
     if sys.byteorder != "little":  # pragma: no cover - every supported PC is little-endian
-        for arr in (directory, keys, checks):
+        for arr in arrays:
             arr.byteswap()
     meta = json.dumps({"categories": categories, "built": int(time.time()),
-                       "hash": "blake2b-88 (56-bit key + 32-bit check)"}, separators=(",", ":")).encode()
-    meta_end = _align(_HEADER_END + len(meta))
-    dir_off = meta_end
-    keys_off = _align(dir_off + 4 * len(directory))
-    checks_off = keys_off + 8 * len(keys)
-    trailer_off = _align(checks_off + 4 * len(checks))
-    total = trailer_off + 16
+                       "hash": "blake2b-80 (16-bit bucket, 32-bit key, 32-bit check)"},
+                      separators=(",", ":")).encode()
+    offsets, total = _layout(len(meta), count)
 
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
@@ -232,18 +240,20 @@ def _write(out: Path, categories: list[str], directory: array, keys: array, chec
     try:
         with os.fdopen(fd, "wb") as fh:
             hasher = hashlib.blake2b(digest_size=16)
+            written = 0
 
             def put(data: bytes | memoryview) -> None:
+                nonlocal written
                 hasher.update(data)
                 fh.write(data)
+                written += len(data)
 
-            put(MAGIC + _HEADER.pack(FORMAT_VERSION, 0, len(keys), len(meta), total))
-            put(meta + b"\0" * (meta_end - _HEADER_END - len(meta)))
-            put(memoryview(directory).cast("B"))
-            put(b"\0" * (keys_off - dir_off - 4 * len(directory)))
-            put(memoryview(keys).cast("B"))
-            put(memoryview(checks).cast("B"))
-            put(b"\0" * (trailer_off - checks_off - 4 * len(checks)))
+            put(MAGIC + _HEADER.pack(FORMAT_VERSION, 0, count, len(meta), total))
+            put(meta)
+            for offset, arr in zip(offsets[:-1], arrays, strict=True):
+                put(b"\0" * (offset - written))
+                put(memoryview(arr).cast("B"))
+            put(b"\0" * (offsets[-1] - written))
             fh.write(hasher.digest())
             fh.flush()
             os.fsync(fh.fileno())
@@ -273,21 +283,22 @@ class CategoryIndex:
     """A read-only, memory-mapped index. Thread-safe for lookups; close() or use as a context manager."""
 
     def __init__(self, path: Path, mapped: mmap.mmap, categories: tuple[str, ...], count: int,
-                 dir_off: int, keys_off: int, checks_off: int, built: int) -> None:
+                 offsets: list[int], built: int) -> None:
         self.path = path
         self._map = mapped
         self._categories = categories
         self._count = count
         self.built = built
-        view = memoryview(mapped)
-        self._views = [view]
-        self._dir = view[dir_off:dir_off + 4 * _DIR_ENTRIES].cast("I")
-        self._keys = view[keys_off:keys_off + 8 * count].cast("Q")
-        self._checks = view[checks_off:checks_off + 4 * count].cast("I")
+        self._view = memoryview(mapped)
+        dir_off, keys_off, checks_off, cats_off, _trailer = offsets
+        self._dir = self._view[dir_off:dir_off + 4 * _DIR_ENTRIES].cast("I")
+        self._keys = self._view[keys_off:keys_off + 4 * count].cast("I")
+        self._checks = self._view[checks_off:checks_off + 4 * count].cast("I")
+        self._cats = self._view[cats_off:cats_off + count]
 
     @classmethod
     def open(cls, path: Path, *, verify: bool = True) -> CategoryIndex:
-        """Map the file; with verify (the default) its checksum is checked (about 40 ms for 2 M names).
+        """Map the file; with verify (the default) its checksum is checked (about 30 ms for 2 M names).
 
         Raises IndexFileError (a ValueError) naming the file for a truncated, corrupt or foreign file, and
         OSError when it cannot be read."""
@@ -312,21 +323,18 @@ class CategoryIndex:
         version, _flags, count, meta_len, total = _HEADER.unpack_from(mapped, len(MAGIC))
         if version != FORMAT_VERSION:
             raise IndexFileError(f"{path}: index format version {version}, this agent reads {FORMAT_VERSION}; "
-                              "rebuild it with `sprout-agent lists import`")
+                                 "rebuild it with `sprout-agent lists import`")
         if total != size:
             state = "truncated" if size < total else "has trailing bytes"
             raise IndexFileError(f"{path}: file {state} (header says {total} bytes, found {size})")
-        meta_end = _align(_HEADER_END + meta_len)
-        dir_off = meta_end
-        keys_off = _align(dir_off + 4 * _DIR_ENTRIES)
-        checks_off = keys_off + 8 * count
-        trailer_off = _align(checks_off + 4 * count)
-        if trailer_off + 16 != total:
+        offsets, expected = _layout(meta_len, count)
+        if expected != total:
             raise IndexFileError(f"{path}: corrupt header (counts do not add up to the file size)")
+        trailer = offsets[-1]
         if verify:
-            with memoryview(mapped) as view:
-                digest = hashlib.blake2b(view[:trailer_off], digest_size=16).digest()
-            if digest != mapped[trailer_off:trailer_off + 16]:
+            with memoryview(mapped) as view, view[:trailer] as body:
+                digest = hashlib.blake2b(body, digest_size=16).digest()
+            if digest != mapped[trailer:trailer + 16]:
                 raise IndexFileError(f"{path}: checksum mismatch (the file is corrupt; rebuild it)")
         try:
             meta = json.loads(bytes(mapped[_HEADER_END:_HEADER_END + meta_len]).decode("utf-8"))
@@ -334,7 +342,13 @@ class CategoryIndex:
             built = int(meta.get("built", 0))
         except (ValueError, KeyError, TypeError) as exc:
             raise IndexFileError(f"{path}: corrupt metadata ({exc})") from None
-        return cls(path, mapped, categories, count, dir_off, keys_off, checks_off, built)
+        index = cls(path, mapped, categories, count, offsets, built)
+        # A file with a valid checksum can still be hand-made: an id past the table would crash lookups later.
+        unknown_ids = bytes(index._cats).translate(None, bytes(range(min(len(categories), 256))))
+        if index._dir[_DIR_ENTRIES - 1] != count or unknown_ids:
+            index.close()
+            raise IndexFileError(f"{path}: corrupt directory or category ids")
+        return index
 
     def __len__(self) -> int:
         return self._count
@@ -359,7 +373,6 @@ class CategoryIndex:
             except DomainError:
                 return None
         keys = self._keys
-        checks = self._checks
         directory = self._dir
         blake = hashlib.blake2b
         start = 0
@@ -369,27 +382,27 @@ class CategoryIndex:
                 return None  # single labels are never listed
             suffix = text[start:] if start else text
             digest = blake(suffix.encode("ascii"), digest_size=_DIGEST_SIZE, key=_HASH_KEY).digest()
-            fp = int.from_bytes(digest[:7], "little")
-            bucket = fp >> (56 - _DIR_BITS)
+            bucket = int.from_bytes(digest[:2], "big")
             lo, hi = directory[bucket], directory[bucket + 1]
             if lo < hi:
-                want = fp << 8
-                i = bisect.bisect_left(keys, want, lo, hi)
-                if i < hi and keys[i] >> 8 == fp:
-                    check = int.from_bytes(digest[7:11], "little")
-                    while i < hi and keys[i] >> 8 == fp:
+                key = int.from_bytes(digest[2:6], "big")
+                i = bisect.bisect_left(keys, key, lo, hi)
+                if i < hi and keys[i] == key:
+                    check = int.from_bytes(digest[6:10], "little")
+                    checks = self._checks
+                    while i < hi and keys[i] == key:
                         if checks[i] == check:
-                            return suffix, self._categories[keys[i] & 0xFF]
+                            return suffix, self._categories[self._cats[i]]
                         i += 1
             start = dot + 1
 
     def touch(self) -> None:
         """Read every page once (the benchmark's worst case for resident memory)."""
-        view = self._views[0]
+        view = self._view
         sum(view[i] for i in range(0, len(view), mmap.PAGESIZE))
 
     def close(self) -> None:
-        for v in (self._dir, self._keys, self._checks, *self._views):
+        for v in (self._dir, self._keys, self._checks, self._cats, self._view):
             v.release()
         self._map.close()
 

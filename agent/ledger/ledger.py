@@ -48,7 +48,8 @@ class DayTotals:
     per_app_s: dict[str, float] = field(default_factory=dict)
     grant_screen_s: int = 0
     grant_games_s: int = 0
-    fired: set[str] = field(default_factory=set)  # warnings and reminders already given today
+    fired: set[str] = field(default_factory=set)  # warnings, notifications already given today
+    extra_screen_s: float = 0.0  # screen seconds used beyond the allowance or window, paid from grants
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,12 +60,14 @@ class DayTotals:
             "grant_screen_s": self.grant_screen_s,
             "grant_games_s": self.grant_games_s,
             "fired": sorted(self.fired),
+            "extra_screen_s": self.extra_screen_s,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> DayTotals:
         return cls(float(d["screen_s"]), float(d["games_s"]), dict(d["per_game_s"]), dict(d["per_app_s"]),
-                   int(d.get("grant_screen_s", 0)), int(d.get("grant_games_s", 0)), set(d.get("fired", ())))
+                   int(d.get("grant_screen_s", 0)), int(d.get("grant_games_s", 0)), set(d.get("fired", ())),
+                   float(d.get("extra_screen_s", 0.0)))
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,6 @@ class Ledger:
         self._needs_resume = False
         self._max_day: dt.date | None = None  # the latest local day seen: days never go back
         self._last_enforced: set[tuple[str, str | None]] = set()
-        self._notified: set[tuple[str, str | None]] = set()
 
     # ---- time -------------------------------------------------------------------------------------------
     def trusted_time(self, at: Instant) -> float:
@@ -230,8 +232,12 @@ class Ledger:
         if active and charge > 0:
             # A tick's seconds belong to the day they were spent in: the middle of the interval decides, so the
             # second before midnight stays on the old day.
-            spent = self._context(now - charge / 2).day.isoformat()
-            remind = self._charge(self.totals(spent), sample, charge)
+            mid = now - charge / 2
+            spent_ctx = self._context(mid)
+            spent = self.totals(spent_ctx.day.isoformat())
+            normal = self._normal_screen_left(spent_ctx, spent, mid)
+            over = normal is not None and normal <= 0
+            remind = self._charge(spent, sample, charge, over)
         ctx = self._context(now)
         day = self.totals(ctx.day.isoformat())
         if not sample.locked:
@@ -267,13 +273,15 @@ class Ledger:
         return (app.id in p.always_allowed or app.name in p.always_allowed or app.kind == "school"
                 or app.id in p.mark_as_school or app.name in p.mark_as_school)
 
-    def _charge(self, day: DayTotals, sample: Sample, seconds: float) -> bool:
+    def _charge(self, day: DayTotals, sample: Sample, seconds: float, over_limit: bool) -> bool:
         """Add the seconds; True when game play just crossed a reminder mark (every N minutes of games)."""
         fg = sample.foreground
         if fg is not None:
             day.per_app_s[fg.id] = day.per_app_s.get(fg.id, 0.0) + seconds
         if not self._free_of_screen_time(fg):
             day.screen_s += seconds
+            if over_limit:
+                day.extra_screen_s += seconds
         games = self._games_in_play(sample)
         if games:
             before = day.games_s
@@ -285,19 +293,28 @@ class Ledger:
         return False
 
     # ---- decisions -------------------------------------------------------------------------------------
-    def screen_left_s(self, ctx: _DayContext, day: DayTotals, now: float) -> tuple[float | None, str]:
-        allowance = ctx.screen_allowance_s
+    def _normal_screen_left(self, ctx: _DayContext, day: DayTotals, now: float) -> float | None:
+        """Seconds left before the allowance or the window ends, not counting grants; None = unlimited."""
         left: float | None = None
-        reason = "screen_limit"
-        if allowance is not None:
-            left = allowance + day.grant_screen_s - day.screen_s
+        if ctx.screen_allowance_s is not None:
+            left = ctx.screen_allowance_s - (day.screen_s - day.extra_screen_s)
         window = self.window_left_s(ctx, now)
-        # Granted screen time also extends use past the end of a window: the parent said "15 more minutes".
-        if window is not None and day.grant_screen_s and window <= 0 and left is not None:
-            window = None
         if window is not None and (left is None or window < left):
-            left, reason = window, "outside_window" if window <= 0 else "window_closing"
-        return left, reason
+            left = window
+        return left
+
+    def screen_left_s(self, ctx: _DayContext, day: DayTotals, now: float) -> tuple[float | None, str]:
+        """Seconds of screen use left now, and why it would end. A grant is extra time from when the normal
+        limits run out, whichever ran out first: "15 more minutes" is 15 minutes, past the window's end too."""
+        normal = self._normal_screen_left(ctx, day, now)
+        if normal is None:
+            return None, "screen_limit"
+        window = self.window_left_s(ctx, now)
+        reason = "screen_limit"
+        if window is not None and window <= normal:
+            reason = "outside_window" if window <= 0 else "window_closing"
+        granted = day.grant_screen_s - day.extra_screen_s
+        return max(0.0, normal) + max(0.0, granted), reason
 
     def games_left_s(self, day: DayTotals, game_id: str | None = None) -> float | None:
         p = self.policy
@@ -361,8 +378,8 @@ class Ledger:
                 reason = "game_limit" if self._per_game_exhausted(day, app.id) else "games_daily_limit"
                 if p.at_limit_games == "close":
                     enforce("close", app.id, reason, 0)
-                elif (app.id in in_play) and ("notify", app.id) not in self._notified:
-                    self._notified.add(("notify", app.id))
+                elif (app.id in in_play) and f"notify:{app.id}" not in day.fired:
+                    day.fired.add(f"notify:{app.id}")
                     decisions.append(Decision("notify", app.id, reason, now, 0))
             elif app.id in in_play:
                 warn(app.id, left, "game_limit")
@@ -378,8 +395,8 @@ class Ledger:
                 if left <= 0:
                     action = p.at_limit_screen
                     if action == "notify":
-                        if ("notify", "screen") not in self._notified:
-                            self._notified.add(("notify", "screen"))
+                        if "notify:screen" not in day.fired:
+                            day.fired.add("notify:screen")
                             decisions.append(Decision("notify", "screen", reason, now, 0))
                     else:
                         enforce(action, "screen", reason, 0)
@@ -406,8 +423,7 @@ class Ledger:
         else:
             totals.grant_games_s += seconds
         # Warnings fire again as the new end approaches.
-        totals.fired = {f for f in totals.fired if not f.startswith("warn:")}
-        self._notified.clear()
+        totals.fired = {f for f in totals.fired if not f.startswith(("warn:", "notify:"))}
         return Decision("grant", scope, "parent_grant", now, seconds,
                         detail={"day": target_day, "applies_now": target_day == today})
 

@@ -10,7 +10,6 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,19 +26,17 @@ def main(argv: list[str] | None = None) -> int:
     from agent.link.backend import StoreBackend
     from agent.link.runner import start_link
     args.state.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        from agent.store.db import EncryptedStore
-        from agent.store.keys import SecretVault
-    except ImportError:
-        from agent.link.dev_store import DevStore, DevVault
+    from agent.errors import CliError
+    from agent.store.db import EncryptedStore
+    from agent.store.keys import KeyCustodyError, SecretVault
+    from agent.store.records import StoreError
 
-        logging.getLogger("sprout.link").warning("agent.store is not installed: UNENCRYPTED development store")
-        vault: Any = DevVault(args.state)
-        store: Any = DevStore(args.state / "agent-dev.sqlite")
-    else:
+    try:
         vault = SecretVault("sprout-agent", args.state, file_fallback=args.key_file_fallback)
-        store = EncryptedStore.open(args.state / "agent.db",
-                                    vault.get_or_create("store-key", lambda: os.urandom(32)))
+        store = EncryptedStore.open(args.state / "agent.db", vault.get_or_create("store-key", lambda: os.urandom(32)))
+    except (KeyCustodyError, StoreError) as exc:
+        print(f"python -m agent.link: {CliError(str(exc))}", file=sys.stderr)
+        return 2
     backend = StoreBackend(store)
     running = start_link(args.state, backend, vault, listen=args.listen, name=args.name or None,
                          advertise=args.advertise)

@@ -19,7 +19,10 @@ _WEEKEND = ("sat", "sun")
 
 
 def _per_day(value: Any, path: str, problems: list[Problem]) -> dict | None:
-    if isinstance(value, dict) and set(value) <= {"weekdays", "weekend"}:
+    if isinstance(value, dict) and set(value) & {"weekdays", "weekend"}:
+        if set(value) != {"weekdays", "weekend"}:
+            problems.append(Problem(path, "give both \"weekdays\" and \"weekend\" (and nothing else)"))
+            return None
         return {d: value.get("weekend" if d in _WEEKEND else "weekdays") for d in WEEKDAYS}
     if isinstance(value, dict):
         return value  # already per weekday: validation checks the keys

@@ -1,7 +1,9 @@
 """Presets: partial policies in resources/presets/ that compose into a complete policy.
 
 Composition is "stricter wins" so that adding a rule preset can only tighten: limits take the smaller value
-(null = no limit), lists of blocked things are united, everything else is taken from the later preset.
+(null = no limit), lists of blocked things are united, ranked choices (YouTube level, SafeSearch, the action at a
+limit) take the stricter one, the grace period the shorter. Windows, the holiday calendar, the warning marks and
+the time zone are taken from the later preset: the shipped rule presets do not set them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agent.policy.schema import LIMIT_PATHS, UNION_PATHS, default_policy
+from agent.policy.schema import LIMIT_PATHS, MIN_PATHS, RANKED_PATHS, UNION_PATHS, default_policy
 from agent.resources import resource_path
 
 AGE_BANDS: tuple[tuple[int, int], ...] = ((0, 6), (7, 10), (11, 13), (14, 15), (16, 17))
@@ -68,17 +70,28 @@ def age_from_birth_year(birth_year: int, today: dt.date) -> int:
     return today.year - birth_year
 
 
-def compose(base: dict[str, Any], overlay: dict[str, Any], _path: str = "") -> dict[str, Any]:
+def compose(base: dict[str, Any], overlay: dict[str, Any], _path: str = "", *, stricter: bool = True) -> dict[str, Any]:
+    """Lay `overlay` over `base`. With stricter=False (an age preset over the defaults) the overlay simply wins."""
     out = copy.deepcopy(base)
     for key, value in overlay.items():
         path = f"{_path}.{key}" if _path else key
         current = out.get(key)
-        if path in LIMIT_PATHS:
+        if not stricter:
+            if isinstance(value, dict) and isinstance(current, dict) and path != "screen.windows":
+                out[key] = compose(current, value, path, stricter=False)
+            else:
+                out[key] = copy.deepcopy(value)
+        elif path in LIMIT_PATHS:
             out[key] = value if current is None else current if value is None else min(current, value)
+        elif path in RANKED_PATHS and current in RANKED_PATHS[path] and value in RANKED_PATHS[path]:
+            rank = RANKED_PATHS[path]
+            out[key] = max(current, value, key=rank.index)
+        elif path in MIN_PATHS and isinstance(current, int) and isinstance(value, int):
+            out[key] = min(current, value)
         elif path in UNION_PATHS:
             merged = list(current or [])
             merged += [v for v in value if v not in merged]
-            out[key] = sorted(merged) if all(isinstance(v, str) for v in merged) else sorted(merged, reverse=True)
+            out[key] = sorted(merged)
         elif path in ("games.per_game", "apps.limits") and isinstance(current, dict):
             merged_map = dict(current)
             for app, minutes in value.items():
@@ -102,7 +115,7 @@ def build_preset_policy(age: int, extra: list[str] | tuple[str, ...] = (), *, ch
             raise PresetError(f"{name} is an age preset; give only rule presets after the age (e.g. vn-decree-147)")
         if age > 17 and p.name == "vn-decree-147":
             raise PresetError("vn-decree-147 applies to players under 18")
-        doc = compose(doc, p.policy)
+        doc = compose(doc, p.policy, stricter=name != names[0])
     doc["presets"] = names
     doc["child"] = {"name": child_name, "birth_year": birth_year}
     doc["timezone"] = timezone

@@ -24,8 +24,16 @@ LIMIT_PATHS: frozenset[str] = frozenset(
 # Fields that are sets: presets compose by union.
 UNION_PATHS: frozenset[str] = frozenset(
     {"apps.always_allowed", "apps.blocked", "apps.mark_as_game", "apps.mark_as_school",
-     "web.blocked_categories", "web.deny", "web.allow", "warnings.minutes_before"}
+     "web.blocked_categories", "web.deny", "web.allow"}
 )
+# Fields with an order of strictness: when presets compose, the later rank wins (a rule preset can only tighten).
+RANKED_PATHS: dict[str, tuple[object, ...]] = {
+    "web.youtube": ("off", "moderate", "strict"),
+    "at_limit.games": ("notify", "close"),
+    "at_limit.screen": ("notify", "lock", "logout"),
+    **{f"web.safesearch.{e}": (False, True) for e in ("google", "bing", "duckduckgo")},
+}
+MIN_PATHS: frozenset[str] = frozenset({"at_limit.grace_seconds"})
 
 
 def default_policy() -> dict:

@@ -24,9 +24,10 @@ from agent.policy.schema import (
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
 _APP_ID = re.compile(r"^[a-z0-9][a-z0-9._+\- ]{0,79}$")
-_DOMAIN = re.compile(
-    r"^(?=.{1,253}$)(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
-)
+_EXE_SUFFIX = re.compile(r"\.(exe|app|appimage|bin|x86_64)$")
+# What the DNS filter can match: lower-case LDH labels, at least two of them (write subdomains as the parent domain:
+# it covers them all).
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _CATEGORY = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 
 
@@ -97,6 +98,8 @@ class _Checker:
         for i, item in enumerate(value):
             if not isinstance(item, str) or not pattern.match(item):
                 self.add(f"{path}[{i}]", f"must be {what}, got {item!r}")
+            elif pattern is _APP_ID and _EXE_SUFFIX.search(item):
+                self.add(f"{path}[{i}]", f"write the name without its extension: {_EXE_SUFFIX.sub('', item)!r}")
 
 
 def _kind(value: Any) -> str:
@@ -244,6 +247,8 @@ def _check_limit_map(c: _Checker, value: Any, path: str) -> None:
     for app_id, minutes in value.items():
         if not _APP_ID.match(app_id):
             c.add(f"{path}.{app_id}", "is not a valid app id (lower-case letters, digits, . _ + -)")
+        elif _EXE_SUFFIX.search(app_id):
+            c.add(f"{path}.{app_id}", f"write the name without its extension: {_EXE_SUFFIX.sub('', app_id)!r}")
         c.integer(minutes, f"{path}.{app_id}", 0, MAX_MINUTES_PER_DAY)
 
 

@@ -1,0 +1,508 @@
+"""The service side of the companion's local channel. No Qt here (the service must never import Qt).
+
+Wire format: JSON lines over a Unix domain socket (Linux, macOS) or a named pipe (Windows). One request line,
+one response line:
+
+    → {"id": 1, "op": "status", "args": {}}
+    ← {"id": 1, "ok": true, "result": {...}}
+    ← {"id": 1, "ok": false, "error": {"code": "bad_request", "message": "what: where: why"}}
+
+Ops: ping, status, notices_since(cursor), wait_notices(cursor, timeout) (long-poll: answers as soon as a notice
+newer than cursor exists, or with [] after timeout), submit_request(minutes, reason, scope), privacy_report,
+report_harmful(what, note).
+
+Who may talk: the server asks the kernel who the peer is (SO_PEERCRED on Linux, getpeereid on macOS/BSD) and
+refuses every OS user not in `allowed_uids` with one "forbidden" line, then hangs up. File permissions are a second
+fence, not the gate: macOS ignores a socket file's mode.
+
+Limits: a line is at most `max_line` bytes (longer → "too_long" and the connection is closed, as we cannot find
+the next line start safely); garbage lines (not UTF-8, not JSON, not an object, unknown op, wrong argument types)
+get an error line and the connection stays usable; at most `max_clients` connections at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import logging
+import os
+import socket
+import stat
+import struct
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from agent.service.companion_backend import REQUEST_SCOPES, CompanionBackend
+
+log = logging.getLogger(__name__)
+
+MAX_LINE = 64 * 1024  # a status or privacy report is a few KB; anything near this is not a companion
+MAX_WAIT_S = 30.0  # the longest long-poll we hold open
+MAX_CLIENTS = 16  # one companion per session; a few spare for support tools
+WINDOWS_PIPE_NAME = r"\\.\pipe\sprout-companion"
+
+
+class IpcSetupError(Exception):
+    """The channel cannot be opened safely (path taken, directory too open, ...). The message says where and why."""
+
+
+class RequestError(Exception):
+    """A request the server answers with an error line instead of a result."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# ---- who is on the other end ---------------------------------------------------------------------------------
+def peer_uid(conn: socket.socket) -> int:
+    """The OS user id of the process at the other end of a connected Unix socket, as the kernel reports it."""
+    if sys.platform.startswith("linux"):
+        # struct ucred { pid_t pid; uid_t uid; gid_t gid; }
+        raw = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+        _pid, uid, _gid = struct.unpack("3i", raw)
+        return uid
+    return _getpeereid(conn.fileno())
+
+
+def _getpeereid(fd: int) -> int:
+    """macOS / BSD: getpeereid(2), which reads LOCAL_PEERCRED for us. Written for macOS, not run on this Linux box."""
+    import ctypes
+    import ctypes.util
+
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    uid, gid = ctypes.c_uint32(), ctypes.c_uint32()
+    if libc.getpeereid(fd, ctypes.byref(uid), ctypes.byref(gid)) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"getpeereid failed: {os.strerror(err)}")
+    return int(uid.value)
+
+
+# ---- the socket's place on disk -----------------------------------------------------------------------------
+def prepare_socket_dir(directory: Path, others_allowed: bool) -> None:
+    """Make sure only we can create or remove things next to the socket; let allowed users traverse, never list.
+
+    Mode 0700 when only the service's own user talks to it, 0711 when another user (the child) must reach it.
+    A directory we do not own, or that others may write to, is refused rather than "fixed": it may be /tmp.
+    """
+    mode = 0o711 if others_allowed else 0o700
+    if not directory.exists():
+        directory.mkdir(parents=True, mode=0o700)
+        os.chmod(directory, mode)
+        return
+    st = directory.stat()
+    if not stat.S_ISDIR(st.st_mode):
+        raise IpcSetupError(f"{directory}: not a directory")
+    if st.st_uid != os.geteuid():
+        raise IpcSetupError(f"{directory}: owned by uid {st.st_uid}, not by this service (uid {os.geteuid()}); "
+                            "the socket needs a directory of its own")
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise IpcSetupError(f"{directory}: writable by other users ({stat.filemode(st.st_mode)}); "
+                            "the socket needs a directory only the service can write")
+    if stat.S_IMODE(st.st_mode) != mode:
+        os.chmod(directory, mode)
+
+
+def _clear_stale_socket(path: Path) -> None:
+    if not os.path.lexists(path):
+        return
+    st = os.lstat(path)
+    if not stat.S_ISSOCK(st.st_mode):
+        raise IpcSetupError(f"{path}: exists and is not a socket; not removing it")
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    probe.settimeout(0.5)
+    try:
+        probe.connect(str(path))
+    except OSError:
+        path.unlink()  # left by a service that died: nobody listens
+        return
+    finally:
+        probe.close()
+    raise IpcSetupError(f"{path}: another service is already listening here")
+
+
+# ---- requests -----------------------------------------------------------------------------------------------
+def _int_arg(args: dict[str, Any], name: str, lo: int, hi: int) -> int:
+    value = args.get(name)
+    if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+        raise RequestError("bad_request", f"args.{name}: must be a whole number from {lo} to {hi}, got {value!r}")
+    return value
+
+
+def _str_arg(args: dict[str, Any], name: str, max_len: int, default: str | None = None) -> str:
+    value = args.get(name, default)
+    if not isinstance(value, str):
+        raise RequestError("bad_request", f"args.{name}: must be text, got {type(value).__name__}")
+    if len(value) > max_len:
+        raise RequestError("bad_request", f"args.{name}: at most {max_len} characters, got {len(value)}")
+    return value
+
+
+class Dispatcher:
+    """Turns one request line into one response dict. Transport-free, so the Unix and Windows servers share it."""
+
+    def __init__(self, backend: CompanionBackend, *, max_wait_s: float = MAX_WAIT_S, poll_s: float = 0.2,
+                 stopping: Callable[[], bool] = lambda: False) -> None:
+        self.backend = backend
+        self.max_wait_s = max_wait_s
+        self.poll_s = poll_s
+        self.stopping = stopping
+        self.ops: dict[str, Callable[[dict[str, Any]], Any]] = {
+            "ping": lambda a: {"pong": True},
+            "status": lambda a: backend.status(),
+            "notices_since": lambda a: backend.notices_since(_int_arg(a, "cursor", 0, 2**62)),
+            "wait_notices": self._wait_notices,
+            "submit_request": self._submit_request,
+            "privacy_report": lambda a: backend.privacy_report(),
+            "report_harmful": lambda a: backend.report_harmful(_str_arg(a, "what", 300), _str_arg(a, "note", 2000, "")),
+        }
+
+    def handle_line(self, line: bytes) -> dict[str, Any]:
+        req_id: Any = None
+        try:
+            try:
+                req = json.loads(line.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                raise RequestError("bad_request", f"line: not UTF-8 text (byte {exc.start})") from None
+            except ValueError as exc:
+                raise RequestError("bad_request", f"line: not JSON ({exc})") from None
+            if not isinstance(req, dict):
+                raise RequestError("bad_request", f"line: must be a JSON object, got {type(req).__name__}")
+            req_id = req.get("id")
+            if not (req_id is None or isinstance(req_id, (int, str))) or isinstance(req_id, bool):
+                req_id = None
+                raise RequestError("bad_request", "id: must be a number or text")
+            op = req.get("op")
+            if not isinstance(op, str) or op not in self.ops:
+                raise RequestError("unknown_op", f"op: {op!r} is not one of {', '.join(sorted(self.ops))}")
+            args = req.get("args", {})
+            if not isinstance(args, dict):
+                raise RequestError("bad_request", f"args: must be a JSON object, got {type(args).__name__}")
+            result = self.ops[op](args)
+            return {"id": req_id, "ok": True, "result": result}
+        except RequestError as exc:
+            return {"id": req_id, "ok": False, "error": {"code": exc.code, "message": exc.message}}
+        except ValueError as exc:  # the backend refused the values (e.g. too many requests waiting)
+            return {"id": req_id, "ok": False, "error": {"code": "rejected", "message": str(exc)}}
+        except Exception:
+            log.exception("companion request failed inside the service")
+            return {"id": req_id, "ok": False, "error": {"code": "internal",
+                                                         "message": "the service could not do that just now"}}
+
+    def _submit_request(self, args: dict[str, Any]) -> Any:
+        minutes = _int_arg(args, "minutes", 1, 24 * 60)
+        reason = _str_arg(args, "reason", 1000, "")
+        scope = _str_arg(args, "scope", 20, "screen")
+        if scope not in REQUEST_SCOPES:
+            raise RequestError("bad_request", f"args.scope: must be one of {', '.join(REQUEST_SCOPES)}, got {scope!r}")
+        return self.backend.submit_request(minutes, reason, scope)
+
+    def _wait_notices(self, args: dict[str, Any]) -> Any:
+        cursor = _int_arg(args, "cursor", 0, 2**62)
+        timeout = args.get("timeout", 10)
+        if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not 0 <= timeout <= self.max_wait_s:
+            raise RequestError("bad_request", f"args.timeout: must be seconds from 0 to {self.max_wait_s:g}, "
+                                              f"got {timeout!r}")
+        waiter = getattr(self.backend, "wait_notices", None)
+        if callable(waiter):  # the backend can block on its own condition: no polling
+            return waiter(cursor, float(timeout))
+        deadline = time.monotonic() + float(timeout)
+        while True:
+            found = self.backend.notices_since(cursor)
+            left = deadline - time.monotonic()
+            if found or left <= 0 or self.stopping():
+                return found
+            time.sleep(min(self.poll_s, left))
+
+
+class LineBuffer:
+    """Collects bytes and yields whole lines; says when a line grows past the limit."""
+
+    def __init__(self, max_line: int) -> None:
+        self.max_line = max_line
+        self._buf = bytearray()
+
+    def feed(self, data: bytes) -> list[bytes]:
+        self._buf += data
+        lines: list[bytes] = []
+        while True:
+            nl = self._buf.find(b"\n")
+            if nl < 0:
+                break
+            lines.append(bytes(self._buf[:nl]))
+            del self._buf[: nl + 1]
+        return lines
+
+    @property
+    def overflowing(self) -> bool:
+        return len(self._buf) > self.max_line
+
+
+def encode(msg: dict[str, Any]) -> bytes:
+    return json.dumps(msg, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+# ---- the Unix socket server ---------------------------------------------------------------------------------
+class LocalIpcServer:
+    """Serve a CompanionBackend on a Unix domain socket, one thread per connection (few, local, mostly idle)."""
+
+    def __init__(self, backend: CompanionBackend, path: Path | str, allowed_uids: Iterable[int] | None = None, *,
+                 max_line: int = MAX_LINE, max_wait_s: float = MAX_WAIT_S, max_clients: int = MAX_CLIENTS,
+                 poll_s: float = 0.2) -> None:
+        self.path = Path(path)
+        self.allowed_uids = frozenset(allowed_uids) if allowed_uids is not None else frozenset({os.geteuid()})
+        self.max_line = max_line
+        self.max_clients = max_clients
+        self._stop = threading.Event()
+        self.dispatcher = Dispatcher(backend, max_wait_s=max_wait_s, poll_s=poll_s, stopping=self._stop.is_set)
+        self._listener: socket.socket | None = None
+        self._thread: threading.Thread | None = None
+        self._conns: set[socket.socket] = set()
+        self._conns_lock = threading.Lock()
+        self.refused = 0  # connections refused for the wrong OS user, for the service's events
+
+    def start(self) -> LocalIpcServer:
+        if len(str(self.path).encode()) > 100:  # sun_path is 104 bytes on macOS, 108 on Linux
+            raise IpcSetupError(f"{self.path}: socket path too long for the OS (keep it under 100 bytes)")
+        others = bool(self.allowed_uids - {os.geteuid()})
+        prepare_socket_dir(self.path.parent, others)
+        _clear_stale_socket(self.path)
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old_umask = os.umask(0o177)  # the file is born 0600: no window where it is open to all
+        try:
+            listener.bind(str(self.path))
+        finally:
+            os.umask(old_umask)
+        # Another user must be able to connect (write permission on the file); the peer check is the gate.
+        os.chmod(self.path, 0o666 if others else 0o600)
+        listener.listen(8)
+        listener.settimeout(0.25)
+        self._listener = listener
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._accept_loop, name="companion-ipc", daemon=True)
+        self._thread.start()
+        log.info("companion channel listening on %s for uid(s) %s", self.path, sorted(self.allowed_uids))
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+        with self._conns_lock:
+            for conn in list(self._conns):
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+                conn.close()
+            self._conns.clear()
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+
+    def __enter__(self) -> LocalIpcServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _accept_loop(self) -> None:
+        assert self._listener is not None
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError as exc:
+                if self._stop.is_set() or exc.errno == errno.EBADF:
+                    return
+                log.warning("companion channel: accept failed: %s", exc)
+                time.sleep(0.1)
+                continue
+            conn.settimeout(None)
+            threading.Thread(target=self._serve, args=(conn,), name="companion-ipc-conn", daemon=True).start()
+
+    def _refuse(self, conn: socket.socket, code: str, message: str) -> None:
+        with contextlib.suppress(OSError):
+            conn.sendall(encode({"id": None, "ok": False, "error": {"code": code, "message": message}}))
+        conn.close()
+
+    def _serve(self, conn: socket.socket) -> None:
+        try:
+            uid = peer_uid(conn)
+        except OSError as exc:
+            log.warning("companion channel: cannot read the peer's user (%s); refusing", exc)
+            self._refuse(conn, "forbidden", "connection: the service cannot tell which user you are")
+            return
+        if uid not in self.allowed_uids:
+            self.refused += 1
+            log.warning("companion channel: refused a connection from uid %d", uid)
+            self._refuse(conn, "forbidden", f"connection: uid {uid} may not use this channel "
+                                            f"(only the child's own session may)")
+            return
+        with self._conns_lock:
+            if len(self._conns) >= self.max_clients:
+                busy = True
+            else:
+                busy = False
+                self._conns.add(conn)
+        if busy:
+            self._refuse(conn, "busy", f"connection: already {self.max_clients} connections; try again later")
+            return
+        buf = LineBuffer(self.max_line)
+        try:
+            while not self._stop.is_set():
+                data = conn.recv(65536)
+                if not data:
+                    return
+                for line in buf.feed(data):
+                    if len(line) > self.max_line:
+                        conn.sendall(encode(_too_long(self.max_line)))
+                        return
+                    if not line.strip():
+                        continue
+                    conn.sendall(encode(self.dispatcher.handle_line(line)))
+                if buf.overflowing:
+                    conn.sendall(encode(_too_long(self.max_line)))
+                    return
+        except OSError:
+            return  # the companion went away mid-answer: nothing to clean beyond the socket
+        finally:
+            with self._conns_lock:
+                self._conns.discard(conn)
+            conn.close()
+
+
+def _too_long(max_line: int) -> dict[str, Any]:
+    return {"id": None, "ok": False,
+            "error": {"code": "too_long", "message": f"line: longer than {max_line} bytes; closing the connection"}}
+
+
+# ---- Windows: a named pipe (designed here, NOT run: pywin32 is not installed on the Linux build machine) ------
+class WindowsPipeServer:
+    """The same Dispatcher behind \\\\.\\pipe\\sprout-companion.
+
+    Security, in the order it applies:
+    1. The pipe is created with a DACL granting SYSTEM full control and the allowed users' SIDs read/write only,
+       and PIPE_REJECT_REMOTE_CLIENTS, so no other account and no other machine can open it.
+    2. For each connection, GetNamedPipeClientProcessId → OpenProcess → OpenProcessToken → TokenUser gives the
+       peer's SID, compared with `allowed_sids`; others get the same "forbidden" line as on Unix.
+    3. FILE_FLAG_FIRST_PIPE_INSTANCE on the first instance, so a process that squatted the name first is detected.
+    Not exercised by tests on this machine (no Windows, no pywin32); the Dispatcher it uses is.
+    """
+
+    def __init__(self, backend: CompanionBackend, allowed_sids: Iterable[str], *, name: str = WINDOWS_PIPE_NAME,
+                 max_line: int = MAX_LINE, max_wait_s: float = MAX_WAIT_S) -> None:
+        self.name = name
+        self.allowed_sids = frozenset(allowed_sids)
+        self.max_line = max_line
+        self._stop = threading.Event()
+        self.dispatcher = Dispatcher(backend, max_wait_s=max_wait_s, stopping=self._stop.is_set)
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> WindowsPipeServer:
+        try:
+            import pywintypes  # noqa: F401  (pywin32: only present on Windows builds)
+        except ImportError as exc:
+            raise IpcSetupError("named pipe: pywin32 is not installed; the Windows channel needs it") from exc
+        self._thread = threading.Thread(target=self._accept_loop, name="companion-pipe", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _security_attributes(self) -> Any:
+        import ntsecuritycon
+        import pywintypes
+        import win32security
+
+        dacl = win32security.ACL()
+        system = win32security.CreateWellKnownSid(win32security.WinLocalSystemSid)
+        dacl.AddAccessAllowedAce(win32security.ACL_REVISION, ntsecuritycon.GENERIC_ALL, system)
+        for sid_text in self.allowed_sids:
+            sid = win32security.ConvertStringSidToSid(sid_text)
+            dacl.AddAccessAllowedAce(win32security.ACL_REVISION,
+                                     ntsecuritycon.GENERIC_READ | ntsecuritycon.GENERIC_WRITE, sid)
+        sd = win32security.SECURITY_DESCRIPTOR()
+        sd.SetSecurityDescriptorDacl(1, dacl, 0)
+        sa = pywintypes.SECURITY_ATTRIBUTES()
+        sa.SECURITY_DESCRIPTOR = sd
+        return sa
+
+    def _peer_sid(self, handle: Any) -> str:
+        import win32api
+        import win32con
+        import win32pipe
+        import win32security
+
+        pid = win32pipe.GetNamedPipeClientProcessId(handle)
+        proc = win32api.OpenProcess(win32con.PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
+        token = win32security.OpenProcessToken(proc, win32con.TOKEN_QUERY)
+        sid, _attrs = win32security.GetTokenInformation(token, win32security.TokenUser)
+        return win32security.ConvertSidToStringSid(sid)
+
+    def _accept_loop(self) -> None:
+        import win32file
+        import win32pipe
+
+        first = True
+        sa = self._security_attributes()
+        while not self._stop.is_set():
+            open_mode = win32pipe.PIPE_ACCESS_DUPLEX | (win32file.FILE_FLAG_FIRST_PIPE_INSTANCE if first else 0)
+            pipe_mode = (win32pipe.PIPE_TYPE_BYTE | win32pipe.PIPE_READMODE_BYTE | win32pipe.PIPE_WAIT
+                         | getattr(win32pipe, "PIPE_REJECT_REMOTE_CLIENTS", 0x8))
+            handle = win32pipe.CreateNamedPipe(self.name, open_mode, pipe_mode, MAX_CLIENTS, 65536, 65536, 0, sa)
+            first = False
+            win32pipe.ConnectNamedPipe(handle, None)
+            threading.Thread(target=self._serve, args=(handle,), daemon=True).start()
+
+    def _serve(self, handle: Any) -> None:
+        import win32file
+        import win32pipe
+
+        def send(msg: dict[str, Any]) -> None:
+            win32file.WriteFile(handle, encode(msg))
+
+        try:
+            sid = self._peer_sid(handle)
+            if sid not in self.allowed_sids:
+                send({"id": None, "ok": False, "error": {"code": "forbidden",
+                                                          "message": f"connection: user {sid} may not use this pipe"}})
+                return
+            buf = LineBuffer(self.max_line)
+            while not self._stop.is_set():
+                _rc, data = win32file.ReadFile(handle, 65536)
+                if not data:
+                    return
+                for line in buf.feed(bytes(data)):
+                    if len(line) > self.max_line:
+                        send(_too_long(self.max_line))
+                        return
+                    if line.strip():
+                        send(self.dispatcher.handle_line(line))
+                if buf.overflowing:
+                    send(_too_long(self.max_line))
+                    return
+        except Exception as exc:  # pywintypes.error when the companion goes away
+            log.debug("companion pipe closed: %s", exc)
+        finally:
+            with contextlib.suppress(Exception):
+                win32pipe.DisconnectNamedPipe(handle)
+            win32file.CloseHandle(handle)
+
+
+def start_local_channel(backend: CompanionBackend, path: Path | str | None, allowed_uids: Iterable[int] | None = None,
+                        allowed_sids: Iterable[str] = ()) -> LocalIpcServer | WindowsPipeServer:
+    """Open the right channel for this OS: a named pipe on Windows, a Unix socket elsewhere. Call .stop() to close."""
+    if sys.platform == "win32":
+        return WindowsPipeServer(backend, allowed_sids).start()
+    if path is None:
+        raise IpcSetupError("socket: a path is needed on this OS")
+    return LocalIpcServer(backend, path, allowed_uids).start()
