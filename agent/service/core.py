@@ -106,6 +106,9 @@ class AgentCore:
         # A finished day's summary goes to the parent's outbox once, when the next day starts.
         self.store.put_summary(day, self.summary(day))
         self.store.outbox_put("daily_summary", self.summary(day))
+        removed = self.store.sweep(self.policy.retention_days, self.ledger.local_day(self.clock.now()))
+        if removed:
+            log.info("retention: removed %d records older than %d days", removed, self.policy.retention_days)
 
     def _record(self, decisions: list[Decision]) -> None:
         for d in decisions:

@@ -1,0 +1,188 @@
+"""The companion's side of the local channel (see agent.service.local_ipc for the wire format). No Qt here, so
+the same client serves the Qt companion, tests and support scripts.
+
+The service may restart at any time (an update, a crash, systemd's Restart=always). The client then reconnects
+on its own with growing pauses (0.1 s doubling to 5 s), for as long as the caller allows (`reconnect_for`).
+A request that changes something (asking for time, reporting) is only re-sent when we know it was not delivered.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+MAX_LINE = 1024 * 1024  # replies are small; this only stops a runaway peer from filling our memory
+SAFE_TO_RESEND = frozenset({"ping", "status", "notices_since", "wait_notices", "privacy_report"})
+
+
+class ServiceUnavailable(Exception):
+    """The service could not be reached (not running, restarting, or it hung up)."""
+
+
+class ServiceRefused(Exception):
+    """The service answered with an error (code, message): wrong user, bad values, too many requests..."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+def backoff_delays(start: float = 0.1, factor: float = 2.0, cap: float = 5.0) -> Iterator[float]:
+    delay = start
+    while True:
+        yield delay
+        delay = min(cap, delay * factor)
+
+
+class IpcClient:
+    """One connection to the service, reopened when lost. Not thread-safe: give each thread its own client."""
+
+    def __init__(self, path: Path | str, *, timeout: float = 5.0, backoff_start: float = 0.1,
+                 backoff_cap: float = 5.0) -> None:
+        self.path = str(path)
+        self.timeout = timeout
+        self.backoff_start = backoff_start
+        self.backoff_cap = backoff_cap
+        self._sock: socket.socket | None = None
+        self._rbuf = bytearray()
+        self._ids = itertools.count(1)
+        self.reconnects = 0  # how many times a lost connection was reopened
+
+    # ---- connection ---------------------------------------------------------------------------------------
+    @property
+    def connected(self) -> bool:
+        return self._sock is not None
+
+    def close(self) -> None:
+        if self._sock is not None:
+            with contextlib.suppress(OSError):
+                self._sock.close()
+        self._sock = None
+        self._rbuf.clear()
+
+    def _connect_once(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(self.timeout)
+        try:
+            sock.connect(self.path)
+        except OSError:
+            sock.close()
+            raise
+        self._sock = sock
+        self._rbuf.clear()
+
+    def _connect(self, reconnect_for: float) -> None:
+        deadline = time.monotonic() + reconnect_for
+        delays = backoff_delays(self.backoff_start, cap=self.backoff_cap)
+        while True:
+            try:
+                self._connect_once()
+                return
+            except OSError as exc:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise ServiceUnavailable(f"{self.path}: the Sprout service is not answering ({exc.strerror})") \
+                        from None
+                time.sleep(min(next(delays), left))
+
+    # ---- requests -----------------------------------------------------------------------------------------
+    def call(self, op: str, args: dict[str, Any] | None = None, *, reconnect_for: float = 0.0,
+             timeout: float | None = None) -> Any:
+        """Send one request and return its result. Raises ServiceRefused for an error answer, ServiceUnavailable
+        when the service cannot be reached within `reconnect_for` seconds."""
+        deadline = time.monotonic() + reconnect_for
+        had_connection = self._sock is not None
+        failures = 0  # a stale connection (the service restarted) gets one fresh try even with reconnect_for=0
+        while True:
+            if self._sock is None:
+                self._connect(max(0.0, deadline - time.monotonic()))
+                if had_connection:
+                    self.reconnects += 1
+                had_connection = True
+            req_id = next(self._ids)
+            line = json.dumps({"id": req_id, "op": op, "args": args or {}}, ensure_ascii=False) + "\n"
+            assert self._sock is not None
+            try:
+                self._sock.sendall(line.encode("utf-8"))
+            except OSError:
+                self.close()  # not delivered: safe to try again on a fresh connection
+                failures += 1
+                if failures > 1 and time.monotonic() >= deadline:
+                    raise ServiceUnavailable(f"{self.path}: the Sprout service went away") from None
+                continue
+            try:
+                reply = self._read_reply(timeout if timeout is not None else self.timeout)
+            except ServiceUnavailable:
+                self.close()
+                failures += 1
+                if op in SAFE_TO_RESEND and (failures == 1 or time.monotonic() < deadline):
+                    continue
+                raise
+            if not reply.get("ok"):
+                err = reply.get("error") or {}
+                code, message = str(err.get("code", "error")), str(err.get("message", "the service said no"))
+                if code in ("forbidden", "too_long", "busy"):
+                    self.close()  # the service hangs up after these
+                raise ServiceRefused(code, message)
+            if reply.get("id") != req_id:
+                self.close()
+                raise ServiceUnavailable(f"{self.path}: answer to another request ({reply.get('id')!r}); reconnecting")
+            return reply.get("result")
+
+    def _read_reply(self, timeout: float) -> dict[str, Any]:
+        assert self._sock is not None
+        self._sock.settimeout(timeout)
+        try:
+            while True:
+                nl = self._rbuf.find(b"\n")
+                if nl >= 0:
+                    raw = bytes(self._rbuf[:nl])
+                    del self._rbuf[: nl + 1]
+                    try:
+                        reply = json.loads(raw.decode("utf-8"))
+                    except ValueError:
+                        raise ServiceUnavailable(f"{self.path}: the service sent something unreadable") from None
+                    if not isinstance(reply, dict):
+                        raise ServiceUnavailable(f"{self.path}: the service sent something unreadable")
+                    return reply
+                if len(self._rbuf) > MAX_LINE:
+                    raise ServiceUnavailable(f"{self.path}: the service's answer is too long")
+                data = self._sock.recv(65536)
+                if not data:
+                    raise ServiceUnavailable(f"{self.path}: the service hung up")
+                self._rbuf += data
+        except TimeoutError:
+            raise ServiceUnavailable(f"{self.path}: the service did not answer within {timeout:g} s") from None
+        except OSError as exc:
+            raise ServiceUnavailable(f"{self.path}: connection lost ({exc.strerror})") from None
+        finally:
+            if self._sock is not None:
+                self._sock.settimeout(self.timeout)
+
+    # ---- the operations -----------------------------------------------------------------------------------
+    def status(self, reconnect_for: float = 0.0) -> dict[str, Any]:
+        return self.call("status", reconnect_for=reconnect_for)
+
+    def notices_since(self, cursor: int, reconnect_for: float = 0.0) -> list[dict[str, Any]]:
+        return self.call("notices_since", {"cursor": cursor}, reconnect_for=reconnect_for)
+
+    def wait_notices(self, cursor: int, timeout: float = 10.0, reconnect_for: float = 0.0) -> list[dict[str, Any]]:
+        return self.call("wait_notices", {"cursor": cursor, "timeout": timeout}, reconnect_for=reconnect_for,
+                         timeout=timeout + self.timeout)
+
+    def submit_request(self, minutes: int, reason: str, scope: str, reconnect_for: float = 0.0) -> dict[str, Any]:
+        return self.call("submit_request", {"minutes": minutes, "reason": reason, "scope": scope},
+                         reconnect_for=reconnect_for)
+
+    def privacy_report(self, reconnect_for: float = 0.0) -> dict[str, Any]:
+        return self.call("privacy_report", reconnect_for=reconnect_for)
+
+    def report_harmful(self, what: str, note: str, reconnect_for: float = 0.0) -> dict[str, Any]:
+        return self.call("report_harmful", {"what": what, "note": note}, reconnect_for=reconnect_for)
