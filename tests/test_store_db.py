@@ -263,3 +263,12 @@ def test_threads_and_a_second_connection_write_without_losing_or_reusing_ids(db_
     with raw(db_path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_sqlite_errors_after_open_name_the_file(db_path):
+    store = EncryptedStore.open(db_path, KEY)
+    store.close()
+    with pytest.raises(StoreError, match=str(db_path)):
+        store.events()
+    with pytest.raises(StoreError, match=str(db_path)):
+        store.add_event("app", {}, day=DAY1, at=1.0)

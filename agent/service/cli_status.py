@@ -26,7 +26,7 @@ def _status(args: argparse.Namespace) -> int:
 
     if not (args.state / "agent.db").exists():
         raise CliError(f"status: {args.state}: no agent database here (is this the agent's --state folder?)")
-    store = open_store(args.state, file_fallback=args.key_file_fallback or args.user_mode, create=False)
+    store, _ = open_store(args.state, file_fallback=args.key_file_fallback or args.user_mode, create=False)
     raw = store.kv_get(LEDGER_KEY)
     ledger = json.loads(raw) if raw else {"days": {}}
     events = store.events()[-args.events:] if args.events else []

@@ -51,6 +51,8 @@ class AgentCore:
         self._day: str | None = None
         self.requests: dict[str, dict[str, Any]] = {}
         self.on_policy_change: list[Callable[[dict[str, Any]], None]] = []
+        self.on_outbox: list[Callable[[], None]] = []  # wakes the parent link's long-polls at once
+        self.vault: Any = None  # key custody, set by the runner; the parent link keeps its identity there
         self.ledger = self._restore()
 
     # ---- start, save -----------------------------------------------------------------------------------
@@ -105,7 +107,7 @@ class AgentCore:
     def _close_day(self, day: str) -> None:
         # A finished day's summary goes to the parent's outbox once, when the next day starts.
         self.store.put_summary(day, self.summary(day))
-        self.store.outbox_put("daily_summary", self.summary(day))
+        self._outbox("daily_summary", self.summary(day))
         removed = self.store.sweep(self.policy.retention_days, self.ledger.local_day(self.clock.now()))
         if removed:
             log.info("retention: removed %d records older than %d days", removed, self.policy.retention_days)
@@ -119,7 +121,13 @@ class AgentCore:
             if d.kind in NOTICE_KINDS:
                 self.notices.post(self._notice(d))
             if d.kind in TAMPER_KINDS:
-                self.store.outbox_put("alert", {"kind": d.kind, "at": d.at, **payload})
+                self._outbox("alert", {"kind": d.kind, "at": d.at, **payload})
+
+    def _outbox(self, kind: str, payload: dict[str, Any]) -> int:
+        seq = self.store.outbox_put(kind, payload)
+        for wake in self.on_outbox:
+            wake()
+        return seq
 
     def _record_event(self, kind: str, payload: dict[str, Any], at: float | None = None) -> None:
         at = self.clock.now().wall if at is None else at
@@ -131,7 +139,7 @@ class AgentCore:
         if d.kind in ("close", "lock", "block") and d.reason in ("game_limit", "games_daily_limit", "screen_limit"):
             until = "tomorrow"
         return {"kind": d.kind, "target": d.target, "reason": d.reason, "left_s": d.left_s, "until": until,
-                "at": d.at}
+                "at": d.at, "message": d.detail.get("message")}
 
     # ---- policy and grants (from the parent's link) ----------------------------------------------------
     def apply_policy(self, doc: dict[str, Any], signer: str | None = None) -> None:
@@ -169,11 +177,27 @@ class AgentCore:
               request_id: str | None = None, message: str = "") -> Decision:
         with self._lock:
             d = self.ledger.grant(seconds, self.clock.now(), scope=scope, day=day)
+            if message:
+                d.detail["message"] = message
             self._record([d])
             if request_id and request_id in self.requests:
                 self.requests[request_id].update(state="granted", granted_s=seconds, message=message)
             self.save()
             return d
+
+    def decide_request(self, request_id: str, approve: bool, minutes: int, message: str) -> dict[str, Any]:
+        """The parent's answer to a time request (raises KeyError for a request this PC never made)."""
+        with self._lock:
+            req = self.requests[request_id]
+            if req["state"] != "queued":
+                raise ValueError(f"request {request_id} was already answered ({req['state']})")
+            if not approve:
+                self.decline(request_id, message)
+                return {"state": "declined"}
+            if not 1 <= minutes <= 480:
+                raise ValueError("a grant is 1 to 480 minutes")
+            d = self.grant(minutes * 60, scope=req["scope"], day=req["day"], request_id=request_id, message=message)
+            return {"state": "granted", "applies_now": d.detail.get("applies_now", True)}
 
     def decline(self, request_id: str, message: str = "") -> None:
         with self._lock:
@@ -212,7 +236,7 @@ class AgentCore:
             req = {"id": secrets.token_hex(6), "minutes": minutes, "reason": reason, "scope": scope,
                    "day": self.ledger.local_day(now), "at": self.ledger.trusted_time(now), "state": "queued"}
             self.requests[req["id"]] = req
-            self.store.outbox_put("time_request", dict(req))
+            self._outbox("time_request", dict(req))
             self._record_event("time_request", {"id": req["id"], "minutes": minutes, "scope": scope})
             self.save()
             return {"id": req["id"], "state": "queued"}
@@ -254,7 +278,7 @@ class AgentCore:
     def report_harmful(self, what: str, note: str) -> dict[str, Any]:
         item = {"what": str(what)[:300], "note": str(note)[:1000]}
         with self._lock:
-            seq = self.store.outbox_put("harmful_report", item)
+            seq = self._outbox("harmful_report", item)
             self._record_event("harmful_report", {"seq": seq})
         return {"state": "sent_to_parent", "hotline": "111"}
 

@@ -48,7 +48,8 @@ class ServiceOptions:
     key_file_fallback: bool = False
 
 
-def open_store(state_dir: Path, *, file_fallback: bool, create: bool = True) -> Any:
+def open_store(state_dir: Path, *, file_fallback: bool, create: bool = True) -> tuple[Any, Any]:
+    """The encrypted store and the key custody (SecretVault) it was opened with."""
     from agent.errors import CliError
     from agent.store.db import EncryptedStore
     from agent.store.keys import SecretVault
@@ -63,10 +64,9 @@ def open_store(state_dir: Path, *, file_fallback: bool, create: bool = True) -> 
             raise CliError(f"{state_dir}: the store key is not in {vault.backend_name}; was the agent run here?")
     log.info("store key custody: %s", vault.backend_name)
     store = EncryptedStore.open(state_dir / DB_NAME, key)
-    report = getattr(store, "recovery", None) or getattr(store, "report", None)
-    if report:
-        log.error("database problem: %s", report)
-    return store
+    if store.recovery is not None:
+        log.error("database problem: %s", store.recovery)
+    return store, vault
 
 
 def initial_policy(store: Any, policy_file: Path | None) -> dict[str, Any]:
@@ -113,8 +113,9 @@ def real_adapters(user_mode: bool, child_uid: int | None) -> dict[str, Any]:
 
 def build_core(opts: ServiceOptions, *, clock: Clock | None = None, adapters: dict[str, Any] | None = None,
                store: Any = None, notices: NoticeBoard | None = None) -> AgentCore:
-    store = store if store is not None else open_store(opts.state_dir, file_fallback=opts.key_file_fallback
-                                                       or opts.user_mode)
+    vault = None
+    if store is None:
+        store, vault = open_store(opts.state_dir, file_fallback=opts.key_file_fallback or opts.user_mode)
     doc = initial_policy(store, opts.policy_file)
     child_uid = opts.child_uid if opts.child_uid is not None else (os.getuid() if hasattr(os, "getuid") else None)
     adapters = adapters or real_adapters(opts.user_mode, child_uid)
@@ -125,8 +126,10 @@ def build_core(opts: ServiceOptions, *, clock: Clock | None = None, adapters: di
                       idle_threshold_s=opts.idle_threshold_s, ignore_pids=lambda: {own_pid})
     enforcer = Enforcer(closer=adapters["closer"], session=adapters.get("session"), child_uid=child_uid,
                         grace_s=doc["at_limit"]["grace_seconds"])
-    return AgentCore(policy_doc=doc, clock=clock, sampler=sampler, enforcer=enforcer, store=store,
+    core = AgentCore(policy_doc=doc, clock=clock, sampler=sampler, enforcer=enforcer, store=store,
                      notices=notices, save_every_s=opts.save_every_s, lang=opts.lang)
+    core.vault = vault
+    return core
 
 
 class ServiceLoop:

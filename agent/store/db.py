@@ -123,7 +123,10 @@ class EncryptedStore:
             return cls._open_checked(path, make_cipher, clock, synchronous)
         except _Damaged as damage:
             what = str(damage)
-        moved, extra = move_aside(path, clock())
+        try:
+            moved, extra = move_aside(path, clock())
+        except OSError as exc:
+            raise StoreError(f"{path}: damaged ({what}) and could not be moved aside: {exc.strerror}") from None
         report = CorruptionReport(what=what, where=path, moved_to=moved, extra_files=extra)
         log.error("store damaged: %s", report)
         try:
@@ -223,7 +226,7 @@ class EncryptedStore:
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One IMMEDIATE transaction: all of a batch or none of it."""
-        with self._lock:
+        with self._lock, self._sqlite_errors():
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
@@ -234,8 +237,19 @@ class EncryptedStore:
                 raise
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        with self._lock:
+        with self._lock, self._sqlite_errors():
             return list(self._db.query(sql, params))
+
+    @contextlib.contextmanager
+    def _sqlite_errors(self) -> Iterator[None]:
+        # After open() checked the file, a SQLite error (disk full, damage appearing later, a lock held for longer
+        # than the busy timeout) is reported with the file's name; the next open() runs the damage checks again.
+        try:
+            yield
+        except sqlite3.Error as exc:
+            hint = " (damaged: it will be checked and kept aside on the next start)" if (
+                isinstance(exc, sqlite3.DatabaseError) and _is_damage(exc)) else ""
+            raise StoreError(f"{self.path}: {exc}{hint}") from None
 
     def _next_id(self, conn: sqlite3.Connection, table: str, column: str) -> int:
         # Ids are fixed before encrypting because the associated data binds each row to its id. AUTOINCREMENT's

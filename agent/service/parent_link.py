@@ -1,0 +1,29 @@
+"""Serve paired parent consoles from inside the agent: the link endpoint over the same store, with the running
+core as the place policies and grants are applied."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from typing import Any
+
+from agent.link.backend import StoreBackend
+from agent.link.runner import start_link
+from agent.service.core import AgentCore
+
+log = logging.getLogger(__name__)
+
+
+def start_parent_link(core: AgentCore, opts: Any) -> Any:
+    if core.vault is None:
+        raise RuntimeError("the parent link needs the key custody the store was opened with")
+    backend = StoreBackend(core.store, policy_sink=core.apply_policy, grant_sink=core.decide_request,
+                           status_source=core.status)
+    core.on_outbox.append(backend.notify)
+    advertise = not opts.user_mode or not opts.link_listen.startswith("127.")
+    running = start_link(opts.state_dir, backend, core.vault, listen=opts.link_listen,
+                         name=core.policy_doc["child"].get("name") or socket.gethostname(), advertise=advertise)
+    host, port = running.address
+    log.info("parent link: %s:%d", host, port)
+    (opts.state_dir / "link.address").write_text(f"{host}:{port}\n", encoding="utf-8")
+    return running.stop

@@ -1,0 +1,366 @@
+"""The companion's local channel over a real Unix socket: the service side (agent.service.local_ipc) and the
+companion's client (agent.companion.ipc_client), with an in-memory backend standing in for the lead's service."""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import shutil
+import socket
+import stat
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent.companion.ipc_client import IpcClient, ServiceRefused, ServiceUnavailable, backoff_delays
+from agent.service.companion_backend import CompanionBackend
+from agent.service.local_ipc import IpcSetupError, LocalIpcServer, peer_uid
+
+pytestmark = pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="Unix sockets only")
+
+
+class FakeBackend:
+    """In-memory CompanionBackend for tests: the real one is the service core."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.reports: list[dict[str, Any]] = []
+        self.notices: list[dict[str, Any]] = []
+        self.lock = threading.Lock()
+        self.screen_left_s: int | None = 3600
+        self.lang = "en"
+        self.age_band = "11-13"
+
+    def status(self) -> dict[str, Any]:
+        return {"screen_used_s": 5400, "screen_left_s": self.screen_left_s, "games_used_s": 1800,
+                "games_left_s": 1200, "current_game": "minecraft", "age_band": self.age_band, "lang": self.lang,
+                "child_name": "An", "next_window": None, "locked_reason": None}
+
+    def post(self, kind: str, **fields: Any) -> dict[str, Any]:
+        with self.lock:
+            n = {"id": len(self.notices) + 1, "kind": kind, "target": None, "title": None, "left_s": None,
+                 "until": None, "category": None, "message": None, **fields}
+            self.notices.append(n)
+            return n
+
+    def notices_since(self, cursor: int) -> list[dict[str, Any]]:
+        with self.lock:
+            return [dict(n) for n in self.notices if n["id"] > cursor]
+
+    def submit_request(self, minutes: int, reason: str, scope: str) -> dict[str, Any]:
+        if not 5 <= minutes <= 240:
+            raise ValueError("minutes must be from 5 to 240")
+        req = {"id": f"r{len(self.requests) + 1}", "minutes": minutes, "reason": reason, "scope": scope,
+               "state": "queued"}
+        self.requests.append(req)
+        return {"id": req["id"], "state": "queued"}
+
+    def privacy_report(self) -> dict[str, Any]:
+        return {"sent": {"time_totals": True, "apps_used": True, "window_titles": False,
+                         "full_web_addresses": False, "web_categories_blocked": True},
+                "never_sent": ["screenshots", "keystrokes"],
+                "example_today": {"day": "2026-11-29", "screen_s": 5400, "games_s": 1800,
+                                  "per_game_s": {"minecraft": 1800}},
+                "retention_days": 30, "recipients": "the parents' paired consoles"}
+
+    def report_harmful(self, what: str, note: str) -> dict[str, Any]:
+        self.reports.append({"what": what, "note": note})
+        return {"state": "sent_to_parent", "hotline": "111"}
+
+
+@pytest.fixture
+def sock_path(tmp_path: Path) -> Path:
+    return tmp_path / "ipc" / "companion.sock"
+
+
+@pytest.fixture
+def backend() -> FakeBackend:
+    return FakeBackend()
+
+
+@pytest.fixture
+def server(backend: FakeBackend, sock_path: Path):
+    srv = LocalIpcServer(backend, sock_path, poll_s=0.02).start()
+    yield srv
+    srv.stop()
+
+
+def raw_exchange(path: Path, payload: bytes, lines: int = 1, timeout: float = 3.0) -> list[dict[str, Any]]:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(timeout)
+        s.connect(str(path))
+        s.sendall(payload)
+        buf = b""
+        while buf.count(b"\n") < lines:
+            data = s.recv(65536)
+            if not data:
+                break
+            buf += data
+    return [json.loads(x) for x in buf.splitlines() if x.strip()]
+
+
+def test_fake_backend_fits_the_protocol(backend: FakeBackend) -> None:
+    assert isinstance(backend, CompanionBackend)
+
+
+def test_status_and_request_queued(server: LocalIpcServer, backend: FakeBackend, sock_path: Path) -> None:
+    client = IpcClient(sock_path)
+    st = client.status()
+    assert st["screen_left_s"] == 3600 and st["child_name"] == "An" and st["lang"] == "en"
+    res = client.submit_request(30, "homework on the computer", "screen")
+    assert res == {"id": "r1", "state": "queued"}
+    assert backend.requests == [{"id": "r1", "minutes": 30, "reason": "homework on the computer",
+                                 "scope": "screen", "state": "queued"}]
+    assert client.privacy_report()["retention_days"] == 30
+    assert client.report_harmful("a scary video", "on a game chat")["hotline"] == "111"
+    assert backend.reports == [{"what": "a scary video", "note": "on a game chat"}]
+    client.close()
+
+
+def test_backend_refusal_is_an_error_answer_not_a_crash(server: LocalIpcServer, sock_path: Path) -> None:
+    client = IpcClient(sock_path)
+    with pytest.raises(ServiceRefused) as exc:
+        client.submit_request(5000, "all night", "screen")
+    assert exc.value.code == "bad_request" and "args.minutes" in exc.value.message
+    with pytest.raises(ServiceRefused) as exc:
+        client.submit_request(2, "two minutes", "screen")  # passes the channel's bounds, the backend says no
+    assert exc.value.code == "rejected" and "5 to 240" in exc.value.message
+    with pytest.raises(ServiceRefused) as exc:
+        client.submit_request(30, "x", "homework")
+    assert exc.value.code == "bad_request" and "args.scope" in exc.value.message
+    assert client.status()["screen_used_s"] == 5400  # same connection still fine
+
+
+def test_socket_and_directory_permissions(server: LocalIpcServer, sock_path: Path) -> None:
+    assert stat.S_ISSOCK(os.lstat(sock_path).st_mode)
+    assert stat.S_IMODE(os.stat(sock_path).st_mode) == 0o600  # only the service's own user allowed here
+    assert stat.S_IMODE(os.stat(sock_path.parent).st_mode) == 0o700
+
+
+def test_directory_open_to_others_is_refused(backend: FakeBackend, tmp_path: Path) -> None:
+    d = tmp_path / "open"
+    d.mkdir()
+    os.chmod(d, 0o777)
+    with pytest.raises(IpcSetupError, match="writable by other users"):
+        LocalIpcServer(backend, d / "c.sock").start()
+
+
+def test_a_file_in_the_way_is_not_deleted(backend: FakeBackend, tmp_path: Path) -> None:
+    d = tmp_path / "ipc"
+    d.mkdir(mode=0o700)
+    (d / "c.sock").write_text("precious")
+    with pytest.raises(IpcSetupError, match="not a socket"):
+        LocalIpcServer(backend, d / "c.sock").start()
+    assert (d / "c.sock").read_text() == "precious"
+
+
+def test_second_server_on_same_path_refused(server: LocalIpcServer, backend: FakeBackend, sock_path: Path) -> None:
+    with pytest.raises(IpcSetupError, match="already listening"):
+        LocalIpcServer(backend, sock_path).start()
+    assert IpcClient(sock_path).call("ping") == {"pong": True}
+
+
+def test_garbage_lines_get_errors_and_the_connection_lives(server: LocalIpcServer, sock_path: Path) -> None:
+    garbage = [b"hello\n", b"\xff\xfe\xfd\n", b"[1, 2]\n", b'{"op": 5}\n', b'{"op": "rm -rf"}\n',
+               b'{"op": "status", "args": []}\n', b'{"id": 3, "op": "notices_since", "args": {"cursor": "x"}}\n',
+               b'{"id": {"a": 1}, "op": "status"}\n', b'{"op": "wait_notices", "args": {"cursor": 0, "timeout": 1e9}}\n',
+               b'{"op": "report_harmful", "args": {"what": 7}}\n']
+    payload = b"".join(garbage) + b"\n   \n" + b'{"id": 99, "op": "ping"}\n'
+    replies = raw_exchange(sock_path, payload, lines=len(garbage) + 1)
+    assert len(replies) == len(garbage) + 1
+    for r in replies[:-1]:
+        assert r["ok"] is False and r["error"]["code"] in ("bad_request", "unknown_op"), r
+        assert "Traceback" not in r["error"]["message"]
+    assert replies[2]["error"]["message"].startswith("line: must be a JSON object")
+    assert replies[6]["id"] == 3 and "args.cursor" in replies[6]["error"]["message"]
+    assert replies[-1] == {"id": 99, "ok": True, "result": {"pong": True}}
+
+
+def test_too_long_line_closes_only_that_connection(backend: FakeBackend, sock_path: Path) -> None:
+    with LocalIpcServer(backend, sock_path, max_line=1024):
+        replies = raw_exchange(sock_path, b'{"op": "ping", "pad": "' + b"x" * 5000)
+        assert replies[0]["error"]["code"] == "too_long"
+        replies = raw_exchange(sock_path, b'{"op": "ping", "pad": "' + b"y" * 2000 + b'"}\n')
+        assert replies[0]["error"]["code"] == "too_long"
+        assert IpcClient(sock_path).call("ping") == {"pong": True}
+
+
+def test_backend_crash_is_an_internal_error_answer(backend: FakeBackend, sock_path: Path) -> None:
+    def broken() -> dict[str, Any]:
+        raise RuntimeError("disk on fire")
+
+    backend.privacy_report = broken  # type: ignore[method-assign]
+    with LocalIpcServer(backend, sock_path):
+        client = IpcClient(sock_path)
+        with pytest.raises(ServiceRefused) as exc:
+            client.privacy_report()
+        assert exc.value.code == "internal" and "disk" not in exc.value.message
+        assert client.status()["child_name"] == "An"
+
+
+def test_wait_notices_long_poll(server: LocalIpcServer, backend: FakeBackend, sock_path: Path) -> None:
+    client = IpcClient(sock_path)
+    t0 = time.monotonic()
+    assert client.wait_notices(0, timeout=0.3) == []
+    assert time.monotonic() - t0 >= 0.25
+    threading.Timer(0.2, lambda: backend.post("warn", target="screen", left_s=300)).start()
+    t0 = time.monotonic()
+    got = client.wait_notices(0, timeout=5)
+    assert time.monotonic() - t0 < 2.0
+    assert [(n["id"], n["kind"], n["left_s"]) for n in got] == [(1, "warn", 300)]
+    assert client.notices_since(1) == []
+
+
+def test_wait_notices_uses_the_backends_own_wait(backend: FakeBackend, sock_path: Path) -> None:
+    calls: list[tuple[int, float]] = []
+
+    def wait_notices(cursor: int, timeout: float) -> list[dict[str, Any]]:
+        calls.append((cursor, timeout))
+        return [{"id": 9, "kind": "info"}]
+
+    backend.wait_notices = wait_notices  # type: ignore[attr-defined]
+    with LocalIpcServer(backend, sock_path):
+        assert IpcClient(sock_path).wait_notices(4, timeout=2) == [{"id": 9, "kind": "info"}]
+    assert calls == [(4, 2)]
+
+
+def test_reconnect_after_server_restart(backend: FakeBackend, sock_path: Path) -> None:
+    client = IpcClient(sock_path, backoff_start=0.02)
+    srv = LocalIpcServer(backend, sock_path).start()
+    assert client.status()["child_name"] == "An"
+    srv.stop()
+    assert not sock_path.exists()
+    with pytest.raises(ServiceUnavailable, match="not answering"):
+        client.status()
+    # The service comes back a moment later: the client keeps trying with backoff and gets through.
+    later = LocalIpcServer(backend, sock_path)
+    threading.Timer(0.4, later.start).start()
+    try:
+        assert client.status(reconnect_for=5)["child_name"] == "An"
+        assert client.submit_request(15, "finish my drawing", "games")["state"] == "queued"
+    finally:
+        later.stop()
+    # and again, this time with the old connection still open when the service dies (stale socket)
+    srv3 = LocalIpcServer(backend, sock_path).start()
+    try:
+        assert client.status(reconnect_for=2)["lang"] == "en"
+        assert client.reconnects >= 1
+    finally:
+        srv3.stop()
+
+
+def test_stale_socket_file_from_a_dead_service_is_replaced(backend: FakeBackend, sock_path: Path) -> None:
+    sock_path.parent.mkdir(mode=0o700)
+    dead = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    dead.bind(str(sock_path))
+    dead.close()  # the file stays, nobody listens
+    with LocalIpcServer(backend, sock_path):
+        assert IpcClient(sock_path).call("ping") == {"pong": True}
+
+
+def test_wrong_uid_refused_even_for_our_own_connection(backend: FakeBackend, sock_path: Path) -> None:
+    # The allowed set does not include us: the kernel-reported uid decides, not anything the client says.
+    with LocalIpcServer(backend, sock_path, allowed_uids={os.geteuid() + 4242}) as srv:
+        with pytest.raises(ServiceRefused) as exc:
+            IpcClient(sock_path).status()
+        assert exc.value.code == "forbidden" and f"uid {os.geteuid()}" in exc.value.message
+        assert srv.refused == 1
+        assert stat.S_IMODE(os.stat(sock_path).st_mode) == 0o666  # others may connect; the peer check decides
+        assert stat.S_IMODE(os.stat(sock_path.parent).st_mode) == 0o711  # traverse, never list or write
+
+
+def test_peer_uid_reads_the_kernels_answer(server: LocalIpcServer, sock_path: Path) -> None:
+    a, b = socket.socketpair(socket.AF_UNIX)
+    with a, b:
+        assert peer_uid(a) == os.getuid()
+
+
+def test_backoff_grows_and_caps() -> None:
+    gen = backoff_delays(0.1, cap=1.0)
+    assert [round(next(gen), 2) for _ in range(6)] == [0.1, 0.2, 0.4, 0.8, 1.0, 1.0]
+
+
+# The venv's python may live under /root, out of another user's reach; the system one is readable by all.
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def _other_user() -> tuple[int, int] | None:
+    if os.geteuid() != 0 or not shutil.which("setpriv") or not os.access(SYSTEM_PYTHON, os.X_OK):
+        return None
+    name = "sprout-ipc-test"
+    try:
+        pw = pwd.getpwnam(name)
+    except KeyError:
+        if not shutil.which("useradd"):
+            return None
+        done = subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
+                              capture_output=True)
+        if done.returncode != 0:
+            return None
+        pw = pwd.getpwnam(name)
+    return pw.pw_uid, pw.pw_gid
+
+
+CHILD_SCRIPT = r"""
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(5)
+s.connect(sys.argv[1])
+s.sendall(b'{"id": 1, "op": "status"}\n')
+buf = b""
+while b"\n" not in buf:
+    d = s.recv(4096)
+    if not d:
+        break
+    buf += d
+sys.stdout.write(buf.decode())
+"""
+
+
+def test_another_os_user_is_refused(backend: FakeBackend) -> None:
+    other = _other_user()
+    if other is None:
+        pytest.skip("needs root, setpriv and useradd to open a socket as another OS user")
+    uid, gid = other
+    base = Path(tempfile.mkdtemp(prefix="sprout-ipc-"))
+    try:
+        os.chmod(base, 0o755)  # the other user must reach the socket's own directory
+        path = base / "ipc" / "c.sock"
+        allowed_child = uid + 1  # some other child account: the test user is not it
+        with LocalIpcServer(backend, path, allowed_uids={os.geteuid(), allowed_child}) as srv:
+            out = subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
+                                  SYSTEM_PYTHON, "-I", "-c", CHILD_SCRIPT, str(path)],
+                                 capture_output=True, text=True, timeout=20)
+            assert out.returncode == 0, out.stderr
+            reply = json.loads(out.stdout)
+            assert reply["ok"] is False and reply["error"]["code"] == "forbidden"
+            assert f"uid {uid}" in reply["error"]["message"]
+            assert srv.refused == 1
+            assert IpcClient(path).status()["child_name"] == "An"  # the service's own user still gets in
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_another_os_user_in_the_allowed_set_gets_in(backend: FakeBackend) -> None:
+    other = _other_user()
+    if other is None:
+        pytest.skip("needs root, setpriv and useradd to open a socket as another OS user")
+    uid, gid = other
+    base = Path(tempfile.mkdtemp(prefix="sprout-ipc-"))
+    try:
+        os.chmod(base, 0o755)
+        path = base / "ipc" / "c.sock"
+        with LocalIpcServer(backend, path, allowed_uids={uid}):
+            out = subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", SYSTEM_PYTHON,
+                                  "-I", "-c", CHILD_SCRIPT, str(path)], capture_output=True, text=True, timeout=20)
+            assert out.returncode == 0, out.stderr
+            reply = json.loads(out.stdout)
+            assert reply["ok"] is True and reply["result"]["child_name"] == "An"
+    finally:
+        shutil.rmtree(base, ignore_errors=True)

@@ -1,0 +1,154 @@
+"""The service core over a simulated day: injected clock and process source, the real store, ledger and catalog."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from agent.ledger.apps import AppClassifier
+from agent.ledger.clock import SimulatedClock
+from agent.policy import PolicyError, load_policy_doc
+from agent.service.core import AgentCore
+from agent.service.enforcer import Enforcer
+from agent.service.sampler import Sampler
+from agent.store import EncryptedStore
+
+UID = os.getuid()
+
+
+@dataclass(frozen=True)
+class Proc:
+    pid: int
+    ppid: int
+    name: str
+    exe: str | None = None
+    uid: int = UID
+    create_time: float = 1.0
+    parent_name: str | None = None
+
+
+class ScriptedProcesses:
+    """The process source, injected: the test says what is running."""
+
+    def __init__(self) -> None:
+        self.procs: list[Proc] = []
+
+    def snapshot(self) -> list[Proc]:
+        return list(self.procs)
+
+
+class RecordingCloser:
+    """Stands in for agent.os.terminate.close_process (real closing is tested in test_service_enforcement.py)."""
+
+    def __init__(self, source: ScriptedProcesses) -> None:
+        self.source = source
+        self.calls: list[tuple[int, int | None]] = []
+
+    def __call__(self, pid, *, allowed_uid, grace_s, create_time=None):
+        self.calls.append((pid, allowed_uid))
+        self.source.procs = [p for p in self.source.procs if p.pid != pid]
+        return "closed"
+
+
+def make(tmp_path, policy: dict, start: str = "2026-12-01T20:00:00+07:00"):
+    clock = SimulatedClock(dt.datetime.fromisoformat(start).timestamp())
+    procs = ScriptedProcesses()
+    closer = RecordingCloser(procs)
+    sampler = Sampler(clock=clock, processes=procs, foreground=None, idle=None, classifier=AppClassifier(),
+                      child_uid=UID)
+    enforcer = Enforcer(closer=closer, session=None, child_uid=UID, grace_s=0)
+    store = EncryptedStore.open(tmp_path / "agent.db", os.urandom(32))
+    core = AgentCore(policy_doc=load_policy_doc(policy), clock=clock, sampler=sampler, enforcer=enforcer,
+                     store=store, monotonic=lambda: clock.now().mono)
+    return core, clock, procs, closer
+
+
+def run_for(core, clock, seconds: int) -> list:
+    out = []
+    for _ in range(seconds):
+        clock.advance(1)
+        out += core.tick()
+    return out
+
+
+def drain_enforcer(core):
+    core.enforcer.shutdown()
+
+
+def test_day_rollover_sends_the_summary_and_keeps_counting(tmp_path):
+    policy = {"version": 3, "games": {"daily_minutes": 600}, "privacy": {"report_apps": False, "report_window_titles": False,
+              "report_full_urls": False, "report_web_categories": True, "retention_days": 30}}
+    core, clock, procs, _ = make(tmp_path, policy, "2026-12-01T23:30:00+07:00")
+    procs.procs = [Proc(100, 1, "Minecraft.exe")]
+    run_for(core, clock, 3600)  # 23:30 → 00:30
+    outbox = core.store.outbox_since(0, 100)
+    summaries = [o for o in outbox if o.kind == "daily_summary"]
+    assert len(summaries) == 1
+    s = summaries[0].payload
+    assert (s["day"], s["games_s"], s["per_game_s"]) == ("2026-12-01", 1800, {"minecraft": 1800})
+    assert "per_app_s" not in s  # the parent chose not to receive app names
+    assert core.status()["games_used_s"] == 1800  # the new day
+
+
+def test_requests_grants_and_declines(tmp_path):
+    core, clock, procs, _ = make(tmp_path, {"version": 3, "screen": {"daily_minutes": dict.fromkeys(
+        ("mon", "tue", "wed", "thu", "fri", "sat", "sun"), 30)}})
+    decisions = run_for(core, clock, 1800)
+    assert any(d.kind == "lock" for d in decisions)
+    with pytest.raises(ValueError, match="5 to 240"):
+        core.submit_request(500, "film")
+    req = core.submit_request(20, "finish my homework", "screen")
+    assert req["state"] == "queued"
+    queued = [o for o in core.store.outbox_since(0, 100) if o.kind == "time_request"]
+    assert queued[0].payload["minutes"] == 20 and queued[0].payload["reason"] == "finish my homework"
+    core.grant(20 * 60, request_id=req["id"])
+    assert core.status()["screen_left_s"] == 1200
+    assert core.requests[req["id"]]["state"] == "granted"
+    second = core.submit_request(30, "one more game")
+    core.decline(second["id"], "Bed time!")
+    notes = core.notices_since(0)
+    assert [n["kind"] for n in notes][-2:] == ["grant", "decline"]
+    assert notes[-1]["message"] == "Bed time!"
+
+
+def test_policy_updates_must_be_newer_and_valid(tmp_path):
+    core, clock, procs, _ = make(tmp_path, {"version": 3})
+    with pytest.raises(PolicyError, match="not newer"):
+        core.apply_policy({"version": 3, "apps": {"blocked": ["tiktok"]}})
+    with pytest.raises(PolicyError, match="web.youtube"):
+        core.apply_policy({"version": 4, "web": {"youtube": "max"}})
+    assert core.policy_doc["version"] == 3
+    seen = []
+    core.on_policy_change.append(seen.append)
+    core.apply_policy({"version": 4, "apps": {"blocked": ["tiktok"]}})
+    procs.procs = [Proc(200, 1, "TikTok")]
+    decisions = run_for(core, clock, 2)
+    assert [d.kind for d in decisions if d.new and d.enforces] == ["block"]
+    drain_enforcer(core)
+    assert core.enforcer.closer.calls == [(200, UID)]
+    assert seen and seen[0]["version"] == 4
+    assert core.store.latest_policy().version == 4
+
+
+def test_privacy_report_shows_exactly_what_leaves(tmp_path):
+    core, clock, procs, _ = make(tmp_path, {"version": 3})
+    procs.procs = [Proc(100, 1, "Minecraft.exe")]
+    run_for(core, clock, 60)
+    report = core.privacy_report()
+    assert report["sent"]["window_titles"] is False and report["sent"]["full_web_addresses"] is False
+    assert report["example_today"] == core.summary("2026-12-01")
+    assert report["example_today"]["per_game_s"] == {"minecraft": 60}
+    assert report["retention_days"] == 30
+
+
+def test_a_broken_saved_ledger_is_reported_not_silently_reset(tmp_path):
+    core, clock, procs, _ = make(tmp_path, {"version": 3})
+    run_for(core, clock, 10)
+    core.save()
+    core.store.kv_put("ledger", b"{not json")
+    again = AgentCore(policy_doc=core.policy_doc, clock=clock, sampler=core.sampler, enforcer=core.enforcer,
+                      store=core.store)
+    assert any(e.kind == "state_reset" for e in again.store.events())
