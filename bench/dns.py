@@ -320,13 +320,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def answer_of(port: int, name: str) -> str | None:
+def answer_of(port: int, name: str, timeout: float = 1.0) -> str | None:
     import dns.exception
     import dns.message
     import dns.query
 
     try:
-        reply = dns.query.udp(dns.message.make_query(name, "A"), "127.0.0.1", port=port, timeout=1)
+        reply = dns.query.udp(dns.message.make_query(name, "A"), "127.0.0.1", port=port, timeout=timeout)
     except (dns.exception.Timeout, OSError):
         return None
     for rrset in reply.answer:
@@ -340,7 +340,7 @@ def wait_answering(port: int, name: str, timeout: float, proc: subprocess.Popen 
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
             raise SystemExit(f"server on port {port} exited with {proc.returncode}; see its log in the scratch folder")
-        if answer_of(port, name) is not None:
+        if answer_of(port, name, timeout=0.2) is not None:  # short: a probe sent before bind() is lost
             return
         time.sleep(0.1)
     raise SystemExit(f"nothing answered on 127.0.0.1:{port} within {timeout:.0f} s")

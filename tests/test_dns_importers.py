@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -247,3 +249,41 @@ def test_cli_progress_bar_in_a_real_process(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "reading / đang đọc 100%" in done.stderr and "building the index" in done.stderr
     assert "180000 new names" in done.stdout
+
+
+def test_running_filter_blocks_an_imported_name(tmp_path: Path) -> None:
+    """End to end: import a list, start the real DNS filter on its state folder, ask it over UDP."""
+    import dns.exception
+    import dns.message
+    import dns.query
+
+    state = tmp_path / "state"
+    path = _write(tmp_path / "hosts", "0.0.0.0 imported-only.example\n")
+    assert cli_main(["lists", "import", "--format", "hosts", "--category", "adult", "--state", str(state),
+                     str(path)]) == 0
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        dead_upstream = port  # nothing answers there once the probe socket is closed
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen([sys.executable, "-m", "agent.cli", "dns", "--listen", f"127.0.0.1:{port}",
+                               "--upstream", f"127.0.0.1:{dead_upstream}", "--lists", str(state),
+                               "--all-categories", "--no-blockpage", "--timeout", "0.2"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        deadline = time.monotonic() + 20
+        reply = None
+        while reply is None and time.monotonic() < deadline:
+            try:
+                reply = dns.query.udp(dns.message.make_query("www.imported-only.example", "A"), "127.0.0.1",
+                                      port=port, timeout=0.3)
+            except (dns.exception.Timeout, OSError):
+                assert server.poll() is None, server.stderr.read().decode()
+        assert reply is not None, "the filter never answered"
+        assert [rr.to_text() for rrset in reply.answer for rr in rrset] == ["0.0.0.0"]
+    finally:
+        server.terminate()
+        server.wait(10)

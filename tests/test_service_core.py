@@ -152,3 +152,28 @@ def test_a_broken_saved_ledger_is_reported_not_silently_reset(tmp_path):
     again = AgentCore(policy_doc=core.policy_doc, clock=clock, sampler=core.sampler, enforcer=core.enforcer,
                       store=core.store)
     assert any(e.kind == "state_reset" for e in again.store.events())
+
+
+def test_an_admin_child_is_reported_to_the_parent(tmp_path):
+    from agent.service.runner import report_admin_child
+
+    core, clock, procs, _ = make(tmp_path, {"version": 3})
+    report_admin_child(core, 0)  # uid 0 is root: the most admin a child account can be
+    alerts = [o.payload for o in core.store.outbox_since(0, 100) if o.kind == "alert"]
+    assert alerts and alerts[-1]["kind"] == "child_is_admin" and alerts[-1]["user"] == "root"
+    assert any(e.kind == "child_is_admin" for e in core.store.events())
+
+
+def test_a_policy_file_the_child_could_write_is_refused_by_the_service(tmp_path):
+    from agent.service.runner import check_owned_by_service
+
+    f = tmp_path / "policy.json"
+    f.write_text("{}")
+    os.chmod(f, 0o666)
+    if os.geteuid() != 0:
+        check_owned_by_service(f)  # in user mode there is no service account to compare with
+        return
+    with pytest.raises(PolicyError, match="not writable by group or others"):
+        check_owned_by_service(f)
+    os.chmod(f, 0o644)
+    check_owned_by_service(f)

@@ -67,6 +67,13 @@ class IpcClient:
         self._sock = None
         self._rbuf.clear()
 
+    def interrupt(self) -> None:
+        """Wake a call blocked in another thread (a long-poll) so that thread can stop; it then sees a hang-up."""
+        sock = self._sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
     def _connect_once(self) -> None:
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(self.timeout)

@@ -150,7 +150,7 @@ def notice_picture(kind: str, size: int) -> QPixmap:
         path.moveTo(32, 48)
         path.cubicTo(12, 34, 16, 16, 32, 24)
         path.cubicTo(48, 16, 52, 34, 32, 48)
-        p.setBrush(QColor("#F4A7B9"))  # a soft pink, never an alarm red
+        p.setBrush(QColor("#8CCB6E"))  # a leaf-green heart: warm, never an alarm colour
         p.drawPath(path)
     elif name == "cup":
         p.setBrush(QColor(PALETTE["sky"]))

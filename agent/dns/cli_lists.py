@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -17,12 +18,17 @@ from agent.errors import CliError
 
 _BAR_FROM_BYTES = 4 << 20  # lists smaller than this finish before a bar is worth drawing
 _BAR_WIDTH = 30
+_STATE_HELP = "lists folder (default: the agent's, /var/lib/sprout/lists as root)"
 
 
 def default_state_dir() -> Path:
+    """The `lists` folder inside the agent's state folder, where `sprout-agent run` looks for imported lists:
+    /var/lib/sprout/lists as root (the service), else the user data folder's (user mode)."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return Path("/var/lib/sprout") / "lists"
     from platformdirs import user_data_dir
 
-    return Path(user_data_dir("sprout", appauthor=False)) / "dns"
+    return Path(user_data_dir("sprout-agent", appauthor=False)) / "lists"
 
 
 def register(subparsers: Any) -> None:
@@ -39,14 +45,14 @@ def register(subparsers: Any) -> None:
                           "ut1 (<root>/<category>/domains)")
     imp.add_argument("--category", metavar="C",
                      help="category for the names, e.g. adult (required except for ut1, where it picks one folder)")
-    imp.add_argument("--state", type=Path, metavar="DIR", help="state folder (default: the user data folder)")
+    imp.add_argument("--state", type=Path, metavar="DIR", help=_STATE_HELP)
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
     imp.add_argument("path", type=Path, metavar="PATH")
     imp.set_defaults(func=run_import)
 
     st = sub.add_parser("stats", help="names per category and the index's size",
                         description="Show imported and shipped names per category and the index file.")
-    st.add_argument("--state", type=Path, metavar="DIR", help="state folder (default: the user data folder)")
+    st.add_argument("--state", type=Path, metavar="DIR", help=_STATE_HELP)
     st.add_argument("--json", action="store_true", help="print the figures as JSON")
     st.set_defaults(func=run_stats)
     parser.set_defaults(func=lambda _args: _usage(parser))
@@ -111,8 +117,10 @@ def run_import(args: argparse.Namespace) -> int:
         report = store.import_file(args.path, args.fmt, args.category, progress=progress, on_phase=phase)
     except ListImportError as exc:
         raise CliError(str(exc)) from None
-    except (DomainError, OSError) as exc:
+    except DomainError as exc:
         raise CliError(f"{args.path}: {exc}") from None
+    except OSError as exc:  # unreadable list, or a state folder this user cannot write
+        raise CliError(f"{exc.filename or args.path}: {exc.strerror or exc}") from None
     for line in report.summary_lines():
         print(line)
     for cat, count in sorted(report.categories.items()):

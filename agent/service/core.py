@@ -141,6 +141,13 @@ class AgentCore:
         return {"kind": d.kind, "target": d.target, "reason": d.reason, "left_s": d.left_s, "until": until,
                 "at": d.at, "message": d.detail.get("message")}
 
+    # ---- tamper evidence ------------------------------------------------------------------------------
+    def report_tamper(self, kind: str, detail: dict[str, Any]) -> None:
+        """Something the parent should know about (an admin child, a moved time zone, a changed file)."""
+        with self._lock:
+            self._record_event(kind, detail)
+            self._outbox("alert", {"kind": kind, "at": self.clock.now().wall, **detail})
+
     # ---- policy and grants (from the parent's link) ----------------------------------------------------
     def apply_policy(self, doc: dict[str, Any], signer: str | None = None) -> None:
         """Apply a new policy (raises PolicyError and keeps the current one if it is invalid or not newer)."""

@@ -85,6 +85,7 @@ def initial_policy(store: Any, policy_file: Path | None) -> dict[str, Any]:
             except PolicyError as exc:
                 log.error("stored policy invalid: %s", exc)
     if policy_file is not None:
+        check_owned_by_service(policy_file)
         try:
             doc = load_policy_doc(policy_file.read_bytes(), source=str(policy_file))
         except OSError as exc:
@@ -99,6 +100,60 @@ def initial_policy(store: Any, policy_file: Path | None) -> dict[str, Any]:
     log.warning("no policy yet: enforcing the default for ages 11–13 with the Vietnam game rule until the parent "
                 "pairs and sends one")
     return preset(12, ["vn-decree-147"])
+
+
+def check_owned_by_service(path: Path) -> None:
+    """As a system service, a policy file the child could have written is refused (the child's admin rights are
+    detected and reported separately)."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return
+    st = path.stat()
+    if st.st_uid != 0 or st.st_mode & 0o022:
+        raise PolicyError([], f"{path}: must be owned by root and not writable by group or others "
+                              f"(owner uid {st.st_uid}, mode {oct(st.st_mode & 0o777)})")
+
+
+class TimezoneWatch:
+    """Notices the system time zone being changed (the ledger uses the policy's zone, so this only informs)."""
+
+    def __init__(self, every_s: float = 30.0) -> None:
+        self.every_s = every_s
+        self._next = 0.0
+        self._zone = self._read()
+
+    @staticmethod
+    def _read() -> tuple[str, ...]:
+        time.tzset()  # the C library caches the zone; re-read /etc/localtime and TZ
+        return (*time.tzname, str(time.timezone))
+
+    def changed(self) -> str | None:
+        now = time.monotonic()
+        if now < self._next:
+            return None
+        self._next = now + self.every_s
+        zone = self._read()
+        if zone != self._zone:
+            self._zone = zone
+            return zone[0]
+        return None
+
+
+def report_admin_child(core: AgentCore, child_uid: int | None) -> None:
+    if child_uid is None or not hasattr(os, "getuid"):
+        return
+    import pwd
+
+    from agent.os.admin import admin_status
+
+    try:
+        name = pwd.getpwuid(child_uid).pw_name
+    except KeyError:
+        return
+    status = admin_status(name)
+    if status.is_admin is not False:
+        # An admin child can stop Sprout: the parent must know (and "could not tell" is reported too).
+        core.report_tamper("child_is_admin" if status.is_admin else "admin_unknown", {"user": name,
+                                                                                   "reason": status.reason})
 
 
 def real_adapters(user_mode: bool, child_uid: int | None) -> dict[str, Any]:
@@ -129,6 +184,8 @@ def build_core(opts: ServiceOptions, *, clock: Clock | None = None, adapters: di
     core = AgentCore(policy_doc=doc, clock=clock, sampler=sampler, enforcer=enforcer, store=store,
                      notices=notices, save_every_s=opts.save_every_s, lang=opts.lang)
     core.vault = vault
+    if not opts.user_mode:
+        report_admin_child(core, child_uid)
     return core
 
 
@@ -137,6 +194,7 @@ class ServiceLoop:
 
     def __init__(self, core: AgentCore, tick_s: float = 1.0) -> None:
         self.core = core
+        self.zone_watch = TimezoneWatch()
         self.tick_s = tick_s
         self.stop_event = threading.Event()
         self.ticks = 0
@@ -147,6 +205,9 @@ class ServiceLoop:
             try:
                 self.core.tick()
                 self.ticks += 1
+                zone = self.zone_watch.changed()
+                if zone:
+                    self.core.report_tamper("timezone_change", {"timezone": zone})
             except Exception:
                 # One bad tick must not end enforcement; the next one starts clean.
                 log.exception("tick failed")

@@ -1,0 +1,236 @@
+"""The companion program: a tray icon (or a small window where there is no tray) with time left, notices as they
+come from the service, and the child's three actions (ask for time, see what parents see, report harm).
+
+Two connections to the service: quick calls from the GUI thread (short timeout: the service is local), and a
+worker thread holding a long-poll for notices that reconnects with backoff whenever the service restarts.
+If the companion is killed nothing changes for enforcement; it only shows.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
+
+from agent.companion.ask_time import AskTimeWindow
+from agent.companion.i18n import Language
+from agent.companion.ipc_client import IpcClient, ServiceRefused, ServiceUnavailable, backoff_delays
+from agent.companion.look import apply_look
+from agent.companion.notice_window import NoticeWindow
+from agent.companion.privacy_window import PrivacyWindow
+from agent.companion.report_harmful import ReportHarmfulWindow
+from agent.companion.status_window import StatusWindow, TrayPresence
+
+log = logging.getLogger(__name__)
+
+STATUS_EVERY_MS = 15_000
+MAX_OPEN_NOTICES = 3
+
+
+class NoticeWatcher(QThread):
+    """Long-polls the service for notices; survives service restarts (its notice numbers then start again)."""
+
+    arrived = Signal(list)
+    connection = Signal(bool)
+
+    def __init__(self, socket_path: Path | str, poll_s: float = 10.0, backoff_start: float = 0.2) -> None:
+        super().__init__()
+        self.client = IpcClient(socket_path, timeout=3.0, backoff_start=backoff_start)
+        self.poll_s = poll_s
+        self.backoff_start = backoff_start
+        self.cursor: int | None = None  # None: not yet synced, old notices are history and not shown
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.client.interrupt()
+        self.wait(int((self.poll_s + 5) * 1000))
+
+    def _resync(self) -> None:
+        existing = self.client.notices_since(0)
+        top = max((int(n["id"]) for n in existing), default=0)
+        if self.cursor is None or top < self.cursor:  # first start, or a restarted service counting from 1
+            self.cursor = top
+
+    def run(self) -> None:
+        delays = backoff_delays(self.backoff_start, cap=5.0)
+        synced = False
+        while not self._stop.is_set():
+            try:
+                if not synced:
+                    self._resync()
+                    synced = True
+                    self.connection.emit(True)
+                    delays = backoff_delays(self.backoff_start, cap=5.0)
+                assert self.cursor is not None
+                found = self.client.wait_notices(self.cursor, timeout=self.poll_s)
+                if found:
+                    self.cursor = max(int(n["id"]) for n in found)
+                    self.arrived.emit(found)
+            except ServiceUnavailable:
+                if synced:
+                    self.connection.emit(False)
+                synced = False
+                self.client.close()
+                self._stop.wait(next(delays))
+            except ServiceRefused as exc:
+                log.error("companion: the service refused us (%s); retrying later", exc)
+                self.connection.emit(False)
+                synced = False
+                self._stop.wait(5.0)
+        self.client.close()
+
+
+class Companion(QObject):
+    status_changed = Signal(dict)
+
+    def __init__(self, socket_path: Path | str, *, lang: str | None = None, tray: bool | None = None,
+                 watch: bool = True, poll_s: float = 10.0) -> None:
+        super().__init__()
+        app = QApplication.instance()
+        assert isinstance(app, QApplication), "create the QApplication first"
+        apply_look(app)
+        self.socket_path = str(socket_path)
+        self.client = IpcClient(socket_path, timeout=2.0)
+        self.forced_lang = lang
+        self.language = Language()
+        self.language.switch(lang or "vi")
+        self.status: dict[str, Any] = {}
+        self.connected = False
+        self.age_band = "11-13"
+        self.notices: list[NoticeWindow] = []
+        self.windows: dict[str, QWidget] = {}
+        use_tray = QSystemTrayIcon.isSystemTrayAvailable() if tray is None else tray
+        self.tray: TrayPresence | None = None
+        self.status_window: StatusWindow | None = None
+        if use_tray:
+            self.tray = TrayPresence(self.open_ask, self.open_privacy, self.open_report)
+            self.tray.show()
+        else:
+            self.status_window = StatusWindow()
+            self.status_window.ask_time.connect(self.open_ask)
+            self.status_window.show_privacy.connect(self.open_privacy)
+            self.status_window.report_harmful.connect(self.open_report)
+            self.status_window.show()
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start(STATUS_EVERY_MS)
+        self.watcher: NoticeWatcher | None = None
+        if watch:
+            self.watcher = NoticeWatcher(socket_path, poll_s=poll_s)
+            self.watcher.arrived.connect(self.show_notices)
+            self.watcher.connection.connect(self._connection)
+            self.watcher.start()
+        self.refresh()
+
+    # ---- status -----------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        try:
+            status = self.client.status()
+            self.connected = True
+        except (ServiceUnavailable, ServiceRefused) as exc:
+            log.info("companion: no status (%s)", exc)
+            self.connected = False
+            status = self.status
+        self._apply_status(status or {})
+
+    def _connection(self, up: bool) -> None:
+        if up:
+            self.refresh()
+        else:
+            self.connected = False
+            self._apply_status(self.status)
+
+    def _apply_status(self, status: dict[str, Any]) -> None:
+        self.status = dict(status)
+        self.age_band = str(status.get("age_band") or self.age_band)
+        if self.forced_lang is None and status.get("lang"):
+            self.language.switch(str(status["lang"]))
+        if self.tray is not None:
+            self.tray.update_status(self.status, self.connected)
+        if self.status_window is not None:
+            self.status_window.update_status(self.status, self.connected)
+        self.status_changed.emit(self.status)
+
+    # ---- notices ----------------------------------------------------------------------------------------
+    def show_notices(self, notices: list[dict[str, Any]]) -> None:
+        for notice in notices:
+            self.show_notice(notice)
+        self.refresh()
+
+    def show_notice(self, notice: dict[str, Any]) -> NoticeWindow:
+        win = NoticeWindow(notice, self.age_band)
+        win.ask_time.connect(lambda: self.open_ask(scope="games" if win.kind in ("warn_games", "close") else "screen"))
+        win.report_harmful.connect(self.open_report)
+        self.notices = [n for n in self.notices if n.isVisible()]
+        while len(self.notices) >= MAX_OPEN_NOTICES:  # keep the screen calm: the oldest note goes
+            self.notices.pop(0).close()
+        self.notices.append(win)
+        win.adjustSize()
+        screen = QApplication.primaryScreen()
+        if screen is not None:
+            area = screen.availableGeometry()
+            offset = 16 + (len(self.notices) - 1) * 24
+            win.move(area.right() - win.width() - 16, area.top() + offset)
+        win.show()
+        win.raise_()
+        return win
+
+    # ---- the child's actions ----------------------------------------------------------------------------
+    def _open(self, key: str, window: QWidget) -> QWidget:
+        old = self.windows.get(key)
+        if old is not None:
+            old.close()
+        self.windows[key] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def open_ask(self, scope: str = "screen") -> AskTimeWindow:
+        win = AskTimeWindow(self.client, self.age_band, scope=scope if scope in ("screen", "games") else "screen")
+        return self._open("ask", win)  # type: ignore[return-value]
+
+    def open_privacy(self) -> PrivacyWindow | None:
+        try:
+            report = self.client.privacy_report()
+        except (ServiceUnavailable, ServiceRefused) as exc:
+            log.info("companion: no privacy report (%s)", exc)
+            self.show_notice({"kind": "info", "message": _unavailable_text()})
+            return None
+        return self._open("privacy", PrivacyWindow(report))  # type: ignore[return-value]
+
+    def open_report(self, what: str = "") -> ReportHarmfulWindow:
+        return self._open("report", ReportHarmfulWindow(self.client, what=what if isinstance(what, str) else ""))  # type: ignore[return-value]
+
+    def shutdown(self) -> None:
+        self.timer.stop()
+        if self.watcher is not None:
+            self.watcher.stop()
+        for w in [*self.notices, *self.windows.values()]:
+            w.close()
+        if self.status_window is not None:
+            self.status_window.close()
+        if self.tray is not None:
+            self.tray.hide()
+        self.client.close()
+
+
+def _unavailable_text() -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("Companion", "Sprout is not answering right now. Try again in a moment.")
+
+
+def run_companion(socket_path: Path | str, lang: str | None = None) -> int:
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Sprout")
+    app.setQuitOnLastWindowClosed(False)  # closing a notice must never end the companion
+    companion = Companion(socket_path, lang=lang)
+    app.aboutToQuit.connect(companion.shutdown)
+    return int(app.exec())

@@ -1,0 +1,112 @@
+"""Report something harmful: a short what and an optional note, sent to the parents through the service; the
+hotline 111 is always shown, because some things should not wait for a parent."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+
+from agent.companion.common import Page, button, failure_text, help_label, set_text
+from agent.companion.ipc_client import ServiceRefused, ServiceUnavailable
+from agent.companion.look import sprout_pixmap
+from agent.companion.wording import hotline
+
+# A bare name, so pyside6-lupdate finds every string (it does not follow other aliases).
+translate = QCoreApplication.translate
+
+
+class HarmReporter(Protocol):
+    def report_harmful(self, what: str, note: str) -> dict[str, Any]: ...
+
+
+class ReportHarmfulWindow(Page):
+    def __init__(self, reporter: HarmReporter, what: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Dialog | Qt.WindowType.WindowStaysOnTopHint)
+        self.reporter = reporter
+        self.answer: dict[str, Any] | None = None
+        self.setMinimumWidth(440)
+        pic = QLabel(self)
+        pic.setPixmap(sprout_pixmap(56))
+        self.title = QLabel(self, objectName="title", wordWrap=True)
+        self.intro = QLabel(self, objectName="body", wordWrap=True)
+        self.what = QLineEdit(self)
+        self.what.setMaxLength(300)
+        self.what.setText(what)
+        self.what_label = QLabel(self)
+        self.what_label.setBuddy(self.what)
+        self.note = QPlainTextEdit(self)
+        self.note.setTabChangesFocus(True)
+        self.note.setFixedHeight(80)
+        self.note_label = QLabel(self)
+        self.note_label.setBuddy(self.note)
+        self.result = QLabel(self, objectName="ask", wordWrap=True)
+        self.result.setVisible(False)
+        self.help = help_label(self)
+        self.send_button = button(self, primary=True)
+        self.close_button = button(self)
+        self.send_button.clicked.connect(self.send)
+        self.close_button.clicked.connect(self.close)
+
+        head = QHBoxLayout()
+        head.addWidget(pic)
+        heading = QVBoxLayout()
+        heading.addWidget(self.title)
+        heading.addWidget(self.intro)
+        head.addLayout(heading, 1)
+        form = QFormLayout()
+        form.addRow(self.what_label, self.what)
+        form.addRow(self.note_label, self.note)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        buttons.addWidget(self.send_button)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 16, 16, 14)
+        outer.addLayout(head)
+        outer.addLayout(form)
+        outer.addWidget(self.result)
+        outer.addWidget(self.help)
+        outer.addLayout(buttons)
+        for a, b in ((self.what, self.note), (self.note, self.send_button), (self.send_button, self.close_button)):
+            QWidget.setTabOrder(a, b)
+        self.retranslate()
+        self.what.setFocus()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(translate("Companion", "Report something harmful"))
+        set_text(self.title, translate("Companion", "Report something harmful"))
+        intro = translate("Companion", "Did you see something that scared or hurt you, or someone who made you "
+                                       "feel unsafe? Tell your parents here. It is not your fault.")
+        set_text(self.intro, intro)
+        set_text(self.what_label, translate("Companion", "&What happened:"))
+        self.what.setAccessibleName(translate("Companion", "What happened"))
+        set_text(self.note_label, translate("Companion", "&More (optional):"))
+        self.note.setAccessibleName(translate("Companion", "More details, optional"))
+        set_text(self.send_button, translate("Companion", "&Send to my parents"))
+        set_text(self.close_button, translate("Companion", "&Close"))
+        set_text(self.help, hotline())
+        if self.answer is not None:
+            set_text(self.result, self._thanks())
+
+    def _thanks(self) -> str:
+        return translate("Companion", "Thank you for telling us. Your parents will see it.")
+
+    def send(self) -> None:
+        what = self.what.text().strip()
+        if not what:
+            set_text(self.result, translate("Companion", "Write a few words about what happened."))
+            self.result.setVisible(True)
+            self.what.setFocus()
+            return
+        try:
+            self.answer = self.reporter.report_harmful(what, self.note.toPlainText().strip()[:2000])
+        except (ServiceUnavailable, ServiceRefused) as exc:
+            set_text(self.result, failure_text(exc))
+            self.result.setVisible(True)
+            return
+        set_text(self.result, self._thanks())
+        self.result.setVisible(True)
+        self.send_button.setEnabled(False)
+        self.close_button.setFocus()

@@ -1,0 +1,716 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en">
+  <context>
+    <name>Category</name>
+    <message>
+      <source>adult content</source>
+      <translation>adult content</translation>
+    </message>
+    <message>
+      <source>gambling</source>
+      <translation>gambling</translation>
+    </message>
+    <message>
+      <source>games</source>
+      <translation>games</translation>
+    </message>
+    <message>
+      <source>social networks</source>
+      <translation>social networks</translation>
+    </message>
+    <message>
+      <source>video</source>
+      <translation>video</translation>
+    </message>
+    <message>
+      <source>violence</source>
+      <translation>violence</translation>
+    </message>
+    <message>
+      <source>drugs</source>
+      <translation>drugs</translation>
+    </message>
+    <message>
+      <source>dating</source>
+      <translation>dating</translation>
+    </message>
+    <message>
+      <source>self-harm</source>
+      <translation>self-harm</translation>
+    </message>
+    <message>
+      <source>dangerous software</source>
+      <translation>dangerous software</translation>
+    </message>
+    <message>
+      <source>ways around the filter</source>
+      <translation>ways around the filter</translation>
+    </message>
+    <message>
+      <source>chatting with strangers</source>
+      <translation>chatting with strangers</translation>
+    </message>
+    <message>
+      <source>not allowed by your parents</source>
+      <translation>not allowed by your parents</translation>
+    </message>
+  </context>
+  <context>
+    <name>Companion</name>
+    <message>
+      <source>Sprout is not answering right now. Try again in a moment.</source>
+      <translation>Sprout is not answering right now. Try again in a moment.</translation>
+    </message>
+    <message>
+      <source>Ask for more time</source>
+      <translation>Ask for more time</translation>
+    </message>
+    <message>
+      <source>Tell your parents how much time you need and why.</source>
+      <translation>Tell your parents how much time you need and why.</translation>
+    </message>
+    <message>
+      <source>Your request goes to your parents. They decide, and you will see their answer here.</source>
+      <translation>Your request goes to your parents. They decide, and you will see their answer here.</translation>
+    </message>
+    <message>
+      <source>&amp;Minutes:</source>
+      <translation>&amp;Minutes:</translation>
+    </message>
+    <message>
+      <source>min</source>
+      <translation>min</translation>
+    </message>
+    <message>
+      <source>How many minutes</source>
+      <translation>How many minutes</translation>
+    </message>
+    <message>
+      <source>&amp;For:</source>
+      <translation>&amp;For:</translation>
+    </message>
+    <message>
+      <source>Screen time</source>
+      <translation>Screen time</translation>
+    </message>
+    <message>
+      <source>Games</source>
+      <translation>Games</translation>
+    </message>
+    <message>
+      <source>&amp;Why:</source>
+      <translation>&amp;Why:</translation>
+    </message>
+    <message>
+      <source>For example: I am finishing my homework</source>
+      <translation>For example: I am finishing my homework</translation>
+    </message>
+    <message>
+      <source>Why you need more time</source>
+      <translation>Why you need more time</translation>
+    </message>
+    <message>
+      <source>&amp;Send to my parents</source>
+      <translation>&amp;Send to my parents</translation>
+    </message>
+    <message>
+      <source>&amp;Close</source>
+      <translation>&amp;Close</translation>
+    </message>
+    <message>
+      <source>Sent! Your parents will see your request. You will get a message here when they answer.</source>
+      <translation>Sent! Your parents will see your request. You will get a message here when they answer.</translation>
+    </message>
+    <message>
+      <source>This could not be sent: {reason}</source>
+      <translation>This could not be sent: {reason}</translation>
+    </message>
+    <message>
+      <source>This could not be sent. Try again in a moment.</source>
+      <translation>This could not be sent. Try again in a moment.</translation>
+    </message>
+    <message>
+      <source>Sprout</source>
+      <translation>Sprout</translation>
+    </message>
+    <message>
+      <source>&amp;Ask for more time</source>
+      <translation>&amp;Ask for more time</translation>
+    </message>
+    <message>
+      <source>&amp;Report something harmful</source>
+      <translation>&amp;Report something harmful</translation>
+    </message>
+    <message>
+      <source>&amp;OK</source>
+      <translation>&amp;OK</translation>
+    </message>
+    <message>
+      <source>Report something harmful</source>
+      <translation>Report something harmful</translation>
+    </message>
+    <message>
+      <source>Did you see something that scared or hurt you, or someone who made you feel unsafe? Tell your parents here. It is not your fault.</source>
+      <translation>Did you see something that scared or hurt you, or someone who made you feel unsafe? Tell your parents here. It is not your fault.</translation>
+    </message>
+    <message>
+      <source>&amp;What happened:</source>
+      <translation>&amp;What happened:</translation>
+    </message>
+    <message>
+      <source>What happened</source>
+      <translation>What happened</translation>
+    </message>
+    <message>
+      <source>&amp;More (optional):</source>
+      <translation>&amp;More (optional):</translation>
+    </message>
+    <message>
+      <source>More details, optional</source>
+      <translation>More details, optional</translation>
+    </message>
+    <message>
+      <source>Thank you for telling us. Your parents will see it.</source>
+      <translation>Thank you for telling us. Your parents will see it.</translation>
+    </message>
+    <message>
+      <source>Write a few words about what happened.</source>
+      <translation>Write a few words about what happened.</translation>
+    </message>
+    <message>
+      <source>Connecting to Sprout… Your time is still counted as usual.</source>
+      <translation>Connecting to Sprout… Your time is still counted as usual.</translation>
+    </message>
+    <message>
+      <source>Screen time is over for now. Next time starts at {time}.</source>
+      <translation>Screen time is over for now. Next time starts at {time}.</translation>
+    </message>
+    <message>
+      <source>Screen time is over for today.</source>
+      <translation>Screen time is over for today.</translation>
+    </message>
+    <message>
+      <source>Allowed again: tomorrow</source>
+      <translation>Allowed again: tomorrow</translation>
+    </message>
+    <message>
+      <source>Allowed again: at {time}</source>
+      <translation>Allowed again: at {time}</translation>
+    </message>
+    <message>
+      <source>This</source>
+      <translation>This</translation>
+    </message>
+    <message>
+      <source>Worried or unsafe? Call 111 — free, any time, day or night.</source>
+      <translation>Worried or unsafe? Call 111 — free, any time, day or night.</translation>
+    </message>
+    <message>
+      <source>Screen time: no limit today</source>
+      <translation>Screen time: no limit today</translation>
+    </message>
+    <message>
+      <source>Screen time left: {time}</source>
+      <translation>Screen time left: {time}</translation>
+    </message>
+    <message>
+      <source>Game time: no limit today</source>
+      <translation>Game time: no limit today</translation>
+    </message>
+    <message>
+      <source>Game time left: {time}</source>
+      <translation>Game time left: {time}</translation>
+    </message>
+    <message>
+      <source>Hello!</source>
+      <translation>Hello!</translation>
+    </message>
+    <message>
+      <source>Hi, {name}</source>
+      <translation>Hi, {name}</translation>
+    </message>
+    <message>
+      <source>Hello, {name}!</source>
+      <translation>Hello, {name}!</translation>
+    </message>
+  </context>
+  <context>
+    <name>Duration</name>
+    <message>
+      <source>no limit</source>
+      <translation>no limit</translation>
+    </message>
+    <message>
+      <source>less than a minute</source>
+      <translation>less than a minute</translation>
+    </message>
+    <message>
+      <source>{h} h {m} min</source>
+      <translation>{h} h {m} min</translation>
+    </message>
+    <message>
+      <source>{h} h</source>
+      <translation>{h} h</translation>
+    </message>
+    <message>
+      <source>{m} min</source>
+      <translation>{m} min</translation>
+    </message>
+  </context>
+  <context>
+    <name>Notice0to6</name>
+    <message>
+      <source>Almost time to stop</source>
+      <translation>Almost time to stop</translation>
+    </message>
+    <message>
+      <source>{time} left.</source>
+      <translation>{time} left.</translation>
+    </message>
+    <message>
+      <source>Game time almost done</source>
+      <translation>Game time almost done</translation>
+    </message>
+    <message>
+      <source>Time for a break</source>
+      <translation>Time for a break</translation>
+    </message>
+    <message>
+      <source>Stretch and drink some water.</source>
+      <translation>Stretch and drink some water.</translation>
+    </message>
+    <message>
+      <source>Not this one</source>
+      <translation>Not this one</translation>
+    </message>
+    <message>
+      <source>{what} is not for now.</source>
+      <translation>{what} is not for now.</translation>
+    </message>
+    <message>
+      <source>Game time is done</source>
+      <translation>Game time is done</translation>
+    </message>
+    <message>
+      <source>{what} is closed. Play again tomorrow!</source>
+      <translation>{what} is closed. Play again tomorrow!</translation>
+    </message>
+    <message>
+      <source>Screen time is done</source>
+      <translation>Screen time is done</translation>
+    </message>
+    <message>
+      <source>The computer rests in {time}.</source>
+      <translation>The computer rests in {time}.</translation>
+    </message>
+    <message>
+      <source>Not this page</source>
+      <translation>Not this page</translation>
+    </message>
+    <message>
+      <source>This page is not for children.</source>
+      <translation>This page is not for children.</translation>
+    </message>
+    <message>
+      <source>Yes! More time</source>
+      <translation>Yes! More time</translation>
+    </message>
+    <message>
+      <source>{time} more.</source>
+      <translation>{time} more.</translation>
+    </message>
+    <message>
+      <source>Not today</source>
+      <translation>Not today</translation>
+    </message>
+    <message>
+      <source>Let's do something else.</source>
+      <translation>Let's do something else.</translation>
+    </message>
+    <message>
+      <source>Hello</source>
+      <translation>Hello</translation>
+    </message>
+    <message>
+      <source>A message from Sprout.</source>
+      <translation>A message from Sprout.</translation>
+    </message>
+    <message>
+      <source>Ask Mum or Dad.</source>
+      <translation>Ask Mum or Dad.</translation>
+    </message>
+    <message>
+      <source>Want more? Ask Mum or Dad.</source>
+      <translation>Want more? Ask Mum or Dad.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Notice11to13</name>
+    <message>
+      <source>{time} of screen time left</source>
+      <translation>{time} of screen time left</translation>
+    </message>
+    <message>
+      <source>Today's screen time ends soon. Save your work now.</source>
+      <translation>Today's screen time ends soon. Save your work now.</translation>
+    </message>
+    <message>
+      <source>{time} of game time left</source>
+      <translation>{time} of game time left</translation>
+    </message>
+    <message>
+      <source>{what} will close when game time runs out. Save your progress.</source>
+      <translation>{what} will close when game time runs out. Save your progress.</translation>
+    </message>
+    <message>
+      <source>Break reminder</source>
+      <translation>Break reminder</translation>
+    </message>
+    <message>
+      <source>You have been playing for a while. A short break helps your eyes.</source>
+      <translation>You have been playing for a while. A short break helps your eyes.</translation>
+    </message>
+    <message>
+      <source>{what} is blocked</source>
+      <translation>{what} is blocked</translation>
+    </message>
+    <message>
+      <source>This app is on the list your parents blocked.</source>
+      <translation>This app is on the list your parents blocked.</translation>
+    </message>
+    <message>
+      <source>{what} was closed</source>
+      <translation>{what} was closed</translation>
+    </message>
+    <message>
+      <source>You reached today's game time limit.</source>
+      <translation>You reached today's game time limit.</translation>
+    </message>
+    <message>
+      <source>This session locks in {time}</source>
+      <translation>This session locks in {time}</translation>
+    </message>
+    <message>
+      <source>Screen time is over for now. Save anything you are working on.</source>
+      <translation>Screen time is over for now. Save anything you are working on.</translation>
+    </message>
+    <message>
+      <source>Website blocked: {what}</source>
+      <translation>Website blocked: {what}</translation>
+    </message>
+    <message>
+      <source>It is in the category “{category}”, which your parents blocked.</source>
+      <translation>It is in the category “{category}”, which your parents blocked.</translation>
+    </message>
+    <message>
+      <source>Request approved: {time} more</source>
+      <translation>Request approved: {time} more</translation>
+    </message>
+    <message>
+      <source>Your parents said yes.</source>
+      <translation>Your parents said yes.</translation>
+    </message>
+    <message>
+      <source>Request not approved</source>
+      <translation>Request not approved</translation>
+    </message>
+    <message>
+      <source>Your parents said no this time.</source>
+      <translation>Your parents said no this time.</translation>
+    </message>
+    <message>
+      <source>Message from Sprout</source>
+      <translation>Message from Sprout</translation>
+    </message>
+    <message>
+      <source>Something changed on this computer.</source>
+      <translation>Something changed on this computer.</translation>
+    </message>
+    <message>
+      <source>Need it for school? Ask your parents to allow it.</source>
+      <translation>Need it for school? Ask your parents to allow it.</translation>
+    </message>
+    <message>
+      <source>Need more time? Use “Ask for more time” to send a request.</source>
+      <translation>Need more time? Use “Ask for more time” to send a request.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Notice14to17</name>
+    <message>
+      <source>{time} of screen time left today</source>
+      <translation>{time} of screen time left today</translation>
+    </message>
+    <message>
+      <source>The daily limit agreed with your parents ends soon. Save your work.</source>
+      <translation>The daily limit agreed with your parents ends soon. Save your work.</translation>
+    </message>
+    <message>
+      <source>{time} of game time left today</source>
+      <translation>{time} of game time left today</translation>
+    </message>
+    <message>
+      <source>{what} will be closed at the limit. Save your progress.</source>
+      <translation>{what} will be closed at the limit. Save your progress.</translation>
+    </message>
+    <message>
+      <source>Break reminder</source>
+      <translation>Break reminder</translation>
+    </message>
+    <message>
+      <source>You have been gaming for a while. Consider a short break.</source>
+      <translation>You have been gaming for a while. Consider a short break.</translation>
+    </message>
+    <message>
+      <source>{what} is blocked on this PC</source>
+      <translation>{what} is blocked on this PC</translation>
+    </message>
+    <message>
+      <source>It is on your family's blocked list.</source>
+      <translation>It is on your family's blocked list.</translation>
+    </message>
+    <message>
+      <source>{what} was closed</source>
+      <translation>{what} was closed</translation>
+    </message>
+    <message>
+      <source>The daily game limit has been reached.</source>
+      <translation>The daily game limit has been reached.</translation>
+    </message>
+    <message>
+      <source>Session locks in {time}</source>
+      <translation>Session locks in {time}</translation>
+    </message>
+    <message>
+      <source>Your screen time limit or downtime starts. Save your work.</source>
+      <translation>Your screen time limit or downtime starts. Save your work.</translation>
+    </message>
+    <message>
+      <source>Blocked: {what}</source>
+      <translation>Blocked: {what}</translation>
+    </message>
+    <message>
+      <source>Category: {category}. Blocked by your family's web settings.</source>
+      <translation>Category: {category}. Blocked by your family's web settings.</translation>
+    </message>
+    <message>
+      <source>Approved: {time} more</source>
+      <translation>Approved: {time} more</translation>
+    </message>
+    <message>
+      <source>Your parents approved your request.</source>
+      <translation>Your parents approved your request.</translation>
+    </message>
+    <message>
+      <source>Request declined</source>
+      <translation>Request declined</translation>
+    </message>
+    <message>
+      <source>Your parents declined this request.</source>
+      <translation>Your parents declined this request.</translation>
+    </message>
+    <message>
+      <source>Sprout notice</source>
+      <translation>Sprout notice</translation>
+    </message>
+    <message>
+      <source>Information about this PC's settings.</source>
+      <translation>Information about this PC's settings.</translation>
+    </message>
+    <message>
+      <source>If this is a mistake, ask your parents to allow it in Sprout.</source>
+      <translation>If this is a mistake, ask your parents to allow it in Sprout.</translation>
+    </message>
+    <message>
+      <source>Need more time? Send a request with a reason; your parents decide.</source>
+      <translation>Need more time? Send a request with a reason; your parents decide.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Notice7to10</name>
+    <message>
+      <source>Only {time} left</source>
+      <translation>Only {time} left</translation>
+    </message>
+    <message>
+      <source>Your screen time for today is almost over. Save what you are doing.</source>
+      <translation>Your screen time for today is almost over. Save what you are doing.</translation>
+    </message>
+    <message>
+      <source>Only {time} of game time left</source>
+      <translation>Only {time} of game time left</translation>
+    </message>
+    <message>
+      <source>Find a good place to stop {what} and save your game.</source>
+      <translation>Find a good place to stop {what} and save your game.</translation>
+    </message>
+    <message>
+      <source>Time for a short break</source>
+      <translation>Time for a short break</translation>
+    </message>
+    <message>
+      <source>You have played for a while. Rest your eyes and move a little.</source>
+      <translation>You have played for a while. Rest your eyes and move a little.</translation>
+    </message>
+    <message>
+      <source>{what} is not allowed</source>
+      <translation>{what} is not allowed</translation>
+    </message>
+    <message>
+      <source>Your parents chose not to allow this app on this computer.</source>
+      <translation>Your parents chose not to allow this app on this computer.</translation>
+    </message>
+    <message>
+      <source>{what} was closed</source>
+      <translation>{what} was closed</translation>
+    </message>
+    <message>
+      <source>Your game time for today is used up. Well played!</source>
+      <translation>Your game time for today is used up. Well played!</translation>
+    </message>
+    <message>
+      <source>The computer will lock in {time}</source>
+      <translation>The computer will lock in {time}</translation>
+    </message>
+    <message>
+      <source>Your screen time is over for now. Save your work.</source>
+      <translation>Your screen time is over for now. Save your work.</translation>
+    </message>
+    <message>
+      <source>This website is blocked</source>
+      <translation>This website is blocked</translation>
+    </message>
+    <message>
+      <source>{what} is in the group “{category}”, which is not allowed.</source>
+      <translation>{what} is in the group “{category}”, which is not allowed.</translation>
+    </message>
+    <message>
+      <source>Your parents gave you {time} more</source>
+      <translation>Your parents gave you {time} more</translation>
+    </message>
+    <message>
+      <source>Have fun, and remember to take breaks.</source>
+      <translation>Have fun, and remember to take breaks.</translation>
+    </message>
+    <message>
+      <source>Your parents said no this time</source>
+      <translation>Your parents said no this time</translation>
+    </message>
+    <message>
+      <source>You can talk with them about it later.</source>
+      <translation>You can talk with them about it later.</translation>
+    </message>
+    <message>
+      <source>A message from Sprout</source>
+      <translation>A message from Sprout</translation>
+    </message>
+    <message>
+      <source>Here is something to know.</source>
+      <translation>Here is something to know.</translation>
+    </message>
+    <message>
+      <source>If you need it for school, ask your parents.</source>
+      <translation>If you need it for school, ask your parents.</translation>
+    </message>
+    <message>
+      <source>Need more time? Press “Ask for more time”.</source>
+      <translation>Need more time? Press “Ask for more time”.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Privacy</name>
+    <message>
+      <source>How long the computer and games were used</source>
+      <translation>How long the computer and games were used</translation>
+    </message>
+    <message>
+      <source>Which apps and games were used, and for how long</source>
+      <translation>Which apps and games were used, and for how long</translation>
+    </message>
+    <message>
+      <source>Window titles</source>
+      <translation>Window titles</translation>
+    </message>
+    <message>
+      <source>Full web addresses</source>
+      <translation>Full web addresses</translation>
+    </message>
+    <message>
+      <source>Blocked websites and their category</source>
+      <translation>Blocked websites and their category</translation>
+    </message>
+    <message>
+      <source>Your requests for more time</source>
+      <translation>Your requests for more time</translation>
+    </message>
+    <message>
+      <source>Attempts to change the clock or stop Sprout</source>
+      <translation>Attempts to change the clock or stop Sprout</translation>
+    </message>
+    <message>
+      <source>screenshots</source>
+      <translation>screenshots</translation>
+    </message>
+    <message>
+      <source>what you type</source>
+      <translation>what you type</translation>
+    </message>
+    <message>
+      <source>your messages</source>
+      <translation>your messages</translation>
+    </message>
+    <message>
+      <source>passwords</source>
+      <translation>passwords</translation>
+    </message>
+    <message>
+      <source>the camera</source>
+      <translation>the camera</translation>
+    </message>
+    <message>
+      <source>the microphone</source>
+      <translation>the microphone</translation>
+    </message>
+    <message>
+      <source>sent</source>
+      <translation>sent</translation>
+    </message>
+    <message>
+      <source>not sent</source>
+      <translation>not sent</translation>
+    </message>
+    <message>
+      <source>What is sent to your parents:</source>
+      <translation>What is sent to your parents:</translation>
+    </message>
+    <message>
+      <source>Never collected: {items}.</source>
+      <translation>Never collected: {items}.</translation>
+    </message>
+    <message>
+      <source>Kept for {days} days.</source>
+      <translation>Kept for {days} days.</translation>
+    </message>
+    <message>
+      <source>Who receives it:</source>
+      <translation>Who receives it:</translation>
+    </message>
+    <message>
+      <source>What my parents can see</source>
+      <translation>What my parents can see</translation>
+    </message>
+    <message>
+      <source>&amp;Today's summary, exactly as it is sent:</source>
+      <translation>&amp;Today's summary, exactly as it is sent:</translation>
+    </message>
+    <message>
+      <source>Today's summary, exactly as it is sent</source>
+      <translation>Today's summary, exactly as it is sent</translation>
+    </message>
+    <message>
+      <source>&amp;What my parents can see</source>
+      <translation>&amp;What my parents can see</translation>
+    </message>
+  </context>
+</TS>

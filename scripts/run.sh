@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Sets up and runs Sprout on this one machine as a "this PC" family:
+#   the agent in user mode (time limits, the parent link on 127.0.0.1:47800, the DNS filter on 127.0.0.1:5353),
+#   the child's companion, and the parent console, already paired. Ctrl-C (or closing the console) stops it all.
+# State lives in .sprout-demo/ (delete it to start over). Try:  dig @127.0.0.1 -p 5353 pornhub.com
+source "$(dirname "$0")/lib.sh"
+sprout_system_packages
+sprout_venv dev
+DEMO="${SPROUT_DEMO_DIR:-$ROOT/.sprout-demo}"
+AGENT_STATE="$DEMO/agent"
+CONSOLE_STATE="$DEMO/console"
+LINK="127.0.0.1:${SPROUT_LINK_PORT:-47800}"
+DNS="127.0.0.1:${SPROUT_DNS_PORT:-5353}"
+BIN="$VENV/bin"
+mkdir -p "$DEMO"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+rm -f "$AGENT_STATE/link.address"
+"$BIN/sprout-agent" run --user-mode --state "$AGENT_STATE" --link "$LINK" --dns "$DNS" --lang vi \
+  2>>"$DEMO/agent.log" &
+pids+=($!)
+for _ in $(seq 1 100); do [ -s "$AGENT_STATE/link.address" ] && break; sleep 0.2; done
+[ -s "$AGENT_STATE/link.address" ] || { echo "the agent did not start; see $DEMO/agent.log" >&2; tail -20 "$DEMO/agent.log" >&2; exit 1; }
+echo "Agent running (log: $DEMO/agent.log); DNS filter on $DNS, parent link on $LINK"
+
+if "$BIN/sprout-console" --state "$CONSOLE_STATE" --lang en devices 2>/dev/null | grep -q "^No devices"; then
+  code=$("$BIN/sprout-agent" pair --user-mode --state "$AGENT_STATE" | grep -oE '[0-9A-Z]{4}-[0-9A-Z]{4}' | head -1)
+  "$BIN/sprout-console" --state "$CONSOLE_STATE" --name "Bố mẹ" pair --code "$code" --host "$LINK"
+fi
+"$BIN/sprout-console" --state "$CONSOLE_STATE" devices
+
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  echo "No desktop display here: the companion and console windows need one (on a server, try xvfb-run)."
+  echo "The agent keeps running; use '$BIN/sprout-console --state $CONSOLE_STATE requests|report|grant' meanwhile."
+  echo "Press Ctrl-C to stop."
+  wait "${pids[0]}"
+  exit 0
+fi
+"$BIN/sprout-agent" companion --socket "$AGENT_STATE/companion.sock" 2>>"$DEMO/companion.log" &
+pids+=($!)
+"$BIN/sprout-console" --state "$CONSOLE_STATE" gui
