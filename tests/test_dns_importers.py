@@ -194,6 +194,31 @@ def test_failed_import_loses_nothing(tmp_path: Path, shipped: Path) -> None:
     assert not [p for p in store.state_dir.rglob("*.tmp")]
 
 
+def test_concurrent_imports_into_one_category_keep_both(tmp_path: Path, shipped: Path) -> None:
+    import threading
+
+    files = [_write(tmp_path / f"l{k}.txt", "".join(f"n{k}-{i}.example\n" for i in range(20_000)))
+             for k in range(3)]
+    errors: list[BaseException] = []
+
+    def run(path: Path) -> None:
+        try:
+            ListStore(tmp_path / "state", shipped_root=shipped).import_file(path, "domains", "adult")
+        except BaseException as exc:  # reported below; a thread cannot raise into the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(f,)) for f in files]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    store = ListStore(tmp_path / "state", shipped_root=shipped)
+    assert store.stats()["categories"]["adult"]["imported"] == 60_000
+    with store.index() as ix:
+        assert all(ix.lookup(f"n{k}-19999.example") == "adult" for k in range(3))
+
+
 def test_ut1_import_fills_several_categories(tmp_path: Path, shipped: Path) -> None:
     root = tmp_path / "ut1"
     for cat in ("adult", "gambling"):

@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QIcon, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
@@ -44,9 +44,9 @@ QPushButton:hover {{ background: {button_hover}; }}
 QPushButton:focus {{ border: 2px solid {button_focus}; }}
 QPushButton#primary {{ background: {leaf_dark}; color: #FFFFFF; border: 2px solid {leaf_dark}; }}
 QPushButton#primary:focus {{ border: 2px solid {text}; }}
-QLineEdit, QPlainTextEdit, QSpinBox {{ background: {card}; border: 1px solid {button_hover}; border-radius: 6px;
+QLineEdit, QPlainTextEdit {{ background: {card}; border: 1px solid {button_hover}; border-radius: 6px;
               padding: 4px; }}
-QLineEdit:focus, QPlainTextEdit:focus, QSpinBox:focus {{ border: 2px solid {button_focus}; }}
+QLineEdit:focus, QPlainTextEdit:focus {{ border: 2px solid {button_focus}; }}
 QProgressBar {{ background: {button}; border: none; border-radius: 5px; height: 10px; text-align: center; }}
 QProgressBar::chunk {{ background: {leaf}; border-radius: 5px; }}
 """.format(**PALETTE)
@@ -96,6 +96,12 @@ PICTURE_FOR_KIND = {"warn": "clock", "warn_games": "clock", "remind": "cup", "lo
                     "block": "pause", "web_block": "globe", "grant": "heart", "decline": "sprout", "info": "sprout"}
 
 
+def _round_pen(color: QColor, width: float) -> QPen:
+    pen = QPen(color, width)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    return pen
+
+
 def notice_picture(kind: str, size: int) -> QPixmap:
     name = PICTURE_FOR_KIND.get(kind, "sprout")
     if name == "sprout":
@@ -114,12 +120,16 @@ def notice_picture(kind: str, size: int) -> QPixmap:
         p.setBrush(QColor("#FFFFFF"))
         p.setPen(QPen(dark, 3))
         p.drawEllipse(QPointF(32, 32), 19, 19)
-        p.setPen(QPen(dark, 3, cap=Qt.PenCapStyle.RoundCap))
+        p.setPen(_round_pen(dark, 3))
         p.drawLine(QPointF(32, 32), QPointF(32, 20))
         p.drawLine(QPointF(32, 32), QPointF(41, 36))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QBrush(QColor(PALETTE["leaf_dark"])))
+        # Hour dots as rectangles: QPointF built from math.cos() floats crashed PySide6 6.12 at interpreter exit.
         for i in range(12):
             a = i * math.pi / 6
-            p.drawPoint(QPointF(32 + 15 * math.cos(a), 32 + 15 * math.sin(a)))
+            x, y = round(32 + 15 * math.cos(a), 2), round(32 + 15 * math.sin(a), 2)
+            p.drawEllipse(QRectF(x - 1.3, y - 1.3, 2.6, 2.6))
     elif name == "moon":
         p.setBrush(QColor(PALETTE["sky"]))
         p.drawEllipse(QPointF(32, 32), 24, 24)
@@ -158,7 +168,7 @@ def notice_picture(kind: str, size: int) -> QPixmap:
         p.setPen(QPen(QColor(PALETTE["sky"]), 3))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawEllipse(QPointF(42, 34), 5, 6)
-        p.setPen(QPen(dark, 2, cap=Qt.PenCapStyle.RoundCap))
+        p.setPen(_round_pen(dark, 2))
         p.drawLine(QPointF(26, 20), QPointF(27, 14))
         p.drawLine(QPointF(33, 20), QPointF(34, 14))
     p.end()

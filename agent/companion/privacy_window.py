@@ -39,6 +39,17 @@ def data_name(key: str) -> str:
     return names.get(key, key)
 
 
+# The service's own wording of who receives the data (agent.service.core); anything else is shown as sent.
+SERVICE_RECIPIENTS = "the parents' consoles paired with this PC, encrypted end to end; no company server"
+
+
+def recipients_text(recipients: str) -> str:
+    if recipients == SERVICE_RECIPIENTS:
+        return translate("Privacy", "the parents' consoles paired with this PC, encrypted end to end; "
+                                    "no company server")
+    return recipients
+
+
 def report_html(report: dict[str, Any]) -> str:
     """The human-readable part. Every key of `sent` is listed, known or not, so nothing sent goes unmentioned."""
     yes, no = translate("Privacy", "sent"), translate("Privacy", "not sent")
@@ -53,7 +64,7 @@ def report_html(report: dict[str, Any]) -> str:
     if never:
         parts.append(f"<p>{escape(never_line)}</p>")
     parts.append(f"<p>{escape(kept)}</p>")
-    parts.append(f"<p>{escape(who)} {escape(str(report.get('recipients', '')))}</p>")
+    parts.append(f"<p>{escape(who)} {escape(recipients_text(str(report.get('recipients', ''))))}</p>")
     return "".join(parts)
 
 
@@ -65,7 +76,7 @@ class PrivacyWindow(Page):
     def __init__(self, report: dict[str, Any], parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.report = report
-        self.setMinimumSize(520, 560)
+        self.setMinimumSize(580, 720)
         pic = QLabel(self)
         pic.setPixmap(sprout_pixmap(56))
         self.title = QLabel(self, objectName="title", wordWrap=True)
@@ -76,6 +87,7 @@ class PrivacyWindow(Page):
         self.example_label = QLabel(self, objectName="ask", wordWrap=True)
         self.example = QPlainTextEdit(self)
         self.example.setReadOnly(True)
+        self.example.setMinimumHeight(220)
         self.example.setTabChangesFocus(True)
         self.example.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
                              if "DejaVu Sans Mono" not in QFontDatabase.families() else QFont("DejaVu Sans Mono", 9))

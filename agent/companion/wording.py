@@ -28,6 +28,8 @@ def band_group(age_band: str | None) -> str:
 
 def notice_kind(notice: dict[str, Any]) -> str:
     kind = str(notice.get("kind") or "info")
+    if kind == "logout":  # the service may log out instead of locking: the child reads the same thing
+        kind = "lock"
     if kind == "warn" and notice.get("target") not in (None, "screen"):
         return "warn_games"
     known = {"warn", "remind", "block", "close", "lock", "web_block", "grant", "decline", "info"}

@@ -20,6 +20,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,11 @@ class ListStore:
             if bucket is None:
                 bucket = found[cat] = []
             bucket.append(name)
+        with self._locked():  # reading took long; the merge and rebuild must not interleave with another import
+            return self._merge(path, fmt, report, found, on_phase)
+
+    def _merge(self, path: Path, fmt: str, report: ImportReport, found: dict[str, list[str]],
+               on_phase: Callable[[str], None] | None) -> ImportReport:
         meta = self._load_meta()
         if found:
             if on_phase:
@@ -87,13 +93,17 @@ class ListStore:
         if found or not self.index_path.exists():
             if on_phase:
                 on_phase("index")
-            self.rebuild()
+            self._rebuild()
         return report
 
     # ----- the index
 
     def rebuild(self, progress: ProgressFn | None = None) -> IndexStats:
         """Build index.bin from every imported and shipped list; imported categories win on overlap."""
+        with self._locked():
+            return self._rebuild(progress)
+
+    def _rebuild(self, progress: ProgressFn | None = None) -> IndexStats:
         stats = build_index(self._all_entries(), self.index_path, progress=progress)
         meta = self._load_meta()
         meta["index"] = {"sources": self._sources_signature(), "entries": stats.entries,
@@ -111,8 +121,15 @@ class ListStore:
                 return CategoryIndex.open(self.index_path)
             except IndexFileError:
                 pass  # every name is still in the lists: rebuild below
-        self.rebuild()
-        return CategoryIndex.open(self.index_path)
+        with self._locked():
+            # another process may have rebuilt it while this one waited for the lock
+            if self._load_meta().get("index", {}).get("sources") != self._sources_signature():
+                self._rebuild()
+            try:
+                return CategoryIndex.open(self.index_path)
+            except (IndexFileError, FileNotFoundError):
+                self._rebuild()
+                return CategoryIndex.open(self.index_path)
 
     def stats(self) -> dict[str, Any]:
         meta = self._load_meta()
@@ -138,6 +155,29 @@ class ListStore:
             },
             "imports": meta["imports"][-10:],
         }
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """One writer at a time across processes (an OS file lock, released even if the process dies)."""
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.state_dir / ".lock", os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            if os.name == "nt":  # pragma: no cover - Windows
+                import msvcrt
+
+                while True:
+                    try:
+                        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # retries for 10 s, then raises
+                        break
+                    except OSError:
+                        continue
+            else:
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
 
     # ----- files
 

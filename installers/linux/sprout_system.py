@@ -1,3 +1,133 @@
-"""placeholder"""
-def register(sub):
-    pass
+"""`sprout-agent system ...`: what the Linux package scripts do to the system, undone exactly on removal.
+
+Bundled into the agent (installers/pyinstaller/entry_agent.py registers it) because the package scripts run
+without any Python of the system's own:
+  install      point the resolver at the filter (agent.os.resolver), write the browser policies
+               (agent.dns.browser_policies), and record the upstream servers the filter forwards to
+  remove       restore the resolver and the browser policies exactly, forget the upstream record
+  first-start  turn the device maker's oem.toml into the first policy (agent.oem), once
+  allow-stop   after `sprout-agent unlock --check`, lift the unit's RefuseManualStop until the next boot
+Everything works under --root so the package test runs it inside a Debian tree; systemd is only asked to
+reload when it is running (not in a chroot or an image being built).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import shlex
+import sys
+from pathlib import Path
+
+from agent.errors import CliError
+
+ENV_FILE = "var/lib/sprout/agent.env"
+UNIT = "sprout-agent.service"
+UNLOCK_DROPIN = f"run/systemd/system/{UNIT}.d/50-sprout-unlocked.conf"
+
+
+def _systemd_running(root: Path) -> bool:
+    return root == Path("/") and Path("/run/systemd/system").is_dir()
+
+
+def _runner(root: Path):  # type: ignore[no-untyped-def]
+    from agent.os.runner import SubprocessRunner
+
+    return SubprocessRunner() if _systemd_running(root) else None
+
+
+def upstreams_before(root: Path, resolved: bool) -> list[str]:
+    """The resolvers in use before we take over: the filter forwards to them. With systemd-resolved, its
+    upstream list (run/systemd/resolve/resolv.conf), not its 127.0.0.53 stub."""
+    candidates = [root / "run/systemd/resolve/resolv.conf"] if resolved else []
+    candidates.append(root / "etc/resolv.conf")
+    for path in candidates:
+        if not path.is_file():
+            continue
+        found = []
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            parts = line.split()
+            if len(parts) >= 2 and parts[0] == "nameserver":
+                try:
+                    address = ipaddress.ip_address(parts[1].split("%")[0])
+                except ValueError:
+                    continue
+                if str(address) in ("127.0.0.1", "::1", "127.0.0.53"):
+                    continue  # ourselves, or resolved's stub that would loop back to us
+                found.append(f"[{address}]:53" if address.version == 6 else f"{address}:53")
+        if found:
+            return found
+    return []
+
+
+def install(root: Path) -> list[str]:
+    from agent.dns.browser_policies import write_linux_policies
+    from agent.os.resolver import FILTER_V4, SystemdResolvedBackend, detect_linux_backend
+
+    backend = detect_linux_backend(root, _runner(root))
+    messages = []
+    env = root / ENV_FILE
+    if not env.exists():  # a reinstall keeps the record made before our resolver took over
+        upstream = upstreams_before(root, isinstance(backend, SystemdResolvedBackend))
+        env.parent.mkdir(parents=True, exist_ok=True)
+        args = " ".join(f"--upstream {shlex.quote(u)}" for u in upstream)
+        env.write_text("# written by the Sprout package: the resolvers in use before Sprout\n"
+                       f"SPROUT_AGENT_ARGS={args}\n", encoding="utf-8")
+        env.chmod(0o644)
+        messages.append(f"upstream: {', '.join(upstream) or 'none found (the filter will answer only from cache)'}")
+    messages.append(backend.apply((FILTER_V4,)).message)
+    written = write_linux_policies(root)
+    messages.append(f"browser policies: {len(written)} files")
+    return messages
+
+
+def remove(root: Path) -> list[str]:
+    from agent.dns.browser_policies import remove_linux_policies
+    from agent.os.resolver import detect_linux_backend
+
+    messages = [detect_linux_backend(root, _runner(root)).restore().message]
+    messages.append(f"browser policies: {len(remove_linux_policies(root))} files restored or removed")
+    (root / ENV_FILE).unlink(missing_ok=True)
+    return messages
+
+
+def allow_stop(root: Path) -> list[str]:
+    dropin = root / UNLOCK_DROPIN
+    dropin.parent.mkdir(parents=True, exist_ok=True)
+    dropin.write_text("# lifted by `sprout-agent unlock` until the next boot\n[Unit]\nRefuseManualStop=no\n",
+                      encoding="utf-8")
+    if _systemd_running(root):
+        import subprocess
+
+        subprocess.run(["systemctl", "daemon-reload"], check=False, timeout=60)
+    return [f"stop allowed until reboot ({dropin})"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("system", help="(package scripts) set up or undo the system integration")
+    p.add_argument("step", choices=("install", "remove", "first-start", "allow-stop"))
+    p.add_argument("--root", type=Path, default=Path("/"), help="act on this tree instead of / (images, tests)")
+    p.add_argument("--state", type=Path, default=Path("/var/lib/sprout"), help="first-start: the state folder")
+    p.set_defaults(func=_cmd)
+
+
+def _cmd(args: argparse.Namespace) -> int:
+    from agent.dns.browser_policies import BrowserPolicyError
+    from agent.oem import OemError, first_start
+    from agent.os.resolver import ResolverError
+
+    try:
+        if args.step == "install":
+            messages = install(args.root)
+        elif args.step == "remove":
+            messages = remove(args.root)
+        elif args.step == "allow-stop":
+            messages = allow_stop(args.root)
+        else:
+            policy = first_start(args.state)
+            messages = [f"first start: {policy or 'no oem.toml, built-in defaults'}"]
+    except (ResolverError, BrowserPolicyError, OemError, OSError) as exc:
+        raise CliError(f"system {args.step}: {exc}") from None
+    for line in messages:
+        print(f"sprout: {line}", file=sys.stderr)
+    return 0

@@ -673,6 +673,10 @@
       <translation>the microphone</translation>
     </message>
     <message>
+      <source>the parents' consoles paired with this PC, encrypted end to end; no company server</source>
+      <translation>the parents' consoles paired with this PC, encrypted end to end; no company server</translation>
+    </message>
+    <message>
       <source>sent</source>
       <translation>sent</translation>
     </message>

@@ -673,6 +673,10 @@
       <translation>micro</translation>
     </message>
     <message>
+      <source>the parents' consoles paired with this PC, encrypted end to end; no company server</source>
+      <translation>máy của bố mẹ đã ghép nối với máy tính này, mã hóa đầu cuối; không qua máy chủ của công ty nào</translation>
+    </message>
+    <message>
       <source>sent</source>
       <translation>có gửi</translation>
     </message>
