@@ -9,6 +9,7 @@ If the companion is killed nothing changes for enforcement; it only shows.
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from pathlib import Path
 from typing import Any
@@ -233,4 +234,10 @@ def run_companion(socket_path: Path | str, lang: str | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)  # closing a notice must never end the companion
     companion = Companion(socket_path, lang=lang)
     app.aboutToQuit.connect(companion.shutdown)
+    # Logout sends SIGTERM: quit cleanly. Python only runs signal handlers between bytecodes, so a timer lets it in.
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(500)
     return int(app.exec())

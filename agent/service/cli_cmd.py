@@ -16,7 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--state", type=Path, help="state folder (default: /var/lib/sprout, or the user data dir)")
     p.add_argument("--policy", type=Path, help="a policy file to apply if it is newer than the stored one")
     p.add_argument("--child-uid", type=int, help="the child's OS user id (default: the current user)")
-    p.add_argument("--socket", type=Path, help="the companion's local socket (default: STATE/companion.sock)")
+    p.add_argument("--socket", type=Path,
+                   help="companion socket (default: STATE/companion.sock in user mode, /run/sprout/ as a service)")
     p.add_argument("--no-companion-socket", action="store_true", help="do not open the companion channel")
     p.add_argument("--link", metavar="HOST:PORT", help="serve paired parent consoles here (e.g. 0.0.0.0:47800)")
     p.add_argument("--dns", metavar="HOST:PORT", help="run the DNS filter here (e.g. 127.0.0.1:5353)")
@@ -48,7 +49,9 @@ def _run(args: argparse.Namespace) -> int:
     if not 0.05 <= args.tick <= 5:
         raise CliError("run: --tick: must be between 0.05 and 5 seconds")
     state = args.state or _default_state(args.user_mode)
-    socket = None if args.no_companion_socket else (args.socket or state / "companion.sock")
+    # As a service the socket lives in /run (0711, so the child can reach it), never in the state folder.
+    default_socket = state / "companion.sock" if args.user_mode else Path("/run/sprout/companion.sock")
+    socket = None if args.no_companion_socket else (args.socket or default_socket)
     opts = ServiceOptions(state_dir=state, user_mode=args.user_mode, policy_file=args.policy,
                           child_uid=args.child_uid, tick_s=args.tick, save_every_s=args.save_every,
                           socket_path=socket, link_listen=args.link, dns_listen=args.dns,
