@@ -25,6 +25,6 @@ for t in "${targets[@]}"; do
         "sprout-$t "*) ;;
         *) echo "build_bundles: $exe --version printed '$version'" >&2; exit 1 ;;
     esac
-    printf 'bundle %-17s %6.1f s  %5s  %s\n' "sprout-$t" "$(echo "$end - $start" | bc)" \
+    printf 'bundle %-17s %6.1f s  %5s  %s\n' "sprout-$t" "$(awk "BEGIN{print $end - $start}")" \
         "$(du -sh "$DIST/sprout-$t" | cut -f1)" "$version"
 done

@@ -366,3 +366,23 @@ def test_cli_refuses_a_socket_path_that_is_a_file(tmp_path: Path, capsys) -> Non
     assert cli_main(["companion", "--socket", str(f)]) == 2
     err = capsys.readouterr().err
     assert "not a socket" in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_screenshot_tool_renders_every_window_in_both_languages(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, str(root / "tools" / "screenshots_companion.py"), "--out",
+                           str(tmp_path / "shots"), "--icons", str(tmp_path / "icons")],
+                          capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    assert done.returncode == 0, done.stderr[-800:]
+    shots = sorted(p.name for p in (tmp_path / "shots").glob("companion-*.png"))
+    assert len(shots) == 30
+    for lang in ("vi", "en"):
+        for what in ("status", "ask", "privacy", "report", "notice-web-block", "notice-grant"):
+            img = QImage(str(tmp_path / "shots" / f"companion-{what}-{lang}.png"))
+            assert img.width() >= 300 and img.height() >= 150, (what, lang)
+    assert (tmp_path / "icons" / "sprout-256.png").stat().st_size > 1000

@@ -75,7 +75,7 @@ def save(widget: QWidget, path: Path) -> None:
     print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
 
-def render(out: Path) -> None:
+def render(out: Path, icons: Path) -> None:
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     apply_look(app)
@@ -96,7 +96,7 @@ def render(out: Path) -> None:
         save(ask, out / f"companion-ask-{lang}.png")
         save(PrivacyWindow(PRIVACY), out / f"companion-privacy-{lang}.png")
         save(ReportHarmfulWindow(NoService()), out / f"companion-report-{lang}.png")
-    icons = ROOT / "resources" / "icons"
+    icons.mkdir(parents=True, exist_ok=True)
     for size in (16, 32, 48, 64, 128, 256):
         sprout_pixmap(size).save(str(icons / f"sprout-{size}.png"))
 
@@ -104,8 +104,9 @@ def render(out: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--icons", type=Path, default=ROOT / "resources" / "icons", help="where the PNG icons go")
     args = parser.parse_args()
-    render(args.out.resolve())
+    render(args.out.resolve(), args.icons.resolve())
     return 0
 
 

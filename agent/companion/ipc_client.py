@@ -54,6 +54,7 @@ class IpcClient:
         self._rbuf = bytearray()
         self._ids = itertools.count(1)
         self.reconnects = 0  # how many times a lost connection was reopened
+        self._interrupted = False
 
     # ---- connection ---------------------------------------------------------------------------------------
     @property
@@ -68,7 +69,9 @@ class IpcClient:
         self._rbuf.clear()
 
     def interrupt(self) -> None:
-        """Wake a call blocked in another thread (a long-poll) so that thread can stop; it then sees a hang-up."""
+        """Wake a call blocked in another thread (a long-poll) so that thread can stop. The client is finished:
+        that call and every later one raise ServiceUnavailable instead of reconnecting."""
+        self._interrupted = True
         sock = self._sock
         if sock is not None:
             with contextlib.suppress(OSError):
@@ -108,6 +111,8 @@ class IpcClient:
         had_connection = self._sock is not None
         failures = 0  # a stale connection (the service restarted) gets one fresh try even with reconnect_for=0
         while True:
+            if self._interrupted:
+                raise ServiceUnavailable(f"{self.path}: stopped")
             if self._sock is None:
                 self._connect(max(0.0, deadline - time.monotonic()))
                 if had_connection:
@@ -119,7 +124,12 @@ class IpcClient:
             try:
                 self._sock.sendall(line.encode("utf-8"))
             except OSError:
+                # The service may have refused us and hung up before reading (wrong user, busy): its one line
+                # is still in our receive buffer, and it is the answer that matters.
+                parting = self._parting_words()
                 self.close()  # not delivered: safe to try again on a fresh connection
+                if parting is not None:
+                    raise parting from None
                 failures += 1
                 if failures > 1 and time.monotonic() >= deadline:
                     raise ServiceUnavailable(f"{self.path}: the Sprout service went away") from None
@@ -142,6 +152,16 @@ class IpcClient:
                 self.close()
                 raise ServiceUnavailable(f"{self.path}: answer to another request ({reply.get('id')!r}); reconnecting")
             return reply.get("result")
+
+    def _parting_words(self) -> ServiceRefused | None:
+        try:
+            reply = self._read_reply(0.2)
+        except ServiceUnavailable:
+            return None
+        err = reply.get("error") if not reply.get("ok") else None
+        if isinstance(err, dict):
+            return ServiceRefused(str(err.get("code", "error")), str(err.get("message", "the service said no")))
+        return None
 
     def _read_reply(self, timeout: float) -> dict[str, Any]:
         assert self._sock is not None

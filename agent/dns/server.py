@@ -21,6 +21,7 @@ import selectors
 import socket
 import struct
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ from dnslib import AAAA, CNAME, EDNS0, QTYPE, RCODE, RR, SOA, A, DNSHeader, DNSQ
 
 from agent.dns.cache import AnswerCache
 from agent.dns.classifier import BLOCK, NXDOMAIN, REWRITE, Classifier, Decision, normalize_qname
+from agent.dns.fastpath import BlockReplies, encode_name, parse_query
 from agent.dns.upstream import UpstreamError, UpstreamPool
 
 log = logging.getLogger("sprout.dns")
@@ -40,6 +42,9 @@ PACKET_CACHE_SIZE = 20_000
 MAX_UDP_REPLY = 4096
 BADVERS = 16
 _NO_EXTRA_TYPES = (QTYPE.HTTPS, QTYPE.SVCB, QTYPE.CNAME)  # a rewrite answers these with the CNAME alone
+SOA_MNAME, SOA_RNAME = "block.sprout.invalid", "parents.sprout.invalid"
+SOA_TIMES = (1, 3600, 600, 86400, BLOCK_TTL)  # serial, refresh, retry, expire, minimum (the negative TTL)
+_SOA_RDATA = encode_name(SOA_MNAME) + encode_name(SOA_RNAME) + struct.pack("!5I", *SOA_TIMES)
 
 
 def _qtype_name(qtype: int) -> str:
@@ -80,6 +85,8 @@ class DnsFilterServer:
         self._conns: set[socket.socket] = set()
         self._packets: dict[bytes, tuple[float, bytes, tuple[str, Decision, int] | None]] = {}
         self._conns_lock = threading.Lock()
+        self._block_replies: BlockReplies | None = None
+        self._event_clock = (-1, "")  # (whole second, its ISO text), replaced as one tuple: threads share it
 
     # ---- life cycle -------------------------------------------------------------------------------------
     def start(self) -> DnsFilterServer:
@@ -183,19 +190,50 @@ class DnsFilterServer:
 
     def _drain_udp(self) -> None:
         assert self._udp is not None
+        recvfrom, sendto = self._udp.recvfrom, self._udp.sendto
+        fast, stats = self._fast_reply, self.stats
         for _ in range(256):  # a burst at a time, then let TCP accepts and the stop flag be seen
             try:
-                data, addr = self._udp.recvfrom(65535)
+                data, addr = recvfrom(65535)
             except (BlockingIOError, InterruptedError):
                 return
             except OSError:
                 return  # e.g. ICMP port unreachable from an earlier reply surfacing here
-            self.stats["udp"] += 1
+            stats["udp"] += 1
             try:
+                # Blocks and canaries are answered right here from hand-built bytes; everything else (cached
+                # answers, rewrites, forwarding, junk) takes the dnslib path, which hands upstream work to the pool.
+                packet = fast(data)
+                if packet is not None:
+                    with contextlib.suppress(OSError):  # a vanished client is not our problem
+                        sendto(packet, addr)
+                    continue
                 self._serve_udp(data, addr)
             except Exception:  # one bad packet must never end the loop that serves the whole house
-                self.stats["malformed"] += 1
+                stats["malformed"] += 1
                 log.exception("unexpected error on a UDP query from %s", addr)
+
+    def _fast_reply(self, data: bytes) -> bytes | None:
+        """The reply bytes for a plain A/AAAA/HTTPS query whose name is blocked or a canary, built by hand; None
+        for everything else (the dnslib path answers it, exactly as if this method did not exist)."""
+        parsed = parse_query(data)
+        if parsed is None:
+            return None
+        name, qtype, qend, edns = parsed
+        decision = self.classifier.classify(name)
+        verdict = decision.verdict
+        if verdict != BLOCK and verdict != NXDOMAIN:
+            return None
+        replies = self._block_replies
+        if replies is None or replies.key != (self.block_ipv4, self.block_ipv6):
+            try:
+                replies = BlockReplies(self.block_ipv4, self.block_ipv6, BLOCK_TTL, OUR_EDNS_SIZE, _SOA_RDATA)
+            except (OSError, ValueError, TypeError):
+                return None  # an address the slow path must deal with (and report) itself
+            self._block_replies = replies
+        self.stats["blocked"] += 1
+        self._emit(name, decision, qtype)
+        return replies.build(data, qtype, qend, edns, verdict == NXDOMAIN)
 
     def _serve_udp(self, data: bytes, addr: Any) -> None:
         hit = self._packets.get(data[2:])
@@ -296,6 +334,9 @@ class DnsFilterServer:
             self._drop_conn(conn)
 
     def _serve_stream(self, data: bytes) -> bytes | None:
+        packet = self._fast_reply(data)
+        if packet is not None:
+            return packet
         request = self._parse(data)
         if not isinstance(request, DNSRecord):
             return request
@@ -304,8 +345,13 @@ class DnsFilterServer:
         return self._finish(request, reply, limit=None)
 
     # ---- answering --------------------------------------------------------------------------------------
-    def handle(self, data: bytes, *, tcp: bool = False) -> bytes | None:
-        """Answer one raw query synchronously (tests, benchmarks): the reply bytes, or None when dropped."""
+    def handle(self, data: bytes, *, tcp: bool = False, fast: bool = True) -> bytes | None:
+        """Answer one raw query synchronously (tests, benchmarks): the reply bytes, or None when dropped.
+        fast=False skips the hand-built path for blocks (tests compare the two)."""
+        if fast:
+            packet = self._fast_reply(data)
+            if packet is not None:
+                return packet
         request = self._parse(data)
         if not isinstance(request, DNSRecord):
             return request
@@ -460,8 +506,12 @@ class DnsFilterServer:
     def _emit(self, name: str, decision: Decision, qtype: int) -> None:
         if self.on_event is None:
             return
+        second = int(time.time())
+        clock = self._event_clock
+        if clock[0] != second:  # formatting the time is a good part of an event's cost: once a second will do
+            clock = self._event_clock = (second, datetime.fromtimestamp(second, UTC).isoformat(timespec="seconds"))
         event = {
-            "time": datetime.now(UTC).isoformat(timespec="seconds"),
+            "time": clock[1],
             "domain": normalize_qname(name) or name.rstrip("."),
             "category": decision.category,
             "reason": decision.reason,
@@ -499,8 +549,7 @@ def _error_packet(qid: int, flags: int, rcode: int) -> bytes:
 
 def _soa(qname: Any) -> RR:
     # A synthetic SOA so resolvers downstream cache the negative answer for BLOCK_TTL seconds only.
-    return RR(qname, QTYPE.SOA, ttl=BLOCK_TTL,
-              rdata=SOA("block.sprout.invalid", "parents.sprout.invalid", (1, 3600, 600, 86400, BLOCK_TTL)))
+    return RR(qname, QTYPE.SOA, ttl=BLOCK_TTL, rdata=SOA(SOA_MNAME, SOA_RNAME, SOA_TIMES))
 
 
 def _recv_exact(conn: socket.socket, size: int) -> bytes | None:

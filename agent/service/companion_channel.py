@@ -8,13 +8,13 @@ import os
 from typing import Any
 
 from agent.service.core import AgentCore
-from agent.service.local_ipc import LocalIpcServer
+from agent.service.local_ipc import start_local_channel
 
 log = logging.getLogger(__name__)
 
 
 def start_companion_channel(core: AgentCore, opts: Any) -> Any:
     child = opts.child_uid if opts.child_uid is not None else os.geteuid()
-    server = LocalIpcServer(core, opts.socket_path, allowed_uids={child}).start()
+    server = start_local_channel(core, opts.socket_path, allowed_uids={child})
     log.info("companion channel on %s for uid %s", opts.socket_path, child)
     return server.stop

@@ -291,3 +291,7 @@ class AgentCore:
 
     def notices_since(self, cursor: int) -> list[dict[str, Any]]:
         return self.notices.since(cursor)
+
+    def wait_notices(self, cursor: int, timeout: float) -> list[dict[str, Any]]:
+        """Long-poll for the companion: returns as soon as a notice newer than `cursor` exists."""
+        return self.notices.wait(cursor, timeout)

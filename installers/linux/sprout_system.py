@@ -92,14 +92,15 @@ def remove(root: Path) -> list[str]:
 
 
 def allow_stop(root: Path) -> list[str]:
+    if not _systemd_running(root):
+        return ["stop allowed: systemd is not running here, nothing refuses a stop"]
     dropin = root / UNLOCK_DROPIN
-    dropin.parent.mkdir(parents=True, exist_ok=True)
+    dropin.parent.mkdir(parents=True, exist_ok=True)  # under /run: gone at the next boot by design
     dropin.write_text("# lifted by `sprout-agent unlock` until the next boot\n[Unit]\nRefuseManualStop=no\n",
                       encoding="utf-8")
-    if _systemd_running(root):
-        import subprocess
+    import subprocess
 
-        subprocess.run(["systemctl", "daemon-reload"], check=False, timeout=60)
+    subprocess.run(["systemctl", "daemon-reload"], check=False, timeout=60)
     return [f"stop allowed until reboot ({dropin})"]
 
 

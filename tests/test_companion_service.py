@@ -1,0 +1,77 @@
+"""The child's companion against the real agent: the ask-for-more-time form reaches the service (a real
+`sprout-agent run --user-mode` process) over its local socket, the request reaches a paired parent console, and
+the parent's grant comes back to the child as a notice."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from agent.companion.app import Companion
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CODE_RE = re.compile(r"\b([0-9A-Z]{4}-[0-9A-Z]{4})\b")
+
+
+def run(*args) -> subprocess.CompletedProcess:
+    p = subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=60, cwd=ROOT,
+                       env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert p.returncode == 0, (args, p.stdout, p.stderr)
+    return p
+
+
+@pytest.fixture()
+def agent(tmp_path, qtbot):
+    state = tmp_path / "agent"
+    sock = tmp_path / "ipc" / "companion.sock"
+    log = open(tmp_path / "agent.log", "w")
+    proc = subprocess.Popen([str(BIN / "sprout-agent"), "run", "--user-mode", "--state", str(state), "--link",
+                             "127.0.0.1:0", "--socket", str(sock), "--lang", "en"], stdout=log, stderr=log,
+                            cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    qtbot.waitUntil(lambda: sock.exists() and (state / "link.address").exists(), timeout=30000)
+    yield state, sock, (state / "link.address").read_text().strip()
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(15)
+    log.close()
+
+
+def test_ask_form_to_the_service_to_the_parent_and_back(qtbot, agent, tmp_path):
+    state, sock, host = agent
+    mom = tmp_path / "mom"
+    code = CODE_RE.search(run(BIN / "sprout-agent", "pair", "--state", state).stdout).group(1)
+    run(BIN / "sprout-console", "--state", mom, "--lang", "en", "--name", "mom", "pair", "--code", code,
+        "--host", host)
+
+    companion = Companion(sock, watch=True)
+    try:
+        win = companion.open_ask(scope="screen")
+        qtbot.addWidget(win)
+        win.minutes.setFocus()
+        qtbot.keyClick(win.minutes, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(win.minutes, "20")
+        qtbot.keyClicks(win.reason, "homework")
+        qtbot.mouseClick(win.send_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: (win.last_answer or {}).get("state") == "queued", timeout=5000)
+        request_id = win.last_answer["id"]
+
+        # Queued at the service, and on its way to the parent.
+        listed = run(BIN / "sprout-console", "--state", mom, "--lang", "en", "requests").stdout
+        assert request_id in listed and "20" in listed
+        run(BIN / "sprout-console", "--state", mom, "--lang", "en", "grant", request_id, "20", "--message",
+            "Ok, finish it")
+        # The child sees the grant as a notice.
+        qtbot.waitUntil(lambda: any(n.notice.get("kind") == "grant" for n in companion.notices), timeout=8000)
+        status = json.loads(run(BIN / "sprout-agent", "status", "--user-mode", "--state", state).stdout)
+        (day,) = status["days"].values()
+        assert day["grant_screen_s"] == 1200
+    finally:
+        companion.shutdown()

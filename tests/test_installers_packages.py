@@ -1,0 +1,229 @@
+"""The real artefacts: the three PyInstaller bundles and the .deb, installed and removed in a debootstrap root.
+
+Needs root (chroot, mount), pyinstaller (installed by installers/build_bundles.sh), dpkg-deb and debootstrap;
+the Debian root is made once from the Debian mirror and cached in /var/cache/sprout-test/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import stat
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CACHE = Path("/var/cache/sprout-test")
+ROOT_TAR = CACHE / "bookworm-minbase.tar"
+BUNDLES = ("sprout-agent", "sprout-companion", "sprout-console")
+ORIGINAL_RESOLV = b"nameserver 192.0.2.53\noptions edns0\n"  # documentation address: never contacted
+
+# dpkg's own bookkeeping changes with any install and removal; the shadow tools keep one backup of each file
+# they rewrite (passwd-, group-, ...). Everything else must come back exactly.
+BOOKKEEPING = ("var/lib/dpkg/", "var/log/", "var/cache/debconf/", "etc/passwd-", "etc/group-", "etc/shadow-",
+               "etc/gshadow-", "etc/subuid-", "etc/subgid-")
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="chroot and mount need root")
+
+
+def run(argv: list[str], **kw: object) -> subprocess.CompletedProcess:
+    return subprocess.run(argv, capture_output=True, text=True, timeout=600, **kw)  # type: ignore[call-overload]
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dist = tmp_path_factory.mktemp("dist")
+    env = {**os.environ, "DIST": str(dist), "QT_QPA_PLATFORM": "offscreen"}
+    result = run(["bash", str(REPO / "installers/build_bundles.sh")], env=env, cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    print(result.stdout)
+    return dist
+
+
+def test_bundles_start_and_print_their_version(bundles: Path) -> None:
+    from agent import __version__
+
+    for name in BUNDLES:
+        exe = bundles / name / name
+        result = run([str(exe), "--version"], env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith(f"{name} {__version__}")
+        assert (bundles / name / "_internal" / "resources" / "presets" / "vn-decree-147.json").is_file()
+    agent_files = {p.name for p in (bundles / "sprout-agent" / "_internal").rglob("*")}
+    assert not any(n.startswith(("PySide6", "libQt6", "shiboken6")) for n in agent_files), "Qt in the agent bundle"
+    assert "Qt 6." in run([str(bundles / "sprout-console/sprout-console"), "--version"],
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}).stdout
+
+
+def test_agent_bundle_runs_real_subcommands(bundles: Path, tmp_path: Path) -> None:
+    exe = str(bundles / "sprout-agent" / "sprout-agent")
+    policy = run([exe, "policy", "preset", "--age", "12", "--preset", "vn-decree-147"])
+    assert policy.returncode == 0 and '"vn-decree-147"' in policy.stdout, policy.stderr
+    bad = tmp_path / "oem.toml"
+    bad.write_text("[defaults]\nlanguage = 'fr'\n")
+    result = run([exe, "factory-reset", "--check-oem", str(bad)])
+    assert result.returncode == 2 and "oem.toml: defaults.language:" in result.stderr
+    assert run([exe, "unlock", "--check", "--state", str(tmp_path)]).returncode == 1
+
+
+@pytest.fixture(scope="module")
+def deb(bundles: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("deb")
+    env = {**os.environ, "DEB_COMPRESS": "gzip", "DEB_LEVEL": "1"}  # the release build uses xz -6
+    result = run(["bash", str(REPO / "installers/linux/build_deb.sh"), str(bundles), str(out)], env=env)
+    assert result.returncode == 0, result.stderr
+    return Path(result.stdout.strip().splitlines()[-1])
+
+
+def test_deb_contents_and_metadata(deb: Path) -> None:
+    listing = run(["dpkg-deb", "--contents", str(deb)]).stdout
+    for path in ("./lib/systemd/system/sprout-agent.service", "./etc/xdg/autostart/sprout-companion.desktop",
+                 "./usr/share/applications/sprout-console.desktop", "./usr/bin/sprout-agent -> ",
+                 "./usr/share/icons/hicolor/scalable/apps/sprout.svg", "./usr/share/doc/sprout/copyright",
+                 "./usr/lib/sprout/sprout-agent/sprout-agent"):
+        assert path in listing, path
+    assert all(" root/root " in line for line in listing.splitlines())
+    control = run(["dpkg-deb", "--field", str(deb)]).stdout
+    assert "Package: sprout" in control and "Architecture: amd64" in control
+
+
+def _debian_root(target: Path) -> None:
+    if not ROOT_TAR.exists():
+        if not shutil.which("debootstrap"):
+            pytest.skip("debootstrap is not installed (apt-get install -y debootstrap)")
+        CACHE.mkdir(parents=True, exist_ok=True)
+        build = CACHE / f"root-build-{os.getpid()}"
+        result = run(["debootstrap", "--variant=minbase", "bookworm", str(build), "http://deb.debian.org/debian"])
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+        partial = ROOT_TAR.with_suffix(".tar.part")
+        assert run(["tar", "-C", str(build), "-cf", str(partial), "."]).returncode == 0
+        partial.rename(ROOT_TAR)
+        shutil.rmtree(build)
+    target.mkdir()
+    result = run(["tar", "-C", str(target), "-xf", str(ROOT_TAR)])
+    assert result.returncode == 0, result.stderr
+
+
+@contextlib.contextmanager
+def mounted_proc(root: Path) -> Iterator[None]:
+    # The PyInstaller bootloader finds its own folder through /proc/self/exe.
+    subprocess.run(["mount", "-t", "proc", "proc", str(root / "proc")], check=True)
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", "-l", str(root / "proc")], check=False)
+
+
+def snapshot(root: Path) -> dict[str, tuple]:
+    """Every path under root (not /proc, /dev, /sys, /run) -> (type, mode, uid, gid, content hash or link)."""
+    tree: dict[str, tuple] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = Path(dirpath).relative_to(root).as_posix()
+        if rel_dir == ".":
+            dirnames[:] = [d for d in dirnames if d not in ("proc", "dev", "sys", "run")]
+        for name in dirnames + filenames:
+            path = Path(dirpath) / name
+            rel = path.relative_to(root).as_posix()
+            st = path.lstat()
+            if stat.S_ISLNK(st.st_mode):
+                what: object = os.readlink(path)
+            elif stat.S_ISREG(st.st_mode):
+                what = hashlib.sha256(path.read_bytes()).hexdigest()
+            else:
+                what = None
+            tree[rel] = (stat.S_IFMT(st.st_mode), stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid, what)
+    return tree
+
+
+def differences(before: dict[str, tuple], after: dict[str, tuple]) -> list[str]:
+    keys = set(before) | set(after)
+    changed = sorted(k for k in keys if before.get(k) != after.get(k) and not k.startswith(BOOKKEEPING))
+    return [f"{k}: {before.get(k)} -> {after.get(k)}" for k in changed]
+
+
+def chroot(root: Path, *argv: str, stdin: str | None = None, env: dict[str, str] | None = None
+           ) -> subprocess.CompletedProcess:
+    base = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8", "DEBIAN_FRONTEND": "noninteractive"}
+    return subprocess.run(["chroot", str(root), *argv], input=stdin, capture_output=True, text=True, timeout=600,
+                          env={**base, **(env or {})})
+
+
+@needs_root
+def test_deb_installs_and_removes_cleanly_in_a_debian_root(deb: Path, tmp_path: Path) -> None:
+    root = tmp_path / "debian"
+    _debian_root(root)
+    (root / "etc/resolv.conf").unlink(missing_ok=True)
+    (root / "etc/resolv.conf").write_bytes(ORIGINAL_RESOLV)
+    (root / "etc/firefox/policies").mkdir(parents=True)  # a family's own Firefox policy must survive us
+    (root / "etc/firefox/policies/policies.json").write_text('{"policies": {"DisableTelemetry": true}}\n')
+    shutil.copy(deb, root / "tmp" / deb.name)
+    with mounted_proc(root):
+        before = snapshot(root)
+        installed = chroot(root, "dpkg", "-i", f"/tmp/{deb.name}")
+        assert installed.returncode == 0, installed.stdout + installed.stderr
+        check_installed(root)
+
+        refused = chroot(root, "dpkg", "--purge", "sprout")  # no PIN given: refused, nothing changes
+        assert refused.returncode != 0
+        assert "the parent's PIN is needed" in refused.stderr
+        assert b"127.0.0.1" in (root / "etc/resolv.conf").read_bytes()
+        assert " ok installed\n" in chroot(root, "dpkg", "-s", "sprout").stdout  # still installed, files intact
+        reports = list((root / "var/lib/sprout/protect/reports").glob("*.json"))
+        assert reports, "the refused removal was not reported"
+
+        assert chroot(root, "sprout-agent", "unlock", "--set-pin", "--pin-stdin", stdin="2468\n").returncode == 0
+        wrong = chroot(root, "sprout-agent", "unlock", "--pin-stdin", stdin="1111\n")
+        assert wrong.returncode == 2 and "wrong PIN" in wrong.stderr
+        assert chroot(root, "sprout-agent", "unlock", "--pin-stdin", stdin="2468\n").returncode == 0
+        purged = chroot(root, "dpkg", "--purge", "sprout")
+        assert purged.returncode == 0, purged.stdout + purged.stderr
+        after = snapshot(root)
+    assert (root / "etc/resolv.conf").read_bytes() == ORIGINAL_RESOLV
+    assert differences(before, {k: v for k, v in after.items() if not k.startswith(f"tmp/{deb.name}")}) == []
+
+
+def check_installed(root: Path) -> None:
+    def mode(rel: str) -> int:
+        return stat.S_IMODE((root / rel).lstat().st_mode)
+
+    for name in BUNDLES:
+        assert os.readlink(root / f"usr/bin/{name}") == f"../lib/sprout/{name}/{name}"
+        assert mode(f"usr/lib/sprout/{name}/{name}") == 0o755
+    version = chroot(root, "sprout-agent", "--version")
+    assert version.returncode == 0 and version.stdout.startswith("sprout-agent "), version.stderr
+    unit = root / "lib/systemd/system/sprout-agent.service"
+    assert unit.read_bytes() == (REPO / "installers/linux/sprout-agent.service").read_bytes()
+    assert mode("lib/systemd/system/sprout-agent.service") == 0o644
+    wants = root / "etc/systemd/system/multi-user.target.wants/sprout-agent.service"
+    assert os.readlink(wants) == "/lib/systemd/system/sprout-agent.service"
+    verify_unit(root)
+    for rel in ("etc/xdg/autostart/sprout-companion.desktop", "usr/share/applications/sprout-console.desktop",
+                "usr/share/icons/hicolor/scalable/apps/sprout.svg", "etc/opt/chrome/policies/managed/sprout.json",
+                "etc/chromium/policies/managed/sprout.json", "etc/opt/edge/policies/managed/sprout.json"):
+        assert (root / rel).is_file() and mode(rel) == 0o644, rel
+    firefox = (root / "etc/firefox/policies/policies.json").read_text()
+    assert '"DisableTelemetry": true' in firefox and '"DNSOverHTTPS"' in firefox  # merged, not replaced
+    assert (root / "etc/resolv.conf").read_text().split() == ["nameserver", "127.0.0.1"] or \
+        "nameserver 127.0.0.1" in (root / "etc/resolv.conf").read_text()
+    assert "--upstream 192.0.2.53:53" in (root / "var/lib/sprout/agent.env").read_text()
+    assert mode("var/lib/sprout") == 0o711
+    account = chroot(root, "getent", "passwd", "sprout").stdout.split(":")
+    assert account[0] == "sprout" and int(account[2]) < 1000 and account[6].strip() == "/usr/sbin/nologin"
+
+
+def verify_unit(root: Path) -> None:
+    """systemd-analyze verify on the installed unit. The chroot has no systemd of its own, so the host's checks
+    it, with the command paths pointed into the chroot (it also checks that they exist and are executable)."""
+    if not shutil.which("systemd-analyze"):
+        pytest.skip("systemd-analyze is not installed (apt-get install -y systemd)")
+    unit = (root / "lib/systemd/system/sprout-agent.service").read_text()
+    folder = root.parent / "unit-check"
+    folder.mkdir()
+    (folder / "sprout-agent.service").write_text(unit.replace("/usr/bin/sprout-agent", f"{root}/usr/bin/sprout-agent"))
+    verify = run(["systemd-analyze", "verify", str(folder / "sprout-agent.service")])
+    assert verify.returncode == 0 and verify.stderr == "", verify.stdout + verify.stderr
