@@ -38,7 +38,8 @@ def run(argv: list[str], **kw: object) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def bundles(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
-    env = {**os.environ, "DIST": str(dist), "QT_QPA_PLATFORM": "offscreen"}
+    work = tmp_path_factory.mktemp("pyinstaller-work")  # its own: another run at once must not share it
+    env = {**os.environ, "DIST": str(dist), "WORK": str(work), "QT_QPA_PLATFORM": "offscreen"}
     result = run(["bash", str(REPO / "installers/build_bundles.sh")], env=env, cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr
     print(result.stdout)
