@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from agent.fileio import atomic_write
 from agent.resources import resource_path
 
 YOUTUBE_LEVELS = {"off": 0, "moderate": 1, "strict": 2}  # Chrome/Edge ForceYouTubeRestrict values
@@ -228,10 +229,10 @@ def write_linux_policies(root: Path = Path("/"), settings: BrowserSettings | Non
     for rel, data in planned.items():
         target = root / rel
         _make_dirs(root, target.parent, manifest)
-        _atomic_write(target, data)
+        atomic_write(target, data)
         written.append(target)
     _make_dirs(root, manifest_path.parent, manifest)
-    _atomic_write(manifest_path, _json_bytes(manifest))
+    atomic_write(manifest_path, _json_bytes(manifest))
     return written
 
 
@@ -320,15 +321,6 @@ def _read_manifest(path: Path) -> dict[str, Any] | None:
     if not isinstance(manifest, dict) or not {"created_dirs", "replaced"} <= set(manifest):
         raise BrowserPolicyError(f"{path}: not a Sprout browser-policy install record")
     return manifest
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.sprout-tmp")
-    tmp.write_bytes(data)
-    os.chmod(tmp, 0o644)  # browsers run as the user and must read it
-    if path.is_symlink():
-        path.unlink()  # replace the link itself, never write through it into its target
-    os.replace(tmp, path)
 
 
 def _json_bytes(doc: Any) -> bytes:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from agent.fileio import atomic_write
 from agent.os.runner import CommandResult, CommandRunner, SubprocessRunner
 
 FILTER_V4 = "127.0.0.1"
@@ -68,15 +69,6 @@ def _read_state(path: Path) -> dict[str, Any] | None:
     return state
 
 
-def _atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
-    tmp = path.with_name(f".{path.name}.sprout-tmp")
-    tmp.write_bytes(data)
-    os.chmod(tmp, mode)
-    if path.is_symlink():
-        path.unlink()  # replace the link itself; its target (e.g. systemd's stub file) stays untouched
-    os.replace(tmp, path)
-
-
 def _make_dirs(root: Path, folder: Path) -> list[str]:
     """Create folder and missing parents; return the root-relative ones we created, outermost first."""
     missing = []
@@ -114,10 +106,7 @@ def _put_back(path: Path, before: dict[str, Any]) -> None:
     if path.is_symlink() or path.exists():
         path.unlink()
     if before["kind"] == "file":
-        tmp = path.with_name(f".{path.name}.sprout-tmp")
-        tmp.write_bytes(base64.b64decode(before["data"]))
-        os.chmod(tmp, before["mode"])
-        os.replace(tmp, path)
+        atomic_write(path, base64.b64decode(before["data"]), before["mode"])
     elif before["kind"] == "symlink":
         os.symlink(before["target"], path)
 
@@ -171,8 +160,8 @@ class _LinuxFileBackend(ResolverBackend):
         state["created_dirs"] += _make_dirs(self.root, self.target.parent)
         state["created_dirs"] += _make_dirs(self.root, self.state_path.parent)
         # Record first: if we stop between the two writes, restore still knows the original.
-        _atomic_write(self.state_path, json.dumps(state, indent=2).encode("utf-8"), 0o600)
-        _atomic_write(self.target, data)
+        atomic_write(self.state_path, json.dumps(state, indent=2).encode("utf-8"), 0o600)
+        atomic_write(self.target, data)
         self.after_change()
         return Outcome(True, f"{self.target}: now points at {', '.join(servers)} (original kept in {self.state_path})")
 
@@ -291,7 +280,7 @@ class WindowsResolverBackend(ResolverBackend):
                 for key in self._interfaces(base):
                     state["interfaces"][key] = {"family": family, "NameServer": self._nameserver(key)}
             self.state_path.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write(self.state_path, json.dumps(state, indent=2).encode("utf-8"), 0o600)
+            atomic_write(self.state_path, json.dumps(state, indent=2).encode("utf-8"), 0o600)
         for key, before in state["interfaces"].items():
             value = v4 if before["family"] == "ipv4" else v6
             if value:
@@ -362,7 +351,7 @@ class MacResolverBackend(ResolverBackend):
         if state is None:
             state = {"backend": self.name, "services": {s: self._servers_of(s) for s in self._services()}}
             self.state_path.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write(self.state_path, json.dumps(state, indent=2).encode("utf-8"), 0o600)
+            atomic_write(self.state_path, json.dumps(state, indent=2).encode("utf-8"), 0o600)
         for service in state["services"]:
             self._must(["networksetup", "-setdnsservers", service, *checked])
         self._must(["dscacheutil", "-flushcache"])
