@@ -1,0 +1,43 @@
+"""The shape rules of docs/architecture.md, checked on the source: the service core never imports Qt; app/ uses only
+the contract (agent.policy, agent.protocol) and the shared store; agent/ never imports app/."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_MAY_IMPORT = ("agent.policy", "agent.protocol", "agent.store", "agent.resources", "agent.errors")
+
+
+def imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    out: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.append(node.module)
+    return out
+
+
+def sources(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+def test_agent_never_imports_qt_outside_the_companion():
+    offenders = [f"{p.relative_to(ROOT)}: {m}" for p in sources("agent") if "companion" not in p.parts
+                 for m in imports(p) if m.split(".")[0] in ("PySide6", "shiboken6", "PyQt5", "PyQt6")]
+    assert offenders == []
+
+
+def test_agent_never_imports_app():
+    offenders = [f"{p.relative_to(ROOT)}: {m}" for p in sources("agent") for m in imports(p)
+                 if m == "app" or m.startswith("app.")]
+    assert offenders == []
+
+
+def test_app_imports_only_the_contract():
+    offenders = [f"{p.relative_to(ROOT)}: {m}" for p in sources("app") for m in imports(p)
+                 if m.startswith("agent.") and not any(m == a or m.startswith(a + ".") for a in APP_MAY_IMPORT)]
+    assert offenders == []
