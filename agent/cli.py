@@ -26,6 +26,9 @@ COMMANDS: dict[str, str] = {
     "companion": "agent.companion.cli_cmd",
     "status": "agent.service.cli_status",
     "catalog": "agent.catalog.cli_cmd",
+    "unlock": "agent.service.protect",
+    "factory-reset": "agent.oem",
+    "list-update": "agent.listupdate",
 }
 
 

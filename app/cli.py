@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("unpair", help="unpair a device (tells it, then forgets it)")
     s.add_argument("device")
     s.set_defaults(func=cmd_unpair)
+    s = sub.add_parser("gui", help="open the parent console window (first-run wizard when not set up)")
+    s.add_argument("--no-lan-search", action="store_true", help="do not look for child PCs with zeroconf")
+    s.set_defaults(func=cmd_gui)
     return p
 
 
@@ -278,6 +281,13 @@ def cmd_unpair(args: argparse.Namespace, fam: Any) -> int:
         print(f"sprout-console unpair: agent not told: {exc.reason}", file=sys.stderr)
     say(args, "unpaired", name=link.peer.name)
     return 0
+
+
+def cmd_gui(args: argparse.Namespace, fam: Any) -> int:
+    from app.gui.app import run
+
+    fam.close()  # the window opens its own Family on the same folder
+    return run(fam.dir, lang=args.lang, name=args.name or "", lan_search=not args.no_lan_search)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,7 +3,7 @@
 # Extra arguments go to pytest, e.g.  bash scripts/test.sh -k ledger
 source "$(dirname "$0")/lib.sh"
 sprout_system_packages
-sprout_venv dev
+sprout_venv dev,build
 cd "$ROOT"
 export QT_QPA_PLATFORM=offscreen
 exec "$VENV/bin/python" -m pytest "$@"

@@ -118,3 +118,18 @@ def test_pair_push_policy_and_see_it_enforced(agent, tmp_path):
     (tmp_path / "p6.json").write_text(json.dumps(doc))
     p = console(mom, "policy", "push", device, tmp_path / "p6.json", ok=False)
     assert p.returncode == 2 and "not newer" in p.stderr
+
+
+def test_a_refused_uninstall_reaches_the_parent(agent, tmp_path):
+    mom = tmp_path / "mom"
+    code = CODE_RE.search(run(BIN / "sprout-agent", "pair", "--state", agent["state"]).stdout).group(1)
+    console(mom, "--name", "mom", "pair", "--code", code, "--host", agent["host"])
+    device = console(mom, "devices").stdout.split()[0]
+    # What the package's removal script runs: no PIN given, no console approval → refused, and reported.
+    p = run(BIN / "sprout-agent", "unlock", "--state", agent["state"], "--check", "--action", "uninstall", ok=False)
+    assert p.returncode == 1
+    wait_for(lambda: "protected_action" in console(mom, "report", device, "--json").stdout, 15,
+             "the refused attempt in the parent's report")
+    items = json.loads(console(mom, "report", device, "--json").stdout)
+    alert = next(i["payload"] for i in items if i["kind"] == "alert" and i["payload"]["kind"] == "protected_action")
+    assert alert["action"] == "uninstall" and alert["allowed"] is False

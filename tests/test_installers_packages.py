@@ -162,9 +162,9 @@ def test_deb_installs_and_removes_cleanly_in_a_debian_root(deb: Path, tmp_path: 
     (root / "etc/resolv.conf").write_bytes(ORIGINAL_RESOLV)
     (root / "etc/firefox/policies").mkdir(parents=True)  # a family's own Firefox policy must survive us
     (root / "etc/firefox/policies/policies.json").write_text('{"policies": {"DisableTelemetry": true}}\n')
-    shutil.copy(deb, root / "tmp" / deb.name)
     with mounted_proc(root):
         before = snapshot(root)
+        shutil.copy(deb, root / "tmp" / deb.name)
         installed = chroot(root, "dpkg", "-i", f"/tmp/{deb.name}")
         assert installed.returncode == 0, installed.stdout + installed.stderr
         check_installed(root)
@@ -183,9 +183,10 @@ def test_deb_installs_and_removes_cleanly_in_a_debian_root(deb: Path, tmp_path: 
         assert chroot(root, "sprout-agent", "unlock", "--pin-stdin", stdin="2468\n").returncode == 0
         purged = chroot(root, "dpkg", "--purge", "sprout")
         assert purged.returncode == 0, purged.stdout + purged.stderr
+        (root / "tmp" / deb.name).unlink()
         after = snapshot(root)
     assert (root / "etc/resolv.conf").read_bytes() == ORIGINAL_RESOLV
-    assert differences(before, {k: v for k, v in after.items() if not k.startswith(f"tmp/{deb.name}")}) == []
+    assert differences(before, after) == []
 
 
 def check_installed(root: Path) -> None:
@@ -213,6 +214,15 @@ def check_installed(root: Path) -> None:
         "nameserver 127.0.0.1" in (root / "etc/resolv.conf").read_text()
     assert "--upstream 192.0.2.53:53" in (root / "var/lib/sprout/agent.env").read_text()
     assert mode("var/lib/sprout") == 0o711
+    # every option the unit passes is one the bundled `run` knows
+    exec_start = next(line for line in unit.read_text().splitlines() if line.startswith("ExecStart="))
+    run_help = chroot(root, "sprout-agent", "run", "--help").stdout
+    for option in (t for t in exec_start.split() if t.startswith("--")):
+        assert option in run_help, option
+    # what the unit's ExecStartPre does at the first start, with the bundled program
+    first = chroot(root, "sprout-agent", "system", "first-start", "--state", "/var/lib/sprout")
+    assert first.returncode == 0, first.stderr
+    assert '"vn-decree-147"' in (root / "var/lib/sprout/oem-policy.json").read_text()
     account = chroot(root, "getent", "passwd", "sprout").stdout.split(":")
     assert account[0] == "sprout" and int(account[2]) < 1000 and account[6].strip() == "/usr/sbin/nologin"
 

@@ -32,7 +32,7 @@ def _status(args: argparse.Namespace) -> int:
     events = store.events()[-args.events:] if args.events else []
     out = {
         "days": {d: {k: v for k, v in t.items() if k != "fired"} for d, t in ledger["days"].items()},
-        "events": [{"id": e.id, "kind": e.kind, "day": e.day, "at": e.at, **e.payload} for e in events],
+        "events": [{**e.payload, "id": e.id, "kind": e.kind, "day": e.day, "at": e.at} for e in events],
     }
     json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
     print()

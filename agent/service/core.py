@@ -121,7 +121,7 @@ class AgentCore:
             if d.kind in NOTICE_KINDS:
                 self.notices.post(self._notice(d))
             if d.kind in TAMPER_KINDS:
-                self._outbox("alert", {"kind": d.kind, "at": d.at, **payload})
+                self._outbox("alert", {**payload, "kind": d.kind, "at": d.at})
 
     def _outbox(self, kind: str, payload: dict[str, Any]) -> int:
         seq = self.store.outbox_put(kind, payload)
@@ -146,7 +146,7 @@ class AgentCore:
         """Something the parent should know about (an admin child, a moved time zone, a changed file)."""
         with self._lock:
             self._record_event(kind, detail)
-            self._outbox("alert", {"kind": kind, "at": self.clock.now().wall, **detail})
+            self._outbox("alert", {**detail, "kind": kind, "at": self.clock.now().wall})
 
     # ---- policy and grants (from the parent's link) ----------------------------------------------------
     def apply_policy(self, doc: dict[str, Any], signer: str | None = None) -> None:

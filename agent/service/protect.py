@@ -262,7 +262,10 @@ class Guard:
         at = self.clock()
         doc = {"kind": "tamper" if not allowed else "protected-action", "action": action, "method": method,
                "allowed": allowed, "reason": reason, "at": at, "uid": os.getuid() if hasattr(os, "getuid") else None}
-        _atomic_json(self.dir / "reports" / f"{at:.6f}-{secrets.token_hex(4)}.json", doc)
+        # Named so that sorting gives the order of attempts: the wall time, then the boot's monotonic clock for
+        # attempts within the same instant (and an injected, frozen clock in tests).
+        name = f"{at:017.6f}-{time.monotonic_ns():020d}-{secrets.token_hex(4)}.json"
+        _atomic_json(self.dir / "reports" / name, doc)
 
 
 def drain_reports(state_dir: Path) -> list[dict[str, Any]]:

@@ -192,9 +192,11 @@ def build_core(opts: ServiceOptions, *, clock: Clock | None = None, adapters: di
 class ServiceLoop:
     """The ~1 s tick on its own thread, plus clean shutdown (state saved) on SIGTERM/SIGINT."""
 
-    def __init__(self, core: AgentCore, tick_s: float = 1.0) -> None:
+    def __init__(self, core: AgentCore, tick_s: float = 1.0, state_dir: Path | None = None) -> None:
         self.core = core
         self.zone_watch = TimezoneWatch()
+        self.state_dir = state_dir
+        self._next_protect_check = 0.0
         self.tick_s = tick_s
         self.stop_event = threading.Event()
         self.ticks = 0
@@ -208,6 +210,7 @@ class ServiceLoop:
                 zone = self.zone_watch.changed()
                 if zone:
                     self.core.report_tamper("timezone_change", {"timezone": zone})
+                self._forward_protect_reports()
             except Exception:
                 # One bad tick must not end enforcement; the next one starts clean.
                 log.exception("tick failed")
@@ -219,6 +222,18 @@ class ServiceLoop:
         self.core.save()
         self.core.enforcer.shutdown()
 
+    def _forward_protect_reports(self) -> None:
+        """Attempts to stop or remove Sprout (allowed or refused) are written by `sprout-agent unlock` and the
+        package scripts as files; every one reaches the parent as an alert."""
+        now = time.monotonic()
+        if self.state_dir is None or now < self._next_protect_check:
+            return
+        self._next_protect_check = now + 5.0
+        from agent.service.protect import drain_reports
+
+        for report in drain_reports(self.state_dir):
+            self.core.report_tamper("protected_action", report)
+
     def stop(self, *_: Any) -> None:
         self.stop_event.set()
 
@@ -227,7 +242,7 @@ def serve(opts: ServiceOptions) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
     core = build_core(opts)
-    loop = ServiceLoop(core, opts.tick_s)
+    loop = ServiceLoop(core, opts.tick_s, opts.state_dir)
     extras = start_extras(core, opts)
     signal.signal(signal.SIGTERM, loop.stop)
     signal.signal(signal.SIGINT, loop.stop)

@@ -21,6 +21,14 @@ for b in sprout-agent sprout-companion sprout-console; do
     cp -a "$BUNDLES/$b" "$PKG/usr/lib/sprout/$b"
     ln -s "../lib/sprout/$b/$b" "$PKG/usr/bin/$b"
 done
+# Shared objects need no execute bit; their debug symbols are dead weight (STRIP=0 keeps them). The bundle
+# executables themselves are never stripped: PyInstaller keeps its archive appended to them.
+find "$PKG/usr/lib/sprout" -type f -name '*.so*' -exec chmod 0644 {} +
+if [ "${STRIP:-1}" = 1 ] && command -v strip >/dev/null; then
+    find "$PKG/usr/lib/sprout" -type f -name '*.so*' -print0 | xargs -0 -r strip --strip-unneeded 2>/dev/null || true
+fi
+mkdir -p "$PKG/usr/share/lintian/overrides"
+install -m 0644 "$HERE/debian/lintian-overrides" "$PKG/usr/share/lintian/overrides/sprout"
 install -m 0644 "$HERE/sprout-agent.service" "$PKG/lib/systemd/system/sprout-agent.service"
 install -m 0644 "$HERE/sprout-companion.desktop" "$PKG/etc/xdg/autostart/sprout-companion.desktop"
 install -m 0644 "$HERE/sprout-console.desktop" "$PKG/usr/share/applications/sprout-console.desktop"

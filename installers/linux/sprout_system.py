@@ -60,34 +60,53 @@ def upstreams_before(root: Path, resolved: bool) -> list[str]:
     return []
 
 
+def _backend(root: Path):  # type: ignore[no-untyped-def]
+    from agent.os import resolver
+
+    if sys.platform == "win32":  # the installers import the browser policies themselves (.reg, profile)
+        import os
+
+        state = Path(os.environ.get("PROGRAMDATA", r"C:\ProgramData")) / "Sprout" / "resolver.json"
+        return resolver.WindowsResolverBackend(state)
+    if sys.platform == "darwin":
+        return resolver.MacResolverBackend(Path("/Library/Application Support/Sprout/resolver.json"))
+    return resolver.detect_linux_backend(root, _runner(root))
+
+
 def install(root: Path) -> list[str]:
     from agent.dns.browser_policies import write_linux_policies
-    from agent.os.resolver import FILTER_V4, SystemdResolvedBackend, detect_linux_backend
+    from agent.os.resolver import FILTER_V4, SystemdResolvedBackend
 
-    backend = detect_linux_backend(root, _runner(root))
+    backend = _backend(root)
+    if not sys.platform.startswith("linux"):
+        return [backend.apply().message]
     messages = []
     env = root / ENV_FILE
-    if not env.exists():  # a reinstall keeps the record made before our resolver took over
-        upstream = upstreams_before(root, isinstance(backend, SystemdResolvedBackend))
+    # read the upstreams before our resolver replaces them; write the record after the resolver and the browser
+    # policies, which note the folders they create so that removal takes away exactly those
+    upstream = None if env.exists() else upstreams_before(root, isinstance(backend, SystemdResolvedBackend))
+    messages.append(backend.apply((FILTER_V4,)).message)
+    written = write_linux_policies(root)
+    messages.append(f"browser policies: {len(written)} files")
+    if upstream is not None:  # a reinstall keeps the record made before our resolver took over
         env.parent.mkdir(parents=True, exist_ok=True)
         args = " ".join(f"--upstream {shlex.quote(u)}" for u in upstream)
         env.write_text("# written by the Sprout package: the resolvers in use before Sprout\n"
                        f"SPROUT_AGENT_ARGS={args}\n", encoding="utf-8")
         env.chmod(0o644)
         messages.append(f"upstream: {', '.join(upstream) or 'none found (the filter will answer only from cache)'}")
-    messages.append(backend.apply((FILTER_V4,)).message)
-    written = write_linux_policies(root)
-    messages.append(f"browser policies: {len(written)} files")
     return messages
 
 
 def remove(root: Path) -> list[str]:
     from agent.dns.browser_policies import remove_linux_policies
-    from agent.os.resolver import detect_linux_backend
 
-    messages = [detect_linux_backend(root, _runner(root)).restore().message]
-    messages.append(f"browser policies: {len(remove_linux_policies(root))} files restored or removed")
+    if not sys.platform.startswith("linux"):
+        return [_backend(root).restore().message]
+    # the reverse of install: each step removes the folders it made once they are empty
     (root / ENV_FILE).unlink(missing_ok=True)
+    messages = [f"browser policies: {len(remove_linux_policies(root))} files restored or removed"]
+    messages.append(_backend(root).restore().message)
     return messages
 
 

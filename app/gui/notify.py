@@ -1,0 +1,76 @@
+"""Telling the parent about a new time request: a tray notification when the desktop has a tray, else (offscreen,
+a bare Xvfb, some Wayland desktops) a small always-on-top notice window. Both paths are real and tested."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSystemTrayIcon, QVBoxLayout, QWidget
+
+from agent.resources import resource_path
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(resource_path("icons", "sprout.svg")))
+
+
+class NoticeWindow(QWidget):
+    open_console = Signal()
+
+    def __init__(self, text: str) -> None:
+        super().__init__(None, Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint)
+        self.setWindowTitle(self.tr("Sprout: a request"))
+        self.setAccessibleName(self.tr("New request notice"))
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        show = QPushButton(self.tr("Answer"))
+        show.setAccessibleName(self.tr("Open the console to answer"))
+        show.clicked.connect(lambda: (self.open_console.emit(), self.close()))
+        later = QPushButton(self.tr("Later"))
+        later.setAccessibleName(later.text())
+        later.clicked.connect(self.close)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(later)
+        row.addWidget(show)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.label)
+        lay.addLayout(row)
+        self.setMinimumWidth(340)
+
+
+class Notifier(QWidget):
+    """Owns the tray icon (if any) and shows request notices; `last_path` says which path was used."""
+
+    open_console = Signal()
+
+    def __init__(self, *, tray: bool | None = None) -> None:
+        """tray: None = use one when the desktop has a tray; True/False forces the choice (tests, no-tray setups)."""
+        super().__init__()
+        self.tray: QSystemTrayIcon | None = None
+        self.notices: list[NoticeWindow] = []
+        self.last_path = ""
+        if tray if tray is not None else QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(app_icon(), self)
+            self.tray.setToolTip(self.tr("Sprout parent console"))
+            self.tray.activated.connect(lambda _r: self.open_console.emit())
+            self.tray.messageClicked.connect(self.open_console.emit)
+            self.tray.show()
+
+    def request_text(self, item: dict[str, Any], who: str) -> str:
+        p = item.get("payload") or {}
+        return self.tr("%1 asks for %2 more minutes").replace("%1", who).replace("%2", str(p.get("minutes")))
+
+    def notify(self, text: str) -> str:
+        if self.tray is not None and self.tray.supportsMessages():
+            self.tray.showMessage(self.tr("Sprout: a request"), text, app_icon(), 15_000)
+            self.last_path = "tray"
+        else:
+            w = NoticeWindow(text)
+            w.open_console.connect(self.open_console.emit)
+            w.show()
+            self.notices = [n for n in self.notices if n.isVisible()] + [w]
+            self.last_path = "window"
+        return self.last_path

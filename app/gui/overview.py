@@ -1,0 +1,270 @@
+"""Family overview: waiting time requests and alerts on top (answer in one click), then each child with today's
+screen and game time against the limits and whether each of their PCs is online. Device calls run in workers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui.session import Session
+from app.gui.worker import error_text, run_async
+from app.reports import today_against_limits
+
+REFRESH_MS = 30_000
+ANSWERED_VISIBLE_MS = 20_000
+
+
+class RequestCard(QFrame):
+    answered = Signal(str)
+
+    def __init__(self, session: Session, item: dict[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session, self.item = session, item
+        self.busy = self.done = False
+        p = item["payload"]
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("RequestCard { background: #fff7e0; border: 1px solid #e0b84c; border-radius: 6px; }")
+        kid = session.store.child_of(item["device_id"])
+        who = kid.name if kid else item.get("label", "?")
+        scope = self.tr("games") if p.get("scope") == "games" else self.tr("screen time")
+        text = self.tr("%1 asks for %2 more minutes of %3").replace("%1", who).replace(
+            "%2", str(p.get("minutes"))).replace("%3", scope)
+        if p.get("reason"):
+            text += self.tr(": “%1”").replace("%1", str(p["reason"]))
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        lay = QHBoxLayout(self)
+        lay.addWidget(self.label, 1)
+        self.buttons: dict[str, QPushButton] = {}
+        for minutes in (15, 30, 60):
+            b = QPushButton(self.tr("+%1 min").replace("%1", str(minutes)))
+            b.setAccessibleName(self.tr("Give %1 more minutes").replace("%1", str(minutes)))
+            b.clicked.connect(lambda _=False, m=minutes: self.answer(True, m))
+            lay.addWidget(b)
+            self.buttons[str(minutes)] = b
+        b = QPushButton(self.tr("Other…"))
+        b.setAccessibleName(self.tr("Give another number of minutes"))
+        b.clicked.connect(self._custom)
+        lay.addWidget(b)
+        self.buttons["custom"] = b
+        b = QPushButton(self.tr("Decline…"))
+        b.setAccessibleName(self.tr("Decline with a message"))
+        b.clicked.connect(self._decline)
+        lay.addWidget(b)
+        self.buttons["decline"] = b
+
+    def _custom(self) -> None:
+        minutes, ok = QInputDialog.getInt(self, self.tr("More time"), self.tr("Minutes to give:"),
+                                          int(self.item["payload"].get("minutes") or 20), 1, 240)
+        if ok:
+            self.answer(True, minutes)
+
+    def _decline(self) -> None:
+        message, ok = QInputDialog.getText(self, self.tr("Decline"), self.tr("A message for your child (optional):"))
+        if ok:
+            self.answer(False, 0, message)
+
+    def answer(self, approve: bool, minutes: int, message: str = "") -> None:
+        for b in self.buttons.values():
+            b.setEnabled(False)
+        self.busy = True
+        self.label.setText(self.tr("Sending your answer…"))
+        run_async(lambda: self.session.decide(self.item, approve, minutes, message), self._done, self._failed)
+
+    def _done(self, result: dict[str, Any]) -> None:
+        self.busy, self.done = False, True
+        if result.get("state") == "granted":
+            self.label.setText(self.tr("Granted %1 minutes").replace("%1", str(result.get("minutes"))))
+        else:
+            self.label.setText(self.tr("Declined"))
+        self.answered.emit(self.item["payload"]["id"])
+
+    def _failed(self, exc: Exception) -> None:
+        self.busy = False
+        for b in self.buttons.values():
+            b.setEnabled(True)
+        self.label.setText(self.tr("Could not send the answer: %1").replace("%1", error_text(exc)))
+
+
+class ChildCard(QGroupBox):
+    def __init__(self, session: Session, child_id: str, parent: QWidget | None = None) -> None:
+        kid = session.store.child(child_id)
+        super().__init__(kid.name, parent)
+        self.session, self.child_id = session, child_id
+        lay = QVBoxLayout(self)
+        self.screen = self._bar(lay, self.tr("Screen time today"))
+        self.games = self._bar(lay, self.tr("Game time today"))
+        self.device_labels: dict[str, QLabel] = {}
+        devices = session.devices_of(child_id)
+        if not devices:
+            lay.addWidget(QLabel(self.tr("No PC paired yet — add one in Settings.")))
+        for d in devices:
+            label = QLabel(self.tr("%1: checking…").replace("%1", d["label"]))
+            label.setAccessibleName(self.tr("State of %1").replace("%1", d["label"]))
+            self.device_labels[d["device_id"]] = label
+            lay.addWidget(label)
+        self.set_status(None)
+
+    def _bar(self, lay: QVBoxLayout, title: str) -> QProgressBar:
+        row = QHBoxLayout()
+        label = QLabel(title)
+        label.setMinimumWidth(170)
+        bar = QProgressBar()
+        bar.setAccessibleName(title)
+        row.addWidget(label)
+        row.addWidget(bar, 1)
+        lay.addLayout(row)
+        return bar
+
+    def set_status(self, status: dict[str, Any] | None) -> None:
+        fig = today_against_limits(status, self.session.policy(self.child_id), dt.date.today())
+        for bar, used, limit in ((self.screen, fig["screen_used"], fig["screen_limit"]),
+                                 (self.games, fig["games_used"], fig["games_limit"])):
+            if used is None:
+                bar.setRange(0, 1)
+                bar.setValue(0)
+                bar.setFormat(self.tr("not known yet"))
+            elif limit is None:
+                bar.setRange(0, max(used, 1))
+                bar.setValue(used)
+                bar.setFormat(self.tr("%1 min (no limit)").replace("%1", str(used)))
+            else:
+                bar.setRange(0, max(limit, 1))
+                bar.setValue(min(used, limit))
+                bar.setFormat(self.tr("%1 of %2 min").replace("%1", str(used)).replace("%2", str(limit)))
+
+    def set_online(self, device_id: str, label: str, online: bool, why: str = "") -> None:
+        text = (self.tr("%1: online") if online else self.tr("%1: offline — %2")).replace("%1", label)
+        self.device_labels[device_id].setText(text.replace("%2", why))
+        self.device_labels[device_id].setStyleSheet("color: #1b7a32;" if online else "color: #a33;")
+
+
+class OverviewPage(QWidget):
+    new_requests = Signal(list)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.known_requests: set[str] = set()
+        outer = QVBoxLayout(self)
+        self.requests_box = QGroupBox(self.tr("Waiting for your answer"))
+        self.requests_lay = QVBoxLayout(self.requests_box)
+        self.request_cards: dict[str, RequestCard] = {}
+        self.no_requests = QLabel(self.tr("No requests are waiting."))
+        self.requests_lay.addWidget(self.no_requests)
+        outer.addWidget(self.requests_box)
+        self.alerts_box = QGroupBox(self.tr("Alerts"))
+        self.alerts_lay = QVBoxLayout(self.alerts_box)
+        outer.addWidget(self.alerts_box)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        inner = QWidget()
+        self.children_lay = QVBoxLayout(inner)
+        self.cards: dict[str, ChildCard] = {}
+        for kid in session.store.children():
+            card = ChildCard(session, kid.id)
+            self.cards[kid.id] = card
+            self.children_lay.addWidget(card)
+        self.children_lay.addStretch(1)
+        scroll.setWidget(inner)
+        outer.addWidget(scroll, 1)
+        self.refresh_btn = QPushButton(self.tr("Refresh now"))
+        self.refresh_btn.setAccessibleName(self.refresh_btn.text())
+        self.refresh_btn.clicked.connect(self.refresh)
+        outer.addWidget(self.refresh_btn, 0, Qt.AlignmentFlag.AlignRight)
+        self.show_requests()
+        self.show_alerts()
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start(REFRESH_MS)
+
+    def refresh(self) -> None:
+        run_async(self.session.fetch_all, lambda _missed: (self.show_requests(), self.show_alerts()),
+                  lambda _exc: None)
+        for kid_id, card in self.cards.items():
+            for d in self.session.devices_of(kid_id):
+                did, label = d["device_id"], d["label"]
+                run_async(lambda did=did: self.session.status(did),
+                          lambda st, card=card, did=did, label=label: (card.set_status(st),
+                                                                        card.set_online(did, label, True)),
+                          lambda exc, card=card, did=did, label=label: card.set_online(did, label, False,
+                                                                                       error_text(exc)))
+
+    def show_requests(self) -> None:
+        """Add cards for new requests, drop cards answered elsewhere; a card being answered here stays put."""
+        waiting = self.session.open_requests()
+        ids = {i["payload"].get("id") for i in waiting}
+        for rid, card in list(self.request_cards.items()):
+            if rid not in ids and not card.busy and not card.done:
+                self.requests_lay.removeWidget(card)
+                card.deleteLater()
+                del self.request_cards[rid]
+        for item in waiting:
+            rid = item["payload"].get("id")
+            if rid not in self.request_cards:
+                card = RequestCard(self.session, item)
+                card.answered.connect(self._answered)
+                self.request_cards[rid] = card
+                self.requests_lay.insertWidget(self.requests_lay.count() - 1, card)
+        self.no_requests.setVisible(not self.request_cards)
+        fresh = [i for i in waiting if i["payload"].get("id") not in self.known_requests]
+        self.known_requests |= ids
+        if fresh:
+            self.new_requests.emit(fresh)
+
+    def _answered(self, rid: str) -> None:
+        # leave the result readable for a while, then tidy the card away
+        QTimer.singleShot(ANSWERED_VISIBLE_MS, lambda: self._drop_card(rid))
+
+    def _drop_card(self, rid: str) -> None:
+        card = self.request_cards.pop(rid, None)
+        if card is not None:
+            self.requests_lay.removeWidget(card)
+            card.deleteLater()
+        self.no_requests.setVisible(not self.request_cards)
+
+    def show_alerts(self) -> None:
+        while self.alerts_lay.count():
+            w = self.alerts_lay.takeAt(0).widget()
+            if w is not None:
+                w.deleteLater()
+        alerts = self.session.alerts()
+        for a in alerts[-5:]:
+            label = QLabel(alert_text(a))
+            label.setWordWrap(True)
+            self.alerts_lay.addWidget(label)
+        if not alerts:
+            self.alerts_lay.addWidget(QLabel(self.tr("No alerts in the last 7 days.")))
+
+
+def alert_text(item: dict[str, Any]) -> str:
+    """What happened and what to do, for each alert kind the agent sends."""
+    kind = (item.get("payload") or {}).get("kind", "")
+    texts = {
+        "child_is_admin": QCoreApplication.translate(
+            "Alerts", "The child's account is an administrator, so Sprout can be switched off. "
+                      "Make it a standard account."),
+        "timezone_change": QCoreApplication.translate(
+            "Alerts", "The PC's time zone was changed. Sprout kept its own day; check the PC's clock."),
+        "tamper": QCoreApplication.translate(
+            "Alerts", "Someone tried to stop or change Sprout on the child's PC. Talk with your child and check "
+                      "the PC."),
+        "offline": QCoreApplication.translate(
+            "Alerts", "The PC has not been reachable for a while. Check that it is on and connected."),
+    }
+    fallback = QCoreApplication.translate("Alerts", "Sprout noticed: %1").replace("%1", kind)
+    return f"{item.get('day', '')}: " + texts.get(kind, fallback)

@@ -1,0 +1,160 @@
+"""What the console does, without Qt: one object the widgets call (from worker threads for anything that talks to a
+device). A phone face could drive the same object."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import datetime as dt
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from agent.policy import age_from_birth_year, preset
+from agent.resources import resource_path
+from app.family import Family
+from app.link_client import DeviceLink, LinkError, pair
+from app.reports import Report, build_report
+from app.store import Child, ConsoleStore
+
+STATUS_TIMEOUT_S = 3.0  # the overview's online check: short, so an offline PC shows quickly
+
+
+@dataclass
+class Applied:
+    device: str
+    version: int
+    at: float
+
+
+class Session:
+    def __init__(self, state_dir: Path, *, use_keyring: bool = True, name: str = "") -> None:
+        self.family = Family(state_dir, name=name, use_keyring=use_keyring)
+        self.store = ConsoleStore(state_dir, vault=self.family.vault)
+
+    def close(self) -> None:
+        self.store.close()
+        self.family.close()
+
+    # ---- devices -----------------------------------------------------------------------------------------
+    def devices(self) -> list[dict[str, Any]]:
+        out = []
+        for d in self.family.devices():
+            kid = self.store.child_of(d["device_id"])
+            out.append(dict(d, label=self.store.device_label(d["device_id"], d["name"]),
+                            child_id=kid.id if kid else None))
+        return out
+
+    def devices_of(self, child_id: str) -> list[dict[str, Any]]:
+        return [d for d in self.devices() if d["child_id"] == child_id]
+
+    def link(self, device_id: str) -> DeviceLink:
+        return DeviceLink(self.family, device_id)
+
+    def status(self, device_id: str) -> dict[str, Any]:
+        """The agent's live status; raises LinkError when it cannot be reached in STATUS_TIMEOUT_S."""
+        return self.link(device_id).call("status", {}, timeout=STATUS_TIMEOUT_S)["status"]
+
+    def pair(self, host: str, code: str, child_id: str) -> dict[str, Any]:
+        keys = pair(self.family, host, code)
+        self.store.link_device(child_id, keys.device_id)
+        return {"device_id": keys.device_id, "name": keys.name, "display_id": keys.display_id}
+
+    def unpair(self, device_id: str) -> None:
+        # forgotten here even when the PC is off (DeviceLink.unpair); the child's PC can unpair on its side too
+        with contextlib.suppress(LinkError):
+            self.link(device_id).unpair()
+        self.store.unlink_device(device_id)
+
+    # ---- children and policies ---------------------------------------------------------------------------
+    def add_child(self, name: str, birth_year: int | None, vn_rule: bool) -> Child:
+        kid = self.store.add_child(name, birth_year, vn_rule)
+        self.store.save_policy(kid.id, self.preset_for(kid))
+        return kid
+
+    @staticmethod
+    def preset_for(kid: Child) -> dict[str, Any]:
+        age = age_from_birth_year(kid.birth_year, dt.date.today()) if kid.birth_year else 12
+        extra = ["vn-decree-147"] if kid.vn_rule else []
+        return preset(max(0, min(17, age)), extra, child_name=kid.name, birth_year=kid.birth_year)
+
+    def policy(self, child_id: str) -> dict[str, Any]:
+        doc = self.store.policy(child_id)
+        if doc is None:
+            doc = self.preset_for(self.store.child(child_id))
+            self.store.save_policy(child_id, doc)
+        return copy.deepcopy(doc)
+
+    def push_policy(self, child_id: str, doc: dict[str, Any]) -> list[Applied]:
+        """Store the edited policy with the next version and send it to each of the child's devices.
+
+        Raises PolicyError (invalid) or LinkError (a device refused or is offline); what was stored stays.
+        """
+        from agent.policy import load_policy_doc
+
+        versions = [doc.get("version", 0), self.policy(child_id).get("version", 0)]
+        versions += [(self.store.applied(d["device_id"]) or {}).get("version", 0) for d in self.devices_of(child_id)]
+        new = dict(doc, version=max(int(v or 0) for v in versions) + 1)
+        new = load_policy_doc(new)
+        self.store.save_policy(child_id, new)
+        done = []
+        for d in self.devices_of(child_id):
+            version = self.link(d["device_id"]).push_policy(new)
+            self.store.mark_applied(d["device_id"], version)
+            done.append(Applied(d["label"], version, time.time()))
+        return done
+
+    # ---- reports and requests ----------------------------------------------------------------------------
+    def fetch_all(self) -> list[str]:
+        """Fetch every device's new outbox items (stored sealed in app.family); names of devices not reached."""
+        missed = []
+        for d in self.family.devices():
+            try:
+                self.link(d["device_id"]).fetch()
+            except LinkError:
+                missed.append(d["name"])
+        return missed
+
+    def open_requests(self) -> list[dict[str, Any]]:
+        return [dict(i, label=self.store.device_label(i["device_id"], i["device_id"][:7]))
+                for i in self.family.open_requests()]
+
+    def decide(self, request: dict[str, Any], approve: bool, minutes: int, message: str = "") -> dict[str, Any]:
+        rid = request["payload"]["id"]
+        return self.link(request["device_id"]).decide(rid, approve, minutes if approve else 0, message[:300])
+
+    def alerts(self, days: int = 7) -> list[dict[str, Any]]:
+        since = (dt.date.today() - dt.timedelta(days=days - 1)).isoformat()
+        return [i for i in self.family.items(kind="alert") if (i["day"] or "") >= since]
+
+    def child_items(self, child_id: str) -> list[dict[str, Any]]:
+        items = []
+        for d in self.devices_of(child_id):
+            floor = self.store.history_floor(d["device_id"])
+            items += [i for i in self.family.items(d["device_id"]) if i["seq"] > floor]
+        return items
+
+    def report(self, child_id: str, days: int, live_today: dict[str, Any] | None = None) -> Report:
+        return build_report(self.child_items(child_id), dt.date.today(), days, live_today=live_today)
+
+    def export_data(self, path: Path) -> None:
+        """Everything this console knows about the family, as JSON (for the parent's own backup or a move)."""
+        data = {"children": [c.__dict__ for c in self.store.children()],
+                "policies": {c.id: self.store.policy(c.id) for c in self.store.children()},
+                "devices": self.devices(), "items": self.family.items()}
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def load_catalog_games() -> list[tuple[str, str]]:
+    """(id, title) of every game in the shipped catalog, for the per-game picker."""
+    data = json.loads(resource_path("catalog", "apps.json").read_text(encoding="utf-8"))
+    return sorted(((e["id"], e.get("title", e["id"])) for e in data["entries"] if e.get("kind") == "game"),
+                  key=lambda g: g[1].lower())
+
+
+def load_categories() -> dict[str, dict[str, dict[str, str]]]:
+    """{name: {"title": {vi, en}, "description": {vi, en}}} from resources/categories/catalog.json."""
+    data = json.loads(resource_path("categories", "catalog.json").read_text(encoding="utf-8"))
+    return {k: {"title": v["title"], "description": v["description"]} for k, v in data["categories"].items()}

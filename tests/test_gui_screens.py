@@ -1,0 +1,207 @@
+"""Each console screen offscreen, without an agent: the timeline's mouse editing, reports with chart/table and CSV/PDF
+export, settings (PIN change, runtime language switch), notices with and without a tray, an offline device."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt, QThreadPool
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QSpinBox
+
+from agent.protocol.identity import Identity
+from app.gui import i18n
+from app.gui.main_window import MainWindow
+from app.gui.notify import Notifier
+from app.gui.overview import alert_text
+from app.gui.session import Session
+from app.gui.timeline import WeekTimeline
+
+
+class _Vault:
+    def __init__(self) -> None:
+        self.d: dict[str, bytes] = {}
+
+    def get_or_create(self, name, make):
+        return self.d.setdefault(name, make())
+
+    def get(self, name):
+        return self.d.get(name)
+
+    def put(self, name, value):
+        self.d[name] = value
+
+
+@pytest.fixture()
+def session(tmp_path):
+    i18n.switch("en")
+    s = Session(tmp_path / "console", use_keyring=False, name="mom")
+    s.store.set_pin("1234")
+    kid = s.add_child("Bảo", dt.date.today().year - 9, True)
+    # a paired device that is not running: a real identity's keys, an address nobody listens on
+    agent = Identity.from_vault(_Vault(), "Bao-PC")
+    s.family.add_device(agent.public, "127.0.0.1:9")
+    s.store.link_device(kid.id, agent.public.device_id)
+    today = dt.date.today()
+    items = [{"seq": n + 1, "kind": "daily_summary", "at": 0,
+              "payload": {"day": (today - dt.timedelta(days=n + 1)).isoformat(), "screen_s": 3600 + 60 * n,
+                          "games_s": 1200, "per_game_s": {"minecraft": 1200}, "per_app_s": {"word": 1800}}}
+             for n in range(40)]
+    items.append({"seq": 99, "kind": "alert", "at": 0, "payload": {"kind": "timezone_change",
+                                                                   "day": today.isoformat()}})
+    s.family.store_items(agent.public.device_id, items)
+    s.kid = kid
+    s.device_id = agent.public.device_id
+    yield s
+    QThreadPool.globalInstance().waitForDone(15_000)  # device calls still running must not meet a closed store
+    s.close()
+
+
+@pytest.fixture()
+def window(qtbot, session):
+    win = MainWindow(session, notifier=Notifier(tray=False))
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+    win.deleteLater()
+
+
+def test_timeline_draw_move_resize_delete_across_midnight(qtbot):
+    tl = WeekTimeline()
+    qtbot.addWidget(tl)
+    tl.resize(24 * 30 + tl._label_w() + 8, 7 * 30 + 20)
+    tl.show()
+    y_mon = int(20 + 0.5 * tl._row_h())
+    x = lambda minute: int(tl._x(minute))  # noqa: E731
+
+    qtbot.mousePress(tl, Qt.MouseButton.LeftButton, pos=QPoint(x(8 * 60), y_mon))
+    qtbot.mouseMove(tl, QPoint(x(10 * 60), y_mon))
+    qtbot.mouseRelease(tl, Qt.MouseButton.LeftButton, pos=QPoint(x(10 * 60), y_mon))
+    assert tl.to_policy()["mon"] == [{"start": "08:00", "end": "10:00"}]
+    # move it by two hours by dragging its middle
+    qtbot.mousePress(tl, Qt.MouseButton.LeftButton, pos=QPoint(x(9 * 60), y_mon))
+    qtbot.mouseMove(tl, QPoint(x(11 * 60), y_mon))
+    qtbot.mouseRelease(tl, Qt.MouseButton.LeftButton, pos=QPoint(x(11 * 60), y_mon))
+    assert tl.to_policy()["mon"] == [{"start": "10:00", "end": "12:00"}]
+    # a second window that crosses midnight: drag its end left of its start
+    qtbot.mousePress(tl, Qt.MouseButton.LeftButton, pos=QPoint(x(21 * 60), y_mon))
+    qtbot.mouseMove(tl, QPoint(x(23 * 60), y_mon))
+    qtbot.mouseRelease(tl, Qt.MouseButton.LeftButton, pos=QPoint(x(23 * 60), y_mon))
+    qtbot.mousePress(tl, Qt.MouseButton.LeftButton, pos=QPoint(x(23 * 60), y_mon))
+    qtbot.mouseMove(tl, QPoint(x(60), y_mon))
+    qtbot.mouseRelease(tl, Qt.MouseButton.LeftButton, pos=QPoint(x(60), y_mon))
+    assert tl.to_policy()["mon"] == [{"start": "10:00", "end": "12:00"}, {"start": "21:00", "end": "01:00"}]
+    # the night part is drawn on Tuesday and can be grabbed there
+    assert (0, 60, "mon", 1) in tl._segments(1)
+    qtbot.mouseDClick(tl, Qt.MouseButton.LeftButton, pos=QPoint(x(11 * 60), y_mon))
+    assert tl.to_policy()["mon"] == [{"start": "21:00", "end": "01:00"}]
+    from agent.policy import validate
+
+    assert validate({"screen": {"windows": tl.to_policy()}}) == []
+
+
+def test_every_control_has_an_accessible_name_and_focus(window, qtbot):
+    for page in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(page)
+    for kind in (QLineEdit, QPlainTextEdit, QSpinBox, QComboBox):
+        for w in window.findChildren(kind):
+            if isinstance(w.parent(), QSpinBox | QComboBox):
+                continue  # the line edit inside a spin box / combo box
+            assert w.accessibleName(), f"{type(w).__name__} without accessibleName"
+    for b in window.findChildren(QAbstractButton):
+        if b.objectName().startswith("qt_"):
+            continue  # Qt's own parts (a table's corner button)
+        assert b.text() or b.accessibleName(), "a button with neither text nor accessibleName"
+        if b.isVisible():
+            assert b.focusPolicy() != Qt.FocusPolicy.NoFocus
+
+
+def test_offline_device_and_alert_shown(window, session, qtbot):
+    window.overview.refresh()
+    label = next(iter(window.overview.cards[session.kid.id].device_labels.values()))
+    qtbot.waitUntil(lambda: "offline" in label.text(), timeout=10_000)
+    assert "cannot reach" in label.text()
+    texts = [w.text() for w in window.overview.alerts_box.findChildren(type(label))]
+    assert any("time zone was changed" in t for t in texts)
+    assert "Sprout noticed: weird" in alert_text({"payload": {"kind": "weird"}, "day": "2026-01-01"})
+
+
+def test_reports_chart_table_csv_pdf(window, session, tmp_path, qtbot):
+    page = window.reports
+    page.period.setCurrentIndex(2)  # 30 days
+    r = page.report
+    assert len(r.days) == 30 and page.table.rowCount() == 30
+    assert page.chart.series()[0].barSets()[0].count() == 30
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    assert page.table.item(1, 0).text() == yesterday and page.table.item(1, 1).text() == "60"
+    assert "word" in page.summary.text() and "minecraft" in page.summary.text()
+    page.export_csv(tmp_path / "r.csv")
+    text = (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0].startswith("Day,Screen (min)") and f"{yesterday},60,20" in text
+    page.export_pdf(tmp_path / "r.pdf")
+    pdf = (tmp_path / "r.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+
+
+def test_settings_pin_change_and_runtime_language_switch(window, session, qtbot):
+    st = window.settings
+    st.old_pin.setText("9999")
+    st.new_pin.setText("5678")
+    st.change_pin()
+    qtbot.waitUntil(lambda: st.pin_result.text() != "", timeout=10_000)
+    assert st.pin_result.text() == "The current PIN is wrong."
+    st.old_pin.setText("1234")
+    st.change_pin()
+    qtbot.waitUntil(lambda: st.pin_result.text() == "PIN changed.", timeout=10_000)
+    assert session.store.check_pin("5678")
+    # switch to Vietnamese at run time: every page is rebuilt in the new language, the current tab kept
+    window.tabs.setCurrentIndex(3)
+    st.lang.setCurrentIndex(st.lang.findData("vi"))
+    qtbot.waitUntil(lambda: window.tabs.tabText(0) == "Tổng quan", timeout=5_000)
+    assert [window.tabs.tabText(i) for i in range(4)] == ["Tổng quan", "Quy tắc", "Báo cáo", "Cài đặt"]
+    assert window.tabs.currentIndex() == 3 and session.store.language == "vi"
+    assert window.rules.push_btn.text() == "Lưu và gửi tới máy của con"
+    assert "Nội dung người lớn" in [cb.text() for cb in window.rules.cat_checks.values()]
+
+
+def test_rename_and_hide_history(window, session, qtbot, monkeypatch):
+    st = window.settings
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Máy của Bảo", True))
+    st.rename()
+    assert session.devices()[0]["label"] == "Máy của Bảo"
+    window.settings.forget()
+    assert window.reports.render().total_screen_min == 0
+
+
+def test_request_notice_with_and_without_tray(qtbot):
+    item = {"payload": {"minutes": 20}}
+    no_tray = Notifier(tray=False)
+    assert no_tray.notify(no_tray.request_text(item, "An")) == "window"
+    notice = no_tray.notices[-1]
+    qtbot.addWidget(notice)
+    assert notice.isVisible() and notice.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    with qtbot.waitSignal(no_tray.open_console, timeout=2000):
+        notice.findChildren(QAbstractButton)[0].click() if notice.findChildren(QAbstractButton)[0].text() == \
+            "Answer" else notice.findChildren(QAbstractButton)[1].click()
+    with_tray = Notifier(tray=True)
+    assert with_tray.tray is not None and with_tray.tray.isVisible()
+    assert with_tray.notify("An asks for 20 more minutes") == "tray"
+    with qtbot.waitSignal(with_tray.open_console, timeout=2000):
+        with_tray.tray.messageClicked.emit()
+
+
+def test_console_cli_gui_opens_and_closes(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(root))
+    p = subprocess.run([sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())", "--state",
+                        str(tmp_path / "c"), "--lang", "vi", "gui", "--help"], capture_output=True, text=True,
+                       env=env, timeout=60)
+    assert p.returncode == 0 and "--no-lan-search" in p.stdout
