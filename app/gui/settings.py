@@ -99,7 +99,7 @@ class SettingsPage(QWidget):
         self.export_btn.setAccessibleName(self.tr("Export all data"))
         self.export_btn.clicked.connect(self._export)
         row.addWidget(self.export_btn)
-        self.forget_btn = QPushButton(self.tr("Hide this child's history…"))
+        self.forget_btn = QPushButton(self.tr("Hide this PC's history…"))
         self.forget_btn.setAccessibleName(self.tr("Hide the selected PC's report history"))
         self.forget_btn.clicked.connect(self.forget)
         row.addWidget(self.forget_btn)

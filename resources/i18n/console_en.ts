@@ -1170,8 +1170,8 @@
     </message>
     <message>
         <location filename="../../app/gui/settings.py" line="102" />
-        <source>Hide this child's history…</source>
-        <translation>Hide this child's history…</translation>
+        <source>Hide this PC's history…</source>
+        <translation>Hide this PC's history…</translation>
     </message>
     <message>
         <location filename="../../app/gui/settings.py" line="103" />

@@ -1170,8 +1170,8 @@
     </message>
     <message>
         <location filename="../../app/gui/settings.py" line="102" />
-        <source>Hide this child's history…</source>
-        <translation>Ẩn lịch sử của bé…</translation>
+        <source>Hide this PC's history…</source>
+        <translation>Ẩn lịch sử của máy này…</translation>
     </message>
     <message>
         <location filename="../../app/gui/settings.py" line="103" />
