@@ -194,14 +194,29 @@ def test_request_notice_with_and_without_tray(qtbot):
         with_tray.tray.messageClicked.emit()
 
 
-def test_console_cli_gui_opens_and_closes(tmp_path):
+def test_console_cli_gui_starts_wizard_then_main_window(tmp_path):
     import os
     import subprocess
     import sys
 
     root = Path(__file__).resolve().parent.parent
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(root))
-    p = subprocess.run([sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())", "--state",
-                        str(tmp_path / "c"), "--lang", "vi", "gui", "--help"], capture_output=True, text=True,
-                       env=env, timeout=60)
+    state = tmp_path / "c"
+
+    def gui(*extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())",
+                               "--state", str(state), "--lang", "vi", "gui", *extra], capture_output=True, text=True,
+                              env=env, timeout=60)
+
+    p = gui("--help")
     assert p.returncode == 0 and "--no-lan-search" in p.stdout
+    code = ("import sys; from pathlib import Path; from app.gui.app import run; "
+            f"sys.exit(run(Path({str(state)!r}), lang='vi', quit_after_ms=300, lan_search=False))")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert p.returncode == 0 and "Traceback" not in p.stderr  # first run: the wizard opened, then closed
+    s = Session(state)  # the same key custody as run() uses
+    s.store.set_pin("1234")
+    s.add_child("An", None, True)
+    s.close()
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert p.returncode == 0 and "Traceback" not in p.stderr  # set up: the main window opened, then quit

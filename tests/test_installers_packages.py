@@ -213,7 +213,7 @@ def check_installed(root: Path) -> None:
     assert (root / "etc/resolv.conf").read_text().split() == ["nameserver", "127.0.0.1"] or \
         "nameserver 127.0.0.1" in (root / "etc/resolv.conf").read_text()
     assert "--upstream 192.0.2.53:53" in (root / "var/lib/sprout/agent.env").read_text()
-    assert mode("var/lib/sprout") == 0o711
+    assert mode("var/lib/sprout") == 0o700  # secrets inside; the companion socket is in /run/sprout (0711)
     # every option the unit passes is one the bundled `run` knows
     exec_start = next(line for line in unit.read_text().splitlines() if line.startswith("ExecStart="))
     run_help = chroot(root, "sprout-agent", "run", "--help").stdout

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from agent.errors import CliError
 
-SYSTEM_SOCKET = Path("/var/lib/sprout/companion.sock")
+SYSTEM_SOCKET = Path("/run/sprout/companion.sock")
 
 
 def default_socket() -> Path:

@@ -15,7 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="run as the current user without root (the demo and tests): counts this user's apps")
     p.add_argument("--state", type=Path, help="state folder (default: /var/lib/sprout, or the user data dir)")
     p.add_argument("--policy", type=Path, help="a policy file to apply if it is newer than the stored one")
-    p.add_argument("--child-uid", type=int, help="the child's OS user id (default: the current user)")
+    p.add_argument("--child-uid", type=int, help="the child's OS user id (user mode default: the current user)")
+    p.add_argument("--child-user", metavar="NAME", help="the child's OS account name (instead of --child-uid)")
     p.add_argument("--socket", type=Path,
                    help="companion socket (default: STATE/companion.sock in user mode, /run/sprout/ as a service)")
     p.add_argument("--no-companion-socket", action="store_true", help="do not open the companion channel")
@@ -49,11 +50,22 @@ def _run(args: argparse.Namespace) -> int:
     if not 0.05 <= args.tick <= 5:
         raise CliError("run: --tick: must be between 0.05 and 5 seconds")
     state = args.state or _default_state(args.user_mode)
+    child_uid = args.child_uid
+    if args.child_user:
+        import pwd
+
+        try:
+            child_uid = pwd.getpwnam(args.child_user).pw_uid
+        except KeyError:
+            raise CliError(f"run: --child-user {args.child_user!r}: no such account on this PC") from None
+    if not args.user_mode and child_uid is None:
+        raise CliError("run: which account is the child's? Give --child-user NAME (as a service, set "
+                       "SPROUT_AGENT_ARGS=\"--child-user NAME\" in /var/lib/sprout/agent.env)")
     # As a service the socket lives in /run (0711, so the child can reach it), never in the state folder.
     default_socket = state / "companion.sock" if args.user_mode else Path("/run/sprout/companion.sock")
     socket = None if args.no_companion_socket else (args.socket or default_socket)
     opts = ServiceOptions(state_dir=state, user_mode=args.user_mode, policy_file=args.policy,
-                          child_uid=args.child_uid, tick_s=args.tick, save_every_s=args.save_every,
+                          child_uid=child_uid, tick_s=args.tick, save_every_s=args.save_every,
                           socket_path=socket, link_listen=args.link, dns_listen=args.dns,
                           dns_upstreams=args.upstream, lang=args.lang, key_file_fallback=args.key_file_fallback)
     try:
