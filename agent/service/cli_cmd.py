@@ -44,11 +44,11 @@ def _run(args: argparse.Namespace) -> int:
     from agent.service.runner import ServiceOptions, serve
 
     if not args.user_mode and hasattr(os, "geteuid") and os.geteuid() != 0:
-        raise CliError("run: the service needs root; use --user-mode to run for the current user only")
+        raise CliError("the service needs root; use --user-mode to run for the current user only")
     if not 0 < args.save_every <= 30:
-        raise CliError("run: --save-every: must be between 0 and 30 seconds")
+        raise CliError("--save-every: must be between 0 and 30 seconds")
     if not 0.05 <= args.tick <= 5:
-        raise CliError("run: --tick: must be between 0.05 and 5 seconds")
+        raise CliError("--tick: must be between 0.05 and 5 seconds")
     state = args.state or _default_state(args.user_mode)
     child_uid = args.child_uid
     if args.child_user:
@@ -57,10 +57,10 @@ def _run(args: argparse.Namespace) -> int:
         try:
             child_uid = pwd.getpwnam(args.child_user).pw_uid
         except KeyError:
-            raise CliError(f"run: --child-user {args.child_user!r}: no such account on this PC") from None
+            raise CliError(f"--child-user {args.child_user!r}: no such account on this PC") from None
     if not args.user_mode and child_uid is None:
-        raise CliError("run: which account is the child's? Give --child-user NAME (as a service, set "
-                       "SPROUT_AGENT_ARGS=\"--child-user NAME\" in /var/lib/sprout/agent.env)")
+        raise CliError("which account is the child's? Give --child-user NAME (as a service, set "
+                       "SPROUT_CHILD_ARGS=\"--child-user NAME\" in /var/lib/sprout/agent.env)")
     # As a service the socket lives in /run (0711, so the child can reach it), never in the state folder.
     default_socket = state / "companion.sock" if args.user_mode else Path("/run/sprout/companion.sock")
     socket = None if args.no_companion_socket else (args.socket or default_socket)
@@ -71,4 +71,4 @@ def _run(args: argparse.Namespace) -> int:
     try:
         return serve(opts)
     except PolicyError as exc:
-        raise CliError(f"run: {exc}") from None
+        raise CliError(f"{exc}") from None

@@ -25,7 +25,7 @@ def _status(args: argparse.Namespace) -> int:
     from agent.service.runner import open_store
 
     if not (args.state / "agent.db").exists():
-        raise CliError(f"status: {args.state}: no agent database here (is this the agent's --state folder?)")
+        raise CliError(f"{args.state}: no agent database here (is this the agent's --state folder?)")
     store, _ = open_store(args.state, file_fallback=args.key_file_fallback or args.user_mode, create=False)
     raw = store.kv_get(LEDGER_KEY)
     ledger = json.loads(raw) if raw else {"days": {}}
