@@ -90,6 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("gui", help="open the parent console window (first-run wizard when not set up)")
     s.add_argument("--no-lan-search", action="store_true", help="do not look for child PCs with zeroconf")
     s.set_defaults(func=cmd_gui)
+    s = sub.add_parser("setup", help="set up this console without the window: parent PIN, a child and its PC")
+    s.add_argument("--pin-stdin", action="store_true", required=True, help="read the new parent PIN from stdin")
+    s.add_argument("--child", required=True, metavar="NAME", help="the child's display name")
+    s.add_argument("--birth-year", type=int, required=True)
+    s.add_argument("--device", help="a paired device (id or its start) to give to this child")
+    s.add_argument("--no-vn-rule", action="store_true", help="do not add the Vietnam game-time rule")
+    s.add_argument("--language", choices=("vi", "en"), default="vi", help="the console window's language")
+    s.set_defaults(func=cmd_setup)
     return p
 
 
@@ -280,6 +288,28 @@ def cmd_unpair(args: argparse.Namespace, fam: Any) -> int:
     except LinkError as exc:  # forgotten here anyway; the agent can unpair on its side too
         print(f"sprout-console unpair: agent not told: {exc.reason}", file=sys.stderr)
     say(args, "unpaired", name=link.peer.name)
+    return 0
+
+
+def cmd_setup(args: argparse.Namespace, fam: Any) -> int:
+    """What the first-run wizard does, for scripts and device makers (README's run command uses it)."""
+    from app.store import ConsoleStore, ConsoleStoreError
+
+    device = fam.find_device(args.device)["device_id"] if args.device else None
+    store = ConsoleStore(fam.dir, vault=fam.vault)
+    try:
+        if store.has_pin():
+            raise UsageError("--pin-stdin: this console already has a parent PIN; change it in the window")
+        store.set_pin(sys.stdin.readline().strip())
+        store.set_language(args.language)
+        child = store.add_child(args.child, args.birth_year, not args.no_vn_rule)
+        if device:
+            store.link_device(child.id, device)
+    except ConsoleStoreError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        store.close()
+    print(f"{child.name}: {'linked to ' + device[:7] if device else 'no device yet'}")
     return 0
 
 

@@ -31,6 +31,11 @@ echo "Agent running (log: $DEMO/agent.log); DNS filter on $DNS, parent link on $
 if "$BIN/sprout-console" --state "$CONSOLE_STATE" --lang en devices 2>/dev/null | grep -q "^No devices"; then
   code=$("$BIN/sprout-agent" pair --user-mode --state "$AGENT_STATE" | grep -oE '[0-9A-Z]{4}-[0-9A-Z]{4}' | head -1)
   "$BIN/sprout-console" --state "$CONSOLE_STATE" --name "Bố mẹ" pair --code "$code" --host "$LINK"
+  device=$("$BIN/sprout-console" --state "$CONSOLE_STATE" --lang en devices | awk 'NR==1 {print $1}')
+  # What the first-run wizard asks, answered for the demo; change the PIN in the console's Settings.
+  echo "${SPROUT_DEMO_PIN:-1234}" | "$BIN/sprout-console" --state "$CONSOLE_STATE" setup --pin-stdin \
+    --child "Con" --birth-year "$(( $(date +%Y) - 12 ))" --device "$device"
+  echo "Demo parent PIN: ${SPROUT_DEMO_PIN:-1234}"
 fi
 "$BIN/sprout-console" --state "$CONSOLE_STATE" devices
 

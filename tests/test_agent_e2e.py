@@ -58,7 +58,7 @@ def wait_for(pred, timeout: float, what: str):
 def agent(tmp_path):
     state = tmp_path / "agent"
     dns_port = free_port()
-    log = open(tmp_path / "agent.log", "w")
+    log = open(tmp_path / "agent.log", "w")  # noqa: SIM115 — the agent writes to it for the whole fixture
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen([str(BIN / "sprout-agent"), "run", "--user-mode", "--state", str(state), "--link",
                              "127.0.0.1:0", "--dns", f"127.0.0.1:{dns_port}", "--upstream", "127.0.0.1:9",

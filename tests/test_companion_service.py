@@ -33,7 +33,7 @@ def run(*args) -> subprocess.CompletedProcess:
 def agent(tmp_path, qtbot):
     state = tmp_path / "agent"
     sock = tmp_path / "ipc" / "companion.sock"
-    log = open(tmp_path / "agent.log", "w")
+    log = open(tmp_path / "agent.log", "w")  # noqa: SIM115 — the agent writes to it for the whole fixture
     proc = subprocess.Popen([str(BIN / "sprout-agent"), "run", "--user-mode", "--state", str(state), "--link",
                              "127.0.0.1:0", "--socket", str(sock), "--lang", "en"], stdout=log, stderr=log,
                             cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))

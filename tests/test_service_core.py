@@ -94,7 +94,7 @@ def test_day_rollover_sends_the_summary_and_keeps_counting(tmp_path):
 
 
 def test_requests_grants_and_declines(tmp_path):
-    core, clock, procs, _ = make(tmp_path, {"version": 3, "screen": {"daily_minutes": dict.fromkeys(
+    core, clock, _procs, _ = make(tmp_path, {"version": 3, "screen": {"daily_minutes": dict.fromkeys(
         ("mon", "tue", "wed", "thu", "fri", "sat", "sun"), 30)}})
     decisions = run_for(core, clock, 1800)
     assert any(d.kind == "lock" for d in decisions)
@@ -145,7 +145,7 @@ def test_privacy_report_shows_exactly_what_leaves(tmp_path):
 
 
 def test_a_broken_saved_ledger_is_reported_not_silently_reset(tmp_path):
-    core, clock, procs, _ = make(tmp_path, {"version": 3})
+    core, clock, _procs, _ = make(tmp_path, {"version": 3})
     run_for(core, clock, 10)
     core.save()
     core.store.kv_put("ledger", b"{not json")
@@ -157,7 +157,7 @@ def test_a_broken_saved_ledger_is_reported_not_silently_reset(tmp_path):
 def test_an_admin_child_is_reported_to_the_parent(tmp_path):
     from agent.service.runner import report_admin_child
 
-    core, clock, procs, _ = make(tmp_path, {"version": 3})
+    core, _clock, _procs, _ = make(tmp_path, {"version": 3})
     report_admin_child(core, 0)  # uid 0 is root: the most admin a child account can be
     alerts = [o.payload for o in core.store.outbox_since(0, 100) if o.kind == "alert"]
     assert alerts and alerts[-1]["kind"] == "child_is_admin" and alerts[-1]["user"] == "root"

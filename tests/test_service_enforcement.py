@@ -7,6 +7,7 @@ are reached in seconds; the processes, signals, store and catalog are all real.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -62,10 +63,8 @@ def run_until(core, predicate, timeout: float, tick: float = 0.05) -> list:
 
 def wait_gone(proc: subprocess.Popen, timeout: float) -> float:
     t0 = time.monotonic()
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout)
-    except subprocess.TimeoutExpired:
-        pass
     return time.monotonic() - t0
 
 

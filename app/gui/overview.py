@@ -253,16 +253,27 @@ class OverviewPage(QWidget):
 
 def alert_text(item: dict[str, Any]) -> str:
     """What happened and what to do, for each alert kind the agent sends."""
-    kind = (item.get("payload") or {}).get("kind", "")
+    payload = item.get("payload") or {}
+    kind = payload.get("kind", "")
+    minutes = str(max(1, round((payload.get("left_s") or 0) / 60)))
     texts = {
+        "gap": QCoreApplication.translate(
+            "Alerts", "Sprout was not running on the PC for %1 minutes (switched off, asleep without suspend, or "
+                      "stopped). Its time was not counted.").replace("%1", minutes),
+        "clock_change": QCoreApplication.translate(
+            "Alerts", "The PC's clock was moved. Sprout kept its own time, so no extra time was gained; check the "
+                      "PC's clock."),
+        "protected_action": QCoreApplication.translate(
+            "Alerts", "Someone tried to stop or remove Sprout on the child's PC (%1). Talk with your child and "
+                      "check the PC.").replace("%1", str(payload.get("action", ""))),
+        "admin_unknown": QCoreApplication.translate(
+            "Alerts", "Sprout could not tell whether the child's account is an administrator. Check the account "
+                      "type."),
         "child_is_admin": QCoreApplication.translate(
             "Alerts", "The child's account is an administrator, so Sprout can be switched off. "
                       "Make it a standard account."),
         "timezone_change": QCoreApplication.translate(
             "Alerts", "The PC's time zone was changed. Sprout kept its own day; check the PC's clock."),
-        "tamper": QCoreApplication.translate(
-            "Alerts", "Someone tried to stop or change Sprout on the child's PC. Talk with your child and check "
-                      "the PC."),
         "offline": QCoreApplication.translate(
             "Alerts", "The PC has not been reachable for a while. Check that it is on and connected."),
     }

@@ -27,6 +27,22 @@
         <source>Sprout noticed: %1</source>
         <translation>Sprout noticed: %1</translation>
     </message>
+    <message>
+        <source>Sprout was not running on the PC for %1 minutes (switched off, asleep without suspend, or stopped). Its time was not counted.</source>
+        <translation>Sprout was not running on the PC for %1 minutes (switched off, asleep without suspend, or stopped). Its time was not counted.</translation>
+    </message>
+    <message>
+        <source>The PC's clock was moved. Sprout kept its own time, so no extra time was gained; check the PC's clock.</source>
+        <translation>The PC's clock was moved. Sprout kept its own time, so no extra time was gained; check the PC's clock.</translation>
+    </message>
+    <message>
+        <source>Someone tried to stop or remove Sprout on the child's PC (%1). Talk with your child and check the PC.</source>
+        <translation>Someone tried to stop or remove Sprout on the child's PC (%1). Talk with your child and check the PC.</translation>
+    </message>
+    <message>
+        <source>Sprout could not tell whether the child's account is an administrator. Check the account type.</source>
+        <translation>Sprout could not tell whether the child's account is an administrator. Check the account type.</translation>
+    </message>
 </context>
 <context>
     <name>ChildCard</name>

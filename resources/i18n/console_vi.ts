@@ -27,6 +27,22 @@
         <source>Sprout noticed: %1</source>
         <translation>Mầm ghi nhận: %1</translation>
     </message>
+    <message>
+        <source>Sprout was not running on the PC for %1 minutes (switched off, asleep without suspend, or stopped). Its time was not counted.</source>
+        <translation>Mầm không chạy trên máy trong %1 phút (máy tắt hoặc Mầm bị dừng). Khoảng thời gian đó không được tính.</translation>
+    </message>
+    <message>
+        <source>The PC's clock was moved. Sprout kept its own time, so no extra time was gained; check the PC's clock.</source>
+        <translation>Đồng hồ của máy đã bị chỉnh. Mầm vẫn giữ giờ của mình nên không có thêm thời gian; hãy kiểm tra đồng hồ của máy.</translation>
+    </message>
+    <message>
+        <source>Someone tried to stop or remove Sprout on the child's PC (%1). Talk with your child and check the PC.</source>
+        <translation>Có người đã thử dừng hoặc gỡ Mầm trên máy của con (%1). Hãy trò chuyện với con và kiểm tra máy.</translation>
+    </message>
+    <message>
+        <source>Sprout could not tell whether the child's account is an administrator. Check the account type.</source>
+        <translation>Mầm không xác định được tài khoản của con có quyền quản trị hay không. Hãy kiểm tra loại tài khoản.</translation>
+    </message>
 </context>
 <context>
     <name>ChildCard</name>
