@@ -177,3 +177,21 @@ def test_a_policy_file_the_child_could_write_is_refused_by_the_service(tmp_path)
         check_owned_by_service(f)
     os.chmod(f, 0o644)
     check_owned_by_service(f)
+
+
+def test_web_blocks_are_counted_per_category_in_the_summary(tmp_path):
+    core, clock, _, _ = make(tmp_path, {"version": 3})
+    core.web_blocked("fb88.com", "gambling", "list")
+    core.web_blocked("www.fb88.com", "gambling", "list")
+    core.web_blocked("example.org", None, "denylist")
+    assert core.summary("2026-12-01")["blocked"] == {"gambling": 2, "other": 1}
+    assert [n["kind"] for n in core.notices_since(0)] == ["web_block"] * 3
+    core.save()
+    again = AgentCore(policy_doc=core.policy_doc, clock=clock, sampler=core.sampler, enforcer=core.enforcer,
+                      store=core.store)
+    assert again.summary("2026-12-01")["blocked"] == {"gambling": 2, "other": 1}
+    # A parent who turned web reporting off receives no web figures.
+    doc = dict(core.policy_doc, version=4)
+    doc["privacy"] = dict(doc["privacy"], report_web_categories=False)
+    again.apply_policy(doc)
+    assert "blocked" not in again.summary("2026-12-01")

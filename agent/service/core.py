@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 LEDGER_KEY = "ledger"
 REQUESTS_KEY = "requests"
+BLOCKED_KEY = "web-blocked"
 NOTICE_KINDS = {"warn", "remind", "block", "close", "lock", "logout", "notify", "grant"}
 TAMPER_KINDS = {"clock_change", "timezone_change", "gap"}
 
@@ -50,6 +51,7 @@ class AgentCore:
         self._current_game: str | None = None
         self._day: str | None = None
         self.requests: dict[str, dict[str, Any]] = {}
+        self.web_blocked_counts: dict[str, dict[str, int]] = {}  # day → category → blocked tries
         self.on_policy_change: list[Callable[[dict[str, Any]], None]] = []
         self.on_outbox: list[Callable[[], None]] = []  # wakes the parent link's long-polls at once
         self.vault: Any = None  # key custody, set by the runner; the parent link keeps its identity there
@@ -66,6 +68,12 @@ class AgentCore:
                 # Never silently start from zero without saying so: the parent sees this event.
                 log.error("saved ledger unreadable (%s); starting the day's totals afresh", exc)
                 self._record_event("state_reset", {"reason": f"saved ledger unreadable: {exc}"})
+        blocked = self.store.kv_get(BLOCKED_KEY)
+        if blocked:
+            try:
+                self.web_blocked_counts = json.loads(blocked)
+            except ValueError:
+                log.error("saved web block counts unreadable; counting afresh")
         reqs = self.store.kv_get(REQUESTS_KEY)
         if reqs:
             try:
@@ -81,6 +89,9 @@ class AgentCore:
             now = self.clock.now()
             self.store.kv_put(LEDGER_KEY, json.dumps(self.ledger.to_state()).encode())
             self.store.kv_put(REQUESTS_KEY, json.dumps(self.requests).encode())
+            keep = sorted(self.web_blocked_counts)[-self.policy.retention_days:]
+            self.web_blocked_counts = {d: self.web_blocked_counts[d] for d in keep}
+            self.store.kv_put(BLOCKED_KEY, json.dumps(self.web_blocked_counts).encode())
             day = self.ledger.local_day(now)
             self.store.put_summary(day, self.summary(day))
             self._last_save = self.monotonic()
@@ -175,6 +186,8 @@ class AgentCore:
             now = self.clock.now()
             at = self.ledger.trusted_time(now)
             report = self.policy_doc["privacy"]["report_web_categories"]
+            counts = self.web_blocked_counts.setdefault(self.ledger.local_day(now), {})
+            counts[category or "other"] = counts.get(category or "other", 0) + 1
             self._record_event("web_block", {"domain": domain, "category": category, "reason": reason}
                                if report else {"category": category}, at=at)
             self.notices.post({"kind": "web_block", "target": domain, "category": category, "reason": reason,
@@ -260,6 +273,8 @@ class AgentCore:
             if privacy["report_apps"]:
                 out["per_app_s"] = {k: round(v) for k, v in totals.per_app_s.items()}
         out["requests"] = sum(1 for r in self.requests.values() if r["day"] == day)
+        if privacy["report_web_categories"]:
+            out["blocked"] = dict(self.web_blocked_counts.get(day, {}))
         return out
 
     def privacy_report(self) -> dict[str, Any]:
