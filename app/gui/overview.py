@@ -186,13 +186,16 @@ class OverviewPage(QWidget):
         self.refresh_btn.setAccessibleName(self.refresh_btn.text())
         self.refresh_btn.clicked.connect(self.refresh)
         outer.addWidget(self.refresh_btn, 0, Qt.AlignmentFlag.AlignRight)
-        self.show_requests()
-        self.show_alerts()
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.refresh)
+        self.show_requests()
+        self.show_alerts()
         self.timer.start(REFRESH_MS)
 
     def refresh(self) -> None:
+        if self.session.closed:  # the window outlived its session (closing down): nothing left to show
+            self.timer.stop()
+            return
         run_async(self.session.fetch_all, lambda _missed: (self.show_requests(), self.show_alerts()),
                   lambda _exc: None)
         for kid_id, card in self.cards.items():
@@ -206,6 +209,9 @@ class OverviewPage(QWidget):
 
     def show_requests(self) -> None:
         """Add cards for new requests, drop cards answered elsewhere; a card being answered here stays put."""
+        if self.session.closed:
+            self.timer.stop()
+            return
         waiting = self.session.open_requests()
         ids = {i["payload"].get("id") for i in waiting}
         for rid, card in list(self.request_cards.items()):
@@ -228,7 +234,8 @@ class OverviewPage(QWidget):
 
     def _answered(self, rid: str) -> None:
         # leave the result readable for a while, then tidy the card away
-        QTimer.singleShot(ANSWERED_VISIBLE_MS, lambda: self._drop_card(rid))
+        # Bound to this widget: if it is gone by then, Qt drops the call.
+        QTimer.singleShot(ANSWERED_VISIBLE_MS, self, lambda: self._drop_card(rid))
 
     def _drop_card(self, rid: str) -> None:
         card = self.request_cards.pop(rid, None)
@@ -238,6 +245,9 @@ class OverviewPage(QWidget):
         self.no_requests.setVisible(not self.request_cards)
 
     def show_alerts(self) -> None:
+        if self.session.closed:  # the window outlived its session (closing down): nothing left to show
+            self.timer.stop()
+            return
         while self.alerts_lay.count():
             w = self.alerts_lay.takeAt(0).widget()
             if w is not None:

@@ -33,8 +33,10 @@ class Session:
     def __init__(self, state_dir: Path, *, use_keyring: bool = True, name: str = "") -> None:
         self.family = Family(state_dir, name=name, use_keyring=use_keyring)
         self.store = ConsoleStore(state_dir, vault=self.family.vault)
+        self.closed = False
 
     def close(self) -> None:
+        self.closed = True  # widgets still alive (timers, late worker replies) check this before touching stores
         self.store.close()
         self.family.close()
 
