@@ -123,6 +123,13 @@ class Family:
         with self._tx() as db:
             db.execute("UPDATE devices SET revoked_at = ? WHERE device_id = ?", (time.time(), device_id))
 
+    def forget_items(self, device_id: str, up_to_seq: int) -> int:
+        """Delete a device's fetched reports up to a sequence number (the parent's "delete this history").
+        secure_delete overwrites the freed pages, so the sealed rows do not linger in the file either."""
+        with self._tx() as db:
+            db.execute("PRAGMA secure_delete = ON")
+            return db.execute("DELETE FROM items WHERE device_id = ? AND seq <= ?", (device_id, up_to_seq)).rowcount
+
     # ---- counters --------------------------------------------------------------------------------------
     def next_send(self, device_id: str, lane: int) -> int:
         with self._tx() as db:

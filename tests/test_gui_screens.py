@@ -166,15 +166,17 @@ def test_settings_pin_change_and_runtime_language_switch(window, session, qtbot)
     assert "Nội dung người lớn" in [cb.text() for cb in window.rules.cat_checks.values()]
 
 
-def test_rename_and_hide_history(window, session, qtbot, monkeypatch):
+def test_rename_and_delete_history(window, session, qtbot, monkeypatch):
     st = window.settings
     from PySide6.QtWidgets import QInputDialog
 
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Máy của Bảo", True))
     st.rename()
     assert session.devices()[0]["label"] == "Máy của Bảo"
+    assert session.family.items(session.device_id)
     window.settings.forget()
     assert window.reports.render().total_screen_min == 0
+    assert session.family.items(session.device_id) == []  # deleted from the file, not just hidden
 
 
 def test_request_notice_with_and_without_tray(qtbot):

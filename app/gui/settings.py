@@ -198,8 +198,10 @@ class SettingsPage(QWidget):
             return
         items = self.session.family.items(did)
         if items:
-            self.session.store.forget_history(did, max(i["seq"] for i in items))
-        self.device_result.setText(self.tr("Reports so far from this PC are hidden from the console."))
+            last = max(i["seq"] for i in items)
+            self.session.family.forget_items(did, last)
+            self.session.store.forget_history(did, last)
+        self.device_result.setText(self.tr("Reports so far from this PC were deleted from this console."))
         self.devices_changed.emit()
 
     def _export(self) -> None:

@@ -1262,8 +1262,8 @@
     </message>
     <message>
         <location filename="../../app/gui/settings.py" line="202" />
-        <source>Reports so far from this PC are hidden from the console.</source>
-        <translation>Reports so far from this PC are hidden from the console.</translation>
+        <source>Reports so far from this PC were deleted from this console.</source>
+        <translation>Reports so far from this PC were deleted from this console.</translation>
     </message>
 </context>
 </TS>

@@ -1262,8 +1262,8 @@
     </message>
     <message>
         <location filename="../../app/gui/settings.py" line="202" />
-        <source>Reports so far from this PC are hidden from the console.</source>
-        <translation>Các báo cáo đến nay của máy này đã được ẩn khỏi bảng điều khiển.</translation>
+        <source>Reports so far from this PC were deleted from this console.</source>
+        <translation>Các báo cáo đến nay của máy này đã được xoá khỏi bảng điều khiển này.</translation>
     </message>
 </context>
 </TS>
