@@ -50,13 +50,32 @@ def start_web_filter(core: AgentCore, opts: Any) -> Any:
 
 
 def _index(opts: Any) -> Any:
+    """The category index: imported lists (`sprout-agent lists import`) and the category set in force — a signed
+    update (`sprout-agent list-update`) when one is installed and verifies, else the seed lists shipped with Sprout."""
     lists = opts.state_dir / "lists"
-    if not lists.is_dir():
+    updated = _updated_lists(opts.state_dir)
+    if updated is None and not lists.is_dir():
         return None  # the classifier falls back to the shipped seed lists
     try:
         from agent.dns.liststore import ListStore
 
-        return ListStore(lists).index()
+        return ListStore(lists, shipped_root=updated).index()
     except Exception:
-        log.exception("imported lists unreadable; using the shipped seed lists")
+        log.exception("category lists unreadable; using the shipped seed lists")
         return None
+
+
+def _updated_lists(state_dir: Any) -> Any:
+    from agent.listupdate import ListUpdater
+    from agent.oem import OemError, load_oem
+
+    try:
+        config = load_oem()
+    except OemError as exc:
+        log.error("oem.toml: %s; list updates are not used", exc)
+        return None
+    if config is None or not config.list_public_key:
+        return None
+    updater = ListUpdater(state_dir, config.list_public_key)
+    log.info("category list updates: %s", updater.check_and_repair())
+    return updater.active_root()
