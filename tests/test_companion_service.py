@@ -75,3 +75,24 @@ def test_ask_form_to_the_service_to_the_parent_and_back(qtbot, agent, tmp_path):
         assert day["grant_screen_s"] == 1200
     finally:
         companion.shutdown()
+
+
+def test_before_any_pairing_the_companion_shows_the_code_and_the_parent_can_use_it(qtbot, agent, tmp_path):
+    from agent.companion.pairing_window import PairingWindow
+
+    _state, sock, host = agent
+    companion = Companion(sock, watch=False)
+    try:
+        companion.refresh()
+        win = companion.windows.get("pairing")
+        assert isinstance(win, PairingWindow)
+        code = win.code.text()
+        assert CODE_RE.fullmatch(code) and not win.qr.pixmap().isNull()
+        # The parent types the code shown on the child's screen.
+        run(BIN / "sprout-console", "--state", tmp_path / "mom", "--lang", "en", "--name", "mom", "pair",
+            "--code", code, "--host", host)
+        companion.refresh()
+        assert "pairing" not in companion.windows  # paired: the code is no longer offered on the child's PC
+        assert companion.status.get("pairing") is None
+    finally:
+        companion.shutdown()

@@ -23,6 +23,7 @@ from agent.companion.ask_time import AskTimeWindow  # noqa: E402
 from agent.companion.i18n import Language  # noqa: E402
 from agent.companion.look import apply_look, sprout_pixmap  # noqa: E402
 from agent.companion.notice_window import NoticeWindow  # noqa: E402
+from agent.companion.pairing_window import PairingWindow  # noqa: E402
 from agent.companion.privacy_window import PrivacyWindow  # noqa: E402
 from agent.companion.report_harmful import ReportHarmfulWindow  # noqa: E402
 from agent.companion.status_window import StatusWindow  # noqa: E402
@@ -96,6 +97,7 @@ def render(out: Path, icons: Path) -> None:
         save(ask, out / f"companion-ask-{lang}.png")
         save(PrivacyWindow(PRIVACY), out / f"companion-privacy-{lang}.png")
         save(ReportHarmfulWindow(NoService()), out / f"companion-report-{lang}.png")
+        save(PairingWindow({"code": "7KQ2-M9XD", "expires_in_s": 540}), out / f"companion-pairing-{lang}.png")
     icons.mkdir(parents=True, exist_ok=True)
     for size in (16, 32, 48, 64, 128, 256):
         sprout_pixmap(size).save(str(icons / f"sprout-{size}.png"))

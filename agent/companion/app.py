@@ -22,6 +22,7 @@ from agent.companion.i18n import Language
 from agent.companion.ipc_client import IpcClient, ServiceRefused, ServiceUnavailable, backoff_delays
 from agent.companion.look import apply_look
 from agent.companion.notice_window import NoticeWindow
+from agent.companion.pairing_window import PairingWindow
 from agent.companion.privacy_window import PrivacyWindow
 from agent.companion.report_harmful import ReportHarmfulWindow
 from agent.companion.status_window import StatusWindow, TrayPresence
@@ -155,7 +156,21 @@ class Companion(QObject):
             self.tray.update_status(self.status, self.connected)
         if self.status_window is not None:
             self.status_window.update_status(self.status, self.connected)
+        self._show_pairing(self.status.get("pairing"))
         self.status_changed.emit(self.status)
+
+    def _show_pairing(self, pairing: dict[str, Any] | None) -> None:
+        """While no parent is paired, the service offers its pairing code: show it (and close it once paired)."""
+        win = self.windows.get("pairing")
+        if not pairing:
+            if win is not None:
+                win.close()
+                del self.windows["pairing"]
+            return
+        if isinstance(win, PairingWindow):
+            win.update_pairing(pairing)
+        else:
+            self._open("pairing", PairingWindow(pairing))
 
     # ---- notices ----------------------------------------------------------------------------------------
     def show_notices(self, notices: list[dict[str, Any]]) -> None:

@@ -55,6 +55,8 @@ class AgentCore:
         self.on_policy_change: list[Callable[[dict[str, Any]], None]] = []
         self.on_outbox: list[Callable[[], None]] = []  # wakes the parent link's long-polls at once
         self.vault: Any = None  # key custody, set by the runner; the parent link keeps its identity there
+        # Set by the parent link: the pairing code to show on this PC while no console is paired, else None.
+        self.pairing_offer: Callable[[], dict[str, Any] | None] | None = None
         self.ledger = self._restore()
 
     # ---- start, save -----------------------------------------------------------------------------------
@@ -240,7 +242,9 @@ class AgentCore:
             st.update(child_name=child.get("name", ""), age_band=band, lang=self.lang,
                       locked_reason=st["screen_reason"] if st["screen_left_s"] == 0 else None,
                       policy_version=self.policy_doc["version"])
-            return st
+        if self.pairing_offer is not None:
+            st["pairing"] = self.pairing_offer()
+        return st
 
     def submit_request(self, minutes: int, reason: str, scope: str = "screen") -> dict[str, Any]:
         if scope not in ("screen", "games"):

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 import socket
+import time
 from typing import Any
 
 from agent.link.backend import StoreBackend
 from agent.link.runner import start_link
+from agent.protocol.pairing import display_code
 from agent.service.core import AgentCore
 
 log = logging.getLogger(__name__)
@@ -23,6 +25,16 @@ def start_parent_link(core: AgentCore, opts: Any) -> Any:
     advertise = not opts.user_mode or not opts.link_listen.startswith("127.")
     running = start_link(opts.state_dir, backend, core.vault, listen=opts.link_listen,
                          name=core.policy_doc["child"].get("name") or socket.gethostname(), advertise=advertise)
+    state = running.state
+
+    def offer() -> dict[str, Any] | None:
+        # Only before the first pairing: afterwards a new console needs `sprout-agent pair`, i.e. the PC's admin.
+        if state.peers():
+            return None
+        code, expires = state.open_pairing()
+        return {"code": display_code(code), "expires_in_s": max(0, int(expires - time.time()))}
+
+    core.pairing_offer = offer
     host, port = running.address
     log.info("parent link: %s:%d", host, port)
     (opts.state_dir / "link.address").write_text(f"{host}:{port}\n", encoding="utf-8")

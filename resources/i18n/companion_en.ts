@@ -717,4 +717,35 @@
       <translation>&amp;What my parents can see</translation>
     </message>
   </context>
+<context>
+    <name>Pairing</name>
+    <message>
+        <source>Connect to your parents</source>
+        <translation>Connect to your parents</translation>
+    </message>
+    <message>
+        <source>Connect this PC to your parents</source>
+        <translation>Connect this PC to your parents</translation>
+    </message>
+    <message>
+        <source>Ask your parent to open Sprout on their computer and type this code, or scan the square:</source>
+        <translation>Ask your parent to open Sprout on their computer and type this code, or scan the square:</translation>
+    </message>
+    <message>
+        <source>Pairing code {code}</source>
+        <translation>Pairing code {code}</translation>
+    </message>
+    <message>
+        <source>The code works once, for {minutes} more minutes. A new one appears by itself.</source>
+        <translation>The code works once, for {minutes} more minutes. A new one appears by itself.</translation>
+    </message>
+    <message>
+        <source>QR code of the pairing code</source>
+        <translation>QR code of the pairing code</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>&amp;Close</translation>
+    </message>
+</context>
 </TS>

@@ -717,4 +717,35 @@
       <translation>&amp;Bố mẹ có thể thấy gì</translation>
     </message>
   </context>
+<context>
+    <name>Pairing</name>
+    <message>
+        <source>Connect to your parents</source>
+        <translation>Kết nối với bố mẹ</translation>
+    </message>
+    <message>
+        <source>Connect this PC to your parents</source>
+        <translation>Kết nối máy này với bố mẹ</translation>
+    </message>
+    <message>
+        <source>Ask your parent to open Sprout on their computer and type this code, or scan the square:</source>
+        <translation>Nhờ bố mẹ mở Mầm trên máy của bố mẹ rồi nhập mã này, hoặc quét ô vuông:</translation>
+    </message>
+    <message>
+        <source>Pairing code {code}</source>
+        <translation>Mã ghép nối {code}</translation>
+    </message>
+    <message>
+        <source>The code works once, for {minutes} more minutes. A new one appears by itself.</source>
+        <translation>Mã chỉ dùng một lần, còn hiệu lực {minutes} phút. Mã mới sẽ tự hiện ra.</translation>
+    </message>
+    <message>
+        <source>QR code of the pairing code</source>
+        <translation>Mã QR của mã ghép nối</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>Đó&amp;ng</translation>
+    </message>
+</context>
 </TS>

@@ -1,0 +1,99 @@
+"""Shown on the child's PC while no parent's console is paired yet (the family setting up, or a device maker's first
+boot): the pairing code in large type and as a QR code, for the parent to type or scan.
+
+After the first pairing the service stops offering the code here; more consoles are paired with `sprout-agent pair`,
+which needs the PC's administrator — so a child cannot pair a console of their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import qrcode
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from agent.companion.common import Page, button, help_label, set_text
+from agent.companion.look import sprout_pixmap
+
+translate = QCoreApplication.translate
+
+
+def qr_pixmap(text: str, box: int = 6) -> QPixmap:
+    """The QR code drawn module by module from qrcode's matrix (no imaging library needed)."""
+    qr = qrcode.QRCode(border=2)
+    qr.add_data(text)
+    matrix = qr.get_matrix()
+    size = len(matrix) * box
+    pix = QPixmap(size, size)
+    pix.fill(QColor("white"))
+    painter = QPainter(pix)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor("black"))
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                painter.drawRect(x * box, y * box, box, box)
+    painter.end()
+    return pix
+
+
+class PairingWindow(Page):
+    def __init__(self, pairing: dict[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.pairing = dict(pairing)
+        pic = QLabel(self)
+        pic.setPixmap(sprout_pixmap(56))
+        self.title = QLabel(self, objectName="title", wordWrap=True)
+        self.body = QLabel(self, objectName="body", wordWrap=True)
+        self.code = QLabel(self)
+        self.code.setFont(QFont("DejaVu Sans Mono", 28, QFont.Weight.Bold))
+        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.qr = QLabel(self)
+        self.valid = QLabel(self, objectName="ask", wordWrap=True)
+        self.help = help_label(self)
+        self.close_button = button(self, primary=True)
+        self.close_button.clicked.connect(self.close)
+
+        head = QHBoxLayout()
+        head.addWidget(pic)
+        head.addWidget(self.title, 1)
+        middle = QHBoxLayout()
+        middle.addWidget(self.qr)
+        words = QVBoxLayout()
+        words.addWidget(self.body)
+        words.addWidget(self.code)
+        words.addWidget(self.valid)
+        words.addStretch(1)
+        middle.addLayout(words, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 16, 16, 14)
+        outer.addLayout(head)
+        outer.addLayout(middle)
+        outer.addWidget(self.help)
+        outer.addLayout(buttons)
+        self.setMinimumWidth(560)
+        self.update_pairing(pairing)
+
+    def update_pairing(self, pairing: dict[str, Any]) -> None:
+        self.pairing = dict(pairing)
+        self.qr.setPixmap(qr_pixmap(f"sprout:pair?code={self.pairing.get('code', '')}"))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(translate("Pairing", "Connect to your parents"))
+        set_text(self.title, translate("Pairing", "Connect this PC to your parents"))
+        set_text(self.body, translate("Pairing", "Ask your parent to open Sprout on their computer and type this "
+                                                 "code, or scan the square:"))
+        code = str(self.pairing.get("code", ""))
+        set_text(self.code, code, translate("Pairing", "Pairing code {code}").format(code=" ".join(code)))
+        minutes = max(1, int(self.pairing.get("expires_in_s") or 0) // 60)
+        set_text(self.valid, translate("Pairing", "The code works once, for {minutes} more minutes. A new one "
+                                                  "appears by itself.").format(minutes=minutes))
+        self.qr.setAccessibleName(translate("Pairing", "QR code of the pairing code"))
+        set_text(self.close_button, translate("Pairing", "&Close"))
