@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from dataclasses import dataclass
 
@@ -195,3 +196,24 @@ def test_web_blocks_are_counted_per_category_in_the_summary(tmp_path):
     doc["privacy"] = dict(doc["privacy"], report_web_categories=False)
     again.apply_policy(doc)
     assert "blocked" not in again.summary("2026-12-01")
+
+
+def test_device_maker_settings_set_the_language_and_the_pairing_window(tmp_path):
+    from agent.service.runner import ServiceOptions, build_core
+
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "oem.json").write_text(json.dumps({"brand_name": "VinaPC", "language": "en", "show_pairing_code": False}))
+    clock = SimulatedClock(dt.datetime.fromisoformat("2026-12-01T08:00:00+07:00").timestamp())
+    procs = ScriptedProcesses()
+    adapters = {"processes": procs, "foreground": None, "idle": None, "session": None,
+                "closer": RecordingCloser(procs)}
+    core = build_core(ServiceOptions(state_dir=state, user_mode=True), clock=clock, adapters=adapters)
+    core.pairing_offer = lambda: {"code": "ABCD-EFGH", "expires_in_s": 600}
+    status = core.status()
+    assert status["lang"] == "en" and "pairing" not in status
+    (state / "oem.json").write_text("{broken")
+    core2 = build_core(ServiceOptions(state_dir=state, user_mode=True), clock=clock, adapters=adapters,
+                       store=core.store)
+    core2.pairing_offer = core.pairing_offer
+    assert core2.status()["lang"] == "vi" and core2.status()["pairing"]["code"] == "ABCD-EFGH"

@@ -8,6 +8,7 @@ tests. Bounded: the least recently used entry goes first.
 from __future__ import annotations
 
 import copy
+import struct
 import threading
 import time
 from collections import OrderedDict
@@ -48,6 +49,7 @@ class AnswerCache:
         self.max_entries = max_entries
         self.clock = clock
         self._entries: OrderedDict[tuple[str, int, int], CachedAnswer] = OrderedDict()
+        self._raw: OrderedDict[tuple[str, int], tuple] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -84,12 +86,52 @@ class AnswerCache:
         life = int(entry.expires - entry.stored)
         return entry.rcode, _aged(entry.answer, aged, life), _aged(entry.authority, aged, life)
 
+    def put_raw(self, key: tuple[str, int], rcode: int, ancount: int, nscount: int, body: bytes,
+                ttls: tuple[tuple[int, int], ...], cnames: tuple[str, ...], ttl: int) -> None:
+        """An upstream answer kept as the bytes of its records (the raw forwarding path): no copies of records,
+        the TTL fields are patched on the way out instead. Same lifetime rules as put()."""
+        if ttl <= 0:
+            return
+        now = self.clock()
+        entry = (now + ttl, now, rcode, ancount, nscount, body, ttls, cnames)
+        with self._lock:
+            raw = self._raw
+            raw[key] = entry
+            raw.move_to_end(key)
+            while len(raw) > self.max_entries:
+                raw.popitem(last=False)
+
+    def get_raw(self, key: tuple[str, int]) -> tuple[int, int, int, bytes, tuple[str, ...]] | None:
+        """(rcode, ancount, nscount, record bytes with TTLs aged, CNAME targets), or None."""
+        now = self.clock()
+        with self._lock:
+            entry = self._raw.get(key)
+            if entry is None or entry[0] <= now:
+                if entry is not None:
+                    del self._raw[key]
+                self.misses += 1
+                return None
+            self._raw.move_to_end(key)
+            self.hits += 1
+        expires, stored, rcode, ancount, nscount, body, ttls, cnames = entry
+        aged = int(now - stored)
+        life = int(expires - stored)
+        patched = None
+        for offset, ttl in ttls:
+            fresh = max(0, min(ttl, life) - aged)
+            if fresh != ttl:
+                if patched is None:
+                    patched = bytearray(body)
+                struct.pack_into("!I", patched, offset, fresh)
+        return rcode, ancount, nscount, body if patched is None else bytes(patched), cnames
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._raw.clear()
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._entries) + len(self._raw)
 
 
 def _aged(records: list[RR], seconds: int, life: int) -> list[RR]:

@@ -126,3 +126,114 @@ def encode_name(name: str) -> bytes:
         out.append(len(raw))
         out += raw
     return bytes(out) + b"\x00"
+
+
+QTYPE_CNAME = 5
+_RR_FIXED = struct.Struct("!HHIH")  # type, class, ttl, rdlength after an owner name
+_MAX_POINTERS = 32
+
+
+class RawReply:
+    """An upstream reply walked by hand (`read_reply`): where its answer and authority records are, and what the
+    server needs from them, so the reply is relayed as bytes without a dnslib parse and pack."""
+
+    __slots__ = ("ancount", "body", "cache_ttl", "cnames", "nscount", "rcode", "tc", "ttls")
+
+    def __init__(self, rcode: int, tc: bool, ancount: int, nscount: int, body: bytes,
+                 ttls: tuple[tuple[int, int], ...], cnames: tuple[str, ...], cache_ttl: int) -> None:
+        self.rcode = rcode
+        self.tc = tc
+        self.ancount = ancount
+        self.nscount = nscount
+        self.body = body  # the answer and authority records as sent (names compressed against the same layout)
+        self.ttls = ttls  # (offset of a TTL inside body, its value) per record
+        self.cnames = cnames  # the targets of the answer's CNAME records
+        self.cache_ttl = cache_ttl  # the cache's rule (cache.answer_ttl), read from the bytes
+
+
+def _skip_name(data: bytes, pos: int) -> int:
+    """The offset after the (possibly compressed) name at pos; -1 when it runs off the packet."""
+    size = len(data)
+    while pos < size:
+        length = data[pos]
+        if length == 0:
+            return pos + 1
+        if length & 0xC0 == 0xC0:
+            return pos + 2 if pos + 2 <= size else -1
+        if length & 0xC0:
+            return -1
+        pos += 1 + length
+    return -1
+
+
+def read_name(data: bytes, pos: int) -> str | None:
+    """The name at pos, following compression pointers (bounded), as dotted text; None when malformed."""
+    size = len(data)
+    labels = []
+    hops = 0
+    total = 0
+    while pos < size:
+        length = data[pos]
+        if length == 0:
+            return ".".join(labels)
+        if length & 0xC0 == 0xC0:
+            if pos + 2 > size or hops >= _MAX_POINTERS:
+                return None
+            hops += 1
+            pos = ((length & 0x3F) << 8) | data[pos + 1]
+            continue
+        if length & 0xC0 or pos + 1 + length > size:
+            return None
+        total += length + 1
+        if total > MAX_NAME_WIRE:
+            return None
+        labels.append(data[pos + 1:pos + 1 + length].decode("latin-1"))
+        pos += 1 + length
+    return None
+
+
+def read_reply(data: bytes, qlen: int, max_ttl: int, negative_cap: int) -> RawReply | None:
+    """Walk every record of a reply whose 12-byte header is followed by a question of qlen bytes (checked by the
+    caller); None when any record runs off the packet (the caller treats it as junk, as a failed parse)."""
+    size = len(data)
+    if size < 12 + qlen:
+        return None
+    flags, _qd, an, ns, ar = _HEADER.unpack_from(data, 2)
+    rcode = flags & 0x0F
+    start = pos = 12 + qlen
+    body_end = pos
+    ttls = []
+    cnames = []
+    answer_ttl: int | None = None
+    soa_ttl: int | None = None
+    records = an + ns
+    for i in range(records + ar):
+        pos = _skip_name(data, pos)
+        if pos < 0 or pos + 10 > size:
+            return None
+        rtype, _rclass, ttl, rdlength = _RR_FIXED.unpack_from(data, pos)
+        rdata = pos + 10
+        end = rdata + rdlength
+        if end > size:
+            return None
+        if i < records:
+            ttls.append((pos + 4 - start, ttl))
+            if i < an:
+                answer_ttl = ttl if answer_ttl is None else min(answer_ttl, ttl)
+                if rtype == QTYPE_CNAME:
+                    target = read_name(data, rdata)
+                    if target is None:
+                        return None
+                    cnames.append(target)
+            elif rtype == QTYPE_SOA and soa_ttl is None and rdlength >= 22:
+                minimum = struct.unpack_from("!I", data, end - 4)[0]
+                soa_ttl = min(negative_cap, ttl, minimum)
+            body_end = end
+        pos = end
+    if answer_ttl is not None:
+        cache_ttl = min(max_ttl, answer_ttl)
+    elif rcode in (0, 3) and soa_ttl is not None:
+        cache_ttl = soa_ttl
+    else:
+        cache_ttl = 0
+    return RawReply(rcode, bool(flags & 0x0200), an, ns, data[start:body_end], tuple(ttls), tuple(cnames), cache_ttl)

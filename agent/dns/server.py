@@ -40,6 +40,8 @@ log = logging.getLogger("sprout.dns")
 BLOCK_TTL = 10  # short, so that a parent's unblock reaches the browser within seconds
 OUR_EDNS_SIZE = 1232
 PACKET_CACHE_SIZE = 20_000
+DECISION_MEMO_SIZE = 100_000  # names → the current rules' decision, on the loop's fast path; emptied when full
+_OUR_OPT = b"\x00" + struct.pack("!HHIH", QTYPE.OPT, OUR_EDNS_SIZE, 0, 0)  # what EDNS0(udp_len=...) packs to
 MAX_UDP_REPLY = 4096
 BADVERS = 16
 _NO_EXTRA_TYPES = (QTYPE.HTTPS, QTYPE.SVCB, QTYPE.CNAME)  # a rewrite answers these with the CNAME alone
@@ -97,6 +99,8 @@ class DnsFilterServer:
         self._packets: dict[bytes, tuple[float, bytes, tuple[str, Decision, int] | None]] = {}
         self._conns_lock = threading.Lock()
         self._block_replies: BlockReplies | None = None
+        # (classifier, its memo) swapped as one tuple so that a decision is never memoised under other rules
+        self._rules: tuple[Classifier, dict[str, Decision]] = (classifier, {})
         self._event_clock = (-1, "")  # (whole second, its ISO text), replaced as one tuple: threads share it
 
     # ---- life cycle -------------------------------------------------------------------------------------
@@ -166,6 +170,7 @@ class DnsFilterServer:
     def set_classifier(self, classifier: Classifier) -> None:
         """Swap the rules (a new policy) without a restart; cached upstream answers stay valid."""
         self.classifier = classifier
+        self._rules = (classifier, {})  # decisions memoised under the old rules must not outlive them
         self._packets = {}  # replies packed under the old rules must not outlive them
 
     def _remember(self, data: bytes, packet: bytes, request: DNSRecord, block: Decision | None) -> None:
@@ -212,7 +217,7 @@ class DnsFilterServer:
     def _drain_udp(self) -> None:
         assert self._udp is not None
         recvfrom, sendto = self._udp.recvfrom, self._udp.sendto
-        fast, stats = self._fast_reply, self.stats
+        fast, stats = self._fast_udp, self.stats
         for _ in range(256):  # a burst at a time, then let TCP accepts and the stop flag be seen
             try:
                 data, addr = recvfrom(65535)
@@ -224,10 +229,12 @@ class DnsFilterServer:
             try:
                 # Blocks and canaries are answered right here from hand-built bytes; everything else (cached
                 # answers, rewrites, forwarding, junk) takes the dnslib path, which hands upstream work to the pool.
-                packet = fast(data)
+                packet = fast(data, addr)
                 if packet is None:
                     self._serve_udp(data, addr)
                     continue
+                if not packet:
+                    continue  # handed to the upstream pool (or dropped as busy)
                 try:  # noqa: SIM105 - not contextlib.suppress: an object per packet is measurable here
                     sendto(packet, addr)
                 except OSError:
@@ -236,6 +243,95 @@ class DnsFilterServer:
                 stats["malformed"] += 1
                 log.exception("unexpected error on a UDP query from %s", addr)
 
+    def _decide(self, name: str) -> Decision:
+        """The classifier's decision through a per-name memo (a dict lookup instead of the classifier's work)."""
+        classifier, memo = self._rules
+        decision = memo.get(name)
+        if decision is None:
+            decision = classifier.classify(name)
+            if len(memo) >= DECISION_MEMO_SIZE:
+                memo.clear()  # cheaper than LRU bookkeeping on the hot path; refills at once
+            memo[name] = decision
+        return decision
+
+    def _fast_udp(self, data: bytes, addr: Any) -> bytes | None:
+        """A UDP query of the fast path's shape, answered without dnslib: blocks here, allowed names from the
+        raw answer cache or forwarded as bytes by the pool (then b"": nothing to send now). None: the dnslib
+        path decides (rewrites, odd shapes, junk)."""
+        parsed = parse_query(data)
+        if parsed is None:
+            return None
+        name, qtype, qend, edns = parsed
+        decision = self._decide(name)
+        verdict = decision.verdict
+        if verdict in (BLOCK, NXDOMAIN):
+            return self._block_packet(data, name, decision, qtype, qend, edns)
+        if verdict == REWRITE:
+            return None
+        limit = max(512, min((data[qend + 3] << 8) | data[qend + 4], MAX_UDP_REPLY)) if edns else 512
+        hit = self.cache.get_raw((name, qtype))
+        if hit is not None:
+            return self._relay(data, name, qtype, qend, edns, limit, *hit)
+        with self._pending_lock:
+            if self._pending >= self.max_pending:
+                self.stats["dropped_busy"] += 1
+                return b""  # the client retries; better than an unbounded queue
+            self._pending += 1
+        assert self._pool is not None
+        try:
+            self._pool.submit(self._forward_raw, data, addr, name, qtype, qend, edns, limit)
+        except RuntimeError:  # shutting down
+            with self._pending_lock:
+                self._pending -= 1
+        return b""
+
+    def _forward_raw(self, data: bytes, addr: Any, name: str, qtype: int, qend: int, edns: bool,
+                     limit: int) -> None:
+        """Ask upstream with the query's own question bytes and relay the records as bytes (the pool's work)."""
+        try:
+            self.stats["upstream"] += 1
+            try:
+                reply = self.upstreams.resolve_raw(data[12:qend])
+            except UpstreamError as exc:
+                self.stats["servfail"] += 1
+                log.warning("upstream failed for %s %s: %s", name, _qtype_name(qtype), exc)
+                packet = self._relay(data, name, qtype, qend, edns, limit, RCODE.SERVFAIL, 0, 0, b"", ())
+            else:
+                if reply.rcode in (RCODE.NOERROR, RCODE.NXDOMAIN):
+                    self.cache.put_raw((name, qtype), reply.rcode, reply.ancount, reply.nscount, reply.body,
+                                       reply.ttls, reply.cnames, reply.cache_ttl)
+                packet = self._relay(data, name, qtype, qend, edns, limit, reply.rcode, reply.ancount,
+                                     reply.nscount, reply.body, reply.cnames)
+            self._send_udp(packet, addr)
+        except Exception:
+            log.exception("unexpected error answering %s", name)
+        finally:
+            with self._pending_lock:
+                self._pending -= 1
+
+    def _relay(self, data: bytes, name: str, qtype: int, qend: int, edns: bool, limit: int, rcode: int,
+               ancount: int, nscount: int, body: bytes, cnames: tuple[str, ...]) -> bytes:
+        """The client's reply around upstream records kept as bytes: what _answer + _finish build for it (the
+        question as the client sent it, so compression pointers in the records stay valid)."""
+        for target in cnames:
+            decision = self.classifier.classify(target)
+            if decision.verdict in (BLOCK, NXDOMAIN):
+                cloaked = Decision(BLOCK, decision.category, None, f"cname:{decision.reason}")
+                packet = self._block_packet(data, name, cloaked, qtype, qend, edns)
+                if packet is None:  # block addresses only the dnslib path can deal with
+                    request = DNSRecord.parse(data)
+                    packet = self._finish(request, self._blocked(request, cloaked, name), limit)
+                return packet
+        flags = 0x8080 | rcode | (((data[2] << 8) | data[3]) & 0x0110)
+        opt = _OUR_OPT if edns else b""
+        packet = b"".join((data[:2], flags.to_bytes(2, "big"), struct.pack("!HHHH", 1, ancount, nscount, edns),
+                           data[12:qend], body, opt))
+        if len(packet) > limit:
+            self.stats["truncated"] += 1
+            packet = b"".join((data[:2], (flags | 0x0200).to_bytes(2, "big"), struct.pack("!HHHH", 1, 0, 0, edns),
+                               data[12:qend], opt))
+        return packet
+
     def _fast_reply(self, data: bytes) -> bytes | None:
         """The reply bytes for a plain A/AAAA/HTTPS query whose name is blocked or a canary, built by hand; None
         for everything else (the dnslib path answers it, exactly as if this method did not exist)."""
@@ -243,10 +339,14 @@ class DnsFilterServer:
         if parsed is None:
             return None
         name, qtype, qend, edns = parsed
-        decision = self.classifier.classify(name)
+        decision = self._decide(name)
         verdict = decision.verdict
         if verdict != BLOCK and verdict != NXDOMAIN:
             return None
+        return self._block_packet(data, name, decision, qtype, qend, edns)
+
+    def _block_packet(self, data: bytes, name: str, decision: Decision, qtype: int, qend: int,
+                      edns: bool) -> bytes | None:
         replies = self._block_replies
         if replies is None or replies.key != (self.block_ipv4, self.block_ipv6):
             try:
@@ -259,7 +359,7 @@ class DnsFilterServer:
             # `name` is already what normalize_qname makes of it: lower case, no trailing dot, valid (a name that
             # is not valid is never blocked), so the event is built without normalising it again.
             self._emit(name, decision, qtype, normalized=True)
-        return replies.build(data, qtype, qend, edns, verdict == NXDOMAIN)
+        return replies.build(data, qtype, qend, edns, decision.verdict == NXDOMAIN)
 
     def _serve_udp(self, data: bytes, addr: Any) -> None:
         hit = self._packets.get(data[2:])

@@ -18,8 +18,13 @@ from dataclasses import dataclass
 
 from dnslib import EDNS0, DNSError, DNSHeader, DNSRecord
 
+from agent.dns.fastpath import RawReply, read_reply
+
 UPSTREAM_EDNS_SIZE = 1232  # the DNS flag day 2020 size: no IP fragmentation
 PENALTY_SECONDS = 30.0
+RAW_MAX_TTL, RAW_NEGATIVE_CAP = 86_400, 900  # cache.MAX_TTL and cache.NEGATIVE_TTL_CAP (no import cycle)
+# What EDNS0(udp_len=UPSTREAM_EDNS_SIZE) packs to: root owner, OPT, size, no extended rcode/flags, no options.
+_RAW_OPT = b"\x00" + struct.pack("!HHIH", 41, UPSTREAM_EDNS_SIZE, 0, 0)
 
 
 class UpstreamError(Exception):
@@ -104,6 +109,37 @@ class UpstreamPool:
             return reply
         raise UpstreamError("; ".join(errors) or "no time left to ask an upstream")
 
+    def resolve_raw(self, question: bytes) -> RawReply:
+        """resolve() for a question in wire form (name, type, class as the client sent them), exchanging bytes:
+        the same failover, time bound, penalties, ID and question checks and TCP retry, without dnslib."""
+        deadline = self.clock() + self.total_timeout
+        errors = []
+        for upstream in self.order():
+            left = deadline - self.clock()
+            if left <= 0.01:
+                break
+            try:
+                reply = self._ask_raw(upstream, question, min(self.timeout, left))
+            except (OSError, UpstreamError) as exc:
+                errors.append(f"{upstream}: {exc or type(exc).__name__}")
+                with self._lock:
+                    self._penalised_until[upstream] = self.clock() + PENALTY_SECONDS
+                continue
+            if self._penalised_until:
+                with self._lock:
+                    self._penalised_until.pop(upstream, None)
+            return reply
+        raise UpstreamError("; ".join(errors) or "no time left to ask an upstream")
+
+    def _ask_raw(self, upstream: Upstream, question: bytes, timeout: float) -> RawReply:
+        qid = secrets.randbelow(65536)
+        packet = struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 1) + question + _RAW_OPT
+        started = self.clock()
+        reply = _udp_exchange_raw(upstream, packet, question, timeout)
+        if reply.tc:
+            reply = _tcp_exchange_raw(upstream, packet, question, max(0.05, timeout - (self.clock() - started)))
+        return reply
+
     def _ask(self, upstream: Upstream, question: DNSRecord, timeout: float) -> DNSRecord:
         # A header of our own: the caller's ID must not leak upstream, and the caller's object stays untouched.
         query = DNSRecord(DNSHeader(id=secrets.randbelow(65536), rd=1), q=question.q)
@@ -152,6 +188,48 @@ def _tcp_exchange(upstream: Upstream, packet: bytes, query: DNSRecord, timeout: 
         size = struct.unpack("!H", _recv_exact(sock, 2, deadline))[0]
         reply = DNSRecord.parse(_recv_exact(sock, size, deadline))
     if not _matches(reply, query):
+        raise UpstreamError("TCP reply does not match the question")
+    return reply
+
+
+def _raw_matches(data: bytes, packet: bytes, question: bytes) -> RawReply | None:
+    """The walked reply if `data` answers `packet` (same ID, a response, the same question in any case)."""
+    end = 12 + len(question)
+    if (len(data) < end or data[:2] != packet[:2] or not data[2] & 0x80 or data[4:6] != b"\x00\x01"
+            or data[12:end].lower() != question.lower()):
+        return None
+    return read_reply(data, len(question), RAW_MAX_TTL, RAW_NEGATIVE_CAP)
+
+
+def _udp_exchange_raw(upstream: Upstream, packet: bytes, question: bytes, timeout: float) -> RawReply:
+    deadline = time.monotonic() + timeout
+    with socket.socket(upstream.family, socket.SOCK_DGRAM) as sock:
+        sock.connect((upstream.host, upstream.port))  # the kernel then drops datagrams from anyone else
+        sock.send(packet)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise UpstreamError("timed out")
+            sock.settimeout(left)
+            try:
+                data = sock.recv(65535)
+            except TimeoutError:
+                raise UpstreamError("timed out") from None
+            except ConnectionRefusedError:
+                raise UpstreamError("refused (nothing listening)") from None
+            reply = _raw_matches(data, packet, question)
+            if reply is not None:
+                return reply  # anything else is junk on our port: keep waiting for the real reply
+
+
+def _tcp_exchange_raw(upstream: Upstream, packet: bytes, question: bytes, timeout: float) -> RawReply:
+    deadline = time.monotonic() + timeout
+    with socket.create_connection((upstream.host, upstream.port), timeout=timeout) as sock:
+        sock.sendall(struct.pack("!H", len(packet)) + packet)
+        size = struct.unpack("!H", _recv_exact(sock, 2, deadline))[0]
+        data = _recv_exact(sock, size, deadline)
+    reply = _raw_matches(data, packet, question)
+    if reply is None:
         raise UpstreamError("TCP reply does not match the question")
     return reply
 

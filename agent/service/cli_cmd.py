@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--upstream", action="append", default=[], metavar="IP:PORT", help="DNS upstream (repeatable)")
     p.add_argument("--tick", type=float, default=1.0, help=argparse.SUPPRESS)
     p.add_argument("--save-every", type=float, default=15.0, help="seconds between saves (at most 30)")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.add_argument("--lang", choices=("vi", "en"), help="the child's language (default: the device maker's, else vi)")
     p.add_argument("--key-file-fallback", action="store_true",
                    help="allow a key file readable only by the service account when no OS keyring works")
     p.set_defaults(func=_run)

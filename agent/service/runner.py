@@ -44,7 +44,7 @@ class ServiceOptions:
     link_listen: str | None = None  # host:port of the parent link endpoint
     dns_listen: str | None = None  # host:port of the DNS filter
     dns_upstreams: list[str] = field(default_factory=list)
-    lang: str = "vi"
+    lang: str | None = None  # None: the device maker's default language (oem.json), else Vietnamese
     key_file_fallback: bool = False
 
 
@@ -100,6 +100,19 @@ def initial_policy(store: Any, policy_file: Path | None) -> dict[str, Any]:
     log.warning("no policy yet: enforcing the default for ages 11–13 with the Vietnam game rule until the parent "
                 "pairs and sends one")
     return preset(12, ["vn-decree-147"])
+
+
+def oem_settings(state_dir: Path) -> dict[str, Any]:
+    """What `first-start` kept from the device maker's oem.toml (STATE/oem.json); {} for a family's own install."""
+    path = state_dir / "oem.json"
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        log.error("%s unreadable (%s): using Sprout's defaults", path, exc)
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def check_owned_by_service(path: Path) -> None:
@@ -181,8 +194,11 @@ def build_core(opts: ServiceOptions, *, clock: Clock | None = None, adapters: di
                       idle_threshold_s=opts.idle_threshold_s, ignore_pids=lambda: {own_pid})
     enforcer = Enforcer(closer=adapters["closer"], session=adapters.get("session"), child_uid=child_uid,
                         grace_s=doc["at_limit"]["grace_seconds"])
+    oem = oem_settings(opts.state_dir)
     core = AgentCore(policy_doc=doc, clock=clock, sampler=sampler, enforcer=enforcer, store=store,
-                     notices=notices, save_every_s=opts.save_every_s, lang=opts.lang)
+                     notices=notices, save_every_s=opts.save_every_s,
+                     lang=opts.lang or oem.get("language") or "vi")
+    core.show_pairing_code = bool(oem.get("show_pairing_code", True))
     core.vault = vault
     if not opts.user_mode:
         report_admin_child(core, child_uid)
