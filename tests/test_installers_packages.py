@@ -86,9 +86,11 @@ def test_deb_contents_and_metadata(deb: Path) -> None:
     for path in ("./lib/systemd/system/sprout-agent.service", "./etc/xdg/autostart/sprout-companion.desktop",
                  "./usr/share/applications/sprout-console.desktop", "./usr/bin/sprout-agent -> ",
                  "./usr/share/icons/hicolor/scalable/apps/sprout.svg", "./usr/share/doc/sprout/copyright",
-                 "./usr/lib/sprout/sprout-agent/sprout-agent"):
+                 "./usr/lib/sprout/sprout-agent/sprout-agent", "./etc/polkit-1/rules.d/50-sprout.rules"):
         assert path in listing, path
     assert all(" root/root " in line for line in listing.splitlines())
+    conffiles = run(["dpkg-deb", "--info", str(deb), "conffiles"]).stdout.split()
+    assert conffiles == ["/etc/xdg/autostart/sprout-companion.desktop", "/etc/polkit-1/rules.d/50-sprout.rules"]
     control = run(["dpkg-deb", "--field", str(deb)]).stdout
     assert "Package: sprout" in control and "Architecture: amd64" in control
 
@@ -184,6 +186,7 @@ def test_deb_installs_and_removes_cleanly_in_a_debian_root(deb: Path, tmp_path: 
         purged = chroot(root, "dpkg", "--purge", "sprout")
         assert purged.returncode == 0, purged.stdout + purged.stderr
         (root / "tmp" / deb.name).unlink()
+        assert not (root / "etc/polkit-1").exists()  # the rule, and the folders it brought, gone on purge
         after = snapshot(root)
     assert (root / "etc/resolv.conf").read_bytes() == ORIGINAL_RESOLV
     assert differences(before, after) == []
@@ -214,6 +217,13 @@ def check_installed(root: Path) -> None:
         "nameserver 127.0.0.1" in (root / "etc/resolv.conf").read_text()
     assert "--upstream 192.0.2.53:53" in (root / "var/lib/sprout/agent.env").read_text()
     assert mode("var/lib/sprout") == 0o700  # secrets inside; the companion socket is in /run/sprout (0711)
+    account = chroot(root, "getent", "passwd", "sprout").stdout.split(":")
+    state = (root / "var/lib/sprout").stat()
+    assert (state.st_uid, state.st_gid) == (int(account[2]), int(account[3]))  # the service account's
+    check_unit_account(unit.read_text())
+    rule = "etc/polkit-1/rules.d/50-sprout.rules"
+    assert mode(rule) == 0o644
+    check_polkit_rule((root / rule).read_text())
     # every option the unit passes is one the bundled `run` knows
     exec_start = next(line for line in unit.read_text().splitlines() if line.startswith("ExecStart="))
     run_help = chroot(root, "sprout-agent", "run", "--help").stdout
@@ -223,8 +233,52 @@ def check_installed(root: Path) -> None:
     first = chroot(root, "sprout-agent", "system", "first-start", "--state", "/var/lib/sprout")
     assert first.returncode == 0, first.stderr
     assert '"vn-decree-147"' in (root / "var/lib/sprout/oem-policy.json").read_text()
-    account = chroot(root, "getent", "passwd", "sprout").stdout.split(":")
     assert account[0] == "sprout" and int(account[2]) < 1000 and account[6].strip() == "/usr/sbin/nologin"
+
+
+SERVICE_CAPS = {"CAP_NET_BIND_SERVICE", "CAP_KILL", "CAP_SYS_PTRACE", "CAP_DAC_READ_SEARCH",
+                "CAP_DAC_OVERRIDE"}  # root-written files in the state folder (see the unit)
+LOGIND_ACTIONS = {"org.freedesktop.login1.lock-sessions", "org.freedesktop.login1.manage"}
+
+
+def unit_settings(text: str) -> dict[str, list[str]]:
+    settings: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if "=" in line and not line.startswith(("#", "[")):
+            key, _, value = line.partition("=")
+            settings.setdefault(key, []).append(value)
+    return settings
+
+
+def check_unit_account(text: str) -> None:
+    """The unit runs as the package's account with exactly the capabilities the agent needs, none kept back."""
+    settings = unit_settings(text)
+    assert settings["User"] == ["sprout"] and settings["Group"] == ["sprout"]
+    assert [set(v.split()) for v in settings["AmbientCapabilities"]] == [SERVICE_CAPS]
+    assert [set(v.split()) for v in settings["CapabilityBoundingSet"]] == [SERVICE_CAPS]
+    assert settings["StateDirectory"] == ["sprout"] and settings["StateDirectoryMode"] == ["0700"]
+    assert settings["RuntimeDirectory"] == ["sprout"] and settings["RuntimeDirectoryMode"] == ["0711"]
+    assert settings["NoNewPrivileges"] == ["yes"]
+
+
+def check_polkit_rule(text: str) -> None:
+    import re
+
+    assert re.findall(r"subject\.user\s*==\s*\"([^\"]*)\"", text) == ["sprout"]
+    assert set(re.findall(r"action\.id\s*==\s*\"([^\"]*)\"", text)) == LOGIND_ACTIONS
+    assert "polkit.Result.YES" in text and "AUTH_ADMIN" not in text
+    policy = Path("/usr/share/polkit-1/actions/org.freedesktop.login1.policy")
+    if policy.is_file():  # the action names are logind's own
+        for action in LOGIND_ACTIONS:
+            assert f'<action id="{action}">' in policy.read_text(), action
+
+
+def test_unit_runs_as_the_service_account_with_only_its_capabilities() -> None:
+    check_unit_account((REPO / "installers/linux/sprout-agent.service").read_text())
+    check_polkit_rule((REPO / "installers/linux/polkit/50-sprout.rules").read_text())
+    postinst = (REPO / "installers/linux/debian/postinst").read_text()
+    assert "install -d -m 0700 -o sprout -g sprout /var/lib/sprout" in postinst
+    assert postinst.index("useradd") < postinst.index("-o sprout")  # the account exists before it owns anything
 
 
 def verify_unit(root: Path) -> None:

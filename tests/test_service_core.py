@@ -171,13 +171,14 @@ def test_a_policy_file_the_child_could_write_is_refused_by_the_service(tmp_path)
     f = tmp_path / "policy.json"
     f.write_text("{}")
     os.chmod(f, 0o666)
-    if os.geteuid() != 0:
-        check_owned_by_service(f)  # in user mode there is no service account to compare with
-        return
     with pytest.raises(PolicyError, match="not writable by group or others"):
         check_owned_by_service(f)
     os.chmod(f, 0o644)
-    check_owned_by_service(f)
+    check_owned_by_service(f)  # ours (root, or the service account) and writable by no one else
+    if os.geteuid() == 0:
+        os.chown(f, 65534, 65534)  # owned by another account, e.g. the child's
+        with pytest.raises(PolicyError, match="owned by root or the service account"):
+            check_owned_by_service(f)
 
 
 def test_web_blocks_are_counted_per_category_in_the_summary(tmp_path):

@@ -44,7 +44,13 @@ def _run(args: argparse.Namespace) -> int:
     from agent.service.runner import ServiceOptions, serve
 
     if not args.user_mode and hasattr(os, "geteuid") and os.geteuid() != 0:
-        raise CliError("the service needs root; use --user-mode to run for the current user only")
+        # the packaged unit runs as the `sprout` account with AmbientCapabilities instead of uid 0
+        from agent.os.capabilities import missing_for_service
+
+        missing = missing_for_service()
+        if missing:
+            raise CliError(f"the service needs root or the capabilities {', '.join(missing)} (missing); "
+                           "use --user-mode to run for the current user only")
     if not 0 < args.save_every <= 30:
         raise CliError("--save-every: must be between 0 and 30 seconds")
     if not 0.05 <= args.tick <= 5:

@@ -69,7 +69,7 @@ def open_store(state_dir: Path, *, file_fallback: bool, create: bool = True) -> 
     return store, vault
 
 
-def initial_policy(store: Any, policy_file: Path | None) -> dict[str, Any]:
+def initial_policy(store: Any, policy_file: Path | None, *, user_mode: bool = True) -> dict[str, Any]:
     """The last good policy; a newer valid --policy file replaces it; with neither, a safe default (fail closed)."""
     latest = None
     try:
@@ -85,7 +85,8 @@ def initial_policy(store: Any, policy_file: Path | None) -> dict[str, Any]:
             except PolicyError as exc:
                 log.error("stored policy invalid: %s", exc)
     if policy_file is not None:
-        check_owned_by_service(policy_file)
+        if not user_mode:
+            check_owned_by_service(policy_file)
         try:
             doc = load_policy_doc(policy_file.read_bytes(), source=str(policy_file))
         except OSError as exc:
@@ -116,14 +117,15 @@ def oem_settings(state_dir: Path) -> dict[str, Any]:
 
 
 def check_owned_by_service(path: Path) -> None:
-    """As a system service, a policy file the child could have written is refused (the child's admin rights are
-    detected and reported separately)."""
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+    """As a system service (root, or the `sprout` account), a policy file the child could have written is refused:
+    it must belong to root or to the service's own account and be writable by no one else. (The child's admin
+    rights are detected and reported separately.)"""
+    if not hasattr(os, "geteuid"):
         return
     st = path.stat()
-    if st.st_uid != 0 or st.st_mode & 0o022:
-        raise PolicyError([], f"{path}: must be owned by root and not writable by group or others "
-                              f"(owner uid {st.st_uid}, mode {oct(st.st_mode & 0o777)})")
+    if st.st_uid not in (0, os.geteuid()) or st.st_mode & 0o022:
+        raise PolicyError([], f"{path}: must be owned by root or the service account and not writable by group or "
+                              f"others (owner uid {st.st_uid}, mode {oct(st.st_mode & 0o777)})")
 
 
 class TimezoneWatch:
@@ -184,7 +186,7 @@ def build_core(opts: ServiceOptions, *, clock: Clock | None = None, adapters: di
     vault = None
     if store is None:
         store, vault = open_store(opts.state_dir, file_fallback=opts.key_file_fallback or opts.user_mode)
-    doc = initial_policy(store, opts.policy_file)
+    doc = initial_policy(store, opts.policy_file, user_mode=opts.user_mode)
     child_uid = opts.child_uid if opts.child_uid is not None else (os.getuid() if hasattr(os, "getuid") else None)
     adapters = adapters or real_adapters(opts.user_mode, child_uid)
     clock = clock or SystemClock()

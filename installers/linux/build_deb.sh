@@ -16,7 +16,8 @@ trap 'rm -rf "$STAGE"' EXIT
 PKG="$STAGE/sprout"
 umask 022
 mkdir -p "$PKG/DEBIAN" "$PKG/usr/bin" "$PKG/usr/lib/sprout" "$PKG/lib/systemd/system" "$PKG/etc/xdg/autostart" \
-    "$PKG/usr/share/applications" "$PKG/usr/share/icons/hicolor/scalable/apps" "$PKG/usr/share/doc/sprout"
+    "$PKG/usr/share/applications" "$PKG/usr/share/icons/hicolor/scalable/apps" "$PKG/usr/share/doc/sprout" \
+    "$PKG/etc/polkit-1/rules.d"
 for b in sprout-agent sprout-companion sprout-console; do
     cp -a "$BUNDLES/$b" "$PKG/usr/lib/sprout/$b"
     ln -s "../lib/sprout/$b/$b" "$PKG/usr/bin/$b"
@@ -30,6 +31,8 @@ fi
 mkdir -p "$PKG/usr/share/lintian/overrides"
 install -m 0644 "$HERE/debian/lintian-overrides" "$PKG/usr/share/lintian/overrides/sprout"
 install -m 0644 "$HERE/sprout-agent.service" "$PKG/lib/systemd/system/sprout-agent.service"
+# the unit runs as `sprout`: logind lets that account (only) lock the child's session and log it out
+install -m 0644 "$HERE/polkit/50-sprout.rules" "$PKG/etc/polkit-1/rules.d/50-sprout.rules"
 install -m 0644 "$HERE/sprout-companion.desktop" "$PKG/etc/xdg/autostart/sprout-companion.desktop"
 install -m 0644 "$HERE/sprout-console.desktop" "$PKG/usr/share/applications/sprout-console.desktop"
 install -m 0644 "$ROOT/resources/icons/sprout.svg" "$PKG/usr/share/icons/hicolor/scalable/apps/sprout.svg"
@@ -43,7 +46,7 @@ for s in postinst prerm postrm; do
     chmod 0755 "$PKG/DEBIAN/$s"
 done
 # the /etc files are ours to replace on upgrade, but a local edit must survive: conffiles
-echo /etc/xdg/autostart/sprout-companion.desktop > "$PKG/DEBIAN/conffiles"
+printf '%s\n' /etc/xdg/autostart/sprout-companion.desktop /etc/polkit-1/rules.d/50-sprout.rules > "$PKG/DEBIAN/conffiles"
 SIZE="$(du -sk --exclude=DEBIAN "$PKG" | cut -f1)"
 sed -e "s/@VERSION@/$VERSION/" -e "s/@SIZE@/$SIZE/" "$HERE/debian/control.in" > "$PKG/DEBIAN/control"
 (cd "$PKG" && find . -path ./DEBIAN -prune -o -type f -print0 | sort -z | xargs -0 md5sum | sed 's| \./| |') \
