@@ -380,9 +380,21 @@ def test_screenshot_tool_renders_every_window_in_both_languages(tmp_path: Path) 
                           env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
     assert done.returncode == 0, done.stderr[-800:]
     shots = sorted(p.name for p in (tmp_path / "shots").glob("companion-*.png"))
-    assert len(shots) == 30
+    assert len(shots) == 32  # 15 windows and notices, plus the pairing window, in vi and en
     for lang in ("vi", "en"):
         for what in ("status", "ask", "privacy", "report", "notice-web-block", "notice-grant"):
             img = QImage(str(tmp_path / "shots" / f"companion-{what}-{lang}.png"))
             assert img.width() >= 300 and img.height() >= 150, (what, lang)
     assert (tmp_path / "icons" / "sprout-256.png").stat().st_size > 1000
+
+
+def test_a_device_makers_brand_names_the_companion(qtbot) -> None:
+    from agent.companion.status_window import StatusWindow, tooltip_text
+
+    win = StatusWindow()
+    qtbot.addWidget(win)
+    win.update_status({"brand": "VinaPC Kids", "screen_left_s": 600, "games_left_s": 300}, True)
+    assert win.windowTitle() == "VinaPC Kids"
+    assert tooltip_text({"brand": "VinaPC Kids"}, True).startswith("VinaPC Kids")
+    win.update_status({"screen_left_s": 600}, True)
+    assert win.windowTitle() in ("Sprout", "Mầm")

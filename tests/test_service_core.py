@@ -212,7 +212,7 @@ def test_device_maker_settings_set_the_language_and_the_pairing_window(tmp_path)
     core = build_core(ServiceOptions(state_dir=state, user_mode=True), clock=clock, adapters=adapters)
     core.pairing_offer = lambda: {"code": "ABCD-EFGH", "expires_in_s": 600}
     status = core.status()
-    assert status["lang"] == "en" and "pairing" not in status
+    assert status["lang"] == "en" and "pairing" not in status and status["brand"] == "VinaPC"
     (state / "oem.json").write_text("{broken")
     core2 = build_core(ServiceOptions(state_dir=state, user_mode=True), clock=clock, adapters=adapters,
                        store=core.store)

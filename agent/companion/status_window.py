@@ -32,8 +32,14 @@ def stopped_line(status: dict[str, Any]) -> str:
     return translate("Companion", "Screen time is over for today.")
 
 
+def product_name(status: dict[str, Any] | None) -> str:
+    """Sprout's name, or the device maker's brand when its oem.toml set one."""
+    brand = (status or {}).get("brand")
+    return str(brand) if brand else translate("Companion", "Sprout")
+
+
 def tooltip_text(status: dict[str, Any] | None, connected: bool) -> str:
-    lines = [translate("Companion", "Sprout")]
+    lines = [product_name(status)]
     if status:
         lines.append(time_left_line("screen", status.get("screen_left_s")))
         lines.append(time_left_line("games", status.get("games_left_s")))
@@ -103,7 +109,7 @@ class StatusWindow(Page):
 
     def retranslate(self) -> None:
         st = self.status
-        self.setWindowTitle(translate("Companion", "Sprout"))
+        self.setWindowTitle(product_name(st))
         set_text(self.hello, greeting(str(st.get("child_name") or ""), st.get("age_band")))
         self.screen_line.setVisible(bool(st))
         self.games_line.setVisible(bool(st))

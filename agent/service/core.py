@@ -58,6 +58,7 @@ class AgentCore:
         # Set by the parent link: the pairing code to show on this PC while no console is paired, else None.
         self.pairing_offer: Callable[[], dict[str, Any] | None] | None = None
         self.show_pairing_code = True  # a device maker may turn the first-login pairing window off (oem.toml)
+        self.brand: str | None = None  # the device maker's product name, shown by the companion instead of Sprout
         self.ledger = self._restore()
 
     # ---- start, save -----------------------------------------------------------------------------------
@@ -243,6 +244,8 @@ class AgentCore:
             st.update(child_name=child.get("name", ""), age_band=band, lang=self.lang,
                       locked_reason=st["screen_reason"] if st["screen_left_s"] == 0 else None,
                       policy_version=self.policy_doc["version"])
+        if self.brand:
+            st["brand"] = self.brand
         if self.pairing_offer is not None and self.show_pairing_code:
             st["pairing"] = self.pairing_offer()
         return st

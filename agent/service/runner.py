@@ -201,6 +201,7 @@ def build_core(opts: ServiceOptions, *, clock: Clock | None = None, adapters: di
                      notices=notices, save_every_s=opts.save_every_s,
                      lang=opts.lang or oem.get("language") or "vi")
     core.show_pairing_code = bool(oem.get("show_pairing_code", True))
+    core.brand = oem.get("brand_name") if oem.get("brand_name") not in (None, "", "Sprout") else None
     core.vault = vault
     if not opts.user_mode:
         report_admin_child(core, child_uid)
