@@ -11,7 +11,10 @@ from __future__ import annotations
 import argparse
 import collections
 import logging
+import multiprocessing
+import os
 import signal
+import socket
 import sys
 import threading
 from datetime import UTC, datetime
@@ -35,6 +38,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--no-blockpage", action="store_true", help="answer blocks with 0.0.0.0 / :: and no page")
     parser.add_argument("--timeout", type=float, default=1.5, metavar="SECONDS",
                         help="per-upstream timeout; a client gets SERVFAIL after at most twice this")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="processes answering on the same port (SO_REUSEPORT; the kernel spreads clients "
+                             "over them; default 1)")
     add_rule_options(parser)
     parser.set_defaults(func=run)
 
@@ -72,6 +78,10 @@ def run(args: argparse.Namespace) -> int:
     if not 0.05 <= args.timeout <= 10:
         raise CliError(f"--timeout {args.timeout}: must be between 0.05 and 10 seconds")
     page_host, page_port = _address(args.blockpage, 80, "--blockpage")
+    if not 1 <= args.workers <= 64:
+        raise CliError(f"--workers {args.workers}: must be between 1 and 64")
+    if args.workers > 1 and not hasattr(socket, "SO_REUSEPORT"):
+        raise CliError("--workers: this system has no SO_REUSEPORT; run with one worker")
     classifier = build_classifier(args)
 
     block_ipv4, block_ipv6 = "0.0.0.0", "::"
@@ -86,8 +96,7 @@ def run(args: argparse.Namespace) -> int:
     sink = LineSink().start()
 
     def on_event(event: dict[str, Any]) -> None:
-        sink.add(f"{event['time']}\t{event['verdict']}\t{event['domain']}\t{event['category'] or '-'}\t"
-                 f"{event['reason']}\t{event['qtype']}\n")
+        sink.add(_event_line(event))
 
     def on_view(host: str | None) -> None:
         # Proves the child's browser reached the page (plain http); still no path, only the site.
@@ -95,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
 
     pool = UpstreamPool(upstreams, timeout=args.timeout, total_timeout=2 * args.timeout)
     server = DnsFilterServer(classifier, pool, listen, block_ipv4=block_ipv4, block_ipv6=block_ipv6,
-                             on_event=on_event)
+                             on_event=on_event, reuse_port=args.workers > 1)
     page = None
     if not args.no_blockpage:
         try:
@@ -113,6 +122,13 @@ def run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     host, port = server.address
+    children = []
+    spawn = multiprocessing.get_context("spawn")  # each worker binds its own SO_REUSEPORT sockets
+    for _ in range(args.workers - 1):
+        child = spawn.Process(target=_worker, args=(args, (host, port), upstreams, block_ipv4, block_ipv6,
+                                                    os.getpid()), daemon=False)
+        child.start()
+        children.append(child)
     shown_page = "off" if page is None else "{}:{}".format(*page.address)
     print(f"sprout dns: listening on {host}:{port} (udp+tcp), upstream "
           f"{', '.join(str(u) for u in upstreams)}, block page {shown_page}", file=sys.stderr, flush=True)
@@ -123,12 +139,52 @@ def run(args: argparse.Namespace) -> int:
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
+        for child in children:
+            child.terminate()  # SIGTERM: the worker stops and writes its last lines
         server.stop()
         if page is not None:
             page.stop()
+        for child in children:
+            child.join(10)
+            if child.is_alive():
+                child.kill()
+                child.join()
         sink.close()  # every line logged before the stop is written
     print("sprout dns: stopped", file=sys.stderr, flush=True)
     return 0
+
+
+def _worker(args: argparse.Namespace, listen: tuple[str, int], upstreams: list[Upstream], block_ipv4: str,
+            block_ipv6: str, parent: int) -> None:
+    """One more `--workers` process: the same rules and upstreams on the parent's port (no block page of its
+    own); stops on SIGTERM, Ctrl-C, or when the parent is gone."""
+    from agent.dns.server import DnsFilterServer
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    sink = LineSink().start()
+
+    def on_event(event: dict[str, Any]) -> None:
+        sink.add(_event_line(event))
+
+    pool = UpstreamPool(upstreams, timeout=args.timeout, total_timeout=2 * args.timeout)
+    server = DnsFilterServer(build_classifier(args), pool, listen, block_ipv4=block_ipv4, block_ipv6=block_ipv6,
+                             on_event=on_event, reuse_port=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    server.start()
+    try:
+        while not stop.wait(0.5) and os.getppid() == parent:
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        sink.close()
+
+
+def _event_line(event: dict[str, Any]) -> str:
+    return (f"{event['time']}\t{event['verdict']}\t{event['domain']}\t{event['category'] or '-'}\t"
+            f"{event['reason']}\t{event['qtype']}\n")
 
 
 class LineSink:

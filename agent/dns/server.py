@@ -2,8 +2,10 @@
 
 One loop thread owns the listening sockets (selectors). It answers everything it can on the spot — blocks,
 canaries, cache hits, garbage — and hands only the questions that need an upstream to a small thread pool, so a
-slow resolver never stalls the names that are already known. TCP connections (length-prefixed messages, several
-per connection, RFC 7766) each get a worker with an idle timeout.
+slow resolver never stalls the names that are already known. Plain A/AAAA/HTTPS questions over UDP (the fast
+path's shape, fastpath.parse_query) never touch dnslib: blocks are built by hand, allowed names are forwarded and
+relayed as bytes (only the 2-byte ID and the header are rewritten) and cached as bytes. TCP connections
+(length-prefixed messages, several per connection, RFC 7766) each get a worker with an idle timeout.
 
 What a blocked name gets:
     A            → the block page's IPv4 address (plain-http sites then show the page)
@@ -72,7 +74,7 @@ class DnsFilterServer:
                  listen: tuple[str, int] = ("127.0.0.1", 5353), *, block_ipv4: str = "127.0.0.1",
                  block_ipv6: str = "::", on_event: Callable[[dict[str, Any]], None] | None = None,
                  cache: AnswerCache | None = None, workers: int = 32, tcp_workers: int = 32,
-                 max_pending: int = 2048, tcp_idle_timeout: float = 10.0) -> None:
+                 max_pending: int = 2048, tcp_idle_timeout: float = 10.0, reuse_port: bool = False) -> None:
         self.classifier = classifier
         self.upstreams = upstreams
         self.listen = listen
@@ -82,6 +84,7 @@ class DnsFilterServer:
         self.cache = cache if cache is not None else AnswerCache()
         self.max_pending = max_pending
         self.tcp_idle_timeout = tcp_idle_timeout
+        self.reuse_port = reuse_port  # SO_REUSEPORT: several processes (`sprout-agent dns --workers`) share the port
         self.stats = {"udp": 0, "tcp": 0, "malformed": 0, "blocked": 0, "upstream": 0, "servfail": 0,
                       "dropped_busy": 0, "truncated": 0}
         self._workers = workers
@@ -111,10 +114,14 @@ class DnsFilterServer:
             udp = socket.socket(family, socket.SOCK_DGRAM)
             with contextlib.suppress(OSError):
                 udp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+            if self.reuse_port:
+                udp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
             udp.bind((host, port))
             bound = udp.getsockname()[1]
             tcp = socket.socket(family, socket.SOCK_STREAM)
             tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if self.reuse_port:
+                tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
             try:
                 tcp.bind((host, bound))
             except OSError:
