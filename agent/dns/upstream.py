@@ -15,10 +15,13 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from dnslib import EDNS0, DNSError, DNSHeader, DNSRecord
 
 from agent.dns.fastpath import RawReply, read_reply
+
+T = TypeVar("T")
 
 UPSTREAM_EDNS_SIZE = 1232  # the DNS flag day 2020 size: no IP fragmentation
 PENALTY_SECONDS = 30.0
@@ -158,6 +161,18 @@ def _matches(reply: DNSRecord, query: DNSRecord) -> bool:
 
 
 def _udp_exchange(upstream: Upstream, packet: bytes, query: DNSRecord, timeout: float) -> DNSRecord:
+    def accept(data: bytes) -> DNSRecord | None:
+        try:
+            reply = DNSRecord.parse(data)
+        except (DNSError, ValueError, IndexError, struct.error):
+            return None
+        return reply if _matches(reply, query) else None
+
+    return _udp_ask(upstream, packet, timeout, accept)
+
+
+def _udp_ask(upstream: Upstream, packet: bytes, timeout: float, accept: Callable[[bytes], T | None]) -> T:
+    """Send one datagram and wait for the reply that `accept` recognises; anything else on our port is junk."""
     deadline = time.monotonic() + timeout
     with socket.socket(upstream.family, socket.SOCK_DGRAM) as sock:
         sock.connect((upstream.host, upstream.port))  # the kernel then drops datagrams from anyone else
@@ -173,11 +188,8 @@ def _udp_exchange(upstream: Upstream, packet: bytes, query: DNSRecord, timeout: 
                 raise UpstreamError("timed out") from None
             except ConnectionRefusedError:
                 raise UpstreamError("refused (nothing listening)") from None
-            try:
-                reply = DNSRecord.parse(data)
-            except (DNSError, ValueError, IndexError, struct.error):
-                continue  # junk on our port: keep waiting for the real reply
-            if _matches(reply, query):
+            reply = accept(data)
+            if reply is not None:
                 return reply
 
 
@@ -202,24 +214,7 @@ def _raw_matches(data: bytes, packet: bytes, question: bytes) -> RawReply | None
 
 
 def _udp_exchange_raw(upstream: Upstream, packet: bytes, question: bytes, timeout: float) -> RawReply:
-    deadline = time.monotonic() + timeout
-    with socket.socket(upstream.family, socket.SOCK_DGRAM) as sock:
-        sock.connect((upstream.host, upstream.port))  # the kernel then drops datagrams from anyone else
-        sock.send(packet)
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise UpstreamError("timed out")
-            sock.settimeout(left)
-            try:
-                data = sock.recv(65535)
-            except TimeoutError:
-                raise UpstreamError("timed out") from None
-            except ConnectionRefusedError:
-                raise UpstreamError("refused (nothing listening)") from None
-            reply = _raw_matches(data, packet, question)
-            if reply is not None:
-                return reply  # anything else is junk on our port: keep waiting for the real reply
+    return _udp_ask(upstream, packet, timeout, lambda data: _raw_matches(data, packet, question))
 
 
 def _tcp_exchange_raw(upstream: Upstream, packet: bytes, question: bytes, timeout: float) -> RawReply:
