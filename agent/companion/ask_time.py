@@ -14,11 +14,10 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QRadioButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
-from agent.companion.common import Page, button, failure_text, help_label, set_text
+from agent.companion.common import Page, button, failure_text, help_label, lay_out_form_page, set_text
 from agent.companion.ipc_client import ServiceRefused, ServiceUnavailable
 from agent.companion.look import sprout_pixmap
 from agent.companion.wording import band_group, hotline
@@ -88,23 +87,8 @@ class AskTimeWindow(Page):
         form.addRow(self.minutes_label, self.minutes)
         form.addRow(self.scope_label, scopes)
         form.addRow(self.reason_label, self.reason)
-        head = QHBoxLayout()
-        head.addWidget(pic)
-        heading = QVBoxLayout()
-        heading.addWidget(self.title)
-        heading.addWidget(self.intro)
-        head.addLayout(heading, 1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
-        buttons.addWidget(self.send_button)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(16, 16, 16, 14)
-        outer.addLayout(head)
-        outer.addLayout(form)
-        outer.addWidget(self.result)
-        outer.addWidget(self.help)
-        outer.addLayout(buttons)
+        lay_out_form_page(self, pic, self.title, self.intro, form, self.result, self.help, self.close_button,
+                          self.send_button)
         for a, b in ((self.minutes, self.scope_screen), (self.scope_screen, self.scope_games),
                      (self.scope_games, self.reason), (self.reason, self.send_button),
                      (self.send_button, self.close_button)):

@@ -4,7 +4,7 @@ change, and turning a service failure into words a child understands."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from agent.companion.ipc_client import ServiceRefused, ServiceUnavailable
 from agent.companion.wording import hotline
@@ -58,3 +58,26 @@ def failure_text(exc: Exception) -> str:
     if isinstance(exc, ServiceRefused) and exc.code == "rejected":
         return QCoreApplication.translate("Companion", "This could not be sent: {reason}").format(reason=exc.message)
     return QCoreApplication.translate("Companion", "This could not be sent. Try again in a moment.")
+
+
+def lay_out_form_page(page: QWidget, pic: QLabel, title: QLabel, intro: QLabel, form: QFormLayout,
+                      result: QLabel, help_text: QLabel, close: QPushButton, send: QPushButton) -> None:
+    """The shape every "send something to the service" window shares: picture and heading, the form, the answer,
+    the hotline, then Close and Send on the right."""
+    head = QHBoxLayout()
+    head.addWidget(pic)
+    heading = QVBoxLayout()
+    heading.addWidget(title)
+    heading.addWidget(intro)
+    head.addLayout(heading, 1)
+    buttons = QHBoxLayout()
+    buttons.addStretch(1)
+    buttons.addWidget(close)
+    buttons.addWidget(send)
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(16, 16, 16, 14)
+    outer.addLayout(head)
+    outer.addLayout(form)
+    outer.addWidget(result)
+    outer.addWidget(help_text)
+    outer.addLayout(buttons)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
-from agent.companion.common import Page, button, failure_text, help_label, set_text
+from agent.companion.common import Page, button, failure_text, help_label, lay_out_form_page, set_text
 from agent.companion.ipc_client import ServiceRefused, ServiceUnavailable
 from agent.companion.look import sprout_pixmap
 from agent.companion.wording import hotline
@@ -49,26 +49,11 @@ class ReportHarmfulWindow(Page):
         self.send_button.clicked.connect(self.send)
         self.close_button.clicked.connect(self.close)
 
-        head = QHBoxLayout()
-        head.addWidget(pic)
-        heading = QVBoxLayout()
-        heading.addWidget(self.title)
-        heading.addWidget(self.intro)
-        head.addLayout(heading, 1)
         form = QFormLayout()
         form.addRow(self.what_label, self.what)
         form.addRow(self.note_label, self.note)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
-        buttons.addWidget(self.send_button)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(16, 16, 16, 14)
-        outer.addLayout(head)
-        outer.addLayout(form)
-        outer.addWidget(self.result)
-        outer.addWidget(self.help)
-        outer.addLayout(buttons)
+        lay_out_form_page(self, pic, self.title, self.intro, form, self.result, self.help, self.close_button,
+                          self.send_button)
         for a, b in ((self.what, self.note), (self.note, self.send_button), (self.send_button, self.close_button)):
             QWidget.setTabOrder(a, b)
         self.retranslate()
