@@ -233,11 +233,8 @@ WIN_INTERFACES = {
 _REG_VALUE = re.compile(r"^\s+NameServer\s+REG_SZ\s*(.*?)\s*$", re.MULTILINE)
 
 
-class WindowsResolverBackend(ResolverBackend):
-    """Sets the static NameServer of every interface through `reg` (locale-independent output, unlike netsh),
-    then flushes the DNS cache. DHCP-only interfaces have an empty or absent NameServer: recorded as such."""
-
-    name = "windows-registry"
+class _CommandBackend(ResolverBackend):
+    """A backend that changes DNS through OS commands and keeps what it replaced in a JSON record at state_path."""
 
     def __init__(self, state_path: Path, runner: CommandRunner | None = None) -> None:
         self.state_path = state_path
@@ -254,6 +251,13 @@ class WindowsResolverBackend(ResolverBackend):
         if result.returncode != 0:
             raise ResolverError(f"{' '.join(argv)}: exit {result.returncode}: {result.stderr.strip()}")
         return result
+
+
+class WindowsResolverBackend(_CommandBackend):
+    """Sets the static NameServer of every interface through `reg` (locale-independent output, unlike netsh),
+    then flushes the DNS cache. DHCP-only interfaces have an empty or absent NameServer: recorded as such."""
+
+    name = "windows-registry"
 
     def _interfaces(self, base: str) -> list[str]:
         out = self._must(["reg", "query", base]).stdout
@@ -311,26 +315,10 @@ class WindowsResolverBackend(ResolverBackend):
 _NO_SERVERS = re.compile(r"There aren't any DNS Servers set", re.IGNORECASE)
 
 
-class MacResolverBackend(ResolverBackend):
+class MacResolverBackend(_CommandBackend):
     """`networksetup` per network service (Wi-Fi, Ethernet, ...); "Empty" means "use DHCP's servers"."""
 
     name = "macos-networksetup"
-
-    def __init__(self, state_path: Path, runner: CommandRunner | None = None) -> None:
-        self.state_path = state_path
-        self.runner = runner or SubprocessRunner()
-
-    def is_applied(self) -> bool:
-        return self.state_path.exists()
-
-    def _run(self, argv: list[str]) -> CommandResult:
-        return self.runner.run(argv, timeout=COMMAND_TIMEOUT_S)
-
-    def _must(self, argv: list[str]) -> CommandResult:
-        result = self._run(argv)
-        if result.returncode != 0:
-            raise ResolverError(f"{' '.join(argv)}: exit {result.returncode}: {result.stderr.strip()}")
-        return result
 
     def _services(self) -> list[str]:
         out = self._must(["networksetup", "-listallnetworkservices"]).stdout.splitlines()
