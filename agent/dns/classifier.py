@@ -42,7 +42,7 @@ class CategoryLookup(Protocol):
     def lookup(self, name: str) -> str | None: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: the memos hold up to 100 k of these
 class Decision:
     verdict: str  # block | allow | rewrite | nxdomain
     category: str | None

@@ -1,11 +1,15 @@
 """The local DNS filter: UDP and TCP on one address, the decision chain in front of a caching forwarder.
 
 One loop thread owns the listening sockets (selectors). It answers everything it can on the spot — blocks,
-canaries, cache hits, garbage — and hands only the questions that need an upstream to a small thread pool, so a
-slow resolver never stalls the names that are already known. Plain A/AAAA/HTTPS questions over UDP (the fast
-path's shape, fastpath.parse_query) never touch dnslib: blocks are built by hand, allowed names are forwarded and
-relayed as bytes (only the 2-byte ID and the header are rewritten) and cached as bytes. TCP connections
-(length-prefixed messages, several per connection, RFC 7766) each get a worker with an idle timeout.
+canaries, cache hits, garbage — and never waits for an upstream: plain questions for allowed names are forwarded
+from the loop itself (forwarder.py: a socket per question, watched by the same selector), so a slow resolver never
+stalls the names that are already known. Plain A/AAAA/HTTPS questions over UDP (the fast path's shape,
+fastpath.parse_query) never touch dnslib: blocks are built by hand, allowed names are forwarded and relayed as bytes
+(only the 2-byte ID and the header are rewritten) and cached as bytes, and a repeated question skips even the parse
+(the query memo). On Linux the loop reads and answers UDP queries a batch at a time (udp_batch.py: recvmmsg and
+sendmmsg). What the fast path does not take — rewrites, other types, odd shapes — goes through dnslib, and when it
+needs an upstream, through a small thread pool, as do truncated upstream replies (asked again over TCP). TCP
+connections (length-prefixed messages, several per connection, RFC 7766) each get a worker with an idle timeout.
 
 What a blocked name gets:
     A            → the block page's IPv4 address (plain-http sites then show the page)
@@ -34,7 +38,9 @@ from dnslib import AAAA, CNAME, EDNS0, QTYPE, RCODE, RR, SOA, A, DNSHeader, DNSQ
 
 from agent.dns.cache import AnswerCache
 from agent.dns.classifier import BLOCK, NXDOMAIN, REWRITE, Classifier, Decision, normalize_qname
-from agent.dns.fastpath import BlockReplies, encode_name, parse_query
+from agent.dns.fastpath import BlockReplies, RawReply, encode_name, parse_query
+from agent.dns.forwarder import LoopForwarder
+from agent.dns.udp_batch import UdpBatch
 from agent.dns.upstream import UpstreamError, UpstreamPool
 
 log = logging.getLogger("sprout.dns")
@@ -42,7 +48,9 @@ log = logging.getLogger("sprout.dns")
 BLOCK_TTL = 10  # short, so that a parent's unblock reaches the browser within seconds
 OUR_EDNS_SIZE = 1232
 PACKET_CACHE_SIZE = 20_000
-DECISION_MEMO_SIZE = 100_000  # names → the current rules' decision, on the loop's fast path; emptied when full
+# A UDP query's bytes after ID and flags → its parsed question and decision, so a repeated question skips the
+# parse (a third of a blocked name's cost); emptied when full
+QUERY_MEMO_SIZE = 100_000
 _OUR_OPT = b"\x00" + struct.pack("!HHIH", QTYPE.OPT, OUR_EDNS_SIZE, 0, 0)  # what EDNS0(udp_len=...) packs to
 MAX_UDP_REPLY = 4096
 BADVERS = 16
@@ -59,6 +67,7 @@ SOA_TIMES = (1, 3600, 600, 86400, BLOCK_TTL)  # serial, refresh, retry, expire, 
 _SOA_RDATA = encode_name(SOA_MNAME) + encode_name(SOA_RNAME) + struct.pack("!5I", *SOA_TIMES)
 
 
+_Question = tuple[str, int, int, bool, Decision]  # name, qtype, offset after the question, EDNS, decision
 _QTYPE_NAMES = {QTYPE.A: "A", QTYPE.AAAA: "AAAA", QTYPE.HTTPS: "HTTPS"}  # the fast path's, looked up per block
 
 
@@ -74,12 +83,14 @@ class DnsFilterServer:
                  listen: tuple[str, int] = ("127.0.0.1", 5353), *, block_ipv4: str = "127.0.0.1",
                  block_ipv6: str = "::", on_event: Callable[[dict[str, Any]], None] | None = None,
                  cache: AnswerCache | None = None, workers: int = 32, tcp_workers: int = 32,
-                 max_pending: int = 2048, tcp_idle_timeout: float = 10.0, reuse_port: bool = False) -> None:
+                 max_pending: int = 2048, tcp_idle_timeout: float = 10.0, reuse_port: bool = False,
+                 batch_io: bool | None = None) -> None:
         self.classifier = classifier
         self.upstreams = upstreams
         self.listen = listen
-        self.block_ipv4 = block_ipv4
-        self.block_ipv6 = block_ipv6
+        self._block_replies: BlockReplies | None = None  # built on first use, dropped when an address changes
+        self._block_ipv4 = block_ipv4
+        self._block_ipv6 = block_ipv6
         self.on_event = on_event
         self.cache = cache if cache is not None else AnswerCache()
         self.max_pending = max_pending
@@ -87,6 +98,11 @@ class DnsFilterServer:
         self.reuse_port = reuse_port  # SO_REUSEPORT: several processes (`sprout-agent dns --workers`) share the port
         self.stats = {"udp": 0, "tcp": 0, "malformed": 0, "blocked": 0, "upstream": 0, "servfail": 0,
                       "dropped_busy": 0, "truncated": 0}
+        # recvmmsg/sendmmsg batches (udp_batch.py) where the system has them; False keeps one datagram per call
+        self.batch_io = UdpBatch.available() if batch_io is None else batch_io
+        self._batch: UdpBatch | None = None
+        self._selector: selectors.BaseSelector | None = None  # the loop's, made by start()
+        self._forwarder: LoopForwarder | None = None  # used by the loop's thread only
         self._workers = workers
         self._tcp_workers = tcp_workers
         self._pending = 0
@@ -101,10 +117,29 @@ class DnsFilterServer:
         self._conns: set[socket.socket] = set()
         self._packets: dict[bytes, tuple[float, bytes, tuple[str, Decision, int] | None]] = {}
         self._conns_lock = threading.Lock()
-        self._block_replies: BlockReplies | None = None
-        # (classifier, its memo) swapped as one tuple so that a decision is never memoised under other rules
-        self._rules: tuple[Classifier, dict[str, Decision]] = (classifier, {})
+        # (classifier, the query memo) swapped as one tuple so that a decision is never memoised under other rules;
+        # the memo maps a UDP query's bytes after ID and flags → (name, qtype, question end, EDNS, decision)
+        self._rules: tuple[Classifier, dict[bytes, _Question]] = (classifier, {})
         self._event_clock = (-1, "")  # (whole second, its ISO text), replaced as one tuple: threads share it
+        self._tick_event_clock()
+
+    @property
+    def block_ipv4(self) -> str:
+        return self._block_ipv4
+
+    @block_ipv4.setter
+    def block_ipv4(self, address: str) -> None:
+        self._block_ipv4 = address
+        self._block_replies = None  # rebuilt for the new address on the next block
+
+    @property
+    def block_ipv6(self) -> str:
+        return self._block_ipv6
+
+    @block_ipv6.setter
+    def block_ipv6(self, address: str) -> None:
+        self._block_ipv6 = address
+        self._block_replies = None
 
     # ---- life cycle -------------------------------------------------------------------------------------
     def start(self) -> DnsFilterServer:
@@ -138,6 +173,13 @@ class DnsFilterServer:
         tcp.setblocking(False)
         self._udp, self._tcp = udp, tcp
         self.listen = (host, bound)
+        if self.batch_io:
+            self._batch = UdpBatch(udp)
+        sel = self._selector = selectors.DefaultSelector()
+        sel.register(udp, selectors.EVENT_READ, "udp")
+        sel.register(tcp, selectors.EVENT_READ, "tcp")
+        sel.register(self._wake_r, selectors.EVENT_READ, "wake")
+        self._forwarder = LoopForwarder(self.upstreams, sel, _max_in_flight(self.max_pending))
         self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="dns-upstream")
         self._tcp_pool = ThreadPoolExecutor(self._tcp_workers, thread_name_prefix="dns-tcp")
         self._thread = threading.Thread(target=self._loop, name="dns-loop", daemon=True)
@@ -196,20 +238,23 @@ class DnsFilterServer:
 
     # ---- the loop ---------------------------------------------------------------------------------------
     def _loop(self) -> None:
-        assert self._udp is not None and self._tcp is not None
-        sel = selectors.DefaultSelector()
-        sel.register(self._udp, selectors.EVENT_READ, "udp")
-        sel.register(self._tcp, selectors.EVENT_READ, "tcp")
-        sel.register(self._wake_r, selectors.EVENT_READ, "wake")
+        sel, forwarder = self._selector, self._forwarder
+        assert sel is not None and forwarder is not None
+        clock = self.upstreams.clock
         next_freeze = time.monotonic() + GC_FREEZE_SECONDS
         next_full = time.monotonic() + GC_FULL_SECONDS
         try:
             while not self._stopping.is_set():
-                for key, _mask in sel.select(timeout=1.0):
-                    if key.data == "udp":
+                wait = forwarder.next_timeout(clock())
+                for key, _mask in sel.select(timeout=1.0 if wait is None else min(1.0, wait)):
+                    data = key.data
+                    if data == "udp":
                         self._drain_udp()
-                    elif key.data == "tcp":
+                    elif data == "tcp":
                         self._accept()
+                    elif data != "wake":
+                        forwarder.readable(data)
+                forwarder.expire(clock())
                 now = time.monotonic()
                 if now >= next_freeze:
                     next_freeze = now + GC_FREEZE_SECONDS
@@ -219,12 +264,17 @@ class DnsFilterServer:
                         gc.collect()
                     gc.freeze()
         finally:
+            forwarder.close()
             sel.close()
 
     def _drain_udp(self) -> None:
+        if self._batch is not None:
+            self._drain_udp_batched(self._batch)
+            return
         assert self._udp is not None
         recvfrom, sendto = self._udp.recvfrom, self._udp.sendto
         fast, stats = self._fast_udp, self.stats
+        self._tick_event_clock()
         for _ in range(256):  # a burst at a time, then let TCP accepts and the stop flag be seen
             try:
                 data, addr = recvfrom(65535)
@@ -234,63 +284,139 @@ class DnsFilterServer:
                 return  # e.g. ICMP port unreachable from an earlier reply surfacing here
             stats["udp"] += 1
             try:
-                # Blocks and canaries are answered right here from hand-built bytes; everything else (cached
-                # answers, rewrites, forwarding, junk) takes the dnslib path, which hands upstream work to the pool.
-                packet = fast(data, addr)
-                if packet is None:
+                # Blocks, canaries and cached answers are answered right here from bytes; forwarding goes to the
+                # pool; rewrites, odd shapes and junk take the dnslib path.
+                packet = fast(data)
+                if packet.__class__ is bytes:
+                    try:  # noqa: SIM105 - not contextlib.suppress: an object per packet is measurable here
+                        sendto(packet, addr)
+                    except OSError:
+                        pass  # a vanished client is not our problem
+                elif packet is None:
                     self._serve_udp(data, addr)
-                    continue
-                if not packet:
-                    continue  # handed to the upstream pool (or dropped as busy)
-                try:  # noqa: SIM105 - not contextlib.suppress: an object per packet is measurable here
-                    sendto(packet, addr)
-                except OSError:
-                    pass  # a vanished client is not our problem
+                else:
+                    self._submit_forward(data, addr, packet)
             except Exception:  # one bad packet must never end the loop that serves the whole house
                 stats["malformed"] += 1
                 log.exception("unexpected error on a UDP query from %s", addr)
 
-    def _decide(self, name: str) -> Decision:
-        """The classifier's decision through a per-name memo (a dict lookup instead of the classifier's work)."""
-        classifier, memo = self._rules
-        decision = memo.get(name)
-        if decision is None:
-            decision = classifier.classify(name)
-            if len(memo) >= DECISION_MEMO_SIZE:
-                memo.clear()  # cheaper than LRU bookkeeping on the hot path; refills at once
-            memo[name] = decision
-        return decision
+    def _drain_udp_batched(self, batch: UdpBatch) -> None:
+        """The same as the one-by-one loop, a recvmmsg batch at a time, replies sent with one sendmmsg."""
+        fast, stats = self._fast_udp, self.stats
+        for _ in range(8):  # up to 8 batches, then let TCP accepts and the stop flag be seen
+            datagrams = batch.receive()
+            if not datagrams:
+                return
+            stats["udp"] += len(datagrams)
+            self._tick_event_clock()
+            replies = []
+            for slot, data in enumerate(datagrams):
+                try:
+                    packet = fast(data)
+                    if packet.__class__ is bytes:
+                        replies.append((slot, packet))
+                    elif packet is None:
+                        self._serve_udp(data, batch.address(slot))
+                    else:
+                        self._submit_forward(data, batch.address(slot), packet)
+                except Exception:  # one bad packet must never end the loop that serves the whole house
+                    stats["malformed"] += 1
+                    log.exception("unexpected error on a UDP query (%d bytes)", len(data))
+            batch.send(replies)
+            if len(datagrams) < batch.slots:
+                return  # the socket is drained
 
-    def _fast_udp(self, data: bytes, addr: Any) -> bytes | None:
-        """A UDP query of the fast path's shape, answered without dnslib: blocks here, allowed names from the
-        raw answer cache or forwarded as bytes by the pool (then b"": nothing to send now). None: the dnslib
-        path decides (rewrites, odd shapes, junk)."""
-        parsed = parse_query(data)
-        if parsed is None:
-            return None
-        name, qtype, qend, edns = parsed
-        decision = self._decide(name)
+    def _fast_udp(self, data: bytes) -> bytes | tuple[str, int, int, bool, int] | None:
+        """A UDP query of the fast path's shape, answered without dnslib: blocks and cached answers as reply
+        bytes; an allowed name not in the cache as (name, qtype, question end, EDNS, reply size limit) for
+        `_submit_forward`. None: the dnslib path decides (rewrites, odd shapes, junk)."""
+        classifier, queries = self._rules
+        key = data[4:]  # the counts, the question and the EDNS record: all parse_query reads but ID and flags
+        question = queries.get(key)
+        if question is None or data[2] & 0xF8:  # not seen, or a response / another opcode (parse_query decides)
+            parsed = parse_query(data)
+            if parsed is None:
+                return None
+            name, qtype, qend, edns = parsed
+            question = (name, qtype, qend, edns, classifier.classify(name))
+            if len(queries) >= QUERY_MEMO_SIZE:
+                queries.clear()  # cheaper than LRU bookkeeping on the hot path; refills at once
+            queries[key] = question
+        name, qtype, qend, edns, decision = question
         verdict = decision.verdict
         if verdict in (BLOCK, NXDOMAIN):
-            return self._block_packet(data, name, decision, qtype, qend, edns)
+            replies = self._block_replies or self._replies()
+            if replies is None:
+                return None
+            self.stats["blocked"] += 1
+            on_event = self.on_event
+            if on_event is not None:
+                # what _emit sends, with the loop's clock (read once per batch) and a name already normalised
+                event = {"time": self._event_clock[1], "domain": name, "category": decision.category,
+                         "reason": decision.reason, "verdict": verdict, "qtype": _QTYPE_NAMES[qtype]}
+                try:
+                    on_event(event)
+                except Exception:  # the listener's bug must not turn a block into a SERVFAIL
+                    log.exception("on_event listener failed")
+            return replies.build(data, qtype, qend, edns, verdict == NXDOMAIN)
         if verdict == REWRITE:
             return None
         limit = max(512, min((data[qend + 3] << 8) | data[qend + 4], MAX_UDP_REPLY)) if edns else 512
         hit = self.cache.get_raw((name, qtype))
         if hit is not None:
             return self._relay(data, name, qtype, qend, edns, limit, *hit)
+        return name, qtype, qend, edns, limit
+
+    def _submit_forward(self, data: bytes, addr: Any, question: tuple[str, int, int, bool, int]) -> None:
+        """Forward an allowed name from the loop (forwarder.py); the reply is relayed when it comes."""
+        name, qtype, qend, edns, limit = question
+        forwarder = self._forwarder
+        if forwarder is None:  # a server never started (tests calling in directly): the pool's way
+            self._submit_to_pool(data, addr, question)
+            return
+
+        def done(reply: RawReply | None, why: str) -> None:
+            self._forwarded(data, addr, name, qtype, qend, edns, limit, reply, why)
+
+        if forwarder.ask(data[12:qend], done):
+            self.stats["upstream"] += 1
+        else:
+            self.stats["dropped_busy"] += 1  # the client retries; better than an unbounded queue
+
+    def _forwarded(self, data: bytes, addr: Any, name: str, qtype: int, qend: int, edns: bool, limit: int,
+                   reply: RawReply | None, why: str) -> None:
+        try:
+            if reply is not None and reply.tc:  # too big for UDP upstream: the pool asks again, then over TCP
+                self.stats["upstream"] -= 1  # counted again there
+                self._submit_to_pool(data, addr, (name, qtype, qend, edns, limit))
+                return
+            if reply is None:
+                self.stats["servfail"] += 1
+                log.warning("upstream failed for %s %s: %s", name, _qtype_name(qtype), why)
+                packet = self._relay(data, name, qtype, qend, edns, limit, RCODE.SERVFAIL, 0, 0, b"", ())
+            else:
+                if reply.rcode in (RCODE.NOERROR, RCODE.NXDOMAIN):
+                    self.cache.put_raw((name, qtype), reply.rcode, reply.ancount, reply.nscount, reply.body,
+                                       reply.ttls, reply.cnames, reply.cache_ttl)
+                packet = self._relay(data, name, qtype, qend, edns, limit, reply.rcode, reply.ancount,
+                                     reply.nscount, reply.body, reply.cnames)
+            self._send_udp(packet, addr)
+        except Exception:  # one odd reply must never end the loop that serves the whole house
+            log.exception("unexpected error answering %s", name)
+
+    def _submit_to_pool(self, data: bytes, addr: Any, question: tuple[str, int, int, bool, int]) -> None:
+        """Hand an allowed name to the thread pool, which asks upstream (UDP, then TCP) and replies itself."""
         with self._pending_lock:
             if self._pending >= self.max_pending:
                 self.stats["dropped_busy"] += 1
-                return b""  # the client retries; better than an unbounded queue
+                return  # the client retries; better than an unbounded queue
             self._pending += 1
         assert self._pool is not None
         try:
-            self._pool.submit(self._forward_raw, data, addr, name, qtype, qend, edns, limit)
+            self._pool.submit(self._forward_raw, data, addr, *question)
         except RuntimeError:  # shutting down
             with self._pending_lock:
                 self._pending -= 1
-        return b""
 
     def _forward_raw(self, data: bytes, addr: Any, name: str, qtype: int, qend: int, edns: bool,
                      limit: int) -> None:
@@ -346,21 +472,27 @@ class DnsFilterServer:
         if parsed is None:
             return None
         name, qtype, qend, edns = parsed
-        decision = self._decide(name)
+        decision = self.classifier.classify(name)
         verdict = decision.verdict
         if verdict != BLOCK and verdict != NXDOMAIN:
             return None
         return self._block_packet(data, name, decision, qtype, qend, edns)
 
-    def _block_packet(self, data: bytes, name: str, decision: Decision, qtype: int, qend: int,
-                      edns: bool) -> bytes | None:
+    def _replies(self) -> BlockReplies | None:
         replies = self._block_replies
-        if replies is None or replies.key != (self.block_ipv4, self.block_ipv6):
+        if replies is None:
             try:
                 replies = BlockReplies(self.block_ipv4, self.block_ipv6, BLOCK_TTL, OUR_EDNS_SIZE, _SOA_RDATA)
             except (OSError, ValueError, TypeError):
                 return None  # an address the slow path must deal with (and report) itself
             self._block_replies = replies
+        return replies
+
+    def _block_packet(self, data: bytes, name: str, decision: Decision, qtype: int, qend: int,
+                      edns: bool) -> bytes | None:
+        replies = self._block_replies or self._replies()
+        if replies is None:
+            return None
         self.stats["blocked"] += 1
         if self.on_event is not None:
             # `name` is already what normalize_qname makes of it: lower case, no trailing dot, valid (a name that
@@ -639,12 +771,8 @@ class DnsFilterServer:
     def _emit(self, name: str, decision: Decision, qtype: int, *, normalized: bool = False) -> None:
         if self.on_event is None:
             return
-        second = int(time.time())
-        clock = self._event_clock
-        if clock[0] != second:  # formatting the time is a good part of an event's cost: once a second will do
-            clock = self._event_clock = (second, datetime.fromtimestamp(second, UTC).isoformat(timespec="seconds"))
         event = {
-            "time": clock[1],
+            "time": self._tick_event_clock(),
             "domain": name if normalized else normalize_qname(name) or name.rstrip("."),
             "category": decision.category,
             "reason": decision.reason,
@@ -656,9 +784,29 @@ class DnsFilterServer:
         except Exception:  # the listener's bug must not turn a block into a SERVFAIL
             log.exception("on_event listener failed")
 
+    def _tick_event_clock(self) -> str:
+        """The current whole second as events show it (the UDP loops call this once per batch)."""
+        second = int(time.time())
+        clock = self._event_clock
+        if clock[0] != second:  # formatting the time is a good part of an event's cost: once a second will do
+            clock = self._event_clock = (second, datetime.fromtimestamp(second, UTC).isoformat(timespec="seconds"))
+        return clock[1]
+
     def classify(self, host: str) -> Decision:
         """The current rules' decision for a host (the block page asks which category to show)."""
         return self.classifier.classify(host)
+
+
+def _max_in_flight(max_pending: int) -> int:
+    """Questions forwarded at once: each holds a socket, so at most half the descriptors this process may open."""
+    try:
+        import resource
+    except ImportError:  # Windows: no descriptor limit of this kind
+        return max_pending
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return max_pending
+    return max(16, min(max_pending, soft // 2))
 
 
 def _udp_limit(request: DNSRecord) -> int:

@@ -91,6 +91,20 @@ class UpstreamPool:
             healthy = [u for u in self.upstreams if self._penalised_until.get(u, 0.0) <= now]
         return healthy + [u for u in self.upstreams if u not in healthy]
 
+    def penalise(self, upstream: Upstream) -> None:
+        """Move a failed upstream to the back of order() for PENALTY_SECONDS."""
+        with self._lock:
+            self._penalised_until[upstream] = self.clock() + PENALTY_SECONDS
+
+    def recovered(self, upstream: Upstream) -> None:
+        if self._penalised_until:
+            with self._lock:
+                self._penalised_until.pop(upstream, None)
+
+    def raw_query(self, question: bytes) -> bytes:
+        """The datagram resolve_raw sends for a question in wire form: a fresh random ID, RD, our EDNS record."""
+        return struct.pack("!HHHHHH", secrets.randbelow(65536), 0x0100, 1, 0, 0, 1) + question + _RAW_OPT
+
     def resolve(self, question: DNSRecord) -> DNSRecord:
         """The first good reply for this question (its ID set to the question's), or UpstreamError."""
         deadline = self.clock() + self.total_timeout
@@ -103,11 +117,9 @@ class UpstreamPool:
                 reply = self._ask(upstream, question, min(self.timeout, left))
             except (OSError, UpstreamError, DNSError) as exc:
                 errors.append(f"{upstream}: {exc or type(exc).__name__}")
-                with self._lock:
-                    self._penalised_until[upstream] = self.clock() + PENALTY_SECONDS
+                self.penalise(upstream)
                 continue
-            with self._lock:
-                self._penalised_until.pop(upstream, None)
+            self.recovered(upstream)
             reply.header.id = question.header.id
             return reply
         raise UpstreamError("; ".join(errors) or "no time left to ask an upstream")
@@ -125,18 +137,14 @@ class UpstreamPool:
                 reply = self._ask_raw(upstream, question, min(self.timeout, left))
             except (OSError, UpstreamError) as exc:
                 errors.append(f"{upstream}: {exc or type(exc).__name__}")
-                with self._lock:
-                    self._penalised_until[upstream] = self.clock() + PENALTY_SECONDS
+                self.penalise(upstream)
                 continue
-            if self._penalised_until:
-                with self._lock:
-                    self._penalised_until.pop(upstream, None)
+            self.recovered(upstream)
             return reply
         raise UpstreamError("; ".join(errors) or "no time left to ask an upstream")
 
     def _ask_raw(self, upstream: Upstream, question: bytes, timeout: float) -> RawReply:
-        qid = secrets.randbelow(65536)
-        packet = struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 1) + question + _RAW_OPT
+        packet = self.raw_query(question)
         started = self.clock()
         reply = _udp_exchange_raw(upstream, packet, question, timeout)
         if reply.tc:
@@ -204,7 +212,7 @@ def _tcp_exchange(upstream: Upstream, packet: bytes, query: DNSRecord, timeout: 
     return reply
 
 
-def _raw_matches(data: bytes, packet: bytes, question: bytes) -> RawReply | None:
+def raw_matches(data: bytes, packet: bytes, question: bytes) -> RawReply | None:
     """The walked reply if `data` answers `packet` (same ID, a response, the same question in any case)."""
     end = 12 + len(question)
     if (len(data) < end or data[:2] != packet[:2] or not data[2] & 0x80 or data[4:6] != b"\x00\x01"
@@ -214,7 +222,7 @@ def _raw_matches(data: bytes, packet: bytes, question: bytes) -> RawReply | None
 
 
 def _udp_exchange_raw(upstream: Upstream, packet: bytes, question: bytes, timeout: float) -> RawReply:
-    return _udp_ask(upstream, packet, timeout, lambda data: _raw_matches(data, packet, question))
+    return _udp_ask(upstream, packet, timeout, lambda data: raw_matches(data, packet, question))
 
 
 def _tcp_exchange_raw(upstream: Upstream, packet: bytes, question: bytes, timeout: float) -> RawReply:
@@ -223,7 +231,7 @@ def _tcp_exchange_raw(upstream: Upstream, packet: bytes, question: bytes, timeou
         sock.sendall(struct.pack("!H", len(packet)) + packet)
         size = struct.unpack("!H", _recv_exact(sock, 2, deadline))[0]
         data = _recv_exact(sock, size, deadline)
-    reply = _raw_matches(data, packet, question)
+    reply = raw_matches(data, packet, question)
     if reply is None:
         raise UpstreamError("TCP reply does not match the question")
     return reply
