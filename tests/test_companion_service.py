@@ -96,3 +96,50 @@ def test_before_any_pairing_the_companion_shows_the_code_and_the_parent_can_use_
         assert companion.status.get("pairing") is None
     finally:
         companion.shutdown()
+
+
+def test_a_device_makers_logo_travels_from_oem_toml_to_the_childs_screen(qtbot, tmp_path):
+    """first-start copies the logo into the 0700 state folder; the real service reads and checks it and hands it
+    to the companion over its socket; the status and pairing windows draw it where the sprout would be."""
+    from PySide6.QtCore import QBuffer, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    from agent.companion.pairing_window import PairingWindow
+    from agent.oem import first_start
+
+    image = QImage(120, 80, QImage.Format.Format_ARGB32)
+    image.fill(QColor("#1F7A8C"))
+    buf = QBuffer()
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    assert image.save(buf, "PNG")
+    factory = tmp_path / "factory"
+    factory.mkdir()
+    (factory / "anphat.png").write_bytes(bytes(buf.data()))
+    (factory / "oem.toml").write_text('[brand]\nname = "An Phát Kids PC"\nlogo = "anphat.png"\n', encoding="utf-8")
+    state = tmp_path / "agent"
+    first_start(state, factory / "oem.toml")
+    sock = tmp_path / "ipc" / "companion.sock"
+    log = open(tmp_path / "agent.log", "w")  # noqa: SIM115 — the agent writes to it until it stops
+    proc = subprocess.Popen([str(BIN / "sprout-agent"), "run", "--user-mode", "--state", str(state), "--link",
+                             "127.0.0.1:0", "--socket", str(sock), "--lang", "en"], stdout=log, stderr=log,
+                            cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    companion = None
+    try:
+        qtbot.waitUntil(lambda: sock.exists() and (state / "link.address").exists(), timeout=30000)
+        companion = Companion(sock, watch=False, tray=False)
+        assert companion.status["brand_logo"]["type"] == "png" and companion.status["brand"] == "An Phát Kids PC"
+        win = companion.status_window
+        assert win is not None and not win.logo.isHidden() and win.pic.isHidden()
+        pix = win.logo.pixmap()
+        assert pix.height() / pix.devicePixelRatio() == 48 and pix.width() / pix.devicePixelRatio() == 72
+        assert pix.toImage().pixelColor(36, 24).name() == "#1f7a8c"
+        pairing = companion.windows.get("pairing")  # not paired yet: the first-login window, under the brand
+        assert isinstance(pairing, PairingWindow) and not pairing.logo.pixmap().isNull()
+        assert pairing.brand_line.text() == "An Phát Kids PC"
+    finally:
+        if companion is not None:
+            companion.shutdown()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(15)
+        log.close()
+    assert "device maker's logo" in (tmp_path / "agent.log").read_text()

@@ -149,3 +149,59 @@ def test_factory_reset_cli_checks_oem_and_needs_unlock_when_a_pin_is_set(tmp_pat
     r = _agent("factory-reset", "--state", str(state), "--yes")
     assert r.returncode == 0, r.stderr
     assert not (state / "oem-policy.json").exists()
+
+
+def _png(width: int, height: int) -> bytes:
+    """A real 1-colour RGBA PNG written with zlib + struct (no imaging library on the factory side either)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    rows = b"".join(b"\x00" + b"\x1f\x7a\x8c\xff" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+BILLION_LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;">]>\n'
+                  b'<svg xmlns="http://www.w3.org/2000/svg">&b;</svg>')
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("logo.png", b'<svg xmlns="http://www.w3.org/2000/svg"/>',
+     "oem.toml: brand.logo: not a PNG file: it does not start with the PNG signature"),
+    ("logo.png", _png(4, 4)[:20], "oem.toml: brand.logo: not a PNG file: it ends before the IHDR header"),
+    ("logo.png", _png(4097, 1), "oem.toml: brand.logo: PNG of 4097×1 pixels: width and height must be 1 to 4096"),
+    ("logo.png", _png(4, 4) + bytes(1_000_001), "oem.toml: brand.logo: larger than 1000000 bytes"),
+    ("logo.svg", BILLION_LAUGHS, "oem.toml: brand.logo: SVG file with a DOCTYPE: not allowed"),
+    # The line some drawing programs still write: harmless here, but refused all the same (one simple rule).
+    ("logo.svg", b'<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+                 b'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg xmlns="http://www.w3.org/2000/svg"/>',
+     "oem.toml: brand.logo: SVG file with a DOCTYPE: not allowed (remove the <!DOCTYPE …> part"),
+    ("logo.svg", _png(4, 4), "oem.toml: brand.logo: not an SVG file: not well-formed XML"),
+    ("logo.svg", b"<svg:svg xmlns:svg='urn:not-svg'/>", "oem.toml: brand.logo: not an SVG file: the root element"),
+])
+def test_a_logo_that_is_not_what_its_name_says_is_refused_at_the_factory(tmp_path: Path, name: str, data: bytes,
+                                                                         message: str) -> None:
+    (tmp_path / name).write_bytes(data)
+    oem = tmp_path / "oem.toml"
+    oem.write_text(f'[brand]\nname = "An Phát Kids PC"\nlogo = "{name}"\n', encoding="utf-8")
+    with pytest.raises(OemError) as info:
+        load_oem(oem)
+    assert str(info.value).startswith(message), str(info.value)
+    assert str((tmp_path / name).resolve()) in str(info.value)  # which file, so the factory can find it
+
+
+def test_a_good_png_logo_is_copied_at_first_start_and_a_bad_one_fails_the_check(tmp_path: Path) -> None:
+    (tmp_path / "logo.png").write_bytes(_png(96, 48))
+    oem = tmp_path / "oem.toml"
+    oem.write_text('[brand]\nname = "An Phát Kids PC"\nlogo = "logo.png"\n', encoding="utf-8")
+    state = tmp_path / "state"
+    first_start(state, oem)
+    settings = json.loads((state / "oem.json").read_text())
+    assert settings["logo"] == "brand-logo.png"
+    assert (state / "brand-logo.png").read_bytes() == _png(96, 48)
+    (tmp_path / "logo.png").write_bytes(b"GIF89a not a png")
+    r = _agent("factory-reset", "--check-oem", str(oem))
+    assert r.returncode == 2 and "oem.toml: brand.logo: not a PNG file:" in r.stderr and "Traceback" not in r.stderr

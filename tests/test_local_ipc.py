@@ -230,6 +230,43 @@ def test_wait_notices_uses_the_backends_own_wait(backend: FakeBackend, sock_path
     assert calls == [(4, 2)]
 
 
+def test_brand_logo_is_optional_paged_within_the_line_limit_and_checked(backend: FakeBackend, sock_path: Path,
+                                                                          caplog: pytest.LogCaptureFixture) -> None:
+    from agent.oem import BrandLogo
+    from agent.service.local_ipc import LOGO_CHUNK, MAX_LINE
+
+    with LocalIpcServer(backend, sock_path):  # this backend has no brand_logo(): a clear "not_found"
+        (reply,) = raw_exchange(sock_path, b'{"id": 1, "op": "brand_logo", "args": {"offset": 0}}\n')
+        assert reply["error"]["code"] == "not_found" and "no device maker's logo" in reply["error"]["message"]
+        assert IpcClient(sock_path).brand_logo() is None
+    circles = "".join(f'<circle cx="{i % 97}" cy="{i % 89}" r="{i % 7 + 1}" fill="#1F7A8C"/>' for i in range(2500))
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">{circles}</svg>'.encode()
+    assert len(svg) > 2 * LOGO_CHUNK
+    logos = [BrandLogo("svg", svg)]
+    backend.brand_logo = lambda: logos[-1]  # type: ignore[attr-defined]
+    with LocalIpcServer(backend, sock_path):
+        (raw,) = raw_exchange(sock_path, b'{"id": 2, "op": "brand_logo", "args": {"offset": 0}}\n')
+        assert len(json.dumps(raw).encode()) < MAX_LINE and raw["result"]["offset"] == 0
+        client = IpcClient(sock_path)
+        assert client.brand_logo(expected={"type": "svg", "size": len(svg), "sha256": logos[0].sha256}) == \
+            ("svg", svg)
+        # status announced another logo than the one served: refused before any bytes are trusted.
+        assert client.brand_logo(expected={"type": "svg", "size": len(svg), "sha256": "0" * 64}) is None
+        assert "is not the one status announced" in caplog.text
+        # The logo changes between two pieces (a service restart with a new oem logo): the client gives up.
+        real_call = client.call
+
+        def call_then_swap(op: str, args: dict[str, Any] | None = None, **kw: Any) -> Any:
+            answer = real_call(op, args, **kw)
+            logos.append(BrandLogo("svg", svg.replace(b"#1F7A8C", b"#6A4C93")))
+            return answer
+
+        client.call = call_then_swap  # type: ignore[method-assign]
+        assert client.brand_logo() is None
+        assert "the logo changed while it was being fetched (at offset 32768)" in caplog.text
+        client.close()
+
+
 def test_reconnect_after_server_restart(backend: FakeBackend, sock_path: Path) -> None:
     client = IpcClient(sock_path, backoff_start=0.02)
     srv = LocalIpcServer(backend, sock_path).start()

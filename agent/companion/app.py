@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 from agent.companion.ask_time import AskTimeWindow
 from agent.companion.i18n import Language
 from agent.companion.ipc_client import IpcClient, ServiceRefused, ServiceUnavailable, backoff_delays
-from agent.companion.look import apply_look
+from agent.companion.look import BrandImage, apply_look
 from agent.companion.notice_window import NoticeWindow
 from agent.companion.pairing_window import PairingWindow
 from agent.companion.privacy_window import PrivacyWindow
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 STATUS_EVERY_MS = 15_000
 MAX_OPEN_NOTICES = 3
+LOGO_TRIES = 3  # fetches of one logo (same sha256) before the companion settles for Sprout's own look
 
 
 class NoticeWatcher(QThread):
@@ -106,6 +107,10 @@ class Companion(QObject):
         self.age_band = "11-13"
         self.notices: list[NoticeWindow] = []
         self.windows: dict[str, QWidget] = {}
+        # The device maker's logo, fetched once per session and again only when status' sha256 changes.
+        self.logo: BrandImage | None = None
+        self._logo_sha: str | None = None
+        self._logo_tries = 0
         use_tray = QSystemTrayIcon.isSystemTrayAvailable() if tray is None else tray
         self.tray: TrayPresence | None = None
         self.status_window: StatusWindow | None = None
@@ -152,12 +157,29 @@ class Companion(QObject):
         self.age_band = str(status.get("age_band") or self.age_band)
         if self.forced_lang is None and status.get("lang"):
             self.language.switch(str(status["lang"]))
+        self._update_logo(self.status.get("brand_logo"))
         if self.tray is not None:
             self.tray.update_status(self.status, self.connected)
         if self.status_window is not None:
+            self.status_window.set_logo(self.logo)
             self.status_window.update_status(self.status, self.connected)
         self._show_pairing(self.status.get("pairing"))
         self.status_changed.emit(self.status)
+
+    def _update_logo(self, meta: Any) -> None:
+        """Keep self.logo in step with status' "brand_logo": fetch it when its sha256 is new, drop it when gone.
+        Any failure leaves None, and every window shows Sprout's own look; the child never sees an error."""
+        if not isinstance(meta, dict) or not isinstance(meta.get("sha256"), str):
+            self.logo, self._logo_sha, self._logo_tries = None, None, 0
+            return
+        sha = meta["sha256"]
+        if sha != self._logo_sha:
+            self.logo, self._logo_sha, self._logo_tries = None, sha, 0
+        if self.logo is not None or self._logo_tries >= LOGO_TRIES or not self.connected:
+            return
+        self._logo_tries += 1
+        fetched = self.client.brand_logo(expected=meta)
+        self.logo = BrandImage.load(*fetched) if fetched is not None else None
 
     def _show_pairing(self, pairing: dict[str, Any] | None) -> None:
         """While no parent is paired, the service offers its pairing code: show it (and close it once paired)."""
@@ -167,10 +189,13 @@ class Companion(QObject):
                 win.close()
                 del self.windows["pairing"]
             return
+        brand = self.status.get("brand")
+        brand = str(brand) if brand else None
         if isinstance(win, PairingWindow):
+            win.set_brand(brand, self.logo)
             win.update_pairing(pairing)
         else:
-            self._open("pairing", PairingWindow(pairing))
+            self._open("pairing", PairingWindow(pairing, brand=brand, logo=self.logo))
 
     # ---- notices ----------------------------------------------------------------------------------------
     def show_notices(self, notices: list[dict[str, Any]]) -> None:

@@ -8,17 +8,25 @@ A request that changes something (asking for time, reporting) is only re-sent wh
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
+import hashlib
 import itertools
 import json
+import logging
 import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+log = logging.getLogger(__name__)
+
 MAX_LINE = 1024 * 1024  # replies are small; this only stops a runaway peer from filling our memory
-SAFE_TO_RESEND = frozenset({"ping", "status", "notices_since", "wait_notices", "privacy_report"})
+SAFE_TO_RESEND = frozenset({"ping", "status", "notices_since", "wait_notices", "privacy_report", "brand_logo"})
+LOGO_TYPES = ("png", "svg")
+LOGO_MAX_BYTES = 1_000_000  # the service refuses bigger logos (agent.oem.LOGO_MAX_BYTES); more is not a logo
 
 
 class ServiceUnavailable(Exception):
@@ -213,3 +221,64 @@ class IpcClient:
 
     def report_harmful(self, what: str, note: str, reconnect_for: float = 0.0) -> dict[str, Any]:
         return self.call("report_harmful", {"what": what, "note": note}, reconnect_for=reconnect_for)
+
+    def brand_logo(self, expected: dict[str, Any] | None = None,
+                   reconnect_for: float = 0.0) -> tuple[str, bytes] | None:
+        """The device maker's logo as (type, bytes), fetched in pieces and checked whole; None when there is none or
+        anything at all is wrong (the companion then shows Sprout's own look, never an error to the child).
+
+        expected: status()'s "brand_logo" ({"type", "size", "sha256"}); when given, the bytes must match it too."""
+        try:
+            return self._fetch_logo(expected, reconnect_for)
+        except ServiceRefused as exc:
+            if exc.code == "not_found":
+                log.info("companion: the service has no device maker's logo")
+            else:
+                log.warning("companion: brand logo refused by the service (%s)", exc)
+        except ServiceUnavailable as exc:
+            log.warning("companion: brand logo not fetched: %s", exc)
+        except ValueError as exc:
+            log.warning("companion: brand logo discarded: %s", exc)
+        return None
+
+    def _fetch_logo(self, expected: dict[str, Any] | None, reconnect_for: float) -> tuple[str, bytes]:
+        """Page through brand_logo; ValueError names the first thing that does not add up."""
+        data = bytearray()
+        first: tuple[Any, Any, Any] | None = None
+        while True:
+            reply = self.call("brand_logo", {"offset": len(data)}, reconnect_for=reconnect_for)
+            if not isinstance(reply, dict):
+                raise ValueError(f"answer at offset {len(data)} is not an object")
+            header = (reply.get("type"), reply.get("size"), reply.get("sha256"))
+            if first is None:
+                kind, size, digest = header
+                if kind not in LOGO_TYPES:
+                    raise ValueError(f"type {kind!r} is not one of {', '.join(LOGO_TYPES)}")
+                if not isinstance(size, int) or isinstance(size, bool) or not 0 < size <= LOGO_MAX_BYTES:
+                    raise ValueError(f"size {size!r} is not 1 to {LOGO_MAX_BYTES} bytes")
+                if not isinstance(digest, str) or len(digest) != 64:
+                    raise ValueError(f"sha256 {digest!r} is not 64 hex digits")
+                if expected is not None and (expected.get("type"), expected.get("size"),
+                                             expected.get("sha256")) != header:
+                    raise ValueError(f"the logo offered ({kind}, {size} bytes, {digest[:12]}…) is not the one "
+                                     f"status announced ({str(expected.get('sha256'))[:12]}…)")
+                first = header
+            elif header != first:  # the service restarted with another logo between two pieces
+                raise ValueError(f"the logo changed while it was being fetched (at offset {len(data)})")
+            if reply.get("offset") != len(data):
+                raise ValueError(f"piece for offset {reply.get('offset')!r}, asked for {len(data)}")
+            try:
+                piece = base64.b64decode(str(reply.get("data", "")), validate=True)
+            except (binascii.Error, ValueError):
+                raise ValueError(f"piece at offset {len(data)} is not base64") from None
+            if not piece:  # would loop for ever
+                raise ValueError(f"empty piece at offset {len(data)} of {first[1]} bytes")
+            data += piece
+            if len(data) > first[1]:
+                raise ValueError(f"more bytes than announced ({len(data)} > {first[1]})")
+            if len(data) == first[1]:
+                break
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != first[2]:
+            raise ValueError(f"sha256 mismatch: got {actual[:12]}…, announced {str(first[2])[:12]}…")
+        return str(first[0]), bytes(data)

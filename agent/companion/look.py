@@ -4,15 +4,18 @@ Vietnamese diacritics render even on a bare Linux session."""
 
 from __future__ import annotations
 
+import logging
 import math
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtCore import QByteArray, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QIcon, QImage, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
 from agent.resources import resource_path
+
+log = logging.getLogger(__name__)
 
 # The whole palette. Tests check that none of these is red or orange.
 PALETTE = {
@@ -35,6 +38,7 @@ STYLE = """
 QWidget#companionPage {{ background: {page}; }}
 QWidget {{ color: {text}; }}
 QLabel#title {{ font-size: 16pt; font-weight: bold; color: {leaf_dark}; }}
+QLabel#brand {{ font-size: 11pt; font-weight: bold; color: {soft_text}; }}
 QLabel#body {{ font-size: 11pt; }}
 QLabel#until, QLabel#ask {{ font-size: 10pt; color: {soft_text}; }}
 QLabel#help {{ background: {help_bg}; color: {help_text}; border-radius: 8px; padding: 6px 8px; font-size: 10pt; }}
@@ -89,6 +93,76 @@ def sprout_icon() -> QIcon:
     for size in (16, 24, 32, 48, 64, 128):
         icon.addPixmap(sprout_pixmap(size))
     return icon
+
+
+# ---- the device maker's logo (oem.toml [brand] logo), fetched from the service once per session ---------------
+LOGO_WIDTH_FACTOR = 4  # a word-mark may be up to 4× as wide as it is high; a wider one is scaled down to fit
+
+
+class BrandImage:
+    """The device maker's logo, decoded once; pixmaps are made on demand for each (height, devicePixelRatio), so a
+    vector logo stays sharp on a HiDPI screen and a PNG is scaled from its full size only once per size."""
+
+    def __init__(self, kind: str, data: bytes, image: QImage | None, svg: QSvgRenderer | None,
+                 natural: QSizeF) -> None:
+        self.kind = kind
+        self.data = data
+        self._image = image
+        self._svg = svg
+        self.natural = natural  # the logo's own size, for its aspect ratio
+        self._cache: dict[tuple[int, float], QPixmap] = {}
+
+    @classmethod
+    def load(cls, kind: str, data: bytes) -> BrandImage | None:
+        """None (with a log line) when Qt cannot draw it: the windows then keep Sprout's own picture."""
+        if kind == "png":
+            image = QImage.fromData(data, "PNG")
+            if image.isNull() or image.width() < 1 or image.height() < 1:
+                log.warning("companion: the device maker's PNG logo cannot be decoded; showing Sprout's own look")
+                return None
+            return cls(kind, data, image, None, QSizeF(image.size()))
+        if kind == "svg":
+            renderer = QSvgRenderer(QByteArray(data))
+            size = QSizeF(renderer.defaultSize())
+            if size.isEmpty():
+                size = renderer.viewBoxF().size()
+            if not renderer.isValid() or size.isEmpty():
+                log.warning("companion: the device maker's SVG logo cannot be drawn; showing Sprout's own look")
+                return None
+            return cls(kind, data, None, renderer, size)
+        log.warning("companion: logo type %r is not png or svg; showing Sprout's own look", kind)
+        return None
+
+    def pixmap(self, height: int, dpr: float = 1.0) -> QPixmap:
+        """The logo `height` device-independent pixels high (narrower if it would be wider than
+        LOGO_WIDTH_FACTOR × height), aspect ratio kept, drawn at the screen's real pixel density."""
+        dpr = dpr if dpr > 0 else 1.0
+        key = (height, dpr)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        aspect = self.natural.width() / self.natural.height()
+        w = height * aspect
+        h = float(height)
+        if w > height * LOGO_WIDTH_FACTOR:
+            w, h = float(height * LOGO_WIDTH_FACTOR), height * LOGO_WIDTH_FACTOR / aspect
+        pw, ph = max(1, round(w * dpr)), max(1, round(h * dpr))
+        if self._image is not None:
+            image = self._image.scaled(pw, ph, Qt.AspectRatioMode.IgnoreAspectRatio,
+                                       Qt.TransformationMode.SmoothTransformation)
+        else:
+            assert self._svg is not None
+            image = QImage(pw, ph, QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(image)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            self._svg.render(painter, QRectF(0, 0, pw, ph))
+            painter.end()
+        pix = QPixmap.fromImage(image)
+        pix.setDevicePixelRatio(dpr)
+        self._cache[key] = pix
+        return pix
 
 
 # ---- one small picture per notice kind: for the youngest, the picture carries the meaning ------------------

@@ -15,9 +15,12 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from agent.companion.common import Page, button, help_label, set_text
-from agent.companion.look import sprout_pixmap
+from agent.companion.look import BrandImage, sprout_pixmap
+from agent.companion.status_window import product_name
 
 translate = QCoreApplication.translate
+
+LOGO_HEIGHT = 56  # the size of the sprout picture it stands in for
 
 
 def qr_pixmap(text: str, box: int = 6) -> QPixmap:
@@ -40,11 +43,20 @@ def qr_pixmap(text: str, box: int = 6) -> QPixmap:
 
 
 class PairingWindow(Page):
-    def __init__(self, pairing: dict[str, Any], parent: QWidget | None = None) -> None:
+    """The first thing a family sees at first login: with a device maker's oem.toml, under its name and logo."""
+
+    def __init__(self, pairing: dict[str, Any], parent: QWidget | None = None, *, brand: str | None = None,
+                 logo: BrandImage | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.pairing = dict(pairing)
-        pic = QLabel(self)
-        pic.setPixmap(sprout_pixmap(56))
+        self.pic = QLabel(self)
+        self.pic.setPixmap(sprout_pixmap(56))
+        self.logo = QLabel(self)
+        self.logo.setVisible(False)
+        self.brand: str | None = None
+        self.brand_image: BrandImage | None = None
+        self.brand_line = QLabel(self, objectName="brand", wordWrap=True)
+        self.brand_line.setVisible(False)
         self.title = QLabel(self, objectName="title", wordWrap=True)
         self.body = QLabel(self, objectName="body", wordWrap=True)
         self.code = QLabel(self)
@@ -58,8 +70,12 @@ class PairingWindow(Page):
         self.close_button.clicked.connect(self.close)
 
         head = QHBoxLayout()
-        head.addWidget(pic)
-        head.addWidget(self.title, 1)
+        head.addWidget(self.pic)
+        head.addWidget(self.logo)
+        heading = QVBoxLayout()
+        heading.addWidget(self.brand_line)
+        heading.addWidget(self.title)
+        head.addLayout(heading, 1)
         middle = QHBoxLayout()
         middle.addWidget(self.qr)
         words = QVBoxLayout()
@@ -78,7 +94,24 @@ class PairingWindow(Page):
         outer.addWidget(self.help)
         outer.addLayout(buttons)
         self.setMinimumWidth(560)
+        self.set_brand(brand, logo)
         self.update_pairing(pairing)
+
+    def set_brand(self, brand: str | None, logo: BrandImage | None) -> None:
+        """The device maker's name above the title and its logo in the sprout's place; None, None: Sprout's look."""
+        self.brand = brand or None
+        set_text(self.brand_line, self.brand or "")  # a name, never translated
+        self.brand_line.setVisible(self.brand is not None)
+        self.logo.setAccessibleName(product_name({"brand": self.brand}))
+        if logo is self.brand_image:
+            return
+        self.brand_image = logo
+        if logo is not None:
+            self.logo.setPixmap(logo.pixmap(LOGO_HEIGHT, self.devicePixelRatioF()))
+        else:
+            self.logo.clear()
+        self.logo.setVisible(logo is not None)
+        self.pic.setVisible(logo is None)
 
     def update_pairing(self, pairing: dict[str, Any]) -> None:
         self.pairing = dict(pairing)

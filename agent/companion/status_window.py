@@ -10,11 +10,13 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QProgressBar, QSystemTrayIcon, QVBoxLayout, QWidget
 
 from agent.companion.common import Page, button, help_label, set_text
-from agent.companion.look import sprout_icon, sprout_pixmap
+from agent.companion.look import BrandImage, sprout_icon, sprout_pixmap
 from agent.companion.wording import greeting, hotline, time_left_line
 
 # A bare name, so pyside6-lupdate finds every string (it does not follow other aliases).
 translate = QCoreApplication.translate
+
+LOGO_HEIGHT = 48  # the size of the sprout picture it stands in for
 
 
 def connection_line(connected: bool) -> str:
@@ -73,6 +75,12 @@ class StatusWindow(Page):
         self.setMinimumWidth(360)
         self.pic = QLabel(self)
         self.pic.setPixmap(sprout_pixmap(48))
+        # The device maker's logo takes the sprout's place when there is one (set_logo); hidden until then.
+        self.logo = QLabel(self)
+        self.logo.setVisible(False)
+        self.brand_image: BrandImage | None = None
+        self.brand_line = QLabel(self, objectName="brand", wordWrap=True)
+        self.brand_line.setVisible(False)
         self.hello = QLabel(self, objectName="title", wordWrap=True)
         self.screen_line = QLabel(self, objectName="body", wordWrap=True)
         self.screen_bar = QProgressBar(self, textVisible=False)
@@ -89,7 +97,11 @@ class StatusWindow(Page):
 
         head = QHBoxLayout()
         head.addWidget(self.pic)
-        head.addWidget(self.hello, 1)
+        head.addWidget(self.logo)
+        words = QVBoxLayout()
+        words.addWidget(self.brand_line)
+        words.addWidget(self.hello)
+        head.addLayout(words, 1)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(14, 14, 14, 12)
         outer.addLayout(head)
@@ -107,9 +119,25 @@ class StatusWindow(Page):
         self.connected = connected
         self.retranslate()
 
+    def set_logo(self, logo: BrandImage | None) -> None:
+        """Show the device maker's logo instead of the sprout, or Sprout's own look again with None."""
+        if logo is self.brand_image:
+            return
+        self.brand_image = logo
+        if logo is not None:
+            self.logo.setPixmap(logo.pixmap(LOGO_HEIGHT, self.devicePixelRatioF()))
+        else:
+            self.logo.clear()
+        self.logo.setVisible(logo is not None)
+        self.pic.setVisible(logo is None)
+
     def retranslate(self) -> None:
         st = self.status
         self.setWindowTitle(product_name(st))
+        brand = str(st.get("brand") or "")
+        set_text(self.brand_line, brand)  # a name, never translated
+        self.brand_line.setVisible(bool(brand))
+        self.logo.setAccessibleName(product_name(st))
         set_text(self.hello, greeting(str(st.get("child_name") or ""), st.get("age_band")))
         self.screen_line.setVisible(bool(st))
         self.games_line.setVisible(bool(st))

@@ -2,6 +2,13 @@
 calls these methods and sends their results to the companion as JSON. No Qt here, no sockets here.
 
 The service's core implements this; tests use an in-memory FakeBackend. Every value must be JSON-serialisable.
+
+Optional (looked up with getattr, so backends without them still fit the Protocol):
+
+- wait_notices(cursor, timeout) — block until a notice newer than cursor exists (else the channel polls).
+- brand_logo() -> agent.oem.BrandLogo | None — the device maker's checked logo (.type "png"|"svg", .data bytes,
+  .sha256 hex); the channel's brand_logo op sends it in base64 pieces. status() should then carry
+  "brand_logo": {"type", "size", "sha256"} so the companion knows when to fetch it again.
 """
 
 from __future__ import annotations
@@ -32,6 +39,9 @@ class CompanionBackend(Protocol):
           time of the policy's zone), else None.
         - locked_reason: str | None — why the session is stopped right now ("screen_limit", "downtime", ...),
           None when it is not.
+        - brand: str — the device maker's product name (only when its oem.toml set one).
+        - brand_logo: {"type": "png"|"svg", "size": int, "sha256": str} — only when there is a device maker's
+          logo; fetch the bytes with the brand_logo op.
         """
         ...
 

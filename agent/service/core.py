@@ -18,6 +18,7 @@ from typing import Any
 
 from agent.ledger.clock import Clock
 from agent.ledger.ledger import Decision, Ledger
+from agent.oem import BrandLogo
 from agent.policy import Policy, PolicyError, Problem, age_band, age_from_birth_year, load_policy_doc
 from agent.service.enforcer import Enforcer
 from agent.service.notices import NoticeBoard
@@ -59,6 +60,7 @@ class AgentCore:
         self.pairing_offer: Callable[[], dict[str, Any] | None] | None = None
         self.show_pairing_code = True  # a device maker may turn the first-login pairing window off (oem.toml)
         self.brand: str | None = None  # the device maker's product name, shown by the companion instead of Sprout
+        self.logo: BrandLogo | None = None  # the device maker's checked logo (runner.oem_logo); never changes later
         self.ledger = self._restore()
 
     # ---- start, save -----------------------------------------------------------------------------------
@@ -246,9 +248,15 @@ class AgentCore:
                       policy_version=self.policy_doc["version"])
         if self.brand:
             st["brand"] = self.brand
+        if self.logo is not None:
+            st["brand_logo"] = self.logo.describe()  # the bytes travel separately, by the brand_logo op
         if self.pairing_offer is not None and self.show_pairing_code:
             st["pairing"] = self.pairing_offer()
         return st
+
+    def brand_logo(self) -> BrandLogo | None:
+        """The device maker's logo for the companion's brand_logo op, or None (a family's own install)."""
+        return self.logo
 
     def submit_request(self, minutes: int, reason: str, scope: str = "screen") -> dict[str, Any]:
         if scope not in ("screen", "games"):

@@ -9,7 +9,16 @@ one response line:
 
 Ops: ping, status, notices_since(cursor), wait_notices(cursor, timeout) (long-poll: answers as soon as a notice
 newer than cursor exists, or with [] after timeout), submit_request(minutes, reason, scope), privacy_report,
-report_harmful(what, note).
+report_harmful(what, note), brand_logo(offset).
+
+brand_logo(offset): the device maker's logo (oem.toml `[brand] logo`), in pieces because one line is at most
+`max_line` bytes and a logo may be 1 MB. status() carries `"brand_logo": {"type": "png"|"svg", "size": N,
+"sha256": hex}` when there is one; the companion then asks with offset 0, 32768, ... and gets
+
+    ← {"type": "png", "size": N, "sha256": hex, "offset": 0, "data": "<base64 of at most 32 KiB from offset>"}
+
+until it holds `size` bytes, and checks the sha256 of the whole. An offset past the end (> size) is
+"bad_request"; no logo is "not_found".
 
 Who may talk: the server asks the kernel who the peer is (SO_PEERCRED on Linux, getpeereid on macOS/BSD) and
 refuses every OS user not in `allowed_uids` with one "forbidden" line, then hangs up. File permissions are a second
@@ -22,6 +31,7 @@ get an error line and the connection stays usable; at most `max_clients` connect
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import errno
 import json
@@ -44,6 +54,7 @@ log = logging.getLogger(__name__)
 MAX_LINE = 64 * 1024  # a status or privacy report is a few KB; anything near this is not a companion
 MAX_WAIT_S = 30.0  # the longest long-poll we hold open
 MAX_CLIENTS = 16  # one companion per session; a few spare for support tools
+LOGO_CHUNK = 32 * 1024  # raw bytes per brand_logo answer: ~43 KB once base64'd, well inside a 64 KiB line
 WINDOWS_PIPE_NAME = r"\\.\pipe\sprout-companion"
 
 
@@ -161,6 +172,7 @@ class Dispatcher:
             "submit_request": self._submit_request,
             "privacy_report": lambda a: backend.privacy_report(),
             "report_harmful": lambda a: backend.report_harmful(_str_arg(a, "what", 300), _str_arg(a, "note", 2000, "")),
+            "brand_logo": self._brand_logo,
         }
 
     def handle_line(self, line: bytes) -> dict[str, Any]:
@@ -202,6 +214,24 @@ class Dispatcher:
         if scope not in REQUEST_SCOPES:
             raise RequestError("bad_request", f"args.scope: must be one of {', '.join(REQUEST_SCOPES)}, got {scope!r}")
         return self.backend.submit_request(minutes, reason, scope)
+
+    def _brand_logo(self, args: dict[str, Any]) -> Any:
+        # Optional on the backend (like wait_notices): a backend without logos answers "not_found".
+        getter = getattr(self.backend, "brand_logo", None)
+        logo = getter() if callable(getter) else None
+        if logo is None:
+            raise RequestError("not_found", "brand_logo: this PC has no device maker's logo (no [brand] logo in "
+                                            "oem.toml, or the file was refused at start: see the service log)")
+        offset = args.get("offset", 0)
+        if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+            raise RequestError("bad_request", f"args.offset: must be a whole number from 0, got {offset!r}")
+        data: bytes = logo.data
+        if offset > len(data):
+            raise RequestError("bad_request", f"args.offset: {offset} is past the end of the logo "
+                                              f"({len(data)} bytes)")
+        chunk = data[offset:offset + LOGO_CHUNK]
+        return {"type": logo.type, "size": len(data), "sha256": logo.sha256, "offset": offset,
+                "data": base64.b64encode(chunk).decode("ascii")}
 
     def _wait_notices(self, args: dict[str, Any]) -> Any:
         cursor = _int_arg(args, "cursor", 0, 2**62)

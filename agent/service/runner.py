@@ -19,6 +19,7 @@ from typing import Any
 
 from agent.ledger.apps import AppClassifier
 from agent.ledger.clock import Clock, SystemClock
+from agent.oem import BrandLogo, LogoError, read_logo
 from agent.policy import PolicyError, load_policy_doc, preset
 from agent.service.core import AgentCore
 from agent.service.enforcer import Enforcer
@@ -116,6 +117,30 @@ def oem_settings(state_dir: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def oem_logo(state_dir: Path, oem: dict[str, Any]) -> BrandLogo | None:
+    """The device maker's logo that first-start copied into the state folder, read and checked once per start.
+
+    The companion runs as the child and cannot read the 0700 state folder, so the service keeps the bytes and
+    hands them over the local channel. A missing or bad file is one warning naming the file and the reason; the
+    companion then simply shows Sprout's own look."""
+    name = oem.get("logo")
+    if not name:
+        return None
+    # oem.json only ever holds a bare file name (brand-logo.png|svg); anything else did not come from first-start.
+    if not isinstance(name, str) or Path(name).name != name or name in (".", ".."):
+        log.warning("%s: logo %r is not a file name in the state folder; showing Sprout's own look",
+                    state_dir / "oem.json", name)
+        return None
+    path = state_dir / name
+    try:
+        logo = read_logo(path)
+    except LogoError as exc:
+        log.warning("device maker's logo %s: %s; the companion shows Sprout's own look", path, exc)
+        return None
+    log.info("device maker's logo %s: %s, %d bytes", path, logo.type, logo.size)
+    return logo
+
+
 def check_owned_by_service(path: Path) -> None:
     """As a system service (root, or the `sprout` account), a policy file the child could have written is refused:
     it must belong to root or to the service's own account and be writable by no one else. (The child's admin
@@ -202,6 +227,7 @@ def build_core(opts: ServiceOptions, *, clock: Clock | None = None, adapters: di
                      lang=opts.lang or oem.get("language") or "vi")
     core.show_pairing_code = bool(oem.get("show_pairing_code", True))
     core.brand = oem.get("brand_name") if oem.get("brand_name") not in (None, "", "Sprout") else None
+    core.logo = oem_logo(opts.state_dir, oem)
     core.vault = vault
     if not opts.user_mode:
         report_admin_child(core, child_uid)
