@@ -209,3 +209,13 @@ def test_classify_with_a_list_store_folder(tmp_path: Path, capsys: pytest.Captur
                                                     "www.bet365.com\tblock\tgambling"]
     assert main(["classify", "--lists", str(tmp_path / "nope"), "a.test"]) == 2
     assert "--lists" in capsys.readouterr().err
+
+
+def test_equal_decisions_are_one_object_and_the_memo_is_bounded() -> None:
+    names = {f"n{i}.test": "gambling" for i in range(50)}
+    clf = Classifier(WebRules.from_web({"blocked_categories": ["gambling"]}), index=SeedIndex(names), memo_size=10)
+    decisions = [clf.classify(name) for name in names]
+    assert all(d.verdict == "block" and d.category == "gambling" and d.reason == "list" for d in decisions)
+    assert len({id(d) for d in decisions}) == 1  # a million names on one list share one Decision
+    assert len(clf._memo) == 10
+    assert clf.classify("other.test") is not decisions[0]

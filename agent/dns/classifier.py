@@ -130,7 +130,7 @@ class Classifier:
 
     def __init__(self, rules: WebRules, index: CategoryLookup | None = None,
                  keywords: Callable[[str], str | None] | None = None,
-                 safesearch: SafeSearch | None = None, memo_size: int = 65536) -> None:
+                 safesearch: SafeSearch | None = None, memo_size: int = 16384) -> None:
         self.rules = rules
         self.index = index
         self.keywords = keywords
@@ -138,6 +138,8 @@ class Classifier:
         self._web = rules.as_web()
         self._memo: OrderedDict[str, Decision] = OrderedDict()
         self._memo_size = memo_size
+        # Equal decisions shared: a million names on one list make one Decision, not a million (a few dozen exist)
+        self._shared: dict[Decision, Decision] = {}
         self._lock = threading.Lock()
 
     def classify(self, name: str) -> Decision:
@@ -151,6 +153,7 @@ class Classifier:
                 return hit
         decision = self._decide(qname)
         with self._lock:
+            decision = self._shared.setdefault(decision, decision)
             self._memo[qname] = decision
             if len(self._memo) > self._memo_size:
                 self._memo.popitem(last=False)
