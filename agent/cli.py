@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "catalog": "agent.catalog.cli_cmd",
     "unlock": "agent.service.protect",
     "factory-reset": "agent.oem",
+    "set-child": "agent.service.child_account",
     "list-update": "agent.listupdate",
 }
 

@@ -321,9 +321,19 @@ def parse_dnsperf(text: str) -> dict[str, float]:
 
 
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port free for UDP and TCP both (the servers listen on both; a port that an outgoing TCP
+    connection happens to hold made a run fail once)."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp, \
+                socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+            udp.bind(("127.0.0.1", 0))
+            port = udp.getsockname()[1]
+            try:
+                tcp.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit("no loopback port free for both UDP and TCP")
 
 
 def answer_of(port: int, name: str, timeout: float = 1.0) -> str | None:

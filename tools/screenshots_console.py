@@ -77,6 +77,9 @@ def main() -> int:
             "blocked": {"social": n % 3, "games": n % 2}}} for n in range(1, 31)]
         past.append({"seq": 100031, "kind": "alert", "at": time.time(),
                      "payload": {"kind": "timezone_change", "day": today.isoformat(), "timezone": "UTC"}})
+        past.append({"seq": 100032, "kind": "alert", "at": time.time(),
+                     "payload": {"kind": "child_account_missing", "day": today.isoformat(),
+                                 "how": "sudo sprout-agent set-child NAME"}})
         session.family.store_items(dev["device_id"], past)
 
         def settle(ms: int = 400) -> None:

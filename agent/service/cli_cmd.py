@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from agent.errors import CliError
@@ -65,13 +66,17 @@ def _run(args: argparse.Namespace) -> int:
         except KeyError:
             raise CliError(f"--child-user {args.child_user!r}: no such account on this PC") from None
     if not args.user_mode and child_uid is None:
-        raise CliError("which account is the child's? Give --child-user NAME (as a service, set "
-                       "SPROUT_CHILD_ARGS=\"--child-user NAME\" in /var/lib/sprout/agent.env)")
+        # A PC fresh from its maker, or a family that has not made the child's account yet: run without one
+        # (agent/service/child_account.py) rather than fail and be restarted forever.
+        print("sprout-agent: no child account chosen yet: the web filter and pairing run, time is not counted; "
+              "name it with `sudo sprout-agent set-child NAME`", file=sys.stderr, flush=True)
     # As a service the socket lives in /run (0711, so the child can reach it), never in the state folder.
     default_socket = state / "companion.sock" if args.user_mode else Path("/run/sprout/companion.sock")
     socket = None if args.no_companion_socket else (args.socket or default_socket)
     opts = ServiceOptions(state_dir=state, user_mode=args.user_mode, policy_file=args.policy,
-                          child_uid=child_uid, tick_s=args.tick, save_every_s=args.save_every,
+                          child_uid=child_uid, child_arg=args.child_user or (
+                              None if args.child_uid is None else str(args.child_uid)),
+                          tick_s=args.tick, save_every_s=args.save_every,
                           socket_path=socket, link_listen=args.link, dns_listen=args.dns,
                           dns_upstreams=args.upstream, lang=args.lang, key_file_fallback=args.key_file_fallback)
     try:

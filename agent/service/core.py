@@ -60,6 +60,7 @@ class AgentCore:
         self.pairing_offer: Callable[[], dict[str, Any] | None] | None = None
         self.show_pairing_code = True  # a device maker may turn the first-login pairing window off (oem.toml)
         self.brand: str | None = None  # the device maker's product name, shown by the companion instead of Sprout
+        self.awaiting_child = False  # a service with no child account named yet: nothing is counted
         self.logo: BrandLogo | None = None  # the device maker's checked logo (runner.oem_logo); never changes later
         self.ledger = self._restore()
 
@@ -246,6 +247,9 @@ class AgentCore:
             st.update(child_name=child.get("name", ""), age_band=band, lang=self.lang,
                       locked_reason=st["screen_reason"] if st["screen_left_s"] == 0 else None,
                       policy_version=self.policy_doc["version"])
+        if self.awaiting_child:
+            st["awaiting_child"] = True
+            st["locked_reason"] = None  # nobody's session is stopped while there is no child account
         if self.brand:
             st["brand"] = self.brand
         if self.logo is not None:

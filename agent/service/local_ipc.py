@@ -284,9 +284,10 @@ class LocalIpcServer:
 
     def __init__(self, backend: CompanionBackend, path: Path | str, allowed_uids: Iterable[int] | None = None, *,
                  max_line: int = MAX_LINE, max_wait_s: float = MAX_WAIT_S, max_clients: int = MAX_CLIENTS,
-                 poll_s: float = 0.2) -> None:
+                 poll_s: float = 0.2, admit: Callable[[int], bool] | None = None) -> None:
         self.path = Path(path)
         self.allowed_uids = frozenset(allowed_uids) if allowed_uids is not None else frozenset({os.geteuid()})
+        self.admit = admit  # also let in users this says yes to (asked per connection: accounts made later count)
         self.max_line = max_line
         self.max_clients = max_clients
         self._stop = threading.Event()
@@ -300,7 +301,7 @@ class LocalIpcServer:
     def start(self) -> LocalIpcServer:
         if len(str(self.path).encode()) > 100:  # sun_path is 104 bytes on macOS, 108 on Linux
             raise IpcSetupError(f"{self.path}: socket path too long for the OS (keep it under 100 bytes)")
-        others = bool(self.allowed_uids - {os.geteuid()})
+        others = bool(self.allowed_uids - {os.geteuid()}) or self.admit is not None
         prepare_socket_dir(self.path.parent, others)
         _clear_stale_socket(self.path)
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -370,7 +371,7 @@ class LocalIpcServer:
             log.warning("companion channel: cannot read the peer's user (%s); refusing", exc)
             self._refuse(conn, "forbidden", "connection: the service cannot tell which user you are")
             return
-        if uid not in self.allowed_uids:
+        if uid not in self.allowed_uids and not (self.admit is not None and self.admit(uid)):
             self.refused += 1
             log.warning("companion channel: refused a connection from uid %d", uid)
             self._refuse(conn, "forbidden", f"connection: uid {uid} may not use this channel "
@@ -529,10 +530,11 @@ class WindowsPipeServer:
 
 
 def start_local_channel(backend: CompanionBackend, path: Path | str | None, allowed_uids: Iterable[int] | None = None,
-                        allowed_sids: Iterable[str] = ()) -> LocalIpcServer | WindowsPipeServer:
+                        allowed_sids: Iterable[str] = (),
+                        admit: Callable[[int], bool] | None = None) -> LocalIpcServer | WindowsPipeServer:
     """Open the right channel for this OS: a named pipe on Windows, a Unix socket elsewhere. Call .stop() to close."""
     if sys.platform == "win32":
         return WindowsPipeServer(backend, allowed_sids).start()
     if path is None:
         raise IpcSetupError("socket: a path is needed on this OS")
-    return LocalIpcServer(backend, path, allowed_uids).start()
+    return LocalIpcServer(backend, path, allowed_uids, admit=admit).start()

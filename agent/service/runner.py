@@ -38,6 +38,7 @@ class ServiceOptions:
     user_mode: bool
     policy_file: Path | None = None
     child_uid: int | None = None  # whose processes are counted and may be closed
+    child_arg: str | None = None  # how the command line named the child (--child-user/--child-uid), for ChildWatch
     tick_s: float = 1.0
     save_every_s: float = 15.0
     idle_threshold_s: float = 300.0
@@ -212,7 +213,11 @@ def build_core(opts: ServiceOptions, *, clock: Clock | None = None, adapters: di
     if store is None:
         store, vault = open_store(opts.state_dir, file_fallback=opts.key_file_fallback or opts.user_mode)
     doc = initial_policy(store, opts.policy_file, user_mode=opts.user_mode)
+    awaiting = awaiting_child(opts)
     child_uid = opts.child_uid if opts.child_uid is not None else (os.getuid() if hasattr(os, "getuid") else None)
+    if awaiting:
+        child_uid = None
+        adapters = adapters or waiting_adapters()
     adapters = adapters or real_adapters(opts.user_mode, child_uid)
     clock = clock or SystemClock()
     own_pid = os.getpid()
@@ -229,9 +234,29 @@ def build_core(opts: ServiceOptions, *, clock: Clock | None = None, adapters: di
     core.brand = oem.get("brand_name") if oem.get("brand_name") not in (None, "", "Sprout") else None
     core.logo = oem_logo(opts.state_dir, oem)
     core.vault = vault
-    if not opts.user_mode:
+    if awaiting:
+        core.awaiting_child = True
+        # Queued for the parent's console until one pairs: it says what to do, in plain words.
+        core.report_tamper("child_account_missing", {"how": "sudo sprout-agent set-child NAME"})
+    elif not opts.user_mode:
         report_admin_child(core, child_uid)
     return core
+
+
+def awaiting_child(opts: ServiceOptions) -> bool:
+    """A system service with no child account named yet (agent/service/child_account.py)."""
+    return not opts.user_mode and opts.child_uid is None
+
+
+def waiting_adapters() -> dict[str, Any]:
+    """While no child account is chosen: no one's programs seen, no child session, nothing closed or locked."""
+    from agent.service.child_account import NoChildSession, NoProcesses
+
+    def close_nothing(pid: int, **_kw: Any) -> None:
+        log.warning("not closing pid %s: no child account is chosen", pid)
+
+    return {"processes": NoProcesses(), "foreground": None, "idle": NoChildSession(), "session": None,
+            "closer": close_nothing}
 
 
 class ServiceLoop:
@@ -289,6 +314,12 @@ def serve(opts: ServiceOptions) -> int:
     core = build_core(opts)
     loop = ServiceLoop(core, opts.tick_s, opts.state_dir)
     extras = start_extras(core, opts)
+    if not opts.user_mode:
+        from agent.service.child_account import ENV_FILE, ChildWatch
+
+        # `sprout-agent set-child` writes the environment file; the unit refuses a manual restart, so we stop
+        # and systemd starts us again with the account it names.
+        extras.append(ChildWatch(opts.state_dir / ENV_FILE, opts.child_arg, loop.stop).start().close)
     signal.signal(signal.SIGTERM, loop.stop)
     signal.signal(signal.SIGINT, loop.stop)
     log.info("agent running (%s mode), state in %s, policy version %s", "user" if opts.user_mode else "service",

@@ -284,6 +284,9 @@ def alert_text(item: dict[str, Any]) -> str:
                       "Make it a standard account."),
         "timezone_change": QCoreApplication.translate(
             "Alerts", "The PC's time zone was changed. Sprout kept its own day; check the PC's clock."),
+        "child_account_missing": QCoreApplication.translate(
+            "Alerts", "Sprout does not know yet which account on the PC is the child's, so it filters the web but "
+                      "does not count time. On that PC, run: sudo sprout-agent set-child <the child's login name>"),
         "offline": QCoreApplication.translate(
             "Alerts", "The PC has not been reachable for a while. Check that it is on and connected."),
     }

@@ -3,6 +3,11 @@
 <context>
     <name>Alerts</name>
     <message>
+        <location filename="../../app/gui/overview.py" line="286" />
+        <source>Sprout does not know yet which account on the PC is the child&apos;s, so it filters the web but does not count time. On that PC, run: sudo sprout-agent set-child &lt;the child&apos;s login name&gt;</source>
+        <translation>Sprout does not know yet which account on the PC is the child&apos;s, so it filters the web but does not count time. On that PC, run: sudo sprout-agent set-child &lt;the child&apos;s login name&gt;</translation>
+    </message>
+    <message>
         <location filename="../../app/gui/overview.py" line="258" />
         <source>The child's account is an administrator, so Sprout can be switched off. Make it a standard account.</source>
         <translation>The child's account is an administrator, so Sprout can be switched off. Make it a standard account.</translation>

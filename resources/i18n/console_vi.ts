@@ -3,6 +3,11 @@
 <context>
     <name>Alerts</name>
     <message>
+        <location filename="../../app/gui/overview.py" line="286" />
+        <source>Sprout does not know yet which account on the PC is the child&apos;s, so it filters the web but does not count time. On that PC, run: sudo sprout-agent set-child &lt;the child&apos;s login name&gt;</source>
+        <translation>Mầm chưa biết tài khoản nào trên máy là của con, nên mới lọc web mà chưa tính giờ. Trên máy đó, hãy chạy: sudo sprout-agent set-child &lt;tên đăng nhập của con&gt;</translation>
+    </message>
+    <message>
         <location filename="../../app/gui/overview.py" line="258" />
         <source>The child's account is an administrator, so Sprout can be switched off. Make it a standard account.</source>
         <translation>Tài khoản của con có quyền quản trị nên có thể tắt Mầm. Hãy đổi thành tài khoản thường.</translation>
