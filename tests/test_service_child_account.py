@@ -175,9 +175,20 @@ def test_child_watch_stops_the_service_when_the_account_is_named(tmp_path: Path)
     env.write_text(f'SPROUT_CHILD_ARGS="--child-uid {os.getuid()}"\n', encoding="utf-8")
     if ca.is_person(os.getuid()):
         pytest.skip("this test's own account is a person's; the root-only tests cover the restart")
-    assert watch.check() is False  # root is not a child's account either
-    same = ca.ChildWatch(env, str(os.getuid()), lambda: stopped.append(True))
-    assert same.check() is False and stopped == []
+    assert watch.check() is False and stopped == []  # root is not a child's account either
+
+
+@ROOT_ONLY
+def test_child_watch_compares_accounts_not_spellings(tmp_path: Path) -> None:
+    kid = account("sprout-kid-test", person=True)
+    env = tmp_path / "agent.env"
+    stopped: list[bool] = []
+    env.write_text('SPROUT_CHILD_ARGS="--child-user sprout-kid-test"\n', encoding="utf-8")
+    assert ca.ChildWatch(env, kid.pw_uid, lambda: stopped.append(True)).check() is False  # same account
+    env.write_text(f'SPROUT_CHILD_ARGS="--child-uid {kid.pw_uid}"\n', encoding="utf-8")
+    assert ca.ChildWatch(env, kid.pw_uid, lambda: stopped.append(True)).check() is False  # by uid: the same
+    watch = ca.ChildWatch(env, None, lambda: stopped.append(True))
+    assert watch.check() is True and stopped == [True] and watch.changed_to == str(kid.pw_uid)
 
 
 @ROOT_ONLY

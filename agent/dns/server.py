@@ -284,8 +284,8 @@ class DnsFilterServer:
                 return  # e.g. ICMP port unreachable from an earlier reply surfacing here
             stats["udp"] += 1
             try:
-                # Blocks, canaries and cached answers are answered right here from bytes; forwarding goes to the
-                # pool; rewrites, odd shapes and junk take the dnslib path.
+                # Blocks, canaries and cached answers are answered right here from bytes; allowed names are
+                # forwarded from the loop; rewrites, odd shapes and junk take the dnslib path.
                 packet = fast(data)
                 if packet.__class__ is bytes:
                     try:  # noqa: SIM105 - not contextlib.suppress: an object per packet is measurable here

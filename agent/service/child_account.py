@@ -140,10 +140,10 @@ class ChildWatch:
     """Stops the service when the environment file names another child account than the one it runs for (None:
     none chosen yet), so that systemd starts it again with that account."""
 
-    def __init__(self, env_file: Path, running_for: str | None, stop: Callable[[], None],
+    def __init__(self, env_file: Path, running_for: int | None, stop: Callable[[], None],
                  every_s: float = CHECK_EVERY_S) -> None:
         self.env_file = env_file
-        self.running_for = running_for
+        self.running_for = running_for  # the uid the service counts now (None: waiting for one)
         self.stop_service = stop
         self.every_s = every_s
         self.changed_to: str | None = None
@@ -160,12 +160,14 @@ class ChildWatch:
 
     def check(self) -> bool:
         named = child_from_env(self.env_file)
-        if named is None or named == self.running_for:
+        if named is None:
             return False
         try:
-            resolve_account(named)
+            uid = resolve_account(named)
         except CliError as exc:
             log.warning("%s names the child's account %s, which cannot be used: %s", self.env_file, named, exc)
+            return False
+        if uid == self.running_for:  # compared as uids: "an" and "1001" may be the same account
             return False
         self.changed_to = named
         log.info("the child's account is now %s (%s): restarting to apply it", named, self.env_file)

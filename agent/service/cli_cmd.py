@@ -74,9 +74,7 @@ def _run(args: argparse.Namespace) -> int:
     default_socket = state / "companion.sock" if args.user_mode else Path("/run/sprout/companion.sock")
     socket = None if args.no_companion_socket else (args.socket or default_socket)
     opts = ServiceOptions(state_dir=state, user_mode=args.user_mode, policy_file=args.policy,
-                          child_uid=child_uid, child_arg=args.child_user or (
-                              None if args.child_uid is None else str(args.child_uid)),
-                          tick_s=args.tick, save_every_s=args.save_every,
+                          child_uid=child_uid, tick_s=args.tick, save_every_s=args.save_every,
                           socket_path=socket, link_listen=args.link, dns_listen=args.dns,
                           dns_upstreams=args.upstream, lang=args.lang, key_file_fallback=args.key_file_fallback)
     try:

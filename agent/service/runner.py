@@ -38,7 +38,6 @@ class ServiceOptions:
     user_mode: bool
     policy_file: Path | None = None
     child_uid: int | None = None  # whose processes are counted and may be closed
-    child_arg: str | None = None  # how the command line named the child (--child-user/--child-uid), for ChildWatch
     tick_s: float = 1.0
     save_every_s: float = 15.0
     idle_threshold_s: float = 300.0
@@ -319,7 +318,7 @@ def serve(opts: ServiceOptions) -> int:
 
         # `sprout-agent set-child` writes the environment file; the unit refuses a manual restart, so we stop
         # and systemd starts us again with the account it names.
-        extras.append(ChildWatch(opts.state_dir / ENV_FILE, opts.child_arg, loop.stop).start().close)
+        extras.append(ChildWatch(opts.state_dir / ENV_FILE, opts.child_uid, loop.stop).start().close)
     signal.signal(signal.SIGTERM, loop.stop)
     signal.signal(signal.SIGINT, loop.stop)
     log.info("agent running (%s mode), state in %s, policy version %s", "user" if opts.user_mode else "service",
