@@ -18,6 +18,7 @@ import pytest
 from test_dns_fastpath import BLOCKED, CANARIES, EDNS_VARIANTS, assert_same, make_server, query
 from test_dns_server_stub import StubUpstream
 
+from agent.dns.cache import AnswerCache
 from agent.dns.classifier import Classifier, SeedIndex, WebRules
 from agent.dns.server import DnsFilterServer
 from agent.dns.udp_batch import UdpBatch
@@ -129,9 +130,11 @@ def stub() -> Iterator[StubUpstream]:
 
 def serve(stub: StubUpstream, batch_io: bool, events: list[dict]) -> DnsFilterServer:
     classifier = Classifier(WebRules.from_web(WEB), index=SeedIndex({"casino.test": "gambling"}))
+    # The caches' clock stands still: both servers then give cached answers the same TTLs, whatever second
+    # boundary falls between their rounds.
     return DnsFilterServer(classifier, UpstreamPool([Upstream("127.0.0.1", stub.port)], timeout=0.5),
                            ("127.0.0.1", 0), block_ipv4="127.0.0.1", block_ipv6="::1", on_event=events.append,
-                           batch_io=batch_io).start()
+                           cache=AnswerCache(clock=lambda: 1000.0), batch_io=batch_io).start()
 
 
 def mixed_queries() -> list[bytes]:

@@ -164,12 +164,12 @@ def test_refused_upstream_fails_over_and_is_penalised(up: Upstream1) -> None:
         s.bind(("127.0.0.1", 0))
         dead_port = s.getsockname()[1]  # closed when the block ends: ICMP port unreachable from now on
     dead = Upstream("127.0.0.1", dead_port)
-    server = make([dead, Upstream("127.0.0.1", up.port)])
+    server = make([dead, Upstream("127.0.0.1", up.port)], timeout=2.0)
     try:
         started = time.monotonic()
         reply = ask(server, "one.fine.test")
         assert reply.answer[0][0].to_text() == "192.0.2.1"
-        assert time.monotonic() - started < 0.4  # a refusal is heard at once, not after the timeout
+        assert time.monotonic() - started < 1.5  # a refusal is heard at once, not after the 2 s timeout
         assert server.upstreams.order()[0] == Upstream("127.0.0.1", up.port)  # the dead one went to the back
     finally:
         server.stop()
@@ -183,7 +183,7 @@ def test_silent_upstreams_get_servfail_within_the_total_bound(up: Upstream1) -> 
         reply = ask(server, "quiet.test")
         took = time.monotonic() - started
         assert reply.rcode() == dns.rcode.SERVFAIL
-        assert 0.25 < took < 1.2  # two attempts of 0.3 s, never longer than the total of 0.6 s (+ slack)
+        assert 0.25 < took < 2.0  # two attempts of 0.3 s, bounded by the total of 0.6 s (+ slack for a busy CI)
         assert len(up.seen) == 2 and server.stats["servfail"] == 1
         assert server._forwarder is not None and server._forwarder.in_flight == 0
     finally:
@@ -233,7 +233,7 @@ def test_a_burst_of_forwards_is_answered_and_no_socket_is_left_open(up: Upstream
 
 def test_too_many_in_flight_are_dropped_not_queued(up: Upstream1) -> None:
     up.answer = lambda wire, peer: []
-    server = make([Upstream("127.0.0.1", up.port)], timeout=1.0, max_pending=20)
+    server = make([Upstream("127.0.0.1", up.port)], timeout=3.0, max_pending=20)
     try:
         assert server._forwarder is not None
         server._forwarder.max_in_flight = 5
