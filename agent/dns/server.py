@@ -390,19 +390,22 @@ class DnsFilterServer:
                 self.stats["upstream"] -= 1  # counted again there
                 self._submit_to_pool(data, addr, (name, qtype, qend, edns, limit))
                 return
-            if reply is None:
-                self.stats["servfail"] += 1
-                log.warning("upstream failed for %s %s: %s", name, _qtype_name(qtype), why)
-                packet = self._relay(data, name, qtype, qend, edns, limit, RCODE.SERVFAIL, 0, 0, b"", ())
-            else:
-                if reply.rcode in (RCODE.NOERROR, RCODE.NXDOMAIN):
-                    self.cache.put_raw((name, qtype), reply.rcode, reply.ancount, reply.nscount, reply.body,
-                                       reply.ttls, reply.cnames, reply.cache_ttl)
-                packet = self._relay(data, name, qtype, qend, edns, limit, reply.rcode, reply.ancount,
-                                     reply.nscount, reply.body, reply.cnames)
-            self._send_udp(packet, addr)
+            self._send_udp(self._upstream_packet(data, name, qtype, qend, edns, limit, reply, why), addr)
         except Exception:  # one odd reply must never end the loop that serves the whole house
             log.exception("unexpected error answering %s", name)
+
+    def _upstream_packet(self, data: bytes, name: str, qtype: int, qend: int, edns: bool, limit: int,
+                         reply: RawReply | None, why: str) -> bytes:
+        """The client's reply to an upstream's answer (cached when it is one), or SERVFAIL when none came."""
+        if reply is None:
+            self.stats["servfail"] += 1
+            log.warning("upstream failed for %s %s: %s", name, _qtype_name(qtype), why)
+            return self._relay(data, name, qtype, qend, edns, limit, RCODE.SERVFAIL, 0, 0, b"", ())
+        if reply.rcode in (RCODE.NOERROR, RCODE.NXDOMAIN):
+            self.cache.put_raw((name, qtype), reply.rcode, reply.ancount, reply.nscount, reply.body,
+                               reply.ttls, reply.cnames, reply.cache_ttl)
+        return self._relay(data, name, qtype, qend, edns, limit, reply.rcode, reply.ancount, reply.nscount,
+                           reply.body, reply.cnames)
 
     def _submit_to_pool(self, data: bytes, addr: Any, question: tuple[str, int, int, bool, int]) -> None:
         """Hand an allowed name to the thread pool, which asks upstream (UDP, then TCP) and replies itself."""
@@ -423,19 +426,13 @@ class DnsFilterServer:
         """Ask upstream with the query's own question bytes and relay the records as bytes (the pool's work)."""
         try:
             self.stats["upstream"] += 1
+            reply: RawReply | None = None
+            why = ""
             try:
                 reply = self.upstreams.resolve_raw(data[12:qend])
             except UpstreamError as exc:
-                self.stats["servfail"] += 1
-                log.warning("upstream failed for %s %s: %s", name, _qtype_name(qtype), exc)
-                packet = self._relay(data, name, qtype, qend, edns, limit, RCODE.SERVFAIL, 0, 0, b"", ())
-            else:
-                if reply.rcode in (RCODE.NOERROR, RCODE.NXDOMAIN):
-                    self.cache.put_raw((name, qtype), reply.rcode, reply.ancount, reply.nscount, reply.body,
-                                       reply.ttls, reply.cnames, reply.cache_ttl)
-                packet = self._relay(data, name, qtype, qend, edns, limit, reply.rcode, reply.ancount,
-                                     reply.nscount, reply.body, reply.cnames)
-            self._send_udp(packet, addr)
+                why = str(exc)
+            self._send_udp(self._upstream_packet(data, name, qtype, qend, edns, limit, reply, why), addr)
         except Exception:
             log.exception("unexpected error answering %s", name)
         finally:

@@ -147,6 +147,7 @@ class ChildWatch:
         self.stop_service = stop
         self.every_s = every_s
         self.changed_to: str | None = None
+        self._seen: tuple[int, int] | None = None  # the file's (mtime, size) at the last look: unchanged, skip
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="child-watch", daemon=True)
 
@@ -159,6 +160,14 @@ class ChildWatch:
         self._thread.join(5)
 
     def check(self) -> bool:
+        try:
+            st = self.env_file.stat()
+            seen: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            seen = None
+        if seen is not None and seen == self._seen:
+            return False  # read and judged already; a 5 s tick should cost a stat, not a parse and account lookups
+        self._seen = seen
         named = child_from_env(self.env_file)
         if named is None:
             return False
