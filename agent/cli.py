@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "lists": "agent.dns.cli_lists",
     "pair": "agent.link.cli_cmd",
     "companion": "agent.companion.cli_cmd",
+    "ask": "agent.companion.cli_ask",
     "status": "agent.service.cli_status",
     "catalog": "agent.catalog.cli_cmd",
     "unlock": "agent.service.protect",

@@ -22,8 +22,10 @@ TEXT = {
                    "No devices yet. Use: sprout-console pair --code CODE --host HOST:PORT"),
     "pushed": ("Đã áp dụng chính sách phiên bản {v} trên {name}", "Policy version {v} applied on {name}"),
     "no_requests": ("Không có yêu cầu nào đang chờ", "No requests are waiting"),
-    "request": ("{id}  {name}: xin thêm {minutes} phút ({scope}) — {reason}",
-                "{id}  {name}: asks for {minutes} more minutes ({scope}) — {reason}"),
+    "request": ("{id}  {name}: xin thêm {minutes} phút {scope}", "{id}  {name}: asks for {minutes} more minutes of {scope}"),
+    "because": (" — lý do: “{reason}”", " — “{reason}”"),
+    "scope_screen": ("dùng máy", "screen time"),
+    "scope_games": ("chơi game", "game time"),
     "granted": ("Đã cho thêm {minutes} phút ({id})", "Granted {minutes} minutes ({id})"),
     "declined": ("Đã từ chối ({id})", "Declined ({id})"),
     "unpaired": ("Đã huỷ ghép nối {name}", "Unpaired {name}"),
@@ -192,7 +194,11 @@ def cmd_policy_push(args: argparse.Namespace, fam: Any) -> int:
         more = f" (+{len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
         raise UsageError(f"policy: {args.file}: {where}{more}") from None
     link = _link(fam, args.device)
-    version = link.push_policy(doc)
+    # The agent takes only the version after the one in force (a console cannot jump ahead or replay), so the
+    # console numbers what it sends: a policy written from a preset (version 1) is pushed as it is meant to be.
+    in_force = link.current_policy()
+    current = int(in_force["version"]) if in_force and isinstance(in_force.get("version"), int) else 0
+    version = link.push_policy({**doc, "version": current + 1})
     say(args, "pushed", v=version, name=link.peer.name)
     return 0
 
@@ -236,10 +242,15 @@ def cmd_requests(args: argparse.Namespace, fam: Any) -> int:
         return 0
     if not waiting:
         say(args, "no_requests")
+    lang = _lang(args)
     for i in waiting:
         p = i["payload"]
-        say(args, "request", id=p.get("id"), name=names.get(i["device_id"], "?"), minutes=p.get("minutes"),
-            scope=p.get("scope", "screen"), reason=p.get("reason", ""))
+        scope = p.get("scope", "screen")
+        scope_text = TEXT.get(f"scope_{scope}", (scope, scope))[lang]
+        line = TEXT["request"][lang].format(id=p.get("id"), name=names.get(i["device_id"], "?"),
+                                            minutes=p.get("minutes"), scope=scope_text)
+        reason = str(p.get("reason") or "").strip()
+        print(line + (TEXT["because"][lang].format(reason=reason) if reason else ""), flush=True)
     return 0
 
 

@@ -2,27 +2,80 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${SPROUT_VENV:-$ROOT/.venv}"
+PYTHON="${SPROUT_PYTHON:-python3}"
+
+say() { printf 'sprout: %s\n' "$*" >&2; }
+
+# The Debian package lists for a purpose: "run" (running Sprout) or "test" (running the suite, which also runs it).
+sprout_package_list() {
+  local files=("$ROOT/scripts/debian-packages-run.txt")
+  [ "$1" = test ] && files+=("$ROOT/scripts/debian-packages.txt")
+  grep -hv '^\s*#' "${files[@]}" | grep -v '^\s*$'
+  # PyInstaller (the installer tests) needs the shared library of the Python the venv is made from.
+  [ "$1" = test ] && "$PYTHON" -c 'import sys; print("libpython%d.%d" % sys.version_info[:2])' 2>/dev/null || true
+}
 
 sprout_system_packages() {
-  local wanted missing=()
-  wanted=$(grep -v '^\s*#' "$ROOT/scripts/debian-packages.txt" | grep -v '^\s*$')
-  command -v dpkg-query >/dev/null || { echo "not a Debian/Ubuntu system: install the equivalents of scripts/debian-packages.txt yourself" >&2; return 0; }
+  local purpose="${1:-test}" wanted missing=() unknown=() p
+  command -v dpkg-query >/dev/null || {
+    say "not a Debian/Ubuntu system: install the equivalents of scripts/debian-packages*.txt yourself"
+    return 0
+  }
+  wanted=$(sprout_package_list "$purpose")
   for p in $wanted; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  echo "Installing Debian packages: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { say "needs these Debian packages (run as root, or install sudo): ${missing[*]}"; exit 1; }
+    sudo="sudo"
+  fi
+  say "installing Debian packages: ${missing[*]}"
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  # A package this system's archive does not have (e.g. Ubuntu's chromium is a snap) is named and left out: the
+  # tests that need it say why they skip; everything else is installed.
+  for p in "${missing[@]}"; do
+    if apt-cache show "$p" >/dev/null 2>&1 && [ -n "$(apt-cache show "$p" 2>/dev/null | grep -m1 '^Version:')" ]; then
+      :
+    else
+      unknown+=("$p")
+    fi
+  done
+  if [ ${#unknown[@]} -gt 0 ]; then
+    say "not in this system's package archive, left out: ${unknown[*]}"
+    local keep=() u skip
+    for p in "${missing[@]}"; do
+      skip=0
+      for u in "${unknown[@]}"; do [ "$p" = "$u" ] && skip=1; done
+      [ $skip -eq 0 ] && keep+=("$p")
+    done
+    missing=("${keep[@]}")
+  fi
+  [ ${#missing[@]} -eq 0 ] && return 0
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# Is $VENV a whole virtual environment (its python runs and has pip)? A first run stopped half-way (no
+# python3-venv, Ctrl-C, a full disk) leaves one that is not.
+sprout_venv_ok() {
+  [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c 'import sys, pip; sys.exit(sys.prefix == sys.base_prefix)' \
+    >/dev/null 2>&1
 }
 
 sprout_venv() {
   local extras="$1"
-  if [ ! -x "$VENV/bin/python" ]; then
-    python3 -m venv "$VENV" || { echo "python3 -m venv failed: install python3-venv (apt-get install python3-venv)" >&2; exit 1; }
+  if [ -e "$VENV" ] && ! sprout_venv_ok; then
+    say "$VENV is incomplete (an earlier set-up stopped half-way): making it again"
+    rm -rf "$VENV"
   fi
-  "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -e "$ROOT[$extras]"
+  if [ ! -e "$VENV" ]; then
+    "$PYTHON" -m venv "$VENV" || {
+      rm -rf "$VENV"
+      say "'$PYTHON -m venv' failed: install python3-venv (apt-get install python3-venv) and run this again"
+      exit 1
+    }
+  fi
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT[$extras]"
 }

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Sets up and runs Sprout on this one machine as a "this PC" family:
-#   the agent in user mode (time limits, the parent link on 127.0.0.1:47800, the DNS filter on 127.0.0.1:5353),
+#   the agent in user mode (time limits, the parent link on 127.0.0.1:47800, the DNS filter on 127.0.0.1:47853),
 #   the child's companion, and the parent console, already paired. Ctrl-C (or closing the console) stops it all.
-# State lives in .sprout-demo/ (delete it to start over). Try:  dig @127.0.0.1 -p 5353 pornhub.com
+# State lives in .sprout-demo/ (delete it to start over). Try:  dig @127.0.0.1 -p 47853 pornhub.com
 source "$(dirname "$0")/lib.sh"
-sprout_system_packages
+sprout_system_packages run
 sprout_venv dev
 DEMO="${SPROUT_DEMO_DIR:-$ROOT/.sprout-demo}"
 AGENT_STATE="$DEMO/agent"
 CONSOLE_STATE="$DEMO/console"
 LINK="127.0.0.1:${SPROUT_LINK_PORT:-47800}"
-DNS="127.0.0.1:${SPROUT_DNS_PORT:-5353}"
+DNS="127.0.0.1:${SPROUT_DNS_PORT:-47853}"
 BIN="$VENV/bin"
 mkdir -p "$DEMO"
 pids=()

@@ -2,7 +2,7 @@
 # Sets up everything the tests need (Debian packages, .venv, the project) and runs the whole test suite.
 # Extra arguments go to pytest, e.g.  bash scripts/test.sh -k ledger
 source "$(dirname "$0")/lib.sh"
-sprout_system_packages
+sprout_system_packages test
 sprout_venv dev,build
 cd "$ROOT"
 export QT_QPA_PLATFORM=offscreen

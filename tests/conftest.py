@@ -10,3 +10,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+
+import pytest  # noqa: E402
+
+from tests import os_accounts  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_test_accounts():  # type: ignore[no-untyped-def]
+    """Accounts a test made (tests/os_accounts.py) carry this run's tag; remove them when the run ends."""
+    yield
+    os_accounts.remove_accounts()

@@ -70,7 +70,7 @@ def test_ask_form_to_the_service_to_the_parent_and_back(qtbot, agent, tmp_path):
             "Ok, finish it")
         # The child sees the grant as a notice.
         qtbot.waitUntil(lambda: any(n.notice.get("kind") == "grant" for n in companion.notices), timeout=8000)
-        status = json.loads(run(BIN / "sprout-agent", "status", "--user-mode", "--state", state).stdout)
+        status = json.loads(run(BIN / "sprout-agent", "status", "--user-mode", "--state", state, "--json").stdout)
         (day,) = status["days"].values()
         assert day["grant_screen_s"] == 1200
     finally:

@@ -204,14 +204,16 @@ def test_truncated_upstream_reply_is_asked_again_over_tcp(up: Upstream1) -> None
 
 
 def test_a_burst_of_forwards_is_answered_and_no_socket_is_left_open(up: Upstream1) -> None:
-    server = make([Upstream("127.0.0.1", up.port)])
+    # A loaded machine may hold the test's own upstream thread for a while: the timeouts here are roomy, what is
+    # tested is that every query is answered and nothing is left open.
+    server = make([Upstream("127.0.0.1", up.port)], timeout=10.0)
     fds_before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
     clients = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(4)]
     try:
         for i in range(300):
             clients[i % 4].sendto(dns.message.make_query(f"b{i}.fine.test", "A", id=i).to_wire(), server.address)
         got = set()
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 60
         while len(got) < 300 and time.monotonic() < deadline:
             for c in clients:
                 c.settimeout(0.05)

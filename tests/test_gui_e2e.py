@@ -35,7 +35,7 @@ def run(*args: object) -> str:
 
 
 def agent_events(state: Path) -> list[dict]:
-    out = run(BIN / "sprout-agent", "status", "--user-mode", "--state", state, "--events", "200")
+    out = run(BIN / "sprout-agent", "status", "--user-mode", "--state", state, "--events", "200", "--json")
     return json.loads(out)["events"]
 
 

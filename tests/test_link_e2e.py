@@ -90,15 +90,16 @@ def test_pair_push_report_request_grant_two_consoles_unpair(agent_proc, tmp_path
     listed = run(BIN / "sprout-agent", "pair", "--state", state, "--list").stdout
     assert "mom" in listed and "dad" in listed
 
-    # policy push: applied, then an old version refused with the reason, then a broken file refused locally
+    # policy push: the console numbers what it sends (the one after the version in force, whatever the file
+    # says), so a second console's push supersedes the first; then a broken file is refused locally
     doc = preset(age=10, extra=["vn-decree-147"])
     doc["version"] = 5
     (tmp_path / "p5.json").write_text(json.dumps(doc))
-    assert "version 5 applied" in console(mom, "policy", "push", device, tmp_path / "p5.json").stdout
-    doc["version"] = 4
-    (tmp_path / "p4.json").write_text(json.dumps(doc))
-    p = console(dad, "policy", "push", device[:7], tmp_path / "p4.json", ok=False)
-    assert p.returncode == 2 and "not newer" in p.stderr
+    first = int(re.search(r"version (\d+) applied", console(mom, "policy", "push", device,
+                                                             tmp_path / "p5.json").stdout).group(1))
+    doc["version"] = 1
+    (tmp_path / "p1.json").write_text(json.dumps(doc))
+    assert f"version {first + 1} applied" in console(dad, "policy", "push", device[:7], tmp_path / "p1.json").stdout
     (tmp_path / "bad.json").write_text('{"schema": 1, "version": 9, "screen": {"daily_minutes": {"mon": "lots"}}}')
     p = console(mom, "policy", "push", device, tmp_path / "bad.json", ok=False)
     assert p.returncode == 2 and "screen.daily_minutes.mon" in p.stderr and "Traceback" not in p.stderr

@@ -368,8 +368,11 @@ def test_zeroconf_advertisement_found_on_loopback():
     found = []
 
     class Listener:
+        # Other agents may advertise on this machine too: keep only the one this test started.
         def add_service(self, z, t, n):
-            found.append(z.get_service_info(t, n, timeout=3000))
+            info = z.get_service_info(t, n, timeout=3000)
+            if info is not None and info.properties.get(b"id") == ident.device_id.encode():
+                found.append(info)
 
         def update_service(self, *a):
             pass

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from types import SimpleNamespace
 
 import pytest
 
 from agent.os.admin import admin_status, linux_admin_status, macos_admin_status, windows_admin_status
 from agent.os.runner import CommandResult
+from tests import os_accounts
 
 
 def test_root_is_admin() -> None:
@@ -40,21 +38,15 @@ def test_primary_group_wheel_counts() -> None:
 
 
 @pytest.fixture(scope="module")
-def accounts() -> Iterator[tuple[str, str]]:
-    if sys.platform != "linux" or os.geteuid() != 0 or not shutil.which("useradd"):
+def accounts() -> tuple[str, str]:
+    if not os_accounts.can_make_accounts():
         pytest.skip("needs root and useradd")
-    plain, admin = "sprout-kid-plain", "sprout-kid-admin"
-    made = []
-    for name in (plain, admin):
-        if subprocess.run(["id", "-u", name], capture_output=True).returncode != 0:
-            subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name], check=True)
-            made.append(name)
+    plain = os_accounts.account("sprout-kid-plain", person=False).pw_name
+    admin = os_accounts.account("sprout-kid-admin", person=False).pw_name
     if subprocess.run(["getent", "group", "sudo"], capture_output=True).returncode != 0:
         subprocess.run(["groupadd", "--system", "sudo"], check=True)
     subprocess.run(["usermod", "-aG", "sudo", admin], check=True)
-    yield plain, admin
-    for name in made:
-        subprocess.run(["userdel", name], check=False)
+    return plain, admin
 
 
 def test_real_accounts_on_this_machine(accounts: tuple[str, str]) -> None:

@@ -17,6 +17,7 @@ import pytest
 from agent.catalog import Catalog
 from agent.os.processes import ProcessSource, ProcInfo, PsutilProcessSource, make_process_source
 from agent.os.procfs import ProcfsProcessSource
+from tests import os_accounts
 
 SLEEP = shutil.which("sleep") or "/bin/sleep"
 SH = os.path.realpath("/bin/sh")
@@ -51,6 +52,15 @@ def copy_as(src: str, folder: Path, name: str) -> Path:
     shutil.copy(src, target)
     target.chmod(0o755)
     return target
+
+
+def _start_time(pid: int) -> float | None:
+    import psutil
+
+    try:
+        return psutil.Process(pid).create_time()
+    except psutil.NoSuchProcess:
+        return None
 
 
 def _kill_quietly(pid: int) -> None:
@@ -128,10 +138,12 @@ def test_snapshot_survives_processes_exiting_mid_read(make_source, tmp_path: Pat
     for _ in range(5):
         snap = source.snapshot()
         assert any(p.pid == os.getpid() for p in snap)
+    started = {p.pid: _start_time(p.pid) for p in short}
     for p in short:
         p.wait(timeout=5)
-    pids = {p.pid for p in short}
-    assert not any(p.pid in pids for p in source.snapshot())
+    # A pid may be reused at once by another process on a busy machine: an exited process is its pid *and* its
+    # start time.
+    assert not any(p.pid in started and p.create_time == started[p.pid] for p in source.snapshot())
 
 
 def test_exe_cache_follows_exec(make_source, tmp_path: Path, spawned: list) -> None:
@@ -148,19 +160,11 @@ def test_exe_cache_follows_exec(make_source, tmp_path: Path, spawned: list) -> N
 
 
 @pytest.fixture(scope="module")
-def other_user() -> Iterator[tuple[str, int, int]]:
-    if sys.platform == "win32" or os.geteuid() != 0 or not shutil.which("useradd"):
-        pytest.skip("needs root and useradd to create a second account")
-    name = "sprout-os-test"
-    created = subprocess.run(["id", "-u", name], capture_output=True).returncode != 0
-    if created:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name], check=True)
-    import pwd
-
-    pw = pwd.getpwnam(name)
-    yield name, pw.pw_uid, pw.pw_gid
-    if created:
-        subprocess.run(["userdel", name], check=False)
+def other_user() -> tuple[str, int, int]:
+    if not os_accounts.can_make_accounts() or not shutil.which("setpriv"):
+        pytest.skip("needs root, useradd and setpriv to create a second account")
+    pw = os_accounts.account("sprout-os", person=False)
+    return pw.pw_name, pw.pw_uid, pw.pw_gid
 
 
 def test_unprivileged_snapshot_of_root_processes_has_no_exe_and_no_error(other_user: tuple[str, int, int]) -> None:
@@ -170,10 +174,9 @@ def test_unprivileged_snapshot_of_root_processes_has_no_exe_and_no_error(other_u
             "root = [p for p in s if p.uid == 0];"
             "print(json.dumps({'n': len(s), 'root': len(root), 'root_exe': sum(1 for p in root if p.exe),"
             " 'me': os.getuid(), 'names': sum(1 for p in root if p.name)}))")
-    repo = Path(__file__).resolve().parent.parent
-    out = subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", sys.executable, "-c", code],
-                         capture_output=True, text=True, cwd=repo, env={**os.environ, "PYTHONPATH": str(repo)},
-                         timeout=60)
+    py = os_accounts.foreign_python()  # the checkout may sit in a folder the other account cannot read
+    out = subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", py.python, "-c", code],
+                         capture_output=True, text=True, cwd=py.cwd, env=py.env, timeout=60)
     assert out.returncode == 0, out.stderr
     import json
 
@@ -198,13 +201,14 @@ def test_factory_picks_procfs_on_linux() -> None:
 def test_procfs_agrees_with_psutil(tmp_path: Path, spawned: list) -> None:
     long_name = copy_as(SLEEP, tmp_path, "EpicGamesLauncher.exe")  # longer than the kernel's 15-byte comm
     spawned.append(subprocess.Popen([str(long_name), "30"]))
-    fast = {p.pid: p for p in ProcfsProcessSource().snapshot()}
-    slow = {p.pid: p for p in PsutilProcessSource().snapshot()}
-    assert spawned[0].pid in fast
+    # Only the processes this test knows compare: on a shared machine any other may start, exit or exec
+    # between the two snapshots.
+    mine = {os.getpid(), spawned[0].pid}
+    fast = {p.pid: p for p in ProcfsProcessSource().snapshot() if p.pid in mine}
+    slow = {p.pid: p for p in PsutilProcessSource().snapshot() if p.pid in mine}
+    assert set(fast) == set(slow) == mine
     for pid, p in fast.items():
-        q = slow.get(pid)
-        if q is None:
-            continue  # started between the two snapshots
+        q = slow[pid]
         assert (p.ppid, p.name, p.exe, p.uid, p.username, p.parent_name, p.create_time) == \
                (q.ppid, q.name, q.exe, q.uid, q.username, q.parent_name, q.create_time)
     assert fast[spawned[0].pid].name == "EpicGamesLauncher.exe"

@@ -14,6 +14,7 @@ import psutil
 import pytest
 
 from agent.os.terminate import CloseResult, close_process
+from tests import os_accounts
 
 SLEEP = shutil.which("sleep") or "/bin/sleep"
 IGNORES_TERM = ("import signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN);"
@@ -87,19 +88,11 @@ def test_never_pid_1_nor_the_agent_nor_its_parent(pid: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def other_user() -> Iterator[tuple[int, int]]:
-    if sys.platform == "win32" or os.geteuid() != 0 or not shutil.which("useradd") or not shutil.which("setpriv"):
+def other_user() -> tuple[int, int]:
+    if not os_accounts.can_make_accounts() or not shutil.which("setpriv"):
         pytest.skip("needs root, useradd and setpriv to run a process as a second account")
-    name = "sprout-os-test"
-    created = subprocess.run(["id", "-u", name], capture_output=True).returncode != 0
-    if created:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name], check=True)
-    import pwd
-
-    pw = pwd.getpwnam(name)
-    yield pw.pw_uid, pw.pw_gid
-    if created:
-        subprocess.run(["userdel", name], check=False)
+    pw = os_accounts.account("sprout-os", person=False)
+    return pw.pw_uid, pw.pw_gid
 
 
 def run_as(uid: int, gid: int, spawned: list) -> subprocess.Popen:

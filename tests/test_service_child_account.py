@@ -22,6 +22,7 @@ from agent.errors import CliError
 from agent.ledger.clock import SimulatedClock
 from agent.service import child_account as ca
 from agent.service.runner import ServiceOptions, build_core
+from tests import os_accounts
 
 ROOT = Path(__file__).resolve().parent.parent
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -29,17 +30,9 @@ ROOT_ONLY = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0 o
                                reason="needs root and useradd to make real accounts")
 
 
-def account(name: str, *, person: bool) -> pwd.struct_passwd:
-    """A real OS account for the test (made once, kept: accounts are cheap and tests may run again)."""
-    try:
-        return pwd.getpwnam(name)
-    except KeyError:
-        pass
-    cmd = ["useradd", "--no-create-home", "--shell", "/bin/bash" if person else "/usr/sbin/nologin"]
-    if not person:
-        cmd.append("--system")
-    subprocess.run([*cmd, name], check=True, capture_output=True)
-    return pwd.getpwnam(name)
+def account(base: str, *, person: bool) -> pwd.struct_passwd:
+    """A real OS account only this test run uses (tests/os_accounts.py)."""
+    return os_accounts.account(base, person=person)
 
 
 # ----- the environment file
@@ -92,7 +85,7 @@ def test_root_and_system_accounts_are_not_people() -> None:
 @ROOT_ONLY
 def test_a_persons_account_is_one() -> None:
     kid = account("sprout-kid-test", person=True)
-    assert ca.is_person(kid.pw_uid) and ca.resolve_account("sprout-kid-test") == kid.pw_uid
+    assert ca.is_person(kid.pw_uid) and ca.resolve_account(kid.pw_name) == kid.pw_uid
     assert ca.resolve_account(str(kid.pw_uid)) == kid.pw_uid
     system = account("sprout-sys-test", person=False)
     assert not ca.is_person(system.pw_uid)
@@ -156,10 +149,10 @@ def test_every_persons_login_reaches_the_companion_while_waiting(tmp_path: Path)
                                  capture_output=True, text=True, timeout=20)
             assert out.returncode == 0, out.stderr
             replies[who.pw_name] = json.loads(out.stdout)
-        assert replies["sprout-kid-test"]["ok"] is True
-        assert replies["sprout-kid-test"]["result"]["awaiting_child"] is True
-        assert replies["sprout-sys-test"]["ok"] is False
-        assert replies["sprout-sys-test"]["error"]["code"] == "forbidden"
+        assert replies[kid.pw_name]["ok"] is True
+        assert replies[kid.pw_name]["result"]["awaiting_child"] is True
+        assert replies[system.pw_name]["ok"] is False
+        assert replies[system.pw_name]["error"]["code"] == "forbidden"
     finally:
         stop()
         shutil.rmtree(base, ignore_errors=True)
@@ -183,7 +176,7 @@ def test_child_watch_compares_accounts_not_spellings(tmp_path: Path) -> None:
     kid = account("sprout-kid-test", person=True)
     env = tmp_path / "agent.env"
     stopped: list[bool] = []
-    env.write_text('SPROUT_CHILD_ARGS="--child-user sprout-kid-test"\n', encoding="utf-8")
+    env.write_text(f'SPROUT_CHILD_ARGS="--child-user {kid.pw_name}"\n', encoding="utf-8")
     assert ca.ChildWatch(env, kid.pw_uid, lambda: stopped.append(True)).check() is False  # same account
     env.write_text(f'SPROUT_CHILD_ARGS="--child-uid {kid.pw_uid}"\n', encoding="utf-8")
     assert ca.ChildWatch(env, kid.pw_uid, lambda: stopped.append(True)).check() is False  # by uid: the same
@@ -204,17 +197,17 @@ def test_set_child_then_the_running_service_restarts_for_it(tmp_path: Path) -> N
     try:
         time.sleep(3)
         assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""  # runs, does not fail
-        out = subprocess.run([sys.executable, "-m", "agent.cli", "set-child", "sprout-kid-test", "--state",
+        out = subprocess.run([sys.executable, "-m", "agent.cli", "set-child", kid.pw_name, "--state",
                               str(state)], capture_output=True, text=True, env=env, cwd=ROOT, timeout=30)
         assert out.returncode == 0, out.stderr
-        assert "sprout-kid-test" in out.stdout and f"uid {kid.pw_uid}" in out.stdout
-        assert ca.child_from_env(state / "agent.env") == "sprout-kid-test"
+        assert kid.pw_name in out.stdout and f"uid {kid.pw_uid}" in out.stdout
+        assert ca.child_from_env(state / "agent.env") == kid.pw_name
         started = time.monotonic()
         code = proc.wait(timeout=ca.CHECK_EVERY_S + 15)
         assert code == 0 and time.monotonic() - started < ca.CHECK_EVERY_S + 10
         err = proc.stderr.read() if proc.stderr else ""
         assert "no child account chosen yet" in err
-        assert "the child's account is now sprout-kid-test" in err and "agent stopped cleanly" in err
+        assert f"the child's account is now {kid.pw_name}" in err and "agent stopped cleanly" in err
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -225,17 +218,17 @@ def test_set_child_then_the_running_service_restarts_for_it(tmp_path: Path) -> N
 def test_set_child_again_needs_the_parent_pin_once_one_is_set(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     from agent.service.protect import Guard
 
-    account("sprout-kid-test", person=True)
+    kid = account("sprout-kid-test", person=True)
     other = account("sprout-kid2-test", person=True)
     state = tmp_path / "state"
     state.mkdir()
-    assert main(["set-child", "sprout-kid-test", "--state", str(state)]) == 0
-    assert main(["set-child", "sprout-kid-test", "--state", str(state)]) == 0
+    assert main(["set-child", kid.pw_name, "--state", str(state)]) == 0
+    assert main(["set-child", kid.pw_name, "--state", str(state)]) == 0
     assert "already the child's account" in capsys.readouterr().out
     Guard(state).set_pin("4321")
-    assert main(["set-child", "sprout-kid2-test", "--state", str(state)]) == 2
+    assert main(["set-child", other.pw_name, "--state", str(state)]) == 2
     assert "run `sprout-agent unlock --action change-files` first" in capsys.readouterr().err
-    assert ca.child_from_env(state / "agent.env") == "sprout-kid-test"  # nothing changed
+    assert ca.child_from_env(state / "agent.env") == kid.pw_name  # nothing changed
     assert main(["set-child", "root", "--state", str(state)]) == 2
     assert "not an account a person logs in with" in capsys.readouterr().err
     assert other.pw_uid != 0

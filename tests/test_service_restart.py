@@ -24,7 +24,7 @@ def agent(state: Path, policy: Path) -> subprocess.Popen:
 
 def status(state: Path) -> dict:
     res = subprocess.run([sys.executable, "-m", "agent.cli", "status", "--user-mode", "--state", str(state),
-                          "--events", "200"], capture_output=True, text=True, timeout=60, cwd=ROOT)
+                          "--events", "200", "--json"], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert res.returncode == 0, res.stderr
     return json.loads(res.stdout)
 

@@ -1,4 +1,4 @@
-"""`sprout-agent dns --listen 127.0.0.1:5353 [--upstream IP:PORT ...] [--policy FILE] [--index PATH]
+"""`sprout-agent dns --listen 127.0.0.1:47853 [--upstream IP:PORT ...] [--policy FILE] [--index PATH]
 [--blockpage 127.0.0.1:8080]`: run the filter in the foreground, one log line per block, Ctrl-C or SIGTERM to stop.
 
 As a service the filter listens on port 53 and the block page on port 80 (browsers only ask port 80 for
@@ -29,8 +29,8 @@ from agent.errors import CliError
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("dns", help="run the DNS web filter in the foreground",
                                    description="Run the local DNS filter (UDP and TCP) and its block page.")
-    parser.add_argument("--listen", default="127.0.0.1:5353", metavar="IP:PORT",
-                        help="address for DNS over UDP and TCP (default 127.0.0.1:5353; 53 as a service)")
+    parser.add_argument("--listen", default="127.0.0.1:47853", metavar="IP:PORT",
+                        help="address for DNS over UDP and TCP (default 127.0.0.1:47853; 53 as a service)")
     parser.add_argument("--upstream", action="append", default=[], metavar="IP:PORT",
                         help="upstream resolver, repeat for failover in order (default: /etc/resolv.conf)")
     parser.add_argument("--blockpage", default="127.0.0.1:8080", metavar="IP:PORT",

@@ -80,7 +80,7 @@ def _qtype_name(qtype: int) -> str:
 
 class DnsFilterServer:
     def __init__(self, classifier: Classifier, upstreams: UpstreamPool,
-                 listen: tuple[str, int] = ("127.0.0.1", 5353), *, block_ipv4: str = "127.0.0.1",
+                 listen: tuple[str, int] = ("127.0.0.1", 47853), *, block_ipv4: str = "127.0.0.1",
                  block_ipv6: str = "::", on_event: Callable[[dict[str, Any]], None] | None = None,
                  cache: AnswerCache | None = None, workers: int = 32, tcp_workers: int = 32,
                  max_pending: int = 2048, tcp_idle_timeout: float = 10.0, reuse_port: bool = False,

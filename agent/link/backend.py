@@ -79,15 +79,20 @@ class StoreBackend:
     POLL_S = 0.1  # the service writes the outbox directly; notify() wakes waiters at once, polling is the backstop
 
     def __init__(self, store: Any, *, policy_sink: PolicySink | None = None, grant_sink: GrantSink | None = None,
-                 status_source: Callable[[], dict[str, Any]] | None = None) -> None:
+                 status_source: Callable[[], dict[str, Any]] | None = None,
+                 policy_source: Callable[[], dict[str, Any]] | None = None) -> None:
         self.store = store
         self.policy_sink = policy_sink
         self.grant_sink = grant_sink
         self.status_source = status_source
+        self.policy_source = policy_source  # the policy in force, when a running service has one
         self._lock = threading.Lock()
         self._changed = threading.Condition()
 
     def current_policy(self) -> dict | None:
+        # What is enforced, not only what was ever pushed: a fresh agent enforces its default until a first push.
+        if self.policy_source is not None:
+            return self.policy_source()
         row = self.store.latest_policy()
         if row is None:
             return None

@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="companion socket (default: STATE/companion.sock in user mode, /run/sprout/ as a service)")
     p.add_argument("--no-companion-socket", action="store_true", help="do not open the companion channel")
     p.add_argument("--link", metavar="HOST:PORT", help="serve paired parent consoles here (e.g. 0.0.0.0:47800)")
-    p.add_argument("--dns", metavar="HOST:PORT", help="run the DNS filter here (e.g. 127.0.0.1:5353)")
+    p.add_argument("--dns", metavar="HOST:PORT", help="run the DNS filter here (e.g. 127.0.0.1:47853)")
     p.add_argument("--upstream", action="append", default=[], metavar="IP:PORT", help="DNS upstream (repeatable)")
     p.add_argument("--tick", type=float, default=1.0, help=argparse.SUPPRESS)
     p.add_argument("--save-every", type=float, default=15.0, help="seconds between saves (at most 30)")
@@ -56,6 +56,15 @@ def _run(args: argparse.Namespace) -> int:
         raise CliError("--save-every: must be between 0 and 30 seconds")
     if not 0.05 <= args.tick <= 5:
         raise CliError("--tick: must be between 0.05 and 5 seconds")
+    if args.dns:
+        from agent.dns.upstream import parse_hostport
+
+        try:
+            parse_hostport(args.dns, 53, "--dns")
+            for up in args.upstream:
+                parse_hostport(up, 53, "--upstream")
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
     state = args.state or _default_state(args.user_mode)
     child_uid = args.child_uid
     if args.child_user:

@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 MAX_LINE = 64 * 1024  # a status or privacy report is a few KB; anything near this is not a companion
 MAX_WAIT_S = 30.0  # the longest long-poll we hold open
 MAX_CLIENTS = 16  # one companion per session; a few spare for support tools
+REFUSE_DRAIN_S = 2.0  # how long a refused peer's request is read before the refusal is sent
 LOGO_CHUNK = 32 * 1024  # raw bytes per brand_logo answer: ~43 KB once base64'd, well inside a 64 KiB line
 WINDOWS_PIPE_NAME = r"\\.\pipe\sprout-companion"
 
@@ -360,8 +361,20 @@ class LocalIpcServer:
             threading.Thread(target=self._serve, args=(conn,), name="companion-ipc-conn", daemon=True).start()
 
     def _refuse(self, conn: socket.socket, code: str, message: str) -> None:
+        """Answer a refusal and close. The peer's request is read first (bounded in bytes and time): closing a
+        socket with unread data makes the peer's own send fail (EPIPE / reset) before it can read why."""
+        with contextlib.suppress(OSError):
+            conn.settimeout(REFUSE_DRAIN_S)
+            deadline = time.monotonic() + REFUSE_DRAIN_S
+            seen = 0
+            while seen <= self.max_line and time.monotonic() < deadline:
+                data = conn.recv(65536)
+                if not data or b"\n" in data:
+                    break
+                seen += len(data)
         with contextlib.suppress(OSError):
             conn.sendall(encode({"id": None, "ok": False, "error": {"code": code, "message": message}}))
+            conn.shutdown(socket.SHUT_WR)
         conn.close()
 
     def _serve(self, conn: socket.socket) -> None:

@@ -20,7 +20,7 @@ def start_parent_link(core: AgentCore, opts: Any) -> Any:
     if core.vault is None:
         raise RuntimeError("the parent link needs the key custody the store was opened with")
     backend = StoreBackend(core.store, policy_sink=core.apply_policy, grant_sink=core.decide_request,
-                           status_source=core.status)
+                           status_source=core.status, policy_source=lambda: core.policy_doc)
     core.on_outbox.append(backend.notify)
     advertise = not opts.user_mode or not opts.link_listen.startswith("127.")
     running = start_link(opts.state_dir, backend, core.vault, listen=opts.link_listen,

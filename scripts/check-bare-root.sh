@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The README's commands on a newcomer's machine: a bare Debian root (debootstrap minbase, then only python3 and git),
+# with this checkout cloned into a 0700 home folder. In it:
+#   1. an interrupted first set-up (`python3 -m venv` without python3-venv leaves a half-made .venv), then
+#   2. the run command, `bash scripts/run.sh`: it must install what it needs, rebuild the .venv (saying so), start
+#      the agent and pair the console; then a smoke test: the DNS filter answers (dig), the console lists the PC,
+#      `sprout-agent status` reads the day.
+# Needs root and debootstrap; CI runs it (.ci/run). Usage: bash scripts/check-bare-root.sh [SUITE [MIRROR]]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SUITE="${1:-bookworm}"
+MIRROR="${2:-http://deb.debian.org/debian}"
+say() { printf 'check-bare-root: %s\n' "$*" >&2; }
+
+[ "$(id -u)" -eq 0 ] || { say "needs root (debootstrap, chroot)"; exit 1; }
+command -v debootstrap >/dev/null || { say "needs debootstrap (apt-get install debootstrap)"; exit 1; }
+
+WORK="$(mktemp -d /var/tmp/sprout-bare-root.XXXXXX)"
+BARE="$WORK/root"
+RUN_PID=""
+cleanup() {
+  [ -n "$RUN_PID" ] && kill -- -"$RUN_PID" 2>/dev/null || true
+  sleep 1
+  # Anything still running inside the root goes too, then the mounts, then the files.
+  for p in /proc/[0-9]*; do
+    [ "$(readlink "$p/root" 2>/dev/null)" = "$BARE" ] && kill -9 "${p#/proc/}" 2>/dev/null || true
+  done
+  for m in dev/pts dev proc sys; do umount -l "$BARE/$m" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+in_root() {
+  # A newcomer's shell: none of this machine's environment, only what any Debian login has.
+  chroot "$BARE" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    LANG=C.UTF-8 TERM=dumb ${EXTRA_ENV:-} "$@"
+}
+
+started=$(date +%s)
+say "debootstrap --variant=minbase $SUITE (into $BARE)"
+debootstrap --variant=minbase "$SUITE" "$BARE" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 || {
+  tail -20 "$WORK/debootstrap.log" >&2; exit 1; }
+cp /etc/resolv.conf "$BARE/etc/resolv.conf"
+mount -t proc proc "$BARE/proc"
+mount --rbind /sys "$BARE/sys"
+mount --rbind /dev "$BARE/dev"
+
+# Certificate authorities this host was given locally (a network that inspects TLS) are trusted inside too, or
+# no package could be fetched over HTTPS; a plain host has none and this does nothing.
+EXTRA_ENV=""
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  mkdir -p "$BARE/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$BARE/usr/local/share/ca-certificates/"
+  EXTRA_ENV="PIP_CERT=/etc/ssl/certs/ca-certificates.crt"
+fi
+
+say "the newcomer's machine: python3 and git"
+in_root apt-get update -q >"$WORK/apt.log" 2>&1
+in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3 git >>"$WORK/apt.log" 2>&1 || {
+  tail -20 "$WORK/apt.log" >&2; exit 1; }
+in_root update-ca-certificates >/dev/null 2>&1 || true
+
+# The checkout as a newcomer gets it: a clone, in root's own 0700 home, with this work tree's files as they are
+# (in CI's clean clone they are the commit's).
+git clone -q --no-hardlinks "$ROOT" "$BARE/root/sprout"
+(cd "$ROOT" && git ls-files -z -co --exclude-standard | tar --null -T - -cf -) | tar -xf - -C "$BARE/root/sprout"
+chmod 0700 "$BARE/root"
+
+say "1. an interrupted first try: python3 -m venv without python3-venv"
+if in_root sh -c 'cd /root/sprout && python3 -m venv .venv' >"$WORK/venv.log" 2>&1; then
+  say "python3 -m venv worked in a bare root: this root is not bare"; exit 1
+fi
+[ -d "$BARE/root/sprout/.venv" ] || { say "expected a half-made .venv"; exit 1; }
+
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+LINK_PORT=$(port)
+DNS_PORT=$(port)
+say "2. the run command: bash scripts/run.sh (link :$LINK_PORT, DNS :$DNS_PORT)"
+setsid chroot "$BARE" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+  LANG=C.UTF-8 TERM=dumb $EXTRA_ENV SPROUT_LINK_PORT="$LINK_PORT" SPROUT_DNS_PORT="$DNS_PORT" \
+  sh -c 'cd /root/sprout && exec bash scripts/run.sh' >"$WORK/run.log" 2>&1 &
+RUN_PID=$!
+deadline=$(( $(date +%s) + 1200 ))
+until grep -q "Press Ctrl-C to stop" "$WORK/run.log"; do
+  if ! kill -0 "$RUN_PID" 2>/dev/null || [ "$(date +%s)" -gt "$deadline" ]; then
+    say "run.sh did not come up; its output:"; tail -40 "$WORK/run.log" >&2; exit 1
+  fi
+  sleep 2
+done
+grep -q "incomplete (an earlier set-up stopped half-way): making it again" "$WORK/run.log" || {
+  say "run.sh did not say it rebuilt the half-made .venv"; cat "$WORK/run.log" >&2; exit 1; }
+
+say "smoke test: the filter, the console, the agent's day"
+blocked=$(in_root dig +short +time=3 @127.0.0.1 -p "$DNS_PORT" pornhub.com A)
+case "$blocked" in
+  0.0.0.0|127.*) ;;
+  *) say "pornhub.com was not blocked by the demo's filter: '$blocked'"; exit 1 ;;
+esac
+in_root sh -c 'cd /root/sprout && .venv/bin/sprout-console --state .sprout-demo/console --lang en devices' \
+  | tee "$WORK/devices.log" >&2
+grep -q "." "$WORK/devices.log" && ! grep -q "^No devices" "$WORK/devices.log" || { say "the console has no paired PC"; exit 1; }
+in_root sh -c 'cd /root/sprout && .venv/bin/sprout-agent status --state .sprout-demo/agent' >&2
+say "passed in $(( $(date +%s) - started )) s"
