@@ -112,9 +112,8 @@ def test_the_readme_walkthrough_runs_as_written(tmp_path: Path) -> None:
             assert "Traceback" not in out, f"{line!r}:\n{out}"
             if typed.endswith("&"):
                 wait_listening(link)  # a person waits the moment it takes to start
-            if m := re.search(r"\b([0-9A-Z]{4}-[0-9A-Z]{4})\b", out):
-                if "sprout-agent pair" in line:
-                    seen["CODE"] = m.group(1)
+            if "sprout-agent pair" in line and (m := re.search(r"\b([0-9A-Z]{4}-[0-9A-Z]{4})\b", out)):
+                seen["CODE"] = m.group(1)
             if "sprout-console" in line and " pair " in line:
                 devices = shell.type(f"{BIN}/sprout-console --state {state}/parent devices")[1]
                 seen["DEVICE"] = re.search(r"\b([A-Z2-7]{7}(?:-[A-Z2-7]{7}){7})\b", devices).group(1)

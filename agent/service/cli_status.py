@@ -67,7 +67,7 @@ def _status(args: argparse.Namespace) -> int:
 
 def duration(seconds: float) -> str:
     """Whole minutes for people ("1 h 05 min", "12 min", "40 s"): the ledger's seconds are exact, a person's aren't."""
-    s = int(round(seconds))
+    s = round(seconds)
     if s < 60:
         return f"{s} s"
     h, m = divmod(s // 60, 60)
