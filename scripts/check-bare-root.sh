@@ -4,7 +4,8 @@
 #   1. an interrupted first set-up (`python3 -m venv` without python3-venv leaves a half-made .venv), then
 #   2. the run command, `bash scripts/run.sh`: it must install what it needs, rebuild the .venv (saying so), start
 #      the agent and pair the console; then a smoke test: the DNS filter answers (dig), the console lists the PC,
-#      `sprout-agent status` reads the day.
+#      `sprout-agent status` reads the day;
+#   3. with SPROUT_BARE_TESTS=1, the test command, `bash scripts/test.sh`, as well.
 # Needs root and debootstrap; CI runs it (.ci/run). Usage: bash scripts/check-bare-root.sh [SUITE [MIRROR]]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -100,4 +101,15 @@ in_root sh -c 'cd /root/sprout && .venv/bin/sprout-console --state .sprout-demo/
   | tee "$WORK/devices.log" >&2
 grep -q "." "$WORK/devices.log" && ! grep -q "^No devices" "$WORK/devices.log" || { say "the console has no paired PC"; exit 1; }
 in_root sh -c 'cd /root/sprout && .venv/bin/sprout-agent status --state .sprout-demo/agent' >&2
+kill -- -"$RUN_PID" 2>/dev/null || true
+wait "$RUN_PID" 2>/dev/null || true
+RUN_PID=""
+
+if [ "${SPROUT_BARE_TESTS:-0}" = 1 ]; then
+  say "3. the test command: bash scripts/test.sh"
+  in_root sh -c 'cd /root/sprout && bash scripts/test.sh -q -p no:cacheprovider' >"$WORK/test.log" 2>&1 || {
+    say "the test command failed in the bare root:"; grep -E "^(FAILED|ERROR)|passed|failed" "$WORK/test.log" >&2
+    tail -60 "$WORK/test.log" >&2; exit 1; }
+  grep -E "^(SKIPPED|FAILED)|passed|failed" "$WORK/test.log" | tail -20 >&2
+fi
 say "passed in $(( $(date +%s) - started )) s"

@@ -22,3 +22,13 @@ def _remove_test_accounts():  # type: ignore[no-untyped-def]
     """Accounts a test made (tests/os_accounts.py) carry this run's tag; remove them when the run ends."""
     yield
     os_accounts.remove_accounts()
+
+
+@pytest.fixture()
+def kid():  # type: ignore[no-untyped-def]
+    """A child account for the test's agent to count and close (tests/os_accounts.py: Kid)."""
+    import shutil
+
+    k = os_accounts.make_kid()
+    yield k
+    shutil.rmtree(k.folder, ignore_errors=True)

@@ -121,3 +121,38 @@ def foreign_python() -> ForeignPython:
     env = {**os.environ, "PYTHONPATH": f"{base / 'src'}{os.pathsep}{base / 'site'}", "PYTHONNOUSERSITE": "1",
            "PYTHONDONTWRITEBYTECODE": "1"}
     return ForeignPython(python, env, str(base))
+
+
+@dataclass
+class Kid:
+    """Whose programs a test's agent counts and closes, and how the test starts them.
+
+    As root: a real account of this run's own, so no other program on this machine (another suite, another Sprout
+    that counts this account's programs) is counted or closed, and the test's agent closes nothing of theirs.
+    Without root: the test's own account (the test then narrows what its agent sees itself)."""
+
+    uid: int
+    folder: Path  # where the test puts programs the kid runs: readable and runnable by the kid
+    own_account: bool
+    who: pwd.struct_passwd | None = None
+
+    def argv(self, *cmd: str) -> list[str]:
+        return as_user(self.who, *cmd) if self.who is not None else list(cmd)
+
+    def program(self, source: str, name: str, subfolder: str = "") -> Path:
+        """A copy of `source` under `name` that the kid may run."""
+        folder = self.folder / subfolder if subfolder else self.folder
+        folder.mkdir(parents=True, exist_ok=True)  # 0755 under the usual umask
+        target = folder / name
+        shutil.copy(source, target)
+        target.chmod(0o755)
+        return target
+
+
+def make_kid(tag: str = "sprout-kid") -> Kid:
+    folder = Path(tempfile.mkdtemp(prefix="sprout-kid-"))
+    folder.chmod(0o755)
+    if can_make_accounts() and shutil.which("setpriv"):
+        who = account(tag)
+        return Kid(who.pw_uid, folder, True, who)
+    return Kid(os.getuid(), folder, False)

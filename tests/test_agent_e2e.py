@@ -11,7 +11,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -21,7 +20,6 @@ import dns.rcode
 import pytest
 
 from agent.policy import preset
-from tests import os_accounts
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -57,36 +55,19 @@ def wait_for(pred, timeout: float, what: str):
 
 
 @pytest.fixture()
-def child():
-    """Whose programs the agent counts and closes: a real account of this test run's own when the test may make
-    one (root), so no other program on this machine (another suite, another Sprout) is counted or closed, and
-    this agent closes nothing of theirs. Without root: the test's own account."""
-    if os_accounts.can_make_accounts() and shutil.which("setpriv"):
-        who = os_accounts.account("sprout-e2e-kid")
-        folder = Path(tempfile.mkdtemp(prefix="sprout-e2e-"))
-        folder.chmod(0o755)
-        yield {"uid": who.pw_uid, "run": lambda *cmd: os_accounts.as_user(who, *cmd), "folder": folder}
-        shutil.rmtree(folder, ignore_errors=True)
-    else:
-        folder = Path(tempfile.mkdtemp(prefix="sprout-e2e-"))
-        yield {"uid": os.getuid(), "run": list, "folder": folder}
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture()
-def agent(tmp_path, child):
+def agent(tmp_path, kid):
     state = tmp_path / "agent"
     dns_port = free_port()
     log = open(tmp_path / "agent.log", "w")  # noqa: SIM115 — the agent writes to it for the whole fixture
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen([str(BIN / "sprout-agent"), "run", "--user-mode", "--state", str(state), "--link",
                              "127.0.0.1:0", "--dns", f"127.0.0.1:{dns_port}", "--upstream", "127.0.0.1:9",
-                             "--child-uid", str(child["uid"]), "--no-companion-socket", "--lang", "en"],
+                             "--child-uid", str(kid.uid), "--no-companion-socket", "--lang", "en"],
                             stdout=log, stderr=log, env=env, cwd=ROOT)
     address = wait_for(lambda: (state / "link.address").exists() and (state / "link.address").read_text().strip(),
                        30, "the agent's link address")
     yield {"state": state, "host": address, "dns": dns_port, "proc": proc, "log": tmp_path / "agent.log",
-           "child": child}
+           "kid": kid}
     proc.send_signal(signal.SIGTERM)
     proc.wait(15)
     log.close()
@@ -99,11 +80,9 @@ def test_pair_push_policy_and_see_it_enforced(agent, tmp_path):
     device = console(mom, "devices").stdout.split()[0]
 
     # Before the push: the default policy (ages 11–13 + the Vietnam rule) does not block TikTok.
-    kid = agent["child"]
-    tiktok = kid["folder"] / "TikTok"
-    shutil.copy(shutil.which("sleep"), tiktok)
-    tiktok.chmod(0o755)
-    before = subprocess.Popen(kid["run"](str(tiktok), "600"))
+    kid = agent["kid"]  # the child's account: this agent counts and closes only its programs
+    tiktok = kid.program(shutil.which("sleep"), "TikTok")
+    before = subprocess.Popen(kid.argv(str(tiktok), "600"))
     time.sleep(2.5)
     assert before.poll() is None
     before.kill()
@@ -117,7 +96,7 @@ def test_pair_push_policy_and_see_it_enforced(agent, tmp_path):
     assert "version 2 applied" in console(mom, "policy", "push", device, tmp_path / "p7.json").stdout
 
     # Enforced: the blocked app is closed (by the first tick that sees it)…
-    app = subprocess.Popen(kid["run"](str(tiktok), "600"))
+    app = subprocess.Popen(kid.argv(str(tiktok), "600"))
     try:
         wait_for(lambda: app.poll() is not None, 30, "the blocked app to be closed")
     finally:

@@ -25,11 +25,9 @@ from tests.own_processes import OwnProcessTree
 SLEEP = shutil.which("sleep")
 
 
-def dummy(tmp_path: Path, name: str) -> Path:
+def dummy(kid, name: str) -> Path:  # type: ignore[no-untyped-def]
     """A copy of /bin/sleep under a game's executable name: a real process the OS reports by that name."""
-    path = tmp_path / name
-    shutil.copy(SLEEP, path)
-    return path
+    return kid.program(SLEEP, name)
 
 
 def policy(**sections) -> dict:
@@ -39,14 +37,16 @@ def policy(**sections) -> dict:
     return load_policy_doc(doc)
 
 
-def make_core(tmp_path: Path, doc: dict):
+def make_core(tmp_path: Path, doc: dict, kid):  # type: ignore[no-untyped-def]
     pfile = tmp_path / "policy.json"
     import json
 
     pfile.write_text(json.dumps(doc))
-    opts = ServiceOptions(state_dir=tmp_path / "state", user_mode=True, policy_file=pfile, save_every_s=5)
-    adapters = real_adapters(True, os.getuid())
-    adapters["processes"] = OwnProcessTree(adapters["processes"])  # only what this test started
+    opts = ServiceOptions(state_dir=tmp_path / "state", user_mode=True, policy_file=pfile, save_every_s=5,
+                          child_uid=kid.uid)
+    adapters = real_adapters(True, kid.uid)
+    if not kid.own_account:  # the test's own account may run anything: count only what this test started
+        adapters["processes"] = OwnProcessTree(adapters["processes"])
     adapters["foreground"] = None  # count by running processes, as on a desktop that cannot tell (no display here)
     adapters["session"] = None
     return build_core(opts, clock=ScaledClock(60.0), adapters=adapters)
@@ -70,9 +70,9 @@ def wait_gone(proc: subprocess.Popen, timeout: float) -> float:
     return time.monotonic() - t0
 
 
-def test_game_by_name_is_warned_then_closed(tmp_path):
-    core = make_core(tmp_path, policy())
-    game = subprocess.Popen([str(dummy(tmp_path, "Minecraft.exe")), "600"])
+def test_game_by_name_is_warned_then_closed(tmp_path, kid):
+    core = make_core(tmp_path, policy(), kid)
+    game = subprocess.Popen(kid.argv(str(dummy(kid, "Minecraft.exe")), "600"))
     try:
         decisions = run_until(core, lambda ds: any(d.kind == "close" for d in ds), timeout=15)
         closed_at = time.monotonic()
@@ -88,12 +88,11 @@ def test_game_by_name_is_warned_then_closed(tmp_path):
         game.kill()
 
 
-def test_renamed_game_started_by_a_launcher_is_closed(tmp_path):
-    core = make_core(tmp_path, policy())
-    launcher = tmp_path / "steam"
-    shutil.copy(shutil.which("sh"), launcher)
-    renamed = dummy(tmp_path, "totally_homework")
-    steam = subprocess.Popen([str(launcher), "-c", f"'{renamed}' 600 & wait"])
+def test_renamed_game_started_by_a_launcher_is_closed(tmp_path, kid):
+    core = make_core(tmp_path, policy(), kid)
+    launcher = kid.program(shutil.which("sh"), "steam")
+    renamed = dummy(kid, "totally_homework")
+    steam = subprocess.Popen(kid.argv(str(launcher), "-c", f"'{renamed}' 600 & wait"))
     try:
         time.sleep(0.3)
         child = next(c for c in psutil.Process(steam.pid).children() if c.name() == "totally_homework")
@@ -106,11 +105,11 @@ def test_renamed_game_started_by_a_launcher_is_closed(tmp_path):
         steam.kill()
 
 
-def test_blocked_app_is_closed_within_two_seconds_of_launch(tmp_path):
-    core = make_core(tmp_path, policy(apps={"blocked": ["tiktok"]}))
+def test_blocked_app_is_closed_within_two_seconds_of_launch(tmp_path, kid):
+    core = make_core(tmp_path, policy(apps={"blocked": ["tiktok"]}), kid)
     core.tick()
     started = time.monotonic()
-    app = subprocess.Popen([str(dummy(tmp_path, "TikTok")), "600"])
+    app = subprocess.Popen(kid.argv(str(dummy(kid, "TikTok")), "600"))
     try:
         first: list = []
         while app.poll() is None and time.monotonic() - started < 30:
@@ -128,12 +127,11 @@ def test_blocked_app_is_closed_within_two_seconds_of_launch(tmp_path):
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root and setpriv to run as another user")
-def test_other_users_processes_are_never_touched(tmp_path):
-    core = make_core(tmp_path, policy(apps={"blocked": ["tiktok"]}))
-    path = dummy(tmp_path, "TikTok")
-    os.chmod(tmp_path, 0o755)
+def test_other_users_processes_are_never_touched(tmp_path, kid):
+    core = make_core(tmp_path, policy(apps={"blocked": ["tiktok"]}), kid)
+    path = dummy(kid, "TikTok")
     other = subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", str(path), "600"])
-    mine = subprocess.Popen([str(path), "600"])
+    mine = subprocess.Popen(kid.argv(str(path), "600"))
     try:
         deadline = time.monotonic() + 5
         while mine.poll() is None and time.monotonic() < deadline:

