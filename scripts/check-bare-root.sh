@@ -82,7 +82,7 @@ setsid chroot "$BARE" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local
   sh -c 'cd /root/sprout && exec bash scripts/run.sh' >"$WORK/run.log" 2>&1 &
 RUN_PID=$!
 deadline=$(( $(date +%s) + 1200 ))
-until grep -q "Press Ctrl-C to stop" "$WORK/run.log"; do
+until grep -qs "Press Ctrl-C to stop" "$WORK/run.log"; do
   if ! kill -0 "$RUN_PID" 2>/dev/null || [ "$(date +%s)" -gt "$deadline" ]; then
     say "run.sh did not come up; its output:"; tail -40 "$WORK/run.log" >&2; exit 1
   fi

@@ -6,6 +6,8 @@ the current user, used by the demo and the tests) both come through `build_servi
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import logging
 import os
@@ -13,10 +15,12 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agent.errors import CliError
 from agent.ledger.apps import AppClassifier
 from agent.ledger.clock import Clock, SystemClock
 from agent.oem import BrandLogo, LogoError, read_logo
@@ -51,7 +55,6 @@ class ServiceOptions:
 
 def open_store(state_dir: Path, *, file_fallback: bool, create: bool = True) -> tuple[Any, Any]:
     """The encrypted store and the key custody (SecretVault) it was opened with."""
-    from agent.errors import CliError
     from agent.store.db import EncryptedStore
     from agent.store.keys import SecretVault
 
@@ -336,18 +339,34 @@ def serve(opts: ServiceOptions) -> int:
 
 
 def start_extras(core: AgentCore, opts: ServiceOptions) -> list[Any]:
-    """Start the companion channel, the parent link and the DNS filter where configured; return their stoppers."""
+    """Start the companion channel, the parent link and the DNS filter where configured; return their stoppers.
+
+    A part that cannot take its address (a port in use, a socket folder it may not write) stops the ones already
+    started and is one clear error naming the option and the address, never a traceback."""
     stoppers: list[Any] = []
+
+    def start(option: str, address: Any, starter: Callable[[], Any]) -> None:
+        try:
+            stoppers.append(starter())
+        except OSError as exc:
+            for stop in reversed(stoppers):
+                with contextlib.suppress(Exception):
+                    stop()
+            why = exc.strerror or str(exc)
+            hint = " (another Sprout or program listens there: choose another port)" \
+                if exc.errno == errno.EADDRINUSE else ""
+            raise CliError(f"{option} {address}: {why}{hint}") from None
+
     if opts.socket_path is not None:
         from agent.service.companion_channel import start_companion_channel
 
-        stoppers.append(start_companion_channel(core, opts))
+        start("--socket", opts.socket_path, lambda: start_companion_channel(core, opts))
     if opts.link_listen:
         from agent.service.parent_link import start_parent_link
 
-        stoppers.append(start_parent_link(core, opts))
+        start("--link", opts.link_listen, lambda: start_parent_link(core, opts))
     if opts.dns_listen:
         from agent.service.web_filter import start_web_filter
 
-        stoppers.append(start_web_filter(core, opts))
+        start("--dns", opts.dns_listen, lambda: start_web_filter(core, opts))
     return stoppers
