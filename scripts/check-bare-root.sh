@@ -22,11 +22,13 @@ RUN_PID=""
 cleanup() {
   [ -n "$RUN_PID" ] && kill -- -"$RUN_PID" 2>/dev/null || true
   sleep 1
-  # Anything still running inside the root goes too, then the mounts, then the files.
+  # Anything still running inside the root goes too, then every mount in it (deepest first), then the files.
   for p in /proc/[0-9]*; do
     [ "$(readlink "$p/root" 2>/dev/null)" = "$BARE" ] && kill -9 "${p#/proc/}" 2>/dev/null || true
   done
-  for m in dev/pts dev proc sys; do umount -l "$BARE/$m" 2>/dev/null || true; done
+  awk -v b="$BARE" '$2 == b || index($2, b "/") == 1 {print $2}' /proc/mounts | sort -r | while read -r m; do
+    umount -l "$m" 2>/dev/null || true
+  done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -42,6 +44,8 @@ say "debootstrap --variant=minbase $SUITE (into $BARE)"
 debootstrap --variant=minbase "$SUITE" "$BARE" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 || {
   tail -20 "$WORK/debootstrap.log" >&2; exit 1; }
 cp /etc/resolv.conf "$BARE/etc/resolv.conf"
+# The root is a mount point of its own, as / is on a real machine (`ip netns exec` needs that).
+mount --bind "$BARE" "$BARE"
 mount -t proc proc "$BARE/proc"
 mount --rbind /sys "$BARE/sys"
 mount --rbind /dev "$BARE/dev"

@@ -32,14 +32,17 @@ def _netns_ok() -> bool:
         return False
     probe = f"sproutprobe{os.getpid()}"
     made = subprocess.run(["ip", "netns", "add", probe], capture_output=True).returncode == 0
-    if made:
-        subprocess.run(["ip", "netns", "del", probe], capture_output=True)
-    return made
+    if not made:
+        return False
+    # `ip netns exec` also needs / to be a mount point it can make a slave (not so in a plain chroot).
+    works = subprocess.run(["ip", "netns", "exec", probe, "true"], capture_output=True).returncode == 0
+    subprocess.run(["ip", "netns", "del", probe], capture_output=True)
+    return works
 
 
 pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"),
-    pytest.mark.skipif(not _netns_ok(), reason="needs root and `ip netns` to give Chromium its own resolver"),
+    pytest.mark.skipif(not _netns_ok(), reason="needs root and a working `ip netns` (add and exec; a plain chroot has no / mount) to give Chromium its own resolver"),
 ]
 
 
