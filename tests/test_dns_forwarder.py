@@ -33,6 +33,9 @@ class Upstream1:
 
     def __init__(self, answer: Callable[[bytes, tuple], list[bytes]] | None = None) -> None:
         self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        # A real resolver drains its socket at once; this one is a thread that a loaded machine may hold for a
+        # while, so it gets the buffer the filter itself has (a burst must not be lost in the stub).
+        self.udp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
         self.udp.bind(("127.0.0.1", 0))
         self.port = self.udp.getsockname()[1]
         self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
