@@ -218,3 +218,21 @@ def test_device_maker_settings_set_the_language_and_the_pairing_window(tmp_path)
                        store=core.store)
     core2.pairing_offer = core.pairing_offer
     assert core2.status()["lang"] == "vi" and core2.status()["pairing"]["code"] == "ABCD-EFGH"
+
+
+def test_a_block_is_stored_before_the_program_is_closed(tmp_path):
+    """Whoever sees a program closed (the parent's report, `sprout-agent status`, a test) finds its reason already
+    stored: the decision is written before the closing starts, not raced by it."""
+    core, clock, procs, closer = make(tmp_path, {"version": 2, "apps": {"blocked": ["tiktok"]}})
+    seen_at_close: list[list[str]] = []
+    inner = closer.__call__
+
+    def closing(pid, **kw):
+        seen_at_close.append([e.kind for e in core.store.events()])
+        return inner(pid, **kw)
+
+    core.enforcer.closer = closing
+    procs.procs = [Proc(4242, 1, "TikTok")]
+    run_for(core, clock, 2)
+    drain_enforcer(core)
+    assert seen_at_close and "block" in seen_at_close[0]

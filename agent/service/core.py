@@ -110,8 +110,9 @@ class AgentCore:
             decisions = self.ledger.observe(obs.sample)
             fg = obs.sample.foreground
             self._current_game = fg.id if fg is not None and fg.is_game else None
-            self.enforcer.act(decisions, obs.pids)
+            # Recorded before it is carried out: whoever sees a program closed finds the reason already stored.
             self._record(decisions)
+            self.enforcer.act(decisions, obs.pids)
             for outcome in self.enforcer.drain_results():
                 self._record_event("enforced", outcome)
             day = self.ledger.local_day(obs.sample.at)
