@@ -40,8 +40,11 @@ fi
 "$BIN/sprout-console" --state "$CONSOLE_STATE" devices
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
-  echo "No desktop display here: the companion and console windows need one (on a server, try xvfb-run)."
-  echo "The agent keeps running; use '$BIN/sprout-console --state $CONSOLE_STATE requests|report|grant' meanwhile."
+  echo "No desktop display here (no DISPLAY or WAYLAND_DISPLAY): the companion and console windows need one."
+  echo "The agent keeps running. From another terminal:"
+  echo "  $BIN/sprout-agent ask 20 --socket $AGENT_STATE/companion.sock      # the child asks for time"
+  echo "  $BIN/sprout-console --state $CONSOLE_STATE requests                  # the parent sees it"
+  echo "  dig @127.0.0.1 -p ${DNS##*:} pornhub.com                              # the web filter answers"
   echo "Press Ctrl-C to stop."
   wait "${pids[0]}"
   exit 0
