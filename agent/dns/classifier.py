@@ -193,12 +193,32 @@ class SeedIndex:
 
     @classmethod
     def from_shipped(cls) -> SeedIndex:
-        from agent.dns.categories import iter_domains, load_categories
+        from agent.resources import resource_path
+
+        return cls.from_roots((resource_path("categories"),))
+
+    @classmethod
+    def from_roots(cls, roots: Iterable[Any]) -> SeedIndex:
+        """Every `<root>/<category>/domains` file; the first root listing a name decides its category."""
+        from pathlib import Path
+
+        from agent.dns.categories import normalize_domain
 
         names: dict[str, str] = {}
-        for category in load_categories().values():
-            for domain in iter_domains(category):
-                names.setdefault(domain, category.name)
+        for root in roots:
+            root = Path(root)
+            if not root.is_dir():
+                continue
+            for folder in sorted(root.iterdir()):
+                file = folder / "domains"
+                if not (folder.is_dir() and file.is_file()) or not _CATEGORY.match(folder.name):
+                    continue
+                with file.open(encoding="utf-8") as fh:
+                    for line in fh:
+                        text = line.split("#", 1)[0].strip()
+                        name = normalize_domain(text) if text else None
+                        if name is not None:
+                            names.setdefault(name, folder.name)
         return cls(names)
 
     def lookup(self, name: str) -> str | None:

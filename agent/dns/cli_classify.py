@@ -17,26 +17,29 @@ from agent.dns.classifier import (
     NXDOMAIN,
     CategoryLookup,
     Classifier,
-    SeedIndex,
     WebRules,
     WebRulesError,
     normalize_qname,
 )
 from agent.errors import CliError
 
-DEFAULT_AGE = 10  # the defaults a family gets before the parent has chosen anything
+DEFAULT_AGE = 12  # what `sprout-agent run` enforces before the parent sends a policy (runner.initial_policy)
 
 
 def add_rule_options(parser: argparse.ArgumentParser) -> None:
     rules = parser.add_mutually_exclusive_group()
     rules.add_argument("--policy", type=Path, metavar="FILE", help="policy JSON; its web section is used")
     rules.add_argument("--all-categories", action="store_true",
-                       help="block every shipped category (otherwise the defaults for a 10-year-old)")
+                       help="block every shipped category (otherwise the defaults for a 12-year-old, "
+                            "as the agent before pairing)")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--index", type=Path, metavar="PATH",
                         help="a compact category index file (default: the shipped seed lists)")
     source.add_argument("--lists", type=Path, metavar="DIR",
                         help="a `sprout-agent lists` state folder: its combined index (rebuilt if stale)")
+    source.add_argument("--state", type=Path, metavar="DIR", dest="agent_state",
+                        help="an agent state folder: exactly the lists `sprout-agent run --state DIR` uses "
+                             "(shipped + signed update + imported)")
 
 
 def load_web_rules(policy: Path | None, all_categories: bool) -> WebRules:
@@ -83,53 +86,46 @@ def _shipped_category_names() -> set[str]:
         raise CliError(f"--all-categories: {exc}") from None
 
 
-def open_index(path: Path | None, lists: Path | None = None) -> CategoryLookup:
+def filter_sources(args: argparse.Namespace) -> Any:
+    """The same sources the agent uses (agent/dns/filter_setup.py), chosen by --index / --lists / --state."""
+    from agent.dns.filter_setup import FilterSources
+
+    index, lists, state = args.index, getattr(args, "lists", None), getattr(args, "agent_state", None)
+    if index is not None:
+        if not index.exists():
+            raise CliError(f"--index {index}: no such file (build one with `sprout-agent lists import`)")
+        return FilterSources(index_file=index)
     if lists is not None:
-        return _list_store_index(lists)
-    if path is None:
-        from agent.dns.categories import CatalogError
-
-        try:
-            return SeedIndex.from_shipped()
-        except CatalogError as exc:
-            raise CliError(f"shipped category lists: {exc}") from None
-    if not path.exists():
-        raise CliError(f"--index {path}: no such file (build one with `sprout-agent lists import`)")
-    try:
-        from agent.dns.index import CategoryIndex
-    except ImportError:
-        raise CliError(f"--index {path}: this build has no compact index support") from None
-    try:
-        return CategoryIndex.open(path)
-    except (OSError, ValueError) as exc:
-        raise CliError(f"--index {path}: cannot open: {exc}") from None
+        if not lists.is_dir():
+            raise CliError(f"--lists {lists}: no such folder (import lists with `sprout-agent lists import`)")
+        return FilterSources(lists_dir=lists)
+    if state is not None:
+        if not state.is_dir():
+            raise CliError(f"--state {state}: no such folder")
+        return FilterSources.for_state(state)
+    return FilterSources()
 
 
-def _list_store_index(folder: Path) -> CategoryLookup:
-    if not folder.is_dir():
-        raise CliError(f"--lists {folder}: no such folder (import lists with `sprout-agent lists import`)")
+def open_index(args: argparse.Namespace) -> CategoryLookup:
+    from agent.dns.filter_setup import FilterSetupError, open_category_index
+
+    option = next((flag for flag, attr in (("--index", "index"), ("--lists", "lists"), ("--state", "agent_state"))
+                   if getattr(args, attr, None) is not None), None)
     try:
-        from agent.dns.liststore import ListStore
-    except ImportError:
-        raise CliError(f"--lists {folder}: this build has no list store support") from None
-    try:
-        return ListStore(folder).index()
-    except (OSError, ValueError) as exc:
-        raise CliError(f"--lists {folder}: cannot build or open its index: {exc}") from None
+        return open_category_index(filter_sources(args))
+    except FilterSetupError as exc:
+        raise CliError(f"{option} {exc}" if option else str(exc)) from None
 
 
 def build_classifier(args: argparse.Namespace) -> Classifier:
-    from agent.dns.keywords import KeywordError, keyword_category
-    from agent.dns.safesearch import SafeSearchError, default_safesearch
+    from agent.dns.filter_setup import FilterSetupError, build_filter
 
     rules = load_web_rules(args.policy, args.all_categories)
-    index = open_index(args.index, getattr(args, "lists", None))
+    index = open_index(args)
     try:
-        safesearch = default_safesearch()
-        keyword_category("example.com")  # load the keyword model now so a broken file is reported here
-    except (SafeSearchError, KeywordError) as exc:
+        return build_filter(rules, index)
+    except FilterSetupError as exc:
         raise CliError(str(exc)) from None
-    return Classifier(rules, index=index, keywords=keyword_category, safesearch=safesearch)
 
 
 def register(subparsers: Any) -> None:

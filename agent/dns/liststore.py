@@ -37,11 +37,14 @@ _CATEGORY = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 
 
 class ListStore:
-    """Imported lists per category + the shipped lists under resources/categories/, and their combined index."""
+    """Imported lists per category + the shipped lists under resources/categories/ (+ a signed update's set,
+    which adds to them), and their combined index."""
 
-    def __init__(self, state_dir: Path, shipped_root: Path | None = None) -> None:
+    def __init__(self, state_dir: Path, shipped_root: Path | None = None,
+                 extra_roots: tuple[Path, ...] = ()) -> None:
         self.state_dir = Path(state_dir)
         self.shipped_root = Path(shipped_root) if shipped_root is not None else resource_path("categories")
+        self.extra_roots = tuple(Path(r) for r in extra_roots)
         self.lists_dir = self.state_dir / LISTS_DIR
         self.index_path = self.state_dir / INDEX_FILE
         self.meta_path = self.state_dir / META_FILE
@@ -133,7 +136,9 @@ class ListStore:
 
     def stats(self) -> dict[str, Any]:
         meta = self._load_meta()
-        shipped = {name: sum(1 for _ in self._read_shipped(file)) for name, file in self._shipped_files()}
+        shipped: dict[str, int] = {}
+        for name, file in self._shipped_files():
+            shipped[name] = shipped.get(name, 0) + sum(1 for _ in self._read_shipped(file))
         imported = {name: info.get("names", 0) for name, info in meta["categories"].items()
                     if self._category_file(name).exists()}
         categories = {name: {"imported": imported.get(name, 0), "shipped": shipped.get(name, 0)}
@@ -193,13 +198,14 @@ class ListStore:
 
     def _shipped_files(self) -> list[tuple[str, Path]]:
         """Category folders shipped so far; the folder may still be filling up, so take whatever is there."""
-        if not self.shipped_root.is_dir():
-            return []
         found = []
-        for folder in sorted(self.shipped_root.iterdir()):
-            file = folder / "domains"
-            if folder.is_dir() and file.is_file() and _CATEGORY.match(folder.name):
-                found.append((folder.name, file))
+        for root in (self.shipped_root, *self.extra_roots):
+            if not root.is_dir():
+                continue
+            for folder in sorted(root.iterdir()):
+                file = folder / "domains"
+                if folder.is_dir() and file.is_file() and _CATEGORY.match(folder.name):
+                    found.append((folder.name, file))
         return found
 
     @staticmethod

@@ -47,8 +47,9 @@ class Upstream:
         return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
 
 
-def parse_hostport(text: str, default_port: int, what: str) -> tuple[str, int]:
-    """'1.2.3.4:53', '[::1]:53' or a bare address → (host, port); ValueError with what was wrong."""
+def parse_hostport(text: str, default_port: int, what: str, *, any_port: bool = False) -> tuple[str, int]:
+    """'1.2.3.4:53', '[::1]:53' or a bare address → (host, port); ValueError with what was wrong.
+    any_port: a listening address may say port 0 (the system picks a free one)."""
     text = text.strip()
     if text.startswith("["):
         host, sep, rest = text[1:].partition("]")
@@ -67,8 +68,9 @@ def parse_hostport(text: str, default_port: int, what: str) -> tuple[str, int]:
         raise ValueError(f"{what} {text!r}: {host!r} is not an IPv4 or IPv6 address") from None
     if not port_text:
         return host, default_port
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise ValueError(f"{what} {text!r}: port must be a number from 1 to 65535")
+    lowest = 0 if any_port else 1
+    if not port_text.isdigit() or not lowest <= int(port_text) < 65536:
+        raise ValueError(f"{what} {text!r}: port must be a number from {lowest} to 65535")
     return host, int(port_text)
 
 

@@ -1,0 +1,106 @@
+"""The one place the web filter's classifier is built: the agent's filter (`sprout-agent run`), `sprout-agent
+dns` and `sprout-agent classify` all come through `build_filter`, so a test of one is a test of all.
+
+Inputs, always the same four:
+- the policy's web section (blocked categories, allow/deny, SafeSearch, YouTube);
+- the lists shipped with Sprout (resources/categories/<category>/domains);
+- a signed list update, when the device maker configured one and it verifies (it adds to the shipped lists);
+- the lists a parent imported (`sprout-agent lists import`, kept in STATE/lists).
+
+An explicit compact index file (`--index`, used by benchmarks) replaces the last three.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from agent.dns.classifier import CategoryLookup, Classifier, SeedIndex, WebRules
+from agent.resources import resource_path
+
+log = logging.getLogger(__name__)
+
+LISTS_DIR = "lists"  # STATE/lists: the ListStore of imported lists and the combined index
+
+
+class FilterSetupError(ValueError):
+    """The lists or tables the filter needs cannot be used; the message says which file and why."""
+
+
+@dataclass(frozen=True)
+class FilterSources:
+    lists_dir: Path | None = None  # a ListStore folder (imported lists + the combined index); None: none
+    update_root: Path | None = None  # the verified signed list set in force, or None
+    index_file: Path | None = None  # a prebuilt compact index that replaces every list above
+
+    @classmethod
+    def for_state(cls, state_dir: Path, *, check_updates: bool = True) -> FilterSources:
+        """What the agent with this state folder uses: its imported lists and its signed update, if any."""
+        state_dir = Path(state_dir)
+        return cls(lists_dir=state_dir / LISTS_DIR,
+                   update_root=signed_update_root(state_dir) if check_updates else None)
+
+
+def shipped_root() -> Path:
+    return resource_path("categories")
+
+
+def signed_update_root(state_dir: Path) -> Path | None:
+    """The verified signed list set under STATE/list-updates (rolled back if damaged), or None when the device
+    maker configured no update key or none was installed."""
+    from agent.listupdate import ListUpdater
+    from agent.oem import OemError, load_oem
+
+    try:
+        config = load_oem()
+    except OemError as exc:
+        log.error("oem.toml: %s; list updates are not used", exc)
+        return None
+    if config is None or not config.list_public_key:
+        return None
+    updater = ListUpdater(state_dir, config.list_public_key)
+    log.info("category list updates: %s", updater.check_and_repair())
+    return updater.active_root()
+
+
+def open_category_index(sources: FilterSources) -> CategoryLookup:
+    """The category index from the sources; raises FilterSetupError naming what is unusable."""
+    if sources.index_file is not None:
+        from agent.dns.index import CategoryIndex
+
+        if not sources.index_file.exists():
+            raise FilterSetupError(f"{sources.index_file}: no such index file "
+                                   "(build one with `sprout-agent lists import`)")
+        try:
+            return CategoryIndex.open(sources.index_file)
+        except (OSError, ValueError) as exc:
+            raise FilterSetupError(f"{sources.index_file}: cannot open: {exc}") from None
+    extra = (sources.update_root,) if sources.update_root is not None else ()
+    if sources.lists_dir is not None:
+        from agent.dns.liststore import ListStore
+
+        try:
+            return ListStore(sources.lists_dir, shipped_root=shipped_root(), extra_roots=extra).index()
+        except (OSError, ValueError) as exc:
+            raise FilterSetupError(f"{sources.lists_dir}: cannot build or open the category index: {exc}") from None
+    try:
+        return SeedIndex.from_roots((shipped_root(), *extra))
+    except (OSError, ValueError) as exc:
+        raise FilterSetupError(f"shipped category lists: {exc}") from None
+
+
+def build_filter(web: dict[str, Any] | WebRules, index: CategoryLookup) -> Classifier:
+    """The classifier for a policy's web section over a category index, with the shipped keyword model,
+    allowlist and SafeSearch tables (raises FilterSetupError for an unusable table, WebRulesError for rules)."""
+    from agent.dns.keywords import KeywordError, keyword_category
+    from agent.dns.safesearch import SafeSearchError, default_safesearch
+
+    rules = web if isinstance(web, WebRules) else WebRules.from_web(web)
+    try:
+        safesearch = default_safesearch()
+        keyword_category("example.com")  # load the keyword model now so a broken file is reported here
+    except (SafeSearchError, KeywordError) as exc:
+        raise FilterSetupError(str(exc)) from None
+    return Classifier(rules, index=index, keywords=keyword_category, safesearch=safesearch)

@@ -1,0 +1,114 @@
+"""The web filter as a family installs it: the real `sprout-agent run` in user mode, no imported lists, no signed
+update, no policy (the default for a 12-year-old), DNS on an ephemeral loopback port, a real stub upstream.
+
+Every name of every shipped list of the policy's blocked categories must be blocked by the running agent, and
+what `sprout-agent classify` says must be what the agent does (one filter path, agent/dns/filter_setup.py)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import dns.message
+import dns.query
+import dns.rcode
+import pytest
+from test_dns_server_stub import StubUpstream, stub_address
+
+from agent.dns.categories import iter_domains, load_categories
+from agent.policy import preset
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def wait_for(pred, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = pred()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def stub() -> Iterator[StubUpstream]:
+    s = StubUpstream().start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def running_agent(tmp_path_factory, stub) -> Iterator[dict]:
+    tmp = tmp_path_factory.mktemp("installed")
+    state = tmp / "state"
+    log_path = tmp / "agent.log"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SPROUT_OEM=str(tmp / "no-oem.toml"))
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([str(BIN / "sprout-agent"), "run", "--user-mode", "--state", str(state),
+                                 "--dns", "127.0.0.1:0", "--upstream", stub.address, "--no-companion-socket",
+                                 "--lang", "en"], stdout=log, stderr=log, env=env, cwd=ROOT)
+    try:
+        address = wait_for(lambda: (state / "dns.address").exists() and (state / "dns.address").read_text().strip(),
+                           60, "the agent's DNS address")
+        host, port = address.rsplit(":", 1)
+        yield {"state": state, "host": host, "port": int(port), "proc": proc, "log": log_path, "env": env}
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(20)
+
+
+def ask(agent: dict, name: str, rdtype: str = "A") -> dns.message.Message:
+    return dns.query.udp(dns.message.make_query(name, rdtype), agent["host"], port=agent["port"], timeout=5)
+
+
+def is_blocked(reply: dns.message.Message) -> bool:
+    if reply.rcode() in (dns.rcode.NXDOMAIN, dns.rcode.REFUSED):
+        return True
+    answers = [rr.to_text() for rrset in reply.answer for rr in rrset]
+    return bool(answers) and all(a in ("127.0.0.1", "0.0.0.0") for a in answers)
+
+
+def default_blocked_categories() -> list[str]:
+    return sorted(preset(12, ["vn-decree-147"])["web"]["blocked_categories"])
+
+
+def test_every_shipped_list_of_a_blocked_category_is_in_force(running_agent) -> None:
+    categories = load_categories()
+    missed: dict[str, list[str]] = {}
+    total = 0
+    for name in default_blocked_categories():
+        for domain in iter_domains(categories[name]):
+            total += 1
+            if not is_blocked(ask(running_agent, domain)):
+                missed.setdefault(name, []).append(domain)
+    assert total > 400
+    assert not missed, f"{sum(map(len, missed.values()))} of {total} listed names not blocked: {missed}"
+
+
+@pytest.mark.parametrize("name", ["tinder.com", "dns.google", "cloudflare-dns.com", "nordvpn.com", "phncdn.com",
+                                  "www.phncdn.com"])
+def test_the_names_the_issue_saw_resolve_are_blocked(running_agent, name: str) -> None:
+    assert is_blocked(ask(running_agent, name)), name
+
+
+def test_an_allowed_name_still_resolves_through_the_upstream(running_agent) -> None:
+    reply = ask(running_agent, "wikipedia.org")
+    assert [rr.to_text() for rrset in reply.answer for rr in rrset] == [stub_address("wikipedia.org")]
+
+
+def test_classify_says_what_the_agent_does(running_agent) -> None:
+    """The CLI with the agent's state folder goes through the same filter setup as the running agent."""
+    names = ["tinder.com", "phncdn.com", "nordvpn.com", "wikipedia.org", "vnexpress.net"]
+    out = subprocess.run([str(BIN / "sprout-agent"), "classify", "--state", str(running_agent["state"]), *names],
+                         capture_output=True, text=True, timeout=120, env=running_agent["env"], cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    verdicts = dict(line.split("\t")[:2] for line in out.stdout.splitlines())
+    for name in names:
+        assert (verdicts[name] == "block") == is_blocked(ask(running_agent, name)), name
