@@ -90,9 +90,12 @@ def test_google_table_covers_country_domains() -> None:
     assert len(table.domains) > 300
 
 
-def test_invalid_names_are_left_to_upstream() -> None:
+def test_invalid_names_are_never_forwarded() -> None:
     assert normalize_qname("bad name.test") is None
-    assert decide("bad\\032name.test") == (ALLOW, None, None, "invalid-name")
+    assert decide("bad\\032name.test") == (NXDOMAIN, None, None, "invalid-name")
+    # under a listed domain, the report still says which kind of site was tried
+    assert decide("-x.casino.test") == (NXDOMAIN, "gambling", None, "invalid-name")
+    assert decide(".") == (ALLOW, None, None, "root")
     assert normalize_qname("_dmarc.example.com") == "_dmarc.example.com"
 
 

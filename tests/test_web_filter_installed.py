@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import time
@@ -112,3 +114,59 @@ def test_classify_says_what_the_agent_does(running_agent) -> None:
     verdicts = dict(line.split("\t")[:2] for line in out.stdout.splitlines())
     for name in names:
         assert (verdicts[name] == "block") == is_blocked(ask(running_agent, name)), name
+
+
+def raw_query(name_wire: bytes, qtype: int = 1, qid: int = 0x5150) -> bytes:
+    return struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0) + name_wire + struct.pack("!HH", qtype, 1)
+
+
+def wire(*labels: bytes) -> bytes:
+    return b"".join(bytes([len(label)]) + label for label in labels) + b"\0"
+
+
+def ask_raw(agent: dict, packet: bytes) -> bytes | None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(5)
+        s.sendto(packet, (agent["host"], agent["port"]))
+        try:
+            return s.recv(4096)
+        except TimeoutError:
+            return None
+
+
+@pytest.mark.parametrize("labels", [
+    (b"-x", b"pornhub", b"com"),  # a leading hyphen: the filter could not parse it, upstream resolves it
+    (b"x-", b"pornhub", b"com"),
+    (b"x\0", b"pornhub", b"com"),  # a NUL byte
+    (b"a b", b"pornhub", b"com"),
+    (b"x" * 63, b"y" * 63, b"z" * 63, b"w" * 50, b"pornhub", b"com"),  # 254 characters
+    (b"-", b"nordvpn", b"com"),
+    (b"x*", b"dns", b"google"),
+], ids=["leading-hyphen", "trailing-hyphen", "nul", "space", "over-long", "bare-hyphen", "star"])
+def test_names_the_filter_cannot_parse_are_never_forwarded(running_agent, stub, labels) -> None:
+    before = sum(stub.queries.values())
+    reply = ask_raw(running_agent, raw_query(wire(*labels)))
+    assert reply is not None
+    rcode = reply[3] & 0x0F
+    assert rcode in (dns.rcode.NXDOMAIN, dns.rcode.REFUSED, dns.rcode.FORMERR), rcode
+    assert struct.unpack("!H", reply[6:8])[0] == 0  # no answer records
+    assert sum(stub.queries.values()) == before  # nothing reached the upstream
+
+
+def test_an_over_long_label_is_not_forwarded(running_agent, stub) -> None:
+    before = sum(stub.queries.values())
+    reply = ask_raw(running_agent, raw_query(bytes([80]) + b"x" * 80 + wire(b"pornhub", b"com")))
+    assert reply is None or (reply[3] & 0x0F) in (dns.rcode.FORMERR, dns.rcode.REFUSED, dns.rcode.NXDOMAIN)
+    assert sum(stub.queries.values()) == before
+
+
+@pytest.mark.parametrize("name", ["use-application-dns.net", "mask.icloud.com", "mask-h2.icloud.com"])
+def test_canaries_are_nxdomain(running_agent, name) -> None:
+    assert ask(running_agent, name).rcode() == dns.rcode.NXDOMAIN
+
+
+@pytest.mark.parametrize("name", ["dns.quad9.net", "doh.opendns.com", "dns.nextdns.io", "dns.adguard-dns.com",
+                                  "doh.cleanbrowsing.org", "mozilla.cloudflare-dns.com", "dns.umbrella.com",
+                                  "engage.cloudflareclient.com", "www.torproject.org", "expressvpn.com"])
+def test_doh_dot_and_vpn_hosts_are_blocked_by_default(running_agent, name) -> None:
+    assert is_blocked(ask(running_agent, name)), name

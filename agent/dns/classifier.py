@@ -25,6 +25,7 @@ BLOCK, ALLOW, REWRITE, NXDOMAIN = "block", "allow", "rewrite", "nxdomain"
 # Private Relay fall back to the system resolver (mask*.icloud.com). Exact names, not subdomains.
 CANARIES: frozenset[str] = frozenset({"use-application-dns.net", "mask.icloud.com", "mask-h2.icloud.com"})
 CANARY_CATEGORY = "bypass"
+INVALID_NAME = "invalid-name"  # the reason of an unparseable name's NXDOMAIN
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")  # "_" appears in SRV/DMARC names that clients do look up
 _ENTRY = re.compile(r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$")
@@ -47,7 +48,7 @@ class Decision:
     verdict: str  # block | allow | rewrite | nxdomain
     category: str | None
     target: str | None  # the safe host for a rewrite
-    reason: str  # allowlist | denylist | safesearch:<engine> | canary | list | keyword | default | invalid-name
+    reason: str  # allowlist | denylist | safesearch:<engine> | canary | list | keyword | default | invalid-name | root
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ class Classifier:
     def classify(self, name: str) -> Decision:
         qname = normalize_qname(name)
         if qname is None:
-            return Decision(ALLOW, None, None, "invalid-name")  # left to upstream, which will answer NXDOMAIN
+            return self._unparseable(name)
         with self._lock:
             hit = self._memo.get(qname)
             if hit is not None:
@@ -158,6 +159,28 @@ class Classifier:
             if len(self._memo) > self._memo_size:
                 self._memo.popitem(last=False)
         return decision
+
+    def _unparseable(self, name: str) -> Decision:
+        """A name the chain cannot judge (`-x.pornhub.com`, a NUL byte, a space, 300 characters) is never
+        forwarded: an upstream would happily resolve `-x.pornhub.com`. NXDOMAIN, with the category of the longest
+        valid parent domain when there is one, so the parent's report says what was tried. Not memoised: a flood
+        of unique junk names must not fill the memo."""
+        text = name.rstrip(".").lower()
+        if not text:
+            return Decision(ALLOW, None, None, "root")  # "." (priming queries): nothing to filter
+        labels = text.split(".")[-127:]
+        keep: list[str] = []
+        for label in reversed(labels):
+            if not _LABEL.match(label):
+                break
+            keep.append(label)
+        parent = ".".join(reversed(keep))
+        category = None
+        if len(keep) >= 2 and len(parent) <= 253:
+            category = self.index.lookup(parent) if self.index is not None else None
+            if category is None and self.keywords is not None:
+                category = self.keywords(parent)
+        return Decision(NXDOMAIN, category, None, INVALID_NAME)
 
     def _decide(self, name: str) -> Decision:
         rules = self.rules

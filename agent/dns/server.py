@@ -641,6 +641,11 @@ class DnsFilterServer:
         if len(request.questions) != 1:
             self.stats["malformed"] += 1
             return _error_packet(qid, flags, RCODE.FORMERR)
+        labels = request.q.qname.label
+        if any(len(label) > 63 for label in labels) or sum(len(label) + 1 for label in labels) + 1 > 255:
+            # No real name is this long (RFC 1035 §2.3.4); dnslib reads it anyway, an upstream might too.
+            self.stats["malformed"] += 1
+            return _error_packet(qid, flags, RCODE.REFUSED)
         opts = [rr for rr in request.ar if rr.rtype == QTYPE.OPT]
         if len(opts) > 1:
             self.stats["malformed"] += 1
