@@ -19,6 +19,7 @@ from pathlib import Path
 import dns.message
 import dns.query
 import dns.rcode
+import dns.rdatatype
 import pytest
 from test_dns_server_stub import StubUpstream, stub_address
 
@@ -170,3 +171,30 @@ def test_canaries_are_nxdomain(running_agent, name) -> None:
                                   "engage.cloudflareclient.com", "www.torproject.org", "expressvpn.com"])
 def test_doh_dot_and_vpn_hosts_are_blocked_by_default(running_agent, name) -> None:
     assert is_blocked(ask(running_agent, name)), name
+
+
+@pytest.mark.parametrize(("name", "target"), [
+    ("www.google.com", "forcesafesearch.google.com"), ("google.com", "forcesafesearch.google.com"),
+    ("ipv6.google.com", "forcesafesearch.google.com"), ("encrypted.google.com", "forcesafesearch.google.com"),
+    ("www.google.com.vn", "forcesafesearch.google.com"), ("www.google.co.uk", "forcesafesearch.google.com"),
+    ("www.bing.com", "strict.bing.com"), ("duckduckgo.com", "safe.duckduckgo.com"),
+    ("html.duckduckgo.com", "safe.duckduckgo.com"), ("www.youtube.com", "restrict.youtube.com"),
+    ("m.youtube.com", "restrict.youtube.com"), ("yandex.ru", "familysearch.yandex.ru"),
+    ("www.yandex.com", "familysearch.yandex.ru"), ("ya.ru", "familysearch.yandex.ru"),
+])
+def test_safesearch_is_forced_on_every_engine_that_can_force_it(running_agent, name, target) -> None:
+    reply = ask(running_agent, name)
+    cnames = [rr.target.to_text() for rrset in reply.answer if rrset.rdtype == dns.rdatatype.CNAME for rr in rrset]
+    assert cnames == [target + "."], (name, reply.to_text())
+
+
+@pytest.mark.parametrize("name", ["search.yahoo.com", "vn.search.yahoo.com", "search.brave.com", "www.ecosia.org",
+                                  "coccoc.com", "www.coccoc.com"])
+def test_engines_whose_safe_mode_cannot_be_forced_are_blocked(running_agent, name) -> None:
+    assert is_blocked(ask(running_agent, name)), name
+
+
+@pytest.mark.parametrize("name", ["mail.google.com", "maps.google.com", "www.yahoo.com", "mail.yahoo.com",
+                                  "brave.com", "update.coccoc.com", "docs.google.com"])
+def test_the_engines_other_services_keep_working(running_agent, name) -> None:
+    assert not is_blocked(ask(running_agent, name)) and ask(running_agent, name).answer, name

@@ -32,6 +32,10 @@ _REASONS = {
                 "This site's name looks like a kind of site your parents blocked."),
     "list": ("Trang này thuộc một nhóm bố mẹ đã chặn.", "This site belongs to a kind of site your parents blocked."),
     "canary": ("Đây là một cách đi vòng bộ lọc.", "This is a way around the filter."),
+    "safesearch": ("Công cụ tìm kiếm này không giữ được chế độ tìm kiếm an toàn nên tạm dừng. Bạn cứ dùng Google, "
+                   "Bing hoặc DuckDuckGo nhé.",
+                   "This search engine cannot be kept in safe mode, so it is paused. Google, Bing or DuckDuckGo "
+                   "work fine."),
 }
 _DEFAULT_REASON = ("Trang này đang được bộ lọc của gia đình tạm dừng.", "Your family's filter paused this site.")
 
@@ -66,7 +70,8 @@ def render_page(host: str | None, decision: Decision | None, now: datetime | Non
     site = host or "trang này / this site"
     category = decision.category if decision else None
     titles = _category_titles().get(category or "", {})
-    reason = decision.reason.split(":")[-1] if decision else ""
+    reason = decision.reason if decision else ""
+    reason = "safesearch" if reason.startswith("safesearch:") else reason.split(":")[-1]
     reason_vi, reason_en = _REASONS.get(reason, _DEFAULT_REASON)
     values = {
         "site": site,

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from agent.dns.safesearch import YOUTUBE_LEVELS, SafeSearch, default_safesearch
+from agent.dns.safesearch import BLOCKED, YOUTUBE_LEVELS, SafeSearch, default_safesearch
 
 BLOCK, ALLOW, REWRITE, NXDOMAIN = "block", "allow", "rewrite", "nxdomain"
 
@@ -191,6 +191,8 @@ class Classifier:
         rewrite = self.safesearch.rewrite(name, self._web)
         if rewrite is not None:
             engine, target = rewrite
+            if target == BLOCKED:  # an engine whose safe mode DNS cannot force: blocked while SafeSearch is on
+                return Decision(BLOCK, None, None, f"safesearch:{engine}")
             return Decision(REWRITE, None, target, f"safesearch:{engine}")
         if name in CANARIES:
             return Decision(NXDOMAIN, CANARY_CATEGORY, None, "canary")

@@ -8,7 +8,15 @@ A table is either
     {"schema": 1, "engine": "google", "policy": "safesearch.google", "target": "...", "domains": [...]}
 or, for an engine with levels (YouTube),
     {"schema": 1, "engine": "youtube", "policy": "youtube", "targets": {"moderate": "...", "strict": "..."}, ...}
-where "policy" names the field of the policy's web section that switches it on.
+or, for an engine whose safe mode cannot be forced by DNS (Yahoo, Brave, Ecosia, Cốc Cốc search),
+    {"schema": 1, "engine": "yahoo", "policy": "safesearch.any", "block": true, "domains": [...],
+     "suffixes": [...]}
+whose names are blocked while SafeSearch is on. "policy" names the field of the policy's web section that switches
+it on; "safesearch.any" follows the parent's SafeSearch switch (on when any engine's is on: the console shows
+one "SafeSearch" box), so engines the policy does not name one by one are never a way around it.
+
+"domains" are exact names (mail.google.com must keep working); "suffixes" (block tables only) also match every
+subdomain (vn.search.yahoo.com).
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from agent.resources import resource_path
 
 _NAME = re.compile(r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$")
 YOUTUBE_LEVELS = ("off", "moderate", "strict")
+BLOCKED = ""  # the "target" of a block table: no safe host exists, the names are blocked
 
 
 class SafeSearchError(ValueError):
@@ -33,13 +42,18 @@ class SafeSearchError(ValueError):
 @dataclass(frozen=True)
 class EngineTable:
     engine: str
-    policy: str  # "safesearch.<engine>" (a bool switch) or "youtube" (a level)
-    targets: dict[str, str]  # level ("on", "moderate", "strict") -> safe host name
+    policy: str  # "safesearch.<engine>" (a bool switch), "safesearch.any", or "youtube" (a level)
+    targets: dict[str, str]  # level ("on", "moderate", "strict") -> safe host name; {"on": BLOCKED} to block
     domains: frozenset[str]
     source: Path
+    suffixes: frozenset[str] = frozenset()
 
     def target_for(self, web: dict[str, Any]) -> str | None:
-        """The safe host this engine's names go to under the web section, or None when it is off."""
+        """The safe host this engine's names go to under the web section (BLOCKED for a block table), or None
+        when it is off."""
+        if self.policy == "safesearch.any":
+            switches = web.get("safesearch") or {}
+            return self.targets["on"] if any(v is True for v in switches.values()) else None
         if self.policy.startswith("safesearch."):
             switches = web.get("safesearch") or {}
             return self.targets["on"] if switches.get(self.policy.split(".", 1)[1]) is True else None
@@ -60,7 +74,15 @@ def _load_table(path: Path) -> EngineTable:
     if not isinstance(engine, str) or not engine.isalpha():
         raise SafeSearchError(f"{path}: engine: must be a word, got {engine!r}")
     policy = data.get("policy")
-    if policy == f"safesearch.{engine}":
+    block = data.get("block", False)
+    if not isinstance(block, bool):
+        raise SafeSearchError(f"{path}: block: must be true or false, got {block!r}")
+    if block:
+        if policy not in (f"safesearch.{engine}", "safesearch.any"):
+            raise SafeSearchError(f"{path}: policy: a block table must be 'safesearch.{engine}' or "
+                                  f"'safesearch.any', got {policy!r}")
+        targets = {"on": BLOCKED}
+    elif policy in (f"safesearch.{engine}", "safesearch.any"):
         target = data.get("target")
         if not isinstance(target, str) or not _NAME.match(target):
             raise SafeSearchError(f"{path}: target: must be a host name, got {target!r}")
@@ -74,18 +96,28 @@ def _load_table(path: Path) -> EngineTable:
                 raise SafeSearchError(f"{path}: targets.{level}: must be a host name, got {host!r}")
         targets = dict(raw)
     else:
-        raise SafeSearchError(f"{path}: policy: must be 'safesearch.{engine}' or 'youtube', got {policy!r}")
-    domains = data.get("domains")
-    if not isinstance(domains, list) or not domains:
+        raise SafeSearchError(f"{path}: policy: must be 'safesearch.{engine}', 'safesearch.any' or 'youtube', "
+                              f"got {policy!r}")
+    domains = _names(path, "domains", data.get("domains", []))
+    suffixes = _names(path, "suffixes", data.get("suffixes", []))
+    if suffixes and not block:
+        raise SafeSearchError(f"{path}: suffixes: only a block table may match subdomains")
+    if not domains and not suffixes:
         raise SafeSearchError(f"{path}: domains: must be a non-empty list of host names")
-    for i, name in enumerate(domains):
-        if not isinstance(name, str) or not _NAME.match(name):
-            raise SafeSearchError(f"{path}: domains[{i}]: must be a lower-case host name, got {name!r}")
     # A target inside its own domain list would rewrite to itself forever.
     for host in targets.values():
-        if host in domains:
+        if host and (host in domains or any(host == s or host.endswith("." + s) for s in suffixes)):
             raise SafeSearchError(f"{path}: domains: contains its own target {host!r}")
-    return EngineTable(engine, policy, targets, frozenset(domains), path)
+    return EngineTable(engine, policy, targets, frozenset(domains), path, frozenset(suffixes))
+
+
+def _names(path: Path, field: str, value: Any) -> list[str]:
+    if not isinstance(value, list):
+        raise SafeSearchError(f"{path}: {field}: must be a list of host names")
+    for i, name in enumerate(value):
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise SafeSearchError(f"{path}: {field}[{i}]: must be a lower-case host name, got {name!r}")
+    return value
 
 
 class SafeSearch:
@@ -95,11 +127,16 @@ class SafeSearch:
     def __init__(self, tables: list[EngineTable]) -> None:
         self.tables = tables
         self._by_name: dict[str, EngineTable] = {}
+        self._by_suffix: dict[str, EngineTable] = {}
         for table in tables:
             for name in table.domains:
                 other = self._by_name.setdefault(name, table)
                 if other is not table:
                     raise SafeSearchError(f"{table.source}: domains: {name!r} is also in {other.source}")
+            for name in table.suffixes:
+                other = self._by_suffix.setdefault(name, table)
+                if other is not table:
+                    raise SafeSearchError(f"{table.source}: suffixes: {name!r} is also in {other.source}")
 
     @classmethod
     def from_folder(cls, folder: Path | None = None) -> SafeSearch:
@@ -110,12 +147,18 @@ class SafeSearch:
         return cls([_load_table(p) for p in files])
 
     def rewrite(self, name: str, web: dict[str, Any]) -> tuple[str, str] | None:
-        """(engine, safe host) when the web section forces safe mode for this exact name, else None."""
+        """(engine, safe host) when the web section forces safe mode for this exact name, (engine, BLOCKED) when
+        the engine has no safe mode to force and SafeSearch is on, else None."""
         table = self._by_name.get(name)
+        if table is None and self._by_suffix:
+            rest = name
+            while table is None and "." in rest:
+                table = self._by_suffix.get(rest)
+                rest = rest.split(".", 1)[1]
         if table is None:
             return None
         target = table.target_for(web)
-        return (table.engine, target) if target else None
+        return (table.engine, target) if target is not None else None
 
     def engines(self) -> list[str]:
         return [t.engine for t in self.tables]
