@@ -1,12 +1,22 @@
-"""Run the DNS filter inside the agent: rules from the policy in force, blocks turned into events and kind notices."""
+"""Run the DNS filter inside the agent: rules from the policy in force, blocks turned into events and kind notices.
+
+Blocks reach the agent's store off the answering path (`BlockEvents`): the DNS loop only appends to a bounded
+queue; a background thread, every few seconds, writes at most `named_per_minute` itemised block events (each one a
+notice for the child) and, per period, one "web_block_summary" event with every try counted: "N blocked tries,
+top names". A flood of unique blocked names therefore neither slows answers nor grows the database faster than
+a fixed number of rows a minute.
+"""
 
 from __future__ import annotations
 
+import collections
 import logging
+import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
-from agent.dns.classifier import CategoryLookup, Classifier
+from agent.dns.classifier import INVALID_NAME, CategoryLookup, Classifier
 from agent.dns.filter_setup import FilterSetupError, FilterSources, build_filter, open_category_index
 from agent.dns.server import DnsFilterServer
 from agent.dns.upstream import Upstream, UpstreamPool, parse_hostport
@@ -16,10 +26,110 @@ from agent.service.core import AgentCore
 
 log = logging.getLogger(__name__)
 NOTICE_MERGE_S = 10.0  # a page load asks A, AAAA and HTTPS at once: one notice per site, not three
+SUMMARY_KIND = "web_block_summary"
+_NOT_ITEMISED = ("canary", INVALID_NAME)  # Firefox asks its canary all day; junk names are no site to show
 
 
 def classifier_for(policy_doc: dict[str, Any], index: CategoryLookup) -> Classifier:
     return build_filter(policy_doc["web"], index)
+
+
+class BlockEvents:
+    """Blocked-name events from the DNS loop, batched and rate-limited on their way to the agent's store.
+
+    `add` runs on the answering path: one length check and one deque append. `flush` (the background thread, or
+    a test with its own clock) does the rest."""
+
+    def __init__(self, core: AgentCore, *, named_per_minute: int = 20, summary_period_s: float = 300.0,
+                 max_pending: int = 10_000, top: int = 10, interval_s: float = 2.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.core = core
+        self.named_per_minute = named_per_minute
+        self.summary_period_s = summary_period_s
+        self.max_pending = max_pending
+        self.top = top
+        self.interval_s = interval_s
+        self.clock = clock
+        self._pending: collections.deque[tuple[str, str | None, str]] = collections.deque()
+        self._overflow = 0  # tries past max_pending between two flushes: counted, not itemised
+        self._last_notice: dict[str, float] = {}
+        self._named: collections.deque[float] = collections.deque()  # times of itemised events in the last minute
+        self._period_start = clock()
+        self._tries: collections.Counter[str] = collections.Counter()
+        self._categories: collections.Counter[str] = collections.Counter()
+        self._itemised = 0  # tries of this period written as their own web_block event
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def add(self, event: dict[str, Any]) -> None:
+        if event.get("verdict") not in ("block", "nxdomain"):
+            return
+        if len(self._pending) >= self.max_pending:
+            self._overflow += 1
+            return
+        self._pending.append((event.get("domain") or "", event.get("category"), event.get("reason") or ""))
+
+    def start(self) -> BlockEvents:
+        self._thread = threading.Thread(target=self._run, name="web-block-events", daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            try:
+                self.flush()
+            except Exception:  # the filter goes on answering whatever the store does
+                log.exception("writing web block events failed")
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5)
+        self.flush(final=True)
+
+    def flush(self, *, final: bool = False) -> None:
+        with self._lock:
+            now = self.clock()
+            pending, popleft = self._pending, self._pending.popleft
+            taken = [popleft() for _ in range(len(pending))]
+            overflow, self._overflow = self._overflow, 0
+            while self._named and now - self._named[0] >= 60.0:
+                self._named.popleft()
+            for domain, category, reason in taken:
+                self._tries[domain] += 1
+                self._categories[category or "other"] += 1
+                if reason in _NOT_ITEMISED or now - self._last_notice.get(domain, -1e18) < NOTICE_MERGE_S:
+                    continue
+                if len(self._named) >= self.named_per_minute:
+                    continue
+                self._last_notice[domain] = now
+                self._named.append(now)
+                self._itemised += 1
+                self.core.web_blocked(domain, category, reason)
+            if overflow:
+                self._tries["(more)"] += overflow
+                self._categories["other"] += overflow
+            if len(self._last_notice) > 4 * self.named_per_minute * 60:
+                self._last_notice = {d: t for d, t in self._last_notice.items() if now - t < NOTICE_MERGE_S}
+            if self._tries and (final or now - self._period_start >= self.summary_period_s):
+                self._write_summary(now)
+
+    def _write_summary(self, now: float) -> None:
+        tries = sum(self._tries.values())
+        core = self.core
+        report_names = bool(core.policy_doc["privacy"]["report_web_categories"])
+        payload: dict[str, Any] = {"period_s": round(now - self._period_start), "tries": tries,
+                                   "names": len(self._tries), "itemised": self._itemised}
+        if report_names:
+            payload["top"] = [[name, count] for name, count in self._tries.most_common(self.top)]
+            payload["categories"] = dict(self._categories.most_common())
+        at = core.clock.now()
+        core.store.add_event(SUMMARY_KIND, payload, day=core.ledger.local_day(at), at=core.ledger.trusted_time(at))
+        self._tries.clear()
+        self._categories.clear()
+        self._itemised = 0
+        self._period_start = now
 
 
 def start_web_filter(core: AgentCore, opts: Any) -> Any:
@@ -32,26 +142,20 @@ def start_web_filter(core: AgentCore, opts: Any) -> Any:
         raise CliError(str(exc)) from None
     upstreams = upstreams or system_upstreams(listen)
     index = _index(opts)
-    last_notice: dict[str, float] = {}
-
-    def on_event(event: dict[str, Any]) -> None:
-        if event.get("verdict") not in ("block", "nxdomain"):
-            return
-        domain, category = event.get("domain"), event.get("category")
-        now = time.monotonic()
-        if now - last_notice.get(domain or "", -1e9) < NOTICE_MERGE_S:
-            return
-        last_notice[domain or ""] = now
-        core.web_blocked(domain or "", category, event.get("reason", ""))
-
+    events = BlockEvents(core).start()
     server = DnsFilterServer(classifier_for(core.policy_doc, index), UpstreamPool(upstreams), listen,
-                             on_event=on_event)
+                             on_event=events.add)
     server.start()
     core.on_policy_change.append(lambda doc: server.set_classifier(classifier_for(doc, index)))
     log.info("DNS filter on %s:%s, upstream %s", *server.address, ", ".join(map(str, upstreams)) or "none")
     # Where it really listens (port 0 in tests picks a free one), for tests, scripts and the firewall rules.
     atomic_write(opts.state_dir / "dns.address", "{}:{}\n".format(*server.address).encode())
-    return server.stop
+
+    def stop() -> None:
+        server.stop()
+        events.stop()
+
+    return stop
 
 
 def _index(opts: Any) -> CategoryLookup:
