@@ -198,3 +198,65 @@ def test_engines_whose_safe_mode_cannot_be_forced_are_blocked(running_agent, nam
                                   "brave.com", "update.coccoc.com", "docs.google.com"])
 def test_the_engines_other_services_keep_working(running_agent, name) -> None:
     assert not is_blocked(ask(running_agent, name)) and ask(running_agent, name).answer, name
+
+
+def page_address(agent: dict) -> tuple[str, int]:
+    path = agent["state"] / "blockpage.address"
+    text = wait_for(lambda: path.exists() and path.read_text().strip(), 30, "the block page address")
+    host, port = text.rsplit(":", 1)
+    return host, int(port)
+
+
+def http(agent: dict, method: str, site: str, path: str = "/", body: bytes = b"") -> tuple[int, str]:
+    import http.client
+
+    host, port = page_address(agent)
+    conn = http.client.HTTPConnection(host, port, timeout=10)
+    headers = {"Host": site}
+    if body:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    conn.request(method, path, body=body, headers=headers)
+    resp = conn.getresponse()
+    out = resp.status, resp.read().decode("utf-8")
+    conn.close()
+    return out
+
+
+def test_the_running_agent_serves_the_kind_block_page(running_agent) -> None:
+    reply = ask(running_agent, "tinder.com")
+    blocked_to = [rr.to_text() for rrset in reply.answer for rr in rrset]
+    assert blocked_to == [page_address(running_agent)[0]]  # the browser goes where the page is
+    status, page = http(running_agent, "GET", "tinder.com", "/some/path?q=1")
+    assert status == 200
+    assert "tinder.com" in page and "Hẹn hò" in page and "Dating" in page  # which site, which category, vi + en
+    assert "111" in page and "canhbao.khonggianmang.vn" in page  # the hotline and where to report
+    assert "Xin bố mẹ mở trang này" in page and "Ask my parents to open it" in page
+
+
+def test_asking_from_the_page_reaches_the_parents_once(running_agent) -> None:
+    import re
+    from urllib.parse import urlencode
+
+    from agent.service.runner import open_store
+
+    _status, page = http(running_agent, "GET", "nordvpn.com")
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    status, _forged = http(running_agent, "POST", "nordvpn.com", "/ask",
+                          urlencode({"site": "nordvpn.com", "token": "guessed"}).encode())
+    assert status == 403  # another site cannot send requests to the parents
+    form = urlencode({"site": "nordvpn.com", "token": token}).encode()
+    status, sent = http(running_agent, "POST", "nordvpn.com", "/ask", form)
+    assert status == 200 and "Your request was sent to your parents" in sent and "Đã gửi lời xin" in sent
+    _status, again = http(running_agent, "POST", "nordvpn.com", "/ask", form)
+    assert "You already asked for this site" in again
+
+    def requests() -> list:
+        store, _vault = open_store(running_agent["state"], file_fallback=True, create=False)
+        try:
+            return [item.payload for item in store.outbox_since(0, limit=1000)
+                    if item.payload.get("kind") == "site_request"]
+        finally:
+            store.close()
+
+    found = wait_for(requests, 15, "the site request in the agent's outbox for the parents")
+    assert [(r["domain"], r["category"]) for r in found] == [("nordvpn.com", "bypass")]

@@ -7,12 +7,19 @@ would show a certificate error), so for those the companion shows a notice from 
 
 Any path gets the page with status 200 and no-store: it is not an error, and it must not be cached as if it
 were the real site.
+
+Served by the agent (`sprout-agent run`), the page has a button that asks the parents to open the site: a POST to
+/ask, carrying a token only this page holds (another site cannot make the child's browser send requests to the
+parents), handed to `ask(host, decision)`, which sends it through the agent to the paired consoles. The
+standalone `sprout-agent dns` has no parents to ask, so its page says to talk to them.
 """
 
 from __future__ import annotations
 
+import hmac
 import html
 import json
+import secrets
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -25,6 +32,8 @@ from agent.dns.classifier import Decision, normalize_qname
 from agent.resources import resource_path
 
 Describe = Callable[[str], Decision | None]
+Ask = Callable[[str, Decision | None], str]  # (host, decision) -> "sent" | "already" | "busy"
+MAX_FORM_BYTES = 2048
 
 _REASONS = {
     "denylist": ("Bố mẹ đã thêm trang này vào danh sách chặn.", "Your parents added this site to the blocked list."),
@@ -65,8 +74,34 @@ def _category_titles() -> dict[str, dict[str, str]]:
         return {}  # the page still explains the block, just without the category's friendly title
 
 
-def render_page(host: str | None, decision: Decision | None, now: datetime | None = None) -> str:
-    """The page for one host; every value that came from the request is escaped."""
+_ASK_TALK = ("<p>Bạn không làm gì sai cả. Nếu bạn cần trang này cho việc học hoặc nghĩ rằng nó bị chặn nhầm, hãy "
+             "nói với bố mẹ, kèm tên trang ở trên.</p>",
+             "<p>You did nothing wrong. If you need this site for school or think it was blocked by mistake, talk to "
+             "your parents and tell them the site name above.</p>")
+_ASK_BUTTON = ("<p>Bạn không làm gì sai cả. Nếu bạn cần trang này cho việc học hoặc nghĩ rằng nó bị chặn nhầm:</p>"
+               "<form method=\"post\" action=\"/ask\"><input type=\"hidden\" name=\"site\" value=\"{site}\">"
+               "<input type=\"hidden\" name=\"token\" value=\"{token}\">"
+               "<button type=\"submit\">Xin bố mẹ mở trang này</button></form>"
+               "<p>Bố mẹ sẽ thấy lời xin trên máy của bố mẹ. Bạn cũng có thể nói chuyện trực tiếp với bố mẹ.</p>",
+               "<p>You did nothing wrong. If you need this site for school or think it was blocked by mistake:</p>"
+               "<form method=\"post\" action=\"/ask\"><input type=\"hidden\" name=\"site\" value=\"{site}\">"
+               "<input type=\"hidden\" name=\"token\" value=\"{token}\">"
+               "<button type=\"submit\">Ask my parents to open it</button></form>"
+               "<p>Your parents will see the request on their computer. You can also just talk to them.</p>")
+_ASKED = {
+    "sent": ("<p class=\"sent\">Đã gửi lời xin cho bố mẹ. Khi bố mẹ đồng ý, trang sẽ mở được.</p>",
+             "<p class=\"sent\">Your request was sent to your parents. If they agree, the site will open.</p>"),
+    "already": ("<p class=\"sent\">Bạn đã xin mở trang này rồi; bố mẹ sẽ xem sớm thôi.</p>",
+                "<p class=\"sent\">You already asked for this site; your parents will look soon.</p>"),
+    "busy": ("<p class=\"sent\">Bạn đã gửi nhiều lời xin; hãy chờ một lát hoặc nói chuyện với bố mẹ nhé.</p>",
+             "<p class=\"sent\">You have sent many requests; wait a little or talk to your parents.</p>"),
+}
+
+
+def render_page(host: str | None, decision: Decision | None, now: datetime | None = None, *,
+                ask_token: str | None = None, asked: str | None = None) -> str:
+    """The page for one host; every value that came from the request is escaped. ask_token: show the "ask my
+    parents" button (the agent's page); asked: the answer to a request just sent."""
     site = host or "trang này / this site"
     category = decision.category if decision else None
     titles = _category_titles().get(category or "", {})
@@ -82,7 +117,15 @@ def render_page(host: str | None, decision: Decision | None, now: datetime | Non
         "report_url": _links()["report_url"],
         "time": (now or datetime.now()).strftime("%H:%M %d/%m/%Y"),
     }
-    return _template().safe_substitute({k: html.escape(v, quote=True) for k, v in values.items()})
+    escaped = {k: html.escape(v, quote=True) for k, v in values.items()}
+    if asked in _ASKED:
+        ask_vi, ask_en = _ASKED[asked]
+    elif ask_token is not None and host is not None:
+        fill = {"site": html.escape(host, quote=True), "token": html.escape(ask_token, quote=True)}
+        ask_vi, ask_en = (text.format(**fill) for text in _ASK_BUTTON)
+    else:
+        ask_vi, ask_en = _ASK_TALK
+    return _template().safe_substitute(escaped, ask_vi=ask_vi, ask_en=ask_en)
 
 
 def host_from_header(value: str | None) -> str | None:
@@ -101,6 +144,8 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
     describe: Describe = staticmethod(lambda host: None)
     on_view: Callable[[str | None], None] | None = None
+    ask: Ask | None = None
+    token: str | None = None
 
     def do_GET(self) -> None:
         self._page(with_body=True)
@@ -109,10 +154,44 @@ class _Handler(BaseHTTPRequestHandler):
         self._page(with_body=False)
 
     def do_POST(self) -> None:
-        self._page(with_body=True)
+        cls = type(self)
+        if self.path.split("?", 1)[0] != "/ask" or cls.ask is None or cls.token is None:
+            self._page(with_body=True)
+            return
+        try:
+            size = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            size = -1
+        if not 0 <= size <= MAX_FORM_BYTES:
+            self._send(413, b"")
+            return
+        from urllib.parse import parse_qs
 
-    def _page(self, with_body: bool) -> None:
-        host = host_from_header(self.headers.get("Host"))
+        form = parse_qs(self.rfile.read(size).decode("utf-8", "replace"))
+        token = (form.get("token") or [""])[0]
+        site = normalize_qname((form.get("site") or [""])[0])
+        if site is None or not hmac.compare_digest(token.encode(), cls.token.encode()):
+            self._send(403, b"")  # not from this page: a site cannot send requests to the parents
+            return
+        try:
+            decision = cls.describe(site)
+        except Exception:
+            decision = None
+        try:
+            asked = cls.ask(site, decision)
+        except Exception:
+            asked = "busy"
+        self._page(with_body=True, host=site, asked=asked)
+
+    def _send(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _page(self, with_body: bool, host: str | None = None, asked: str | None = None) -> None:
+        host = host or host_from_header(self.headers.get("Host"))
         if self.path.startswith("/favicon"):
             self.send_response(204)
             self.end_headers()
@@ -123,7 +202,9 @@ class _Handler(BaseHTTPRequestHandler):
                 decision = type(self).describe(host)
             except Exception:  # the page must still show; the category is a nicety
                 decision = None
-        body = render_page(host, decision).encode("utf-8")
+        cls = type(self)
+        token = cls.token if cls.ask is not None else None
+        body = render_page(host, decision, ask_token=token, asked=asked).encode("utf-8")
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -154,10 +235,12 @@ class BlockPageServer:
     """Serves the page in a background thread until stop(). `describe(host)` gives the current decision."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 8080, describe: Describe | None = None,
-                 on_view: Callable[[str | None], None] | None = None) -> None:
+                 on_view: Callable[[str | None], None] | None = None, ask: Ask | None = None) -> None:
         handler = type("BlockPageHandler", (_Handler,), {
             "describe": staticmethod(describe or (lambda host: None)),
             "on_view": staticmethod(on_view) if on_view else None,
+            "ask": staticmethod(ask) if ask else None,
+            "token": secrets.token_urlsafe(18),
         })
         self._httpd = _Server((host, port), handler)
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.2},

@@ -132,6 +132,55 @@ class BlockEvents:
         self._period_start = now
 
 
+class SiteRequests:
+    """The block page's "ask my parents to open it": sent through the agent to the paired consoles (an alert of
+    kind site_request with the site and its category), at most once per site per `per_site_s` and `per_hour`
+    an hour, so a page cannot become a way to flood the parents' phones."""
+
+    def __init__(self, core: AgentCore, *, per_site_s: float = 600.0, per_hour: int = 10,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.core = core
+        self.per_site_s = per_site_s
+        self.per_hour = per_hour
+        self.clock = clock
+        self._last: dict[str, float] = {}
+        self._sent: collections.deque[float] = collections.deque()
+        self._lock = threading.Lock()
+
+    def __call__(self, host: str, decision: Any) -> str:
+        with self._lock:
+            now = self.clock()
+            if now - self._last.get(host, -1e18) < self.per_site_s:
+                return "already"
+            while self._sent and now - self._sent[0] >= 3600:
+                self._sent.popleft()
+            if len(self._sent) >= self.per_hour:
+                return "busy"
+            self._last[host] = now
+            self._sent.append(now)
+        category = getattr(decision, "category", None)
+        self.core.report_tamper("site_request", {"domain": host, "category": category})
+        return "sent"
+
+
+def _start_block_page(core: AgentCore, opts: Any, server: DnsFilterServer) -> Any:
+    """The kind block page on the address blocked names resolve to: port 80 as a service (browsers ask it for
+    http://site/), an ephemeral loopback port in user mode (tests; nothing else may be taken)."""
+    from agent.dns.blockpage import BlockPageServer
+
+    default = "127.0.0.1:0" if getattr(opts, "user_mode", True) else "127.0.0.1:80"
+    text = getattr(opts, "blockpage_listen", None) or default
+    host, port = parse_hostport(text, 80, "block page", any_port=True)
+    try:
+        page = BlockPageServer(host, port, describe=server.classify, ask=SiteRequests(core)).start()
+    except OSError as exc:
+        log.error("block page on %s: cannot listen (%s); blocked sites show the browser's own error", text, exc)
+        return None
+    atomic_write(opts.state_dir / "blockpage.address", "{}:{}\n".format(*page.address).encode())
+    log.info("block page on %s:%s", *page.address)
+    return page
+
+
 def start_web_filter(core: AgentCore, opts: Any) -> Any:
     from agent.dns.cli_cmd import system_upstreams
 
@@ -150,8 +199,11 @@ def start_web_filter(core: AgentCore, opts: Any) -> Any:
     log.info("DNS filter on %s:%s, upstream %s", *server.address, ", ".join(map(str, upstreams)) or "none")
     # Where it really listens (port 0 in tests picks a free one), for tests, scripts and the firewall rules.
     atomic_write(opts.state_dir / "dns.address", "{}:{}\n".format(*server.address).encode())
+    page = _start_block_page(core, opts, server)
 
     def stop() -> None:
+        if page is not None:
+            page.stop()
         server.stop()
         events.stop()
 
