@@ -260,3 +260,9 @@ def test_asking_from_the_page_reaches_the_parents_once(running_agent) -> None:
 
     found = wait_for(requests, 15, "the site request in the agent's outbox for the parents")
     assert [(r["domain"], r["category"]) for r in found] == [("nordvpn.com", "bypass")]
+
+
+@pytest.mark.parametrize("name", ["meinv163.com", "alimasophimdk.blogspot.com.ar", "psoprincess.blogspot.be",
+                                  "jessedane.blogspot.ch", "0000114.com"])
+def test_the_large_adult_list_is_in_force_in_the_running_agent(running_agent, name) -> None:
+    assert is_blocked(ask(running_agent, name)), name

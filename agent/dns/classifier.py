@@ -49,6 +49,7 @@ class Decision:
     category: str | None
     target: str | None  # the safe host for a rewrite
     reason: str  # allowlist | denylist | safesearch:<engine> | canary | list | keyword | default | invalid-name | root
+    # | child-friendly
 
 
 @dataclass(frozen=True)
@@ -131,8 +132,10 @@ class Classifier:
 
     def __init__(self, rules: WebRules, index: CategoryLookup | None = None,
                  keywords: Callable[[str], str | None] | None = None,
-                 safesearch: SafeSearch | None = None, memo_size: int = 16384) -> None:
+                 safesearch: SafeSearch | None = None, memo_size: int = 16384,
+                 friendly: frozenset[str] = frozenset()) -> None:
         self.rules = rules
+        self.friendly = friendly  # child-friendly names: never blocked by keywords or the large lists
         self.index = index
         self.keywords = keywords
         self.safesearch = safesearch if safesearch is not None else default_safesearch()
@@ -196,9 +199,18 @@ class Classifier:
             return Decision(REWRITE, None, target, f"safesearch:{engine}")
         if name in CANARIES:
             return Decision(NXDOMAIN, CANARY_CATEGORY, None, "canary")
-        listed = self.index.lookup(name) if self.index is not None else None
+        friendly = _matches(name, self.friendly)
+        index = self.index
+        if index is None:
+            listed = None
+        elif friendly and hasattr(index, "curated_lookup"):
+            listed = index.curated_lookup(name)  # the large lists' false alarms never reach these names
+        else:
+            listed = index.lookup(name)
         if listed is not None and listed in rules.blocked_categories:
             return Decision(BLOCK, listed, None, "list")
+        if friendly:
+            return Decision(ALLOW, listed, None, "child-friendly")
         if listed is None and self.keywords is not None:
             guessed = self.keywords(name)
             if guessed is not None and guessed in rules.blocked_categories:
@@ -247,10 +259,15 @@ class SeedIndex:
         return cls(names)
 
     def lookup(self, name: str) -> str | None:
+        found = self.match(name)
+        return found[1] if found else None
+
+    def match(self, name: str) -> tuple[str, str] | None:
+        """(listed suffix, category), or None."""
         for suffix in _suffixes(name):
             hit = self._names.get(suffix)
             if hit is not None:
-                return hit
+                return suffix, hit
         return None
 
     def __len__(self) -> int:

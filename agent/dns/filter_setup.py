@@ -7,7 +7,11 @@ Inputs, always the same four:
 - a signed list update, when the device maker configured one and it verifies (it adds to the shipped lists);
 - the lists a parent imported (`sprout-agent lists import`, kept in STATE/lists).
 
-An explicit compact index file (`--index`, used by benchmarks) replaces the last three.
+plus the large lists shipped as compact indexes (resources/categories/bulk/, agent/dns/bulk.py), consulted after
+the curated lists, and the child-friendly allowlist (resources/categories/child-friendly.txt), whose names are
+never blocked by keyword guesses or by the large lists.
+
+An explicit compact index file (`--index`, used by benchmarks) replaces the lists (not the allowlist).
 """
 
 from __future__ import annotations
@@ -65,8 +69,59 @@ def signed_update_root(state_dir: Path) -> Path | None:
     return updater.active_root()
 
 
+class LayeredIndex:
+    """The curated index (shipped seed lists + signed update + imported lists) first, then the large shipped
+    lists. `curated_lookup` lets the classifier keep child-friendly names out of the large lists' reach."""
+
+    def __init__(self, curated: CategoryLookup, bulk: list[CategoryLookup]) -> None:
+        self.curated = curated
+        self.bulk = bulk
+
+    def lookup(self, name: str) -> str | None:
+        """The category of the most specific listed suffix over every layer; on a tie the curated one wins
+        (an adult blog under tumblr.com is adult, not social)."""
+        best = _match(self.curated, name)
+        for index in self.bulk:
+            found = _match(index, name)
+            if found is not None and (best is None or len(found[0]) > len(best[0])):
+                best = found
+        return best[1] if best else None
+
+    def curated_lookup(self, name: str) -> str | None:
+        return self.curated.lookup(name)
+
+
+def _match(index: Any, name: str) -> tuple[str, str] | None:
+    match = getattr(index, "match", None)
+    if match is not None:
+        return match(name)
+    category = index.lookup(name)
+    return (name, category) if category is not None else None  # an index that cannot say which suffix
+
+
+def open_bulk_indexes() -> list[CategoryLookup]:
+    from agent.dns.bulk import bulk_indexes
+    from agent.dns.index import CategoryIndex
+
+    found: list[CategoryLookup] = []
+    for path in bulk_indexes():
+        try:
+            found.append(CategoryIndex.open(path))
+        except (OSError, ValueError) as exc:
+            raise FilterSetupError(f"{path}: cannot open the shipped large list: {exc}") from None
+    return found
+
+
 def open_category_index(sources: FilterSources) -> CategoryLookup:
     """The category index from the sources; raises FilterSetupError naming what is unusable."""
+    curated = _curated_index(sources)
+    if sources.index_file is not None:
+        return curated
+    bulk = open_bulk_indexes()
+    return LayeredIndex(curated, bulk) if bulk else curated
+
+
+def _curated_index(sources: FilterSources) -> CategoryLookup:
     if sources.index_file is not None:
         from agent.dns.index import CategoryIndex
 
@@ -101,6 +156,19 @@ def build_filter(web: dict[str, Any] | WebRules, index: CategoryLookup) -> Class
     try:
         safesearch = default_safesearch()
         keyword_category("example.com")  # load the keyword model now so a broken file is reported here
-    except (SafeSearchError, KeywordError) as exc:
+        friendly = child_friendly()
+    except (SafeSearchError, KeywordError, OSError, ValueError) as exc:
         raise FilterSetupError(str(exc)) from None
-    return Classifier(rules, index=index, keywords=keyword_category, safesearch=safesearch)
+    return Classifier(rules, index=index, keywords=keyword_category, safesearch=safesearch, friendly=friendly)
+
+
+_FRIENDLY: frozenset[str] | None = None
+
+
+def child_friendly() -> frozenset[str]:
+    global _FRIENDLY
+    if _FRIENDLY is None:
+        from agent.dns.bulk import read_friendly
+
+        _FRIENDLY = read_friendly()
+    return _FRIENDLY
