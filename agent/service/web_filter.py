@@ -181,6 +181,30 @@ def _start_block_page(core: AgentCore, opts: Any, server: DnsFilterServer) -> An
     return page
 
 
+def _lock_dns(core: AgentCore, opts: Any, server: DnsFilterServer) -> Any:
+    """As a service with a child account: firewall rules by the child's uid so that no other resolver, DoT or
+    IPv6 DNS gets around the filter (agent/os/firewall.py). A failure is the parent's to know, not a crash."""
+    child = getattr(opts, "child_uid", None)
+    if getattr(opts, "user_mode", True) or child is None or child <= 0:
+        return None
+    from agent.os.firewall import FirewallError, dns_lock
+
+    host, port = server.address
+    host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    if ":" in host:
+        log.error("DNS lock: the filter listens on %s; the rules need an IPv4 address, not installed", host)
+        return None
+    try:
+        lock = dns_lock()
+        lock.apply(child, host, port)
+    except FirewallError as exc:
+        log.error("DNS lock not installed: %s", exc)
+        core.report_tamper("dns_lock_failed", {"reason": str(exc)[:300]})
+        return None
+    log.info("DNS lock installed for uid %s: port 53 to %s:%s, 853 and IPv6 DNS refused", child, host, port)
+    return lock
+
+
 def start_web_filter(core: AgentCore, opts: Any) -> Any:
     from agent.dns.cli_cmd import system_upstreams
 
@@ -200,8 +224,15 @@ def start_web_filter(core: AgentCore, opts: Any) -> Any:
     # Where it really listens (port 0 in tests picks a free one), for tests, scripts and the firewall rules.
     atomic_write(opts.state_dir / "dns.address", "{}:{}\n".format(*server.address).encode())
     page = _start_block_page(core, opts, server)
+    lock = _lock_dns(core, opts, server)
 
     def stop() -> None:
+        if lock is not None:
+            try:
+                lock.remove()
+                log.info("DNS lock removed")
+            except Exception:
+                log.exception("removing the DNS lock failed")
         if page is not None:
             page.stop()
         server.stop()
