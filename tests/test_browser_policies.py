@@ -26,7 +26,8 @@ from agent.dns.browser_policies import (
 )
 from agent.resources import resource_path
 
-LINUX_DIRS = ["etc/opt/chrome/policies/managed", "etc/chromium/policies/managed", "etc/opt/edge/policies/managed"]
+LINUX_DIRS = ["etc/opt/chrome/policies/managed", "etc/chromium/policies/managed", "etc/opt/edge/policies/managed",
+              "etc/opt/coccoc/policies/managed", "etc/brave/policies/managed"]
 
 
 def snapshot(root: Path) -> dict[str, tuple[str, object]]:
@@ -121,7 +122,8 @@ def test_macos_profile_is_a_valid_plist_with_a_payload_per_browser():
     profile = plistlib.loads(macos_mobileconfig(BrowserSettings(youtube="strict")))
     assert profile["PayloadType"] == "Configuration" and profile["PayloadScope"] == "System"
     by_type = {p["PayloadType"]: p for p in profile["PayloadContent"]}
-    assert set(by_type) == {"com.google.Chrome", "org.chromium.Chromium", "com.microsoft.Edge", "org.mozilla.firefox"}
+    assert set(by_type) == {"com.google.Chrome", "org.chromium.Chromium", "com.microsoft.Edge", "org.mozilla.firefox",
+                            "com.coccoc.Coccoc", "com.brave.Browser"}
     assert by_type["com.google.Chrome"]["DnsOverHttpsMode"] == "off"
     assert by_type["com.google.Chrome"]["ForceYouTubeRestrict"] == 2
     assert by_type["org.mozilla.firefox"]["DNSOverHTTPS"] == {"Enabled": False, "Locked": True}
@@ -147,7 +149,7 @@ def test_shipped_resources_are_up_to_date_and_parse():
 def test_write_into_empty_root_then_remove_leaves_nothing(tmp_path):
     before = snapshot(tmp_path)
     written = write_linux_policies(tmp_path, BrowserSettings(youtube="strict"))
-    assert len(written) == 4
+    assert len(written) == 6  # Chrome, Chromium, Edge, Cốc Cốc, Brave, Firefox
     for folder in LINUX_DIRS:
         doc = json.loads((tmp_path / folder / "sprout.json").read_text(encoding="utf-8"))
         assert doc["DnsOverHttpsMode"] == "off" and doc["ForceYouTubeRestrict"] == 2

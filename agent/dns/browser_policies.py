@@ -35,6 +35,11 @@ CHROMIUM_BROWSERS: tuple[tuple[str, str, str, str], ...] = (
     ("chrome", "etc/opt/chrome/policies/managed", r"SOFTWARE\Policies\Google\Chrome", "com.google.Chrome"),
     ("chromium", "etc/chromium/policies/managed", r"SOFTWARE\Policies\Chromium", "org.chromium.Chromium"),
     ("edge", "etc/opt/edge/policies/managed", r"SOFTWARE\Policies\Microsoft\Edge", "com.microsoft.Edge"),
+    # Cốc Cốc (most used in Vietnam after Chrome) and Brave are Chromium builds that read the same policies from
+    # their own places. Brave's are documented by Brave; Cốc Cốc's follow Chromium's <Company>\<Product> rule
+    # (its profile lives in CocCoc\Browser) and have not been checked against a real install here.
+    ("coccoc", "etc/opt/coccoc/policies/managed", r"SOFTWARE\Policies\CocCoc\Browser", "com.coccoc.Coccoc"),
+    ("brave", "etc/brave/policies/managed", r"SOFTWARE\Policies\BraveSoftware\Brave", "com.brave.Browser"),
 )
 CHROMIUM_FILE = "sprout.json"  # our own file: managed folders merge every *.json they hold
 FIREFOX_LINUX = "etc/firefox/policies/policies.json"  # Firefox reads exactly one file, so we merge into it
