@@ -215,10 +215,11 @@ def start_web_filter(core: AgentCore, opts: Any) -> Any:
         raise CliError(str(exc)) from None
     upstreams = upstreams or system_upstreams(listen)
     index = _index(opts)
-    events = BlockEvents(core).start()
+    events = BlockEvents(core)
     server = DnsFilterServer(classifier_for(core.policy_doc, index), UpstreamPool(upstreams), listen,
                              on_event=events.add)
-    server.start()
+    server.start()  # an OSError here (port in use) leaves nothing running; the runner reports it
+    events.start()
     core.on_policy_change.append(lambda doc: server.set_classifier(classifier_for(doc, index)))
     log.info("DNS filter on %s:%s, upstream %s", *server.address, ", ".join(map(str, upstreams)) or "none")
     # Where it really listens (port 0 in tests picks a free one), for tests, scripts and the firewall rules.
