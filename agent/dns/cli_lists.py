@@ -1,4 +1,5 @@
-"""`sprout-agent lists import --format F --category C [--state DIR] PATH` and `sprout-agent lists stats`.
+"""`sprout-agent lists import --format F --category C [--state DIR] PATH`, `sprout-agent lists stats` and
+`sprout-agent lists export --format rpz|dnsmasq|hosts|adblock [--category C ...] [--output FILE]`.
 
 Imports keep the parent's lists in the agent's state folder and rebuild the combined category index that
 `sprout-agent dns --index` maps.
@@ -55,6 +56,17 @@ def register(subparsers: Any) -> None:
     st.add_argument("--state", type=Path, metavar="DIR", help=_STATE_HELP)
     st.add_argument("--json", action="store_true", help="print the figures as JSON")
     st.set_defaults(func=run_stats)
+    ex = sub.add_parser("export", help="write categories for Unbound/BIND (RPZ), dnsmasq, hosts or adblock",
+                        description="Write Sprout's category lists for an existing DNS server (a school lab, a "
+                                    "family router).")
+    from agent.dns.export import FORMATS as EXPORT_FORMATS
+
+    ex.add_argument("--format", required=True, choices=EXPORT_FORMATS, dest="fmt")
+    ex.add_argument("--category", action="append", metavar="C",
+                    help="a category to export (repeat; default: every category)")
+    ex.add_argument("--state", type=Path, metavar="DIR", help=_STATE_HELP)
+    ex.add_argument("--output", type=Path, metavar="FILE", help="write here (default: standard output)")
+    ex.set_defaults(func=run_export)
     parser.set_defaults(func=lambda _args: _usage(parser))
 
 
@@ -128,6 +140,37 @@ def run_import(args: argparse.Namespace) -> int:
     print(f"{report.new_names} new names, {report.total_names} in these categories now / "
           f"{report.new_names} tên mới, hiện có {report.total_names} tên trong các danh mục này")
     print(f"index / chỉ mục: {store.index_path} ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from agent.dns.export import lines, select
+    from agent.dns.filter_setup import shipped_root, signed_update_root
+    from agent.dns.liststore import ListStore
+
+    folder = args.state or default_state_dir()
+    update = signed_update_root(folder.parent)  # the agent's state folder holds both lists/ and list-updates/
+    store = ListStore(folder, shipped_root=shipped_root(), extra_roots=(update,) if update else ())
+    try:
+        entries = list(store.entries())
+    except OSError as exc:
+        raise CliError(f"--state {folder}: cannot read: {exc.strerror or exc}") from None
+    known = {category for _name, category in entries}
+    wanted = set(args.category) if args.category else None
+    for category in sorted(wanted or ()):
+        if category not in known:
+            raise CliError(f"--category {category}: no such category; known: {', '.join(sorted(known))}")
+    chosen = select(entries, wanted)
+    out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        out.writelines(lines(args.fmt, chosen))
+    except OSError as exc:
+        raise CliError(f"--output {args.output}: {exc.strerror or exc}") from None
+    finally:
+        if args.output:
+            out.close()
+    if args.output:
+        print(f"{len(chosen)} names / tên -> {args.output}", file=sys.stderr)
     return 0
 
 

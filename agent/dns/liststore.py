@@ -186,6 +186,10 @@ class ListStore:
 
     # ----- files
 
+    def entries(self) -> Iterator[tuple[str, str]]:
+        """Every (name, category): imported lists first, then the shipped ones (and a signed update's)."""
+        return self._all_entries()
+
     def _all_entries(self) -> Iterator[tuple[str, str]]:
         if self.lists_dir.is_dir():
             for file in sorted(self.lists_dir.glob("*" + _SUFFIX)):
