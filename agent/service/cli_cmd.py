@@ -60,7 +60,7 @@ def _run(args: argparse.Namespace) -> int:
         from agent.dns.upstream import parse_hostport
 
         try:
-            parse_hostport(args.dns, 53, "--dns")
+            parse_hostport(args.dns, 53, "--dns", any_port=True)  # port 0: the system picks (tests)
             for up in args.upstream:
                 parse_hostport(up, 53, "--upstream")
         except ValueError as exc:

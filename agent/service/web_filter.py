@@ -37,11 +37,12 @@ def classifier_for(policy_doc: dict[str, Any], index: CategoryLookup) -> Classif
 class BlockEvents:
     """Blocked-name events from the DNS loop, batched and rate-limited on their way to the agent's store.
 
-    `add` runs on the answering path: one length check and one deque append. `flush` (the background thread, or
-    a test with its own clock) does the rest."""
+    `add` runs on the answering path: one length check and one deque append (and, for the first block after a
+    quiet spell, one Event.set to wake the writer). `flush` (the background thread, at most every `min_gap_s`
+    while blocks come, or a test with its own clock) does the rest."""
 
     def __init__(self, core: AgentCore, *, named_per_minute: int = 20, summary_period_s: float = 300.0,
-                 max_pending: int = 10_000, top: int = 10, interval_s: float = 2.0,
+                 max_pending: int = 10_000, top: int = 10, interval_s: float = 2.0, min_gap_s: float = 0.25,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.core = core
         self.named_per_minute = named_per_minute
@@ -49,6 +50,7 @@ class BlockEvents:
         self.max_pending = max_pending
         self.top = top
         self.interval_s = interval_s
+        self.min_gap_s = min_gap_s
         self.clock = clock
         self._pending: collections.deque[tuple[str, str | None, str]] = collections.deque()
         self._overflow = 0  # tries past max_pending between two flushes: counted, not itemised
@@ -60,15 +62,19 @@ class BlockEvents:
         self._itemised = 0  # tries of this period written as their own web_block event
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
     def add(self, event: dict[str, Any]) -> None:
         if event.get("verdict") not in ("block", "nxdomain"):
             return
-        if len(self._pending) >= self.max_pending:
+        pending = self._pending
+        if len(pending) >= self.max_pending:
             self._overflow += 1
             return
-        self._pending.append((event.get("domain") or "", event.get("category"), event.get("reason") or ""))
+        if not pending:
+            self._wake.set()  # the first block after a quiet spell reaches the parent's report at once
+        pending.append((event.get("domain") or "", event.get("category"), event.get("reason") or ""))
 
     def start(self) -> BlockEvents:
         self._thread = threading.Thread(target=self._run, name="web-block-events", daemon=True)
@@ -76,14 +82,20 @@ class BlockEvents:
         return self
 
     def _run(self) -> None:
-        while not self._stop.wait(self.interval_s):
+        while not self._stop.is_set():
+            self._wake.wait(self.interval_s)
+            if self._stop.is_set():
+                break
+            self._wake.clear()
             try:
                 self.flush()
             except Exception:  # the filter goes on answering whatever the store does
                 log.exception("writing web block events failed")
+            self._stop.wait(self.min_gap_s)  # a burst arriving meanwhile is written as one batch
 
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(5)
         self.flush(final=True)
