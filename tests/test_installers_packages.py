@@ -29,10 +29,14 @@ BOOKKEEPING = ("var/lib/dpkg/", "var/log/", "var/cache/debconf/", "etc/passwd-",
                "etc/gshadow-", "etc/subuid-", "etc/subgid-")
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="chroot and mount need root")
+# Three PyInstaller builds take about 2 minutes on an idle 2-core machine and several times that on a busy one: the
+# limits here catch a hang, not a slow machine.
+pytestmark = pytest.mark.timeout(2400)
+BUILD_TIMEOUT_S = 1800
 
 
 def run(argv: list[str], **kw: object) -> subprocess.CompletedProcess:
-    return subprocess.run(argv, capture_output=True, text=True, timeout=600, **kw)  # type: ignore[call-overload]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S, **kw)  # type: ignore[call-overload]
 
 
 @pytest.fixture(scope="module")
