@@ -75,6 +75,15 @@ def run_for(core, clock, seconds: int) -> list:
     return out
 
 
+def both_agree(core) -> None:
+    """The child and the parent agreed to every field (agent.service.consent; tests/test_consent.py covers the rest)."""
+    from agent.service.consent import FIELDS
+
+    core.offer_consent()
+    core.child_consent(True)
+    core.parent_consent(list(FIELDS), "test-console")
+
+
 def drain_enforcer(core):
     core.enforcer.shutdown()
 
@@ -83,6 +92,7 @@ def test_day_rollover_sends_the_summary_and_keeps_counting(tmp_path):
     policy = {"version": 3, "games": {"daily_minutes": 600}, "privacy": {"report_apps": False, "report_window_titles": False,
               "report_full_urls": False, "report_web_categories": True, "retention_days": 30}}
     core, clock, procs, _ = make(tmp_path, policy, "2026-12-01T23:30:00+07:00")
+    both_agree(core)
     procs.procs = [Proc(100, 1, "Minecraft.exe")]
     run_for(core, clock, 3600)  # 23:30 → 00:30
     outbox = core.store.outbox_since(0, 100)
@@ -136,6 +146,7 @@ def test_policy_updates_must_be_newer_and_valid(tmp_path):
 
 def test_privacy_report_shows_exactly_what_leaves(tmp_path):
     core, clock, procs, _ = make(tmp_path, {"version": 3})
+    both_agree(core)
     procs.procs = [Proc(100, 1, "Minecraft.exe")]
     run_for(core, clock, 60)
     report = core.privacy_report()
@@ -183,6 +194,7 @@ def test_a_policy_file_the_child_could_write_is_refused_by_the_service(tmp_path)
 
 def test_web_blocks_are_counted_per_category_in_the_summary(tmp_path):
     core, clock, _, _ = make(tmp_path, {"version": 3})
+    both_agree(core)
     core.web_blocked("fb88.com", "gambling", "list")
     core.web_blocked("www.fb88.com", "gambling", "list")
     core.web_blocked("example.org", None, "denylist")

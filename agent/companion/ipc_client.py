@@ -219,6 +219,19 @@ class IpcClient:
     def privacy_report(self, reconnect_for: float = 0.0) -> dict[str, Any]:
         return self.call("privacy_report", reconnect_for=reconnect_for)
 
+    def consent(self, reconnect_for: float = 0.0) -> dict[str, Any]:
+        return self.call("consent", {}, reconnect_for=reconnect_for)
+
+    def consent_answer(self, agree: bool, reconnect_for: float = 0.0) -> dict[str, Any]:
+        return self.call("consent_answer", {"agree": bool(agree)}, reconnect_for=reconnect_for)
+
+    def skills(self, reconnect_for: float = 0.0) -> dict[str, Any]:
+        return self.call("skills", {}, reconnect_for=reconnect_for)
+
+    def lesson_done(self, lesson_id: str, right: int, total: int, reconnect_for: float = 0.0) -> dict[str, Any]:
+        return self.call("lesson_done", {"id": lesson_id, "right": right, "total": total},
+                         reconnect_for=reconnect_for)
+
     def report_harmful(self, what: str, note: str, reconnect_for: float = 0.0) -> dict[str, Any]:
         return self.call("report_harmful", {"what": what, "note": note}, reconnect_for=reconnect_for)
 

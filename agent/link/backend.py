@@ -24,6 +24,12 @@ class PolicyRejected(Exception):
         self.reason = reason
 
 
+class ConsentRejected(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class DecisionRejected(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -44,6 +50,12 @@ class AgentBackend(Protocol):
     def status(self) -> dict: ...
 
     def apply_decision(self, request_id: str, approve: bool, minutes: int, message: str, signer: str) -> dict: ...
+
+    def consent(self) -> dict:
+        """The consent state and record (agent.service.consent.ConsentBook.view)."""
+        ...
+
+    def apply_consent(self, fields: list, signer: str) -> dict: ...
 
 
 def _field(row: Any, name: str, index: int) -> Any:
@@ -80,7 +92,11 @@ class StoreBackend:
 
     def __init__(self, store: Any, *, policy_sink: PolicySink | None = None, grant_sink: GrantSink | None = None,
                  status_source: Callable[[], dict[str, Any]] | None = None,
-                 policy_source: Callable[[], dict[str, Any]] | None = None) -> None:
+                 policy_source: Callable[[], dict[str, Any]] | None = None,
+                 consent_sink: Callable[[Any, str], dict[str, Any]] | None = None,
+                 consent_source: Callable[[], dict[str, Any]] | None = None) -> None:
+        self.consent_sink = consent_sink  # the core's parent_consent(fields, signer); None: no consent here
+        self.consent_source = consent_source
         self.store = store
         self.policy_sink = policy_sink
         self.grant_sink = grant_sink
@@ -166,3 +182,18 @@ class StoreBackend:
             self.store.outbox_put("decision", record)
         self.notify()
         return result
+
+    def consent(self) -> dict:
+        if self.consent_source is None:
+            raise ConsentRejected("this agent keeps no consent record (a link without a running service)")
+        return self.consent_source()
+
+    def apply_consent(self, fields: list, signer: str) -> dict:
+        if self.consent_sink is None:
+            raise ConsentRejected("this agent keeps no consent record (a link without a running service)")
+        try:
+            view = self.consent_sink(fields, signer)
+        except ValueError as exc:
+            raise ConsentRejected(str(exc)[:200]) from None
+        self.notify()
+        return view

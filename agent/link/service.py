@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from agent.link.backend import AgentBackend, DecisionRejected, PolicyRejected
+from agent.link.backend import AgentBackend, ConsentRejected, DecisionRejected, PolicyRejected
 from agent.link.state import LinkState
 from agent.protocol import messages
 from agent.protocol.envelope import MAX_ENVELOPE_BYTES, Channel, peek_header
@@ -207,3 +207,21 @@ class LinkService:
         self._channels.pop(sender, None)
         self._event("unpaired", sender, "the console unpaired itself")
         return {"ok": True}
+
+    def _do_consent_get(self, sender: str, payload: Any) -> dict[str, Any]:
+        try:
+            return {"ok": True, "consent": self.backend.consent()}
+        except ConsentRejected as exc:
+            return {"ok": False, "error": "consent_rejected", "reason": exc.reason}
+
+    def _do_consent(self, sender: str, payload: Any) -> dict[str, Any]:
+        signer = payload.get("signer") if isinstance(payload, dict) else None
+        keys = self.state.peer(signer) if isinstance(signer, str) else None
+        fields = messages.verify_consent(payload, keys, self.identity.device_id)
+        try:
+            view = self.backend.apply_consent(fields, signer)
+        except ConsentRejected as exc:
+            self._event("consent_rejected", sender, exc.reason)
+            return {"ok": False, "error": "consent_rejected", "reason": exc.reason}
+        self._event("consent_applied", sender, f"state {view.get('state')}")
+        return {"ok": True, "consent": view}

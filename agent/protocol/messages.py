@@ -6,6 +6,8 @@ Requests (console -> agent) and their payloads:
   policy_push   {policy, signer, sig}                       -> {ok, version} | {ok:false, error, reason}
   outbox        {cursor, limit, wait_s}                     -> {ok, items:[{seq, kind, payload, at}], cursor}
   decision      {decision:{request_id, approve, minutes, message, device}, signer, sig} -> {ok, result}
+  consent       {consent:{fields, device, at}, signer, sig}  -> {ok, consent} (the parent's signed ask and agreement)
+  consent_get   {}                                          -> {ok, consent} (state, proposal, in force, record)
   unpair        {}                                          -> {ok}
 Every reply is sealed with kind "reply" and `re` = the request's counter.
 """
@@ -18,7 +20,7 @@ from typing import Any
 from agent.protocol.errors import ProtocolError
 from agent.protocol.identity import Identity, PeerKeys, b64d, b64e
 
-REQUEST_KINDS = ("status", "policy_get", "policy_push", "outbox", "decision", "unpair")
+REQUEST_KINDS = ("status", "policy_get", "policy_push", "outbox", "decision", "unpair", "consent", "consent_get")
 MAX_OUTBOX_LIMIT = 500
 MAX_WAIT_S = 25.0
 MAX_MESSAGE_CHARS = 300
@@ -82,6 +84,29 @@ def verify_decision(payload: Any, signer_keys: PeerKeys | None, agent_id: str) -
     if not isinstance(message, str) or len(message) > MAX_MESSAGE_CHARS:
         raise ProtocolError("bad_payload", f"decision.message must be text of at most {MAX_MESSAGE_CHARS} chars")
     return {"request_id": rid, "approve": approve, "minutes": minutes, "message": message}
+
+
+def sign_consent(me: Identity, agent_id: str, fields: list[str], at: float) -> dict[str, Any]:
+    """The parent's agreement to see exactly `fields` on one device, signed like a policy."""
+    consent = {"fields": list(fields), "device": agent_id, "at": float(at)}
+    return {"consent": consent, "signer": me.device_id,
+            "sig": b64e(me.sign(b"sprout consent\x00" + _canonical(consent)))}
+
+
+def verify_consent(payload: Any, signer_keys: PeerKeys | None, agent_id: str) -> list[str]:
+    if not isinstance(payload, dict) or not isinstance(payload.get("consent"), dict):
+        raise ProtocolError("bad_payload", "consent needs a consent object")
+    if signer_keys is None:
+        raise ProtocolError("unknown_signer", "the consent's signer is not a paired console")
+    c = payload["consent"]
+    if not signer_keys.verify(b64d(payload.get("sig"), "sig"), b"sprout consent\x00" + _canonical(c)):
+        raise ProtocolError("bad_signature", "the consent signature does not verify with the signer's pinned key")
+    if c.get("device") != agent_id:
+        raise ProtocolError("wrong_device", "the consent was signed for another device")
+    fields = c.get("fields")
+    if not isinstance(fields, list) or len(fields) > 20 or not all(isinstance(f, str) and len(f) <= 40 for f in fields):
+        raise ProtocolError("bad_payload", "consent.fields must be a short list of names")
+    return fields
 
 
 def outbox_args(payload: Any) -> tuple[int, int, float]:

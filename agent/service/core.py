@@ -20,6 +20,8 @@ from agent.ledger.clock import Clock
 from agent.ledger.ledger import Decision, Ledger
 from agent.oem import BrandLogo
 from agent.policy import Policy, PolicyError, Problem, age_band, age_from_birth_year, load_policy_doc
+from agent.service import consent as consent_rules
+from agent.service.consent import ConsentBook
 from agent.service.enforcer import Enforcer
 from agent.service.notices import NoticeBoard
 from agent.service.sampler import Sampler
@@ -63,6 +65,9 @@ class AgentCore:
         self.awaiting_child = False  # a service with no child account named yet: nothing is counted
         self.logo: BrandLogo | None = None  # the device maker's checked logo (runner.oem_logo); never changes later
         self.ledger = self._restore()
+        # Who agreed to share what (agent.service.consent): summary() and the outbox send only that.
+        self.consent = ConsentBook(store)
+        self.lessons_done: dict[str, dict[str, Any]] = self._load_lessons()
 
     # ---- start, save -----------------------------------------------------------------------------------
     def _restore(self) -> Ledger:
@@ -100,7 +105,7 @@ class AgentCore:
             self.web_blocked_counts = {d: self.web_blocked_counts[d] for d in keep}
             self.store.kv_put(BLOCKED_KEY, json.dumps(self.web_blocked_counts).encode())
             day = self.ledger.local_day(now)
-            self.store.put_summary(day, self.summary(day))
+            self.store.put_summary(day, self.day_totals(day))
             self._last_save = self.monotonic()
 
     # ---- the tick --------------------------------------------------------------------------------------
@@ -125,7 +130,7 @@ class AgentCore:
 
     def _close_day(self, day: str) -> None:
         # A finished day's summary goes to the parent's outbox once, when the next day starts.
-        self.store.put_summary(day, self.summary(day))
+        self.store.put_summary(day, self.day_totals(day))
         self._outbox("daily_summary", self.summary(day))
         removed = self.store.sweep(self.policy.retention_days, self.ledger.local_day(self.clock.now()))
         if removed:
@@ -248,6 +253,8 @@ class AgentCore:
             st.update(child_name=child.get("name", ""), age_band=band, lang=self.lang,
                       locked_reason=st["screen_reason"] if st["screen_left_s"] == 0 else None,
                       policy_version=self.policy_doc["version"])
+        view = self.consent_view()  # the companion opens the consent window while asks_child is true
+        st["consent"] = {"state": view["state"], "asks_child": view["asks_child"], "proposal": view["proposal"]["id"]}
         if self.awaiting_child:
             st["awaiting_child"] = True
             st["locked_reason"] = None  # nobody's session is stopped while there is no child account
@@ -283,7 +290,17 @@ class AgentCore:
             return {"id": req["id"], "state": "queued"}
 
     def summary(self, day: str) -> dict[str, Any]:
-        """The day as the parent receives it — only what the privacy settings allow."""
+        """The day as the parent receives it: only what both agreed to (consent) and the privacy settings allow."""
+        with self._lock:
+            full = self.day_totals(day)
+            full["lessons"] = sorted(i for i, d in self.lessons_done.items() if d.get("day") == day)
+            return consent_rules.summary_for_parent(
+                full, self.consent.in_force(self.policy_doc["privacy"]),
+                consent_rules.limits_reached(self.policy, day, self.ledger.days.get(day)),
+                self.consent.state(self.child_age()))
+
+    def day_totals(self, day: str) -> dict[str, Any]:
+        """The day as counted on this PC (kept here, encrypted; what leaves is summary())."""
         privacy = self.policy_doc["privacy"]
         totals = self.ledger.days.get(day)
         out: dict[str, Any] = {"day": day, "screen_s": 0, "games_s": 0, "per_game_s": {}}
@@ -302,17 +319,20 @@ class AgentCore:
         privacy = self.policy_doc["privacy"]
         with self._lock:
             today = self.ledger.local_day(self.clock.now())
+            agreed = self.consent.in_force(privacy)
             return {
+                "consent": self.consent_view(),
                 "sent": {
-                    "time_totals": True,
-                    "apps_used": privacy["report_apps"],
-                    "window_titles": privacy["report_window_titles"],
-                    "full_web_addresses": privacy["report_full_urls"],
-                    "web_categories_blocked": privacy["report_web_categories"],
+                    "time_totals": "time_totals" in agreed,
+                    "apps_used": "apps_by_name" in agreed,
+                    "window_titles": False,  # never, whatever the policy says (agent.service.consent.NEVER)
+                    "full_web_addresses": False,
+                    "web_categories_blocked": "web_categories_blocked" in agreed,
                     "time_requests": True,
                     "tamper_alerts": True,
                 },
-                "never_sent": ["screenshots", "keystrokes", "messages", "passwords", "camera", "microphone"],
+                "never_sent": ["screenshots", "keystrokes", "window_titles", "full_web_addresses", "messages",
+                               "passwords", "camera", "microphone"],
                 "example_today": self.summary(today),
                 "retention_days": privacy["retention_days"],
                 "recipients": "the parents' consoles paired with this PC, encrypted end to end; no company server",
@@ -331,3 +351,69 @@ class AgentCore:
     def wait_notices(self, cursor: int, timeout: float) -> list[dict[str, Any]]:
         """Long-poll for the companion: returns as soon as a notice newer than `cursor` exists."""
         return self.notices.wait(cursor, timeout)
+
+    # ---- consent and the skills kit (the rules live in agent.service.consent) -----------------------------
+    def child_age(self) -> int | None:
+        year = self.policy_doc["child"].get("birth_year")
+        if not year:
+            return None
+        today = dt.datetime.fromtimestamp(self.ledger.trusted_time(self.clock.now()), self.policy.timezone).date()
+        return age_from_birth_year(year, today)
+
+    def consent_view(self) -> dict[str, Any]:
+        with self._lock:
+            view = self.consent.view(self.child_age(), self.policy_doc["privacy"])
+            view["age"] = self.child_age()
+            return view
+
+    def offer_consent(self) -> None:
+        """After pairing: the age's defaults become the proposal both the child and the parent are shown."""
+        with self._lock:
+            if self.consent.data["proposal"] is None:
+                self.consent.ensure_proposal(self.child_age(), self.clock.now().wall)
+                self._consent_changed()
+
+    def parent_consent(self, fields: Any, signer: str) -> dict[str, Any]:
+        """The parent's signed ask to see `fields` (raises ConsentError, a ValueError, for unknown fields)."""
+        with self._lock:
+            self.consent.parent_asks(fields, self.child_age(), self.clock.now().wall, signer)
+            return self._consent_changed()
+
+    def child_consent(self, agree: bool) -> dict[str, Any]:
+        with self._lock:
+            self.consent.child_answers(bool(agree), self.child_age(), self.clock.now().wall)
+            return self._consent_changed()
+
+    def _consent_changed(self) -> dict[str, Any]:
+        view = self.consent_view()
+        self._record_event("consent", {"state": view["state"], "in_force": view["in_force"]})
+        self._outbox("consent", {k: view[k] for k in ("state", "proposal", "in_force", "child_answer", "record",
+                                                      "child_needed", "age")})
+        return view
+
+    def _load_lessons(self) -> dict[str, dict[str, Any]]:
+        raw = self.store.kv_get("skills/finished")
+        try:
+            data = json.loads(raw) if raw else {}
+        except ValueError:
+            log.error("saved finished lessons unreadable; starting with none")
+            data = {}
+        return data if isinstance(data, dict) else {}
+
+    def lesson_done(self, lesson_id: str, right: int, total: int) -> dict[str, Any]:
+        """The child finished a lesson of the skills kit; the parent hears of it only with consent (summary())."""
+        with self._lock:
+            if lesson_id not in self.lessons_done:
+                now = self.clock.now()
+                self.lessons_done[lesson_id] = {"day": self.ledger.local_day(now), "at": now.wall,
+                                                "right": right, "total": total}
+                self.store.kv_put("skills/finished", json.dumps(self.lessons_done).encode())
+                self._record_event("lesson_done", {"id": lesson_id})
+            return {"finished": sorted(self.lessons_done)}
+
+    def skills(self) -> dict[str, Any]:
+        from agent.skills.kit import band_for_age
+
+        with self._lock:
+            return {"band": band_for_age(self.child_age()), "finished": sorted(self.lessons_done),
+                    "age": self.child_age()}

@@ -9,7 +9,8 @@ one response line:
 
 Ops: ping, status, notices_since(cursor), wait_notices(cursor, timeout) (long-poll: answers as soon as a notice
 newer than cursor exists, or with [] after timeout), submit_request(minutes, reason, scope), privacy_report,
-report_harmful(what, note), brand_logo(offset).
+report_harmful(what, note), brand_logo(offset),
+consent, consent_answer(agree), skills, lesson_done(id, right, total) (agent.service.consent).
 
 brand_logo(offset): the device maker's logo (oem.toml `[brand] logo`), in pieces because one line is at most
 `max_line` bytes and a logo may be 1 MB. status() carries `"brand_logo": {"type": "png"|"svg", "size": N,
@@ -156,6 +157,13 @@ def _str_arg(args: dict[str, Any], name: str, max_len: int, default: str | None 
     return value
 
 
+def _bool_arg(args: dict[str, Any], name: str) -> bool:
+    value = args.get(name)
+    if not isinstance(value, bool):
+        raise RequestError("bad_request", f"args.{name}: must be true or false, got {value!r}")
+    return value
+
+
 class Dispatcher:
     """Turns one request line into one response dict. Transport-free, so the Unix and Windows servers share it."""
 
@@ -174,7 +182,19 @@ class Dispatcher:
             "privacy_report": lambda a: backend.privacy_report(),
             "report_harmful": lambda a: backend.report_harmful(_str_arg(a, "what", 300), _str_arg(a, "note", 2000, "")),
             "brand_logo": self._brand_logo,
+            # consent and the skills kit (agent.service.consent): optional on the backend, like brand_logo
+            "consent": lambda a: self._optional("consent_view")(),
+            "consent_answer": lambda a: self._optional("child_consent")(_bool_arg(a, "agree")),
+            "skills": lambda a: self._optional("skills")(),
+            "lesson_done": lambda a: self._optional("lesson_done")(
+                _str_arg(a, "id", 80), _int_arg(a, "right", 0, 20), _int_arg(a, "total", 1, 20)),
         }
+
+    def _optional(self, name: str) -> Callable[..., Any]:
+        method = getattr(self.backend, name, None)
+        if not callable(method):
+            raise RequestError("not_found", f"{name}: this service keeps no consent record or skills progress")
+        return method
 
     def handle_line(self, line: bytes) -> dict[str, Any]:
         req_id: Any = None

@@ -11,6 +11,7 @@ from typing import Any
 from agent.link.backend import StoreBackend
 from agent.link.runner import start_link
 from agent.protocol.pairing import display_code
+from agent.service.consent import status_for_parent
 from agent.service.core import AgentCore
 
 log = logging.getLogger(__name__)
@@ -19,13 +20,27 @@ log = logging.getLogger(__name__)
 def start_parent_link(core: AgentCore, opts: Any) -> Any:
     if core.vault is None:
         raise RuntimeError("the parent link needs the key custody the store was opened with")
+
+    def parent_status() -> dict[str, Any]:
+        # A paired console reads usage only as far as the family agreed (agent.service.consent).
+        view = core.consent_view()
+        return status_for_parent(core.status(), view["in_force"], view["state"])
+
+    def on_event(code: str, peer: str | None, detail: str) -> None:
+        if code == "paired":  # the age's defaults are now shown to the child and to the parent to agree to
+            core.offer_consent()
+
     backend = StoreBackend(core.store, policy_sink=core.apply_policy, grant_sink=core.decide_request,
-                           status_source=core.status, policy_source=lambda: core.policy_doc)
+                           status_source=parent_status, policy_source=lambda: core.policy_doc,
+                           consent_sink=core.parent_consent, consent_source=core.consent_view)
     core.on_outbox.append(backend.notify)
     advertise = not opts.user_mode or not opts.link_listen.startswith("127.")
     running = start_link(opts.state_dir, backend, core.vault, listen=opts.link_listen,
-                         name=core.policy_doc["child"].get("name") or socket.gethostname(), advertise=advertise)
+                         name=core.policy_doc["child"].get("name") or socket.gethostname(), advertise=advertise,
+                         on_event=on_event)
     state = running.state
+    if state.peers():  # paired before consent existed, or before a restart: the proposal is there to answer
+        core.offer_consent()
 
     def offer() -> dict[str, Any] | None:
         # Only before the first pairing: afterwards a new console needs `sprout-agent pair`, i.e. the PC's admin.
