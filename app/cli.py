@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-vn-rule", action="store_true", help="do not add the Vietnam game-time rule")
     s.add_argument("--language", choices=("vi", "en"), default="vi", help="the console window's language")
     s.set_defaults(func=cmd_setup)
+    from app.consent_cli import register as register_consent
+
+    register_consent(sub, _lang)
     return p
 
 

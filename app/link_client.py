@@ -176,6 +176,15 @@ class DeviceLink:
         self.family.record_decision(request_id, self.device_id, result.get("state", "?"), result.get("minutes", 0))
         return result
 
+    def consent(self) -> dict[str, Any]:
+        """The consent state and record as the agent keeps it (agent.service.consent)."""
+        return self.call("consent_get", {})["consent"]
+
+    def give_consent(self, fields: list[str]) -> dict[str, Any]:
+        """The parent's signed ask and agreement to see exactly `fields`; the reply is the new consent state."""
+        payload = messages.sign_consent(self.family.identity, self.device_id, fields, time.time())
+        return self.call("consent", payload)["consent"]
+
     def unpair(self) -> None:
         """Tell the agent (best effort: it may be off) and forget the device here in any case."""
         try:

@@ -28,28 +28,18 @@ import json
 import logging
 from typing import Any
 
+from agent.protocol.consent import CHILD_CONSENT_AGE, FIELDS, MINIMUM, NEVER, default_fields
+
+__all__ = ["FIELDS", "MINIMUM", "NEVER", "ConsentBook", "ConsentError", "default_fields"]
+
 log = logging.getLogger(__name__)
 
 KEY = "consent"
-FIELDS = ("time_totals", "games_by_name", "apps_by_name", "web_categories_blocked", "lessons_finished")
-MINIMUM = ("limits_reached", "time_requests", "tamper_alerts", "harmful_reports")
-NEVER = ("keystrokes", "screenshots", "full_web_addresses", "window_titles", "messages", "passwords", "camera",
-         "microphone")
-STATES = ("none", "child_agreed", "parent_agreed", "both")
-CHILD_CONSENT_AGE = 7  # from this age the child's own agreement is needed
-NAMES_UNTIL_AGE = 14  # from this age the defaults show categories rather than names
 MAX_RECORD = 200  # answers kept; the oldest go first (a family answers a few times a year)
 
 
 class ConsentError(ValueError):
     """A consent request the agent refuses; the message says what and why."""
-
-
-def default_fields(age: int | None) -> list[str]:
-    """The parent's starting proposal: the older the child, the less detail (groups, not names, at 14+)."""
-    if age is not None and age >= NAMES_UNTIL_AGE:
-        return ["time_totals", "web_categories_blocked", "lessons_finished"]
-    return list(FIELDS)
 
 
 def check_fields(fields: Any) -> list[str]:
