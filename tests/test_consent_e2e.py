@@ -50,6 +50,7 @@ def family(tmp_path):
     policy.write_text(run(BIN / "sprout-agent", "policy", "preset", "--age", "10").stdout)
     doc = json.loads(policy.read_text())
     doc["version"] = 5
+    doc["child"] = {"name": "Bông", "birth_year": 2016}  # 10 in 2026: the child must agree too
     policy.write_text(json.dumps(doc))
     console(mom, "policy", "push", device, policy)
     child = IpcClient(state / "companion.sock", timeout=5.0)
@@ -155,7 +156,7 @@ def test_the_record_survives_restarts_and_is_shown_on_both_sides(family):
 def test_a_child_cannot_consent_for_the_parent(family, tmp_path):
     """What a child could try: the companion socket has no parent op; a consent signed by any key but the paired
     console's is refused by the link; a field Sprout never collects is refused even from the parent."""
-    mom, device, child, state = family["mom"], family["device"], family["child"], family["state"]
+    mom, device, child = family["mom"], family["device"], family["child"]
     child.status(reconnect_for=10)
     child.consent_answer(True)
     with pytest.raises(ServiceRefused):

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from agent.companion.ask_time import AskTimeWindow
+from agent.companion.consent_window import ConsentWindow
 from agent.companion.i18n import Language
 from agent.companion.ipc_client import IpcClient, ServiceRefused, ServiceUnavailable, backoff_delays
 from agent.companion.look import BrandImage, apply_look
@@ -25,6 +26,7 @@ from agent.companion.notice_window import NoticeWindow
 from agent.companion.pairing_window import PairingWindow
 from agent.companion.privacy_window import PrivacyWindow
 from agent.companion.report_harmful import ReportHarmfulWindow
+from agent.companion.skills_window import SkillsWindow
 from agent.companion.status_window import StatusWindow, TrayPresence
 
 log = logging.getLogger(__name__)
@@ -107,6 +109,7 @@ class Companion(QObject):
         self.age_band = "11-13"
         self.notices: list[NoticeWindow] = []
         self.windows: dict[str, QWidget] = {}
+        self.consent_shown: set[int] = set()  # proposals whose consent window this session already opened
         # The device maker's logo, fetched once per session and again only when status' sha256 changes.
         self.logo: BrandImage | None = None
         self._logo_sha: str | None = None
@@ -115,13 +118,14 @@ class Companion(QObject):
         self.tray: TrayPresence | None = None
         self.status_window: StatusWindow | None = None
         if use_tray:
-            self.tray = TrayPresence(self.open_ask, self.open_privacy, self.open_report)
+            self.tray = TrayPresence(self.open_ask, self.open_privacy, self.open_report, self.open_skills)
             self.tray.show()
         else:
             self.status_window = StatusWindow()
             self.status_window.ask_time.connect(self.open_ask)
             self.status_window.show_privacy.connect(self.open_privacy)
             self.status_window.report_harmful.connect(self.open_report)
+            self.status_window.show_skills.connect(self.open_skills)
             self.status_window.show()
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.refresh)
@@ -164,6 +168,7 @@ class Companion(QObject):
             self.status_window.set_logo(self.logo)
             self.status_window.update_status(self.status, self.connected)
         self._show_pairing(self.status.get("pairing"))
+        self._show_consent(self.status.get("consent"))
         self.status_changed.emit(self.status)
 
     def _update_logo(self, meta: Any) -> None:
@@ -196,6 +201,44 @@ class Companion(QObject):
             win.update_pairing(pairing)
         else:
             self._open("pairing", PairingWindow(pairing, brand=brand, logo=self.logo))
+
+    def _show_consent(self, consent: Any) -> None:
+        """A new ask from the parents opens the consent window once (the child answers, or talks first); under 7 the
+        list is shown once per ask, in pictures."""
+        if not isinstance(consent, dict) or not consent.get("proposal"):
+            return
+        key = consent["proposal"]
+        wants = consent.get("asks_child") or (not consent.get("child_needed", True) and consent.get("state") == "both")
+        if wants and key not in self.consent_shown:
+            self.consent_shown.add(key)
+            self.open_consent()
+
+    def open_consent(self) -> ConsentWindow | None:
+        try:
+            view = self.client.consent()
+        except (ServiceUnavailable, ServiceRefused) as exc:
+            log.info("companion: no consent view (%s)", exc)
+            return None
+        return self._open("consent", ConsentWindow(view, answer=self.client.consent_answer))  # type: ignore[return-value]
+
+    def open_skills(self) -> SkillsWindow | None:
+        from agent.skills.kit import load_kit
+
+        try:
+            progress = self.client.skills()
+        except (ServiceUnavailable, ServiceRefused) as exc:
+            log.info("companion: no skills progress (%s)", exc)
+            progress = {"band": "9-11", "finished": []}  # the lessons still open; progress is not kept
+
+        def finished(lesson_id: str, right: int, total: int) -> None:
+            try:
+                self.client.lesson_done(lesson_id, right, total)
+            except (ServiceUnavailable, ServiceRefused) as exc:
+                log.info("companion: lesson not recorded (%s)", exc)
+
+        win = SkillsWindow(load_kit(), str(progress.get("band") or "9-11"), finished=set(progress.get("finished", [])),
+                           on_finished=finished)
+        return self._open("skills", win)  # type: ignore[return-value]
 
     # ---- notices ----------------------------------------------------------------------------------------
     def show_notices(self, notices: list[dict[str, Any]]) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from agent.companion.common import Page, button, help_label, set_text
+from agent.companion.consent_window import privacy_section
 from agent.companion.look import sprout_pixmap
 from agent.companion.wording import hotline
 
@@ -65,6 +66,7 @@ def report_html(report: dict[str, Any]) -> str:
         parts.append(f"<p>{escape(never_line)}</p>")
     parts.append(f"<p>{escape(kept)}</p>")
     parts.append(f"<p>{escape(who)} {escape(recipients_text(str(report.get('recipients', ''))))}</p>")
+    parts.append(privacy_section(report.get("consent")))  # who agreed to what, and when
     return "".join(parts)
 
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent.companion.common import Page, button, help_label, set_text
+from agent.companion.consent_window import ui_lang
 from agent.companion.look import sprout_pixmap
 from agent.companion.wording import hotline
 from agent.skills.kit import Kit, score
@@ -95,16 +96,18 @@ class QuestionBox(QWidget):
     def choose(self, index: int) -> None:
         self.choices[index].setChecked(True)
 
-    def reveal(self) -> bool:
-        """Show why; True if the chosen answer is the right one."""
+    def reveal(self, lang: str) -> bool:
+        """Show why, kindly marked; True if the chosen answer is the right one."""
         chosen = self.answer()
         right = 0 <= chosen < len(self.question["choices"]) and self.question["choices"][chosen]["right"]
+        mark = translate("Skills", "Right!") if right else translate("Skills", "Not quite.")
+        set_text(self.why, f"{mark} {self.question['why'][lang]}")
         self.why.setVisible(True)
         return bool(right)
 
 
 class SkillsWindow(Page):
-    def __init__(self, kit: Kit, band: str, lang: Callable[[], str], *, finished: set[str] | None = None,
+    def __init__(self, kit: Kit, band: str, lang: Callable[[], str] = ui_lang, *, finished: set[str] | None = None,
                  on_finished: FinishedSink | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.kit = kit
@@ -122,7 +125,9 @@ class SkillsWindow(Page):
         self.title = QLabel(self, objectName="title", wordWrap=True)
         self.band_label = QLabel(self, objectName="ask", wordWrap=True)
         self.lesson_list = QListWidget(self)
-        self.lesson_list.setMinimumWidth(240)
+        self.lesson_list.setMinimumWidth(260)
+        self.lesson_list.setWordWrap(True)
+        self.lesson_list.setSpacing(4)
         self.lesson_list.currentRowChanged.connect(self._show_row)
         self.lesson_title = QLabel(self, objectName="title", wordWrap=True)
         self.lesson_body = QLabel(self, objectName="body", wordWrap=True)
@@ -186,7 +191,8 @@ class SkillsWindow(Page):
         self.lesson_list.clear()
         for lesson in self.lessons:
             done = "✓ " if lesson["id"] in self.finished else ""
-            item = QListWidgetItem(f"{done}{lesson['title'][lang]}\n{topic_name(lesson['topic'])}")
+            item = QListWidgetItem(f"{done}{lesson['title'][lang]}")
+            item.setToolTip(topic_name(lesson["topic"]))
             item.setData(Qt.ItemDataRole.UserRole, lesson["id"])
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{lesson['title'][lang]}, {topic_name(lesson['topic'])}")
             self.lesson_list.addItem(item)
@@ -235,7 +241,7 @@ class SkillsWindow(Page):
             self.result.setVisible(True)
             return None
         for box in self.boxes:
-            box.reveal()
+            box.reveal(self.lang())
         right, total = score(self.current, answers)
         set_text(self.result, result_line(right, total))
         self.result.setVisible(True)

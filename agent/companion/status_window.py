@@ -67,6 +67,7 @@ class StatusWindow(Page):
     ask_time = Signal()
     show_privacy = Signal()
     report_harmful = Signal()
+    show_skills = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint)
@@ -91,6 +92,8 @@ class StatusWindow(Page):
         self.ask_button = button(self, primary=True)
         self.privacy_button = button(self)
         self.report_button = button(self)
+        self.skills_button = button(self)
+        self.skills_button.clicked.connect(self.show_skills.emit)
         self.ask_button.clicked.connect(self.ask_time.emit)
         self.privacy_button.clicked.connect(self.show_privacy.emit)
         self.report_button.clicked.connect(self.report_harmful.emit)
@@ -107,11 +110,12 @@ class StatusWindow(Page):
         outer.addLayout(head)
         for w in (self.screen_line, self.screen_bar, self.games_line, self.games_bar, self.note):
             outer.addWidget(w)
-        for b in (self.ask_button, self.privacy_button, self.report_button):
+        for b in (self.ask_button, self.privacy_button, self.report_button, self.skills_button):
             outer.addWidget(b)
         outer.addWidget(self.help)
         QWidget.setTabOrder(self.ask_button, self.privacy_button)
         QWidget.setTabOrder(self.privacy_button, self.report_button)
+        QWidget.setTabOrder(self.report_button, self.skills_button)
         self.retranslate()
 
     def update_status(self, status: dict[str, Any] | None, connected: bool) -> None:
@@ -157,13 +161,14 @@ class StatusWindow(Page):
         set_text(self.ask_button, translate("Companion", "&Ask for more time"))
         set_text(self.privacy_button, translate("Privacy", "&What my parents can see"))
         set_text(self.report_button, translate("Companion", "&Report something harmful"))
+        set_text(self.skills_button, translate("Skills", "&Digital skills"))
         set_text(self.help, hotline())
 
 
 class TrayPresence:
     """The tray form: the sprout icon, a tooltip with time left, and a menu with the same actions."""
 
-    def __init__(self, on_ask: Any, on_privacy: Any, on_report: Any) -> None:
+    def __init__(self, on_ask: Any, on_privacy: Any, on_report: Any, on_skills: Any = None) -> None:
         self.icon = QSystemTrayIcon(sprout_icon())
         self.menu = QMenu()
         self.screen_action = QAction(self.menu)
@@ -175,6 +180,10 @@ class TrayPresence:
         self.ask_action = self.menu.addAction("")
         self.privacy_action = self.menu.addAction("")
         self.report_action = self.menu.addAction("")
+        self.skills_action = self.menu.addAction("")
+        self.skills_action.setVisible(on_skills is not None)
+        if on_skills is not None:
+            self.skills_action.triggered.connect(on_skills)
         self.menu.addSeparator()
         self.help_action = self.menu.addAction("")
         self.help_action.setEnabled(False)
@@ -211,5 +220,6 @@ class TrayPresence:
         self.ask_action.setText(translate("Companion", "&Ask for more time"))
         self.privacy_action.setText(translate("Privacy", "&What my parents can see"))
         self.report_action.setText(translate("Companion", "&Report something harmful"))
+        self.skills_action.setText(translate("Skills", "&Digital skills"))
         self.help_action.setText(hotline())
 

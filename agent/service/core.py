@@ -254,7 +254,8 @@ class AgentCore:
                       locked_reason=st["screen_reason"] if st["screen_left_s"] == 0 else None,
                       policy_version=self.policy_doc["version"])
         view = self.consent_view()  # the companion opens the consent window while asks_child is true
-        st["consent"] = {"state": view["state"], "asks_child": view["asks_child"], "proposal": view["proposal"]["id"]}
+        st["consent"] = {"state": view["state"], "asks_child": view["asks_child"], "proposal": view["proposal"]["id"],
+                         "child_needed": view["child_needed"]}
         if self.awaiting_child:
             st["awaiting_child"] = True
             st["locked_reason"] = None  # nobody's session is stopped while there is no child account

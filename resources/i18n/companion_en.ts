@@ -748,4 +748,189 @@
         <translation>&amp;Close</translation>
     </message>
 </context>
+  <context>
+    <name>Consent</name>
+    <message>
+      <source>What Mum and Dad will see</source>
+      <translation>What Mum and Dad will see</translation>
+    </message>
+    <message>
+      <source>Your parents would like to see this. Is that OK?</source>
+      <translation>Your parents would like to see this. Is that OK?</translation>
+    </message>
+    <message>
+      <source>Before anything is shared, we ask you</source>
+      <translation>Before anything is shared, we ask you</translation>
+    </message>
+    <message>
+      <source>Your consent: what your parents would see</source>
+      <translation>Your consent: what your parents would see</translation>
+    </message>
+    <message>
+      <source>Your parents decide. Here is what they will see.</source>
+      <translation>Your parents decide. Here is what they will see.</translation>
+    </message>
+    <message>
+      <source>Nothing on this list is sent until you and your parents both say yes. You can always talk about it first.</source>
+      <translation>Nothing on this list is sent until you and your parents both say yes. You can always talk about it first.</translation>
+    </message>
+    <message>
+      <source>The law says information about you is shared only when you and your parents both agree. Until then, only what keeps you safe is sent.</source>
+      <translation>The law says information about you is shared only when you and your parents both agree. Until then, only what keeps you safe is sent.</translation>
+    </message>
+    <message>
+      <source>Under Vietnamese law your consent is needed. Until you and your parents both agree, only the safety minimum below is sent. Less detail is never asked again.</source>
+      <translation>Under Vietnamese law your consent is needed. Until you and your parents both agree, only the safety minimum below is sent. Less detail is never asked again.</translation>
+    </message>
+    <message>
+      <source>Nobody has agreed yet, so only the safety minimum is sent.</source>
+      <translation>Nobody has agreed yet, so only the safety minimum is sent.</translation>
+    </message>
+    <message>
+      <source>You agreed. Waiting for your parents.</source>
+      <translation>You agreed. Waiting for your parents.</translation>
+    </message>
+    <message>
+      <source>Your parents agreed. Now it is your turn.</source>
+      <translation>Your parents agreed. Now it is your turn.</translation>
+    </message>
+    <message>
+      <source>You and your parents both agreed.</source>
+      <translation>You and your parents both agreed.</translation>
+    </message>
+    <message>
+      <source>You</source>
+      <translation>You</translation>
+    </message>
+    <message>
+      <source>Your parents</source>
+      <translation>Your parents</translation>
+    </message>
+    <message>
+      <source>agreed to</source>
+      <translation>agreed to</translation>
+    </message>
+    <message>
+      <source>want to talk about</source>
+      <translation>want to talk about</translation>
+    </message>
+    <message>
+      <source>asked to see less:</source>
+      <translation>asked to see less:</translation>
+    </message>
+    <message>
+      <source>What my parents would see</source>
+      <translation>What my parents would see</translation>
+    </message>
+    <message>
+      <source>Your parents would see:</source>
+      <translation>Your parents would see:</translation>
+    </message>
+    <message>
+      <source>Your parents would see nothing more than the minimum.</source>
+      <translation>Your parents would see nothing more than the minimum.</translation>
+    </message>
+    <message>
+      <source>Always sent, to keep you safe: {items}.</source>
+      <translation>Always sent, to keep you safe: {items}.</translation>
+    </message>
+    <message>
+      <source>Never collected: {items}.</source>
+      <translation>Never collected: {items}.</translation>
+    </message>
+    <message>
+      <source>I want to &amp;talk about it</source>
+      <translation>I want to &amp;talk about it</translation>
+    </message>
+    <message>
+      <source>&amp;I agree</source>
+      <translation>&amp;I agree</translation>
+    </message>
+    <message>
+      <source>&amp;OK, I've seen it</source>
+      <translation>&amp;OK, I've seen it</translation>
+    </message>
+    <message>
+      <source>Nobody has answered yet.</source>
+      <translation>Nobody has answered yet.</translation>
+    </message>
+    <message>
+      <source>Consent:</source>
+      <translation>Consent:</translation>
+    </message>
+    <message>
+      <source>Who agreed, and when:</source>
+      <translation>Who agreed, and when:</translation>
+    </message>
+  </context>
+  <context>
+    <name>Language</name>
+    <message>
+      <source>en</source>
+      <translation>en</translation>
+    </message>
+  </context>
+  <context>
+    <name>Skills</name>
+    <message>
+      <source>The Internet and social networks</source>
+      <translation>The Internet and social networks</translation>
+    </message>
+    <message>
+      <source>Keeping accounts safe</source>
+      <translation>Keeping accounts safe</translation>
+    </message>
+    <message>
+      <source>Protecting your information</source>
+      <translation>Protecting your information</translation>
+    </message>
+    <message>
+      <source>Noticing when someone means harm</source>
+      <translation>Noticing when someone means harm</translation>
+    </message>
+    <message>
+      <source>Where to get help (111)</source>
+      <translation>Where to get help (111)</translation>
+    </message>
+    <message>
+      <source>Lessons for ages {band}</source>
+      <translation>Lessons for ages {band}</translation>
+    </message>
+    <message>
+      <source>Well done! You answered all {total} questions. Lesson finished.</source>
+      <translation>Well done! You answered all {total} questions. Lesson finished.</translation>
+    </message>
+    <message>
+      <source>{right} of {total} right. Read why below, and try again whenever you like.</source>
+      <translation>{right} of {total} right. Read why below, and try again whenever you like.</translation>
+    </message>
+    <message>
+      <source>Questions</source>
+      <translation>Questions</translation>
+    </message>
+    <message>
+      <source>Choose an answer for each question first.</source>
+      <translation>Choose an answer for each question first.</translation>
+    </message>
+    <message>
+      <source>Digital skills</source>
+      <translation>Digital skills</translation>
+    </message>
+    <message>
+      <source>&amp;Check my answers</source>
+      <translation>&amp;Check my answers</translation>
+    </message>
+    <message>
+      <source>&amp;Digital skills</source>
+      <translation>&amp;Digital skills</translation>
+    </message>
+    <message>
+      <source>Right!</source>
+      <translation>Right!</translation>
+    </message>
+    <message>
+      <source>Not quite.</source>
+      <translation>Not quite.</translation>
+    </message>
+  </context>
 </TS>

@@ -748,4 +748,189 @@
         <translation>Đó&amp;ng</translation>
     </message>
 </context>
+  <context>
+    <name>Consent</name>
+    <message>
+      <source>What Mum and Dad will see</source>
+      <translation>Bố mẹ sẽ thấy gì</translation>
+    </message>
+    <message>
+      <source>Your parents would like to see this. Is that OK?</source>
+      <translation>Bố mẹ muốn xem những điều này. Con có đồng ý không?</translation>
+    </message>
+    <message>
+      <source>Before anything is shared, we ask you</source>
+      <translation>Trước khi chia sẻ điều gì, Mầm hỏi ý kiến bạn</translation>
+    </message>
+    <message>
+      <source>Your consent: what your parents would see</source>
+      <translation>Sự đồng ý của bạn: bố mẹ sẽ thấy gì</translation>
+    </message>
+    <message>
+      <source>Your parents decide. Here is what they will see.</source>
+      <translation>Bố mẹ quyết định. Đây là những gì bố mẹ sẽ thấy.</translation>
+    </message>
+    <message>
+      <source>Nothing on this list is sent until you and your parents both say yes. You can always talk about it first.</source>
+      <translation>Chưa điều gì trong danh sách này được gửi cho đến khi con và bố mẹ đều đồng ý. Con luôn có thể nói chuyện với bố mẹ trước.</translation>
+    </message>
+    <message>
+      <source>The law says information about you is shared only when you and your parents both agree. Until then, only what keeps you safe is sent.</source>
+      <translation>Theo luật, thông tin về bạn chỉ được chia sẻ khi cả bạn và bố mẹ đồng ý. Trước đó, chỉ những gì giữ bạn an toàn được gửi.</translation>
+    </message>
+    <message>
+      <source>Under Vietnamese law your consent is needed. Until you and your parents both agree, only the safety minimum below is sent. Less detail is never asked again.</source>
+      <translation>Theo pháp luật Việt Nam, cần sự đồng ý của bạn. Cho đến khi bạn và bố mẹ cùng đồng ý, chỉ phần tối thiểu vì an toàn dưới đây được gửi. Bớt chi tiết thì không cần hỏi lại.</translation>
+    </message>
+    <message>
+      <source>Nobody has agreed yet, so only the safety minimum is sent.</source>
+      <translation>Chưa ai đồng ý, nên chỉ phần tối thiểu vì an toàn được gửi.</translation>
+    </message>
+    <message>
+      <source>You agreed. Waiting for your parents.</source>
+      <translation>Bạn đã đồng ý. Đang chờ bố mẹ.</translation>
+    </message>
+    <message>
+      <source>Your parents agreed. Now it is your turn.</source>
+      <translation>Bố mẹ đã đồng ý. Giờ đến lượt bạn.</translation>
+    </message>
+    <message>
+      <source>You and your parents both agreed.</source>
+      <translation>Bạn và bố mẹ đều đã đồng ý.</translation>
+    </message>
+    <message>
+      <source>You</source>
+      <translation>Bạn</translation>
+    </message>
+    <message>
+      <source>Your parents</source>
+      <translation>Bố mẹ</translation>
+    </message>
+    <message>
+      <source>agreed to</source>
+      <translation>đồng ý với</translation>
+    </message>
+    <message>
+      <source>want to talk about</source>
+      <translation>muốn nói chuyện thêm về</translation>
+    </message>
+    <message>
+      <source>asked to see less:</source>
+      <translation>xin xem ít hơn:</translation>
+    </message>
+    <message>
+      <source>What my parents would see</source>
+      <translation>Bố mẹ sẽ thấy gì</translation>
+    </message>
+    <message>
+      <source>Your parents would see:</source>
+      <translation>Bố mẹ sẽ thấy:</translation>
+    </message>
+    <message>
+      <source>Your parents would see nothing more than the minimum.</source>
+      <translation>Bố mẹ sẽ không thấy gì ngoài phần tối thiểu.</translation>
+    </message>
+    <message>
+      <source>Always sent, to keep you safe: {items}.</source>
+      <translation>Luôn được gửi để giữ an toàn cho bạn: {items}.</translation>
+    </message>
+    <message>
+      <source>Never collected: {items}.</source>
+      <translation>Không bao giờ thu thập: {items}.</translation>
+    </message>
+    <message>
+      <source>I want to &amp;talk about it</source>
+      <translation>Mình muốn &amp;nói chuyện thêm</translation>
+    </message>
+    <message>
+      <source>&amp;I agree</source>
+      <translation>&amp;Đồng ý</translation>
+    </message>
+    <message>
+      <source>&amp;OK, I've seen it</source>
+      <translation>&amp;Vâng, con đã xem</translation>
+    </message>
+    <message>
+      <source>Nobody has answered yet.</source>
+      <translation>Chưa ai trả lời.</translation>
+    </message>
+    <message>
+      <source>Consent:</source>
+      <translation>Sự đồng ý:</translation>
+    </message>
+    <message>
+      <source>Who agreed, and when:</source>
+      <translation>Ai đã đồng ý, và khi nào:</translation>
+    </message>
+  </context>
+  <context>
+    <name>Language</name>
+    <message>
+      <source>en</source>
+      <translation>vi</translation>
+    </message>
+  </context>
+  <context>
+    <name>Skills</name>
+    <message>
+      <source>The Internet and social networks</source>
+      <translation>Internet và mạng xã hội</translation>
+    </message>
+    <message>
+      <source>Keeping accounts safe</source>
+      <translation>Giữ tài khoản an toàn</translation>
+    </message>
+    <message>
+      <source>Protecting your information</source>
+      <translation>Bảo vệ thông tin của bạn</translation>
+    </message>
+    <message>
+      <source>Noticing when someone means harm</source>
+      <translation>Nhận ra khi ai đó có ý xấu</translation>
+    </message>
+    <message>
+      <source>Where to get help (111)</source>
+      <translation>Tìm trợ giúp ở đâu (111)</translation>
+    </message>
+    <message>
+      <source>Lessons for ages {band}</source>
+      <translation>Bài học cho tuổi {band}</translation>
+    </message>
+    <message>
+      <source>Well done! You answered all {total} questions. Lesson finished.</source>
+      <translation>Giỏi lắm! Bạn đã trả lời đúng cả {total} câu. Đã học xong bài.</translation>
+    </message>
+    <message>
+      <source>{right} of {total} right. Read why below, and try again whenever you like.</source>
+      <translation>Đúng {right} trên {total} câu. Đọc lý do bên dưới, và thử lại lúc nào cũng được.</translation>
+    </message>
+    <message>
+      <source>Questions</source>
+      <translation>Câu hỏi</translation>
+    </message>
+    <message>
+      <source>Choose an answer for each question first.</source>
+      <translation>Hãy chọn một câu trả lời cho mỗi câu hỏi trước nhé.</translation>
+    </message>
+    <message>
+      <source>Digital skills</source>
+      <translation>Kỹ năng số</translation>
+    </message>
+    <message>
+      <source>&amp;Check my answers</source>
+      <translation>&amp;Kiểm tra câu trả lời</translation>
+    </message>
+    <message>
+      <source>&amp;Digital skills</source>
+      <translation>&amp;Kỹ năng số</translation>
+    </message>
+    <message>
+      <source>Right!</source>
+      <translation>Đúng rồi!</translation>
+    </message>
+    <message>
+      <source>Not quite.</source>
+      <translation>Chưa đúng lắm.</translation>
+    </message>
+  </context>
 </TS>
