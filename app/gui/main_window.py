@@ -7,9 +7,11 @@ from typing import Any
 
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from app.gui import i18n
+from app.gui.help import band_of, open_guide
+from app.gui.help import ui as guide_ui
 from app.gui.notify import Notifier, app_icon
 from app.gui.overview import OverviewPage
 from app.gui.reports_view import ReportsPage
@@ -44,6 +46,10 @@ class MainWindow(QMainWindow):
         top.addWidget(self.child_label)
         top.addWidget(self.child_pick)
         top.addStretch(1)
+        self.guide_button = QPushButton(guide_ui("open"))  # the parent's guide, at the chosen child's age
+        self.guide_button.setAccessibleName(self.guide_button.text())
+        self.guide_button.clicked.connect(self.open_guide)
+        top.addWidget(self.guide_button)
         lay.addLayout(top)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(self.tr("Console pages"))
@@ -84,6 +90,10 @@ class MainWindow(QMainWindow):
         self.tabs.insertTab(2, self.reports or QLabel(self.tr("Add a child first.")), self.tr("Reports"))
         if replace:
             self.tabs.setCurrentIndex(current)
+
+    def open_guide(self) -> None:
+        kid = self.session.store.child(self.child_id()) if self.child_id() else None
+        open_guide("age:" + band_of(kid.birth_year if kid else None))
 
     def switch_language(self, lang: str) -> None:
         i18n.switch(lang)

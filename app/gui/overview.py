@@ -20,6 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui.consent_dialog import ConsentDialog
+from app.gui.consent_dialog import ui as consent_ui
+from app.gui.help import guide_link
 from app.gui.session import Session
 from app.gui.worker import error_text, run_async
 from app.reports import today_against_limits
@@ -117,7 +120,16 @@ class ChildCard(QGroupBox):
             label.setAccessibleName(self.tr("State of %1").replace("%1", d["label"]))
             self.device_labels[d["device_id"]] = label
             lay.addWidget(label)
+            consent = QPushButton(consent_ui("open"))  # what the parent sees of this PC, and who agreed
+            consent.setAccessibleName(consent.text() + " " + d["label"])
+            consent.clicked.connect(lambda _=False, d=d: self.open_consent(d["device_id"], d["label"]))
+            lay.addWidget(consent, 0, Qt.AlignmentFlag.AlignLeft)
         self.set_status(None)
+
+    def open_consent(self, device_id: str, label: str) -> ConsentDialog:
+        self.consent_dialog = ConsentDialog(self.session, device_id, label, self)
+        self.consent_dialog.show()
+        return self.consent_dialog
 
     def _bar(self, lay: QVBoxLayout, title: str) -> QProgressBar:
         row = QHBoxLayout()
@@ -166,6 +178,8 @@ class OverviewPage(QWidget):
         self.request_cards: dict[str, RequestCard] = {}
         self.no_requests = QLabel(self.tr("No requests are waiting."))
         self.requests_lay.addWidget(self.no_requests)
+        self.request_help = guide_link("request", "link_request")  # the parent's guide: answering a request
+        self.requests_lay.addWidget(self.request_help)
         outer.addWidget(self.requests_box)
         self.alerts_box = QGroupBox(self.tr("Alerts"))
         self.alerts_lay = QVBoxLayout(self.alerts_box)
@@ -225,8 +239,9 @@ class OverviewPage(QWidget):
                 card = RequestCard(self.session, item)
                 card.answered.connect(self._answered)
                 self.request_cards[rid] = card
-                self.requests_lay.insertWidget(self.requests_lay.count() - 1, card)
+                self.requests_lay.insertWidget(self.requests_lay.count() - 2, card)
         self.no_requests.setVisible(not self.request_cards)
+        self.request_help.setVisible(bool(self.request_cards))
         fresh = [i for i in waiting if i["payload"].get("id") not in self.known_requests]
         self.known_requests |= ids
         if fresh:
@@ -259,6 +274,8 @@ class OverviewPage(QWidget):
             self.alerts_lay.addWidget(label)
         if not alerts:
             self.alerts_lay.addWidget(QLabel(self.tr("No alerts in the last 7 days.")))
+        else:
+            self.alerts_lay.addWidget(guide_link("tamper", "link_tamper"))  # the parent's guide: after an alert
 
 
 def alert_text(item: dict[str, Any]) -> str:

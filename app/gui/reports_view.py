@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui.help import guide_link
 from app.gui.session import Session
 from app.reports import PERIODS, Report, to_csv
 
@@ -68,6 +69,9 @@ class ReportsPage(QWidget):
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.table, 2)
         rl.addWidget(self.summary, 1)
+        self.block_help = guide_link("block", "link_block")  # the parent's guide: reacting to a block
+        self.block_help.setVisible(False)
+        rl.addWidget(self.block_help)
         split.addWidget(right)
         split.setSizes([520, 480])
         lay = QVBoxLayout(self)
@@ -121,6 +125,7 @@ class ReportsPage(QWidget):
         self.table.resizeColumnsToContents()
         self.table.verticalHeader().hide()
         self.summary.setText(self.summary_text(r))
+        self.block_help.setVisible(r.blocked_tries > 0)
         return r
 
     def summary_text(self, r: Report) -> str:
