@@ -84,6 +84,8 @@ class GuideWindow(QWidget):
         self.setMinimumSize(760, 520)
         self.list = QListWidget()
         self.list.setMaximumWidth(280)
+        self.list.setSpacing(3)
+        self.list.setWordWrap(True)
         self.text = QTextBrowser()
         self.text.setOpenExternalLinks(False)
         self.close_button = QPushButton()
