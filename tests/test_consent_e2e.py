@@ -83,10 +83,10 @@ def test_a_paired_family_sends_only_the_minimum_until_both_agree(family):
     out = show(mom, device).stdout
     assert "Nobody has agreed yet: only the minimum is sent" in out
     assert "Which games" not in out and "Each game's name and minutes played" in out  # the parent's wording
-    # Only the minimum: a paired console reads time left (its own rule) but no usage, no game names.
+    # Only the minimum: a paired console reads whether a limit is reached, not minutes used or left, no game names.
     st = parent_status(mom, device)
-    assert st["consent"] == "none" and "screen_left_s" in st
-    assert "screen_used_s" not in st and "current_game" not in st
+    assert st["consent"] == "none" and st["limits_reached"] == {"screen": False, "games": False}
+    assert not {"screen_used_s", "games_used_s", "screen_left_s", "games_left_s", "current_game"} & set(st)
     assert set(child.privacy_report()["example_today"]) == {"day", "requests", "limits_reached", "consent"}
 
     # The parent agrees to the list shown; the child still has to.

@@ -119,7 +119,18 @@ def test_wizard_pairs_edit_push_and_grant_against_real_agent(qtbot, agent, sessi
     win.overview.refresh()
     card = win.overview.cards[kid.id]
     qtbot.waitUntil(lambda: "online" in next(iter(card.device_labels.values())).text(), timeout=15_000)
-    assert "of" in card.screen.format()  # "0 of 120 min" against today's limit
+    assert card.screen.format() == "not known yet"  # nobody agreed yet: no minutes reach the parent (docs/privacy.md)
+    # The parent agrees to the age's list and the child agrees in the companion (tests/test_consent_e2e.py)
+    from agent.companion.ipc_client import IpcClient
+
+    session.link(kid.devices[0]).give_consent(["time_totals"])
+    child = IpcClient(agent["state"] / "companion.sock")
+    try:
+        assert child.consent_answer(True, reconnect_for=10)["state"] == "both"
+    finally:
+        child.close()
+    win.overview.refresh()
+    qtbot.waitUntil(lambda: "of" in card.screen.format(), timeout=15_000)  # "0 of 120 min" against today's limit
 
     # invalid input is shown beside the field, nothing is sent
     rules = win.rules

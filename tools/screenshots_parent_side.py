@@ -21,11 +21,11 @@ sys.path.insert(0, str(ROOT / "tools"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from screenshots_child_side import consent_view  # noqa: E402
 
 from app.gui import i18n  # noqa: E402
 from app.gui.consent_dialog import ConsentDialog  # noqa: E402
 from app.gui.help import GuideWindow  # noqa: E402
-from screenshots_child_side import consent_view  # noqa: E402
 
 
 class ExampleLink:

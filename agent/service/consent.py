@@ -212,13 +212,16 @@ def summary_for_parent(full: dict[str, Any], fields: list[str], limits: dict[str
 
 
 def status_for_parent(status: dict[str, Any], fields: list[str], state: str) -> dict[str, Any]:
-    """The live status a paired console may read: time left always (it is the parent's own rule), usage only if
-    agreed, the current game's name only if names are agreed."""
-    keep = {"screen_left_s", "games_left_s", "locked_reason", "next_window", "policy_version", "child_name",
-            "age_band", "lang", "awaiting_child", "trusted_time", "day"}
+    """The live status a paired console may read. Without consent: whether a limit is reached (yes/no) and the
+    parent's own rule (locked, next allowed window) — not the minutes left, which would give the minutes used away.
+    Usage and time left with time_totals; the current game's name only with games_by_name."""
+    keep = {"locked_reason", "next_window", "policy_version", "child_name", "age_band", "lang", "awaiting_child",
+            "day"}
     out = {k: v for k, v in status.items() if k in keep}
+    out["limits_reached"] = {"screen": status.get("screen_left_s") == 0, "games": status.get("games_left_s") == 0}
     if "time_totals" in fields:
-        out.update({k: status[k] for k in ("screen_used_s", "games_used_s") if k in status})
+        out.update({k: status[k] for k in ("screen_used_s", "games_used_s", "screen_left_s", "games_left_s",
+                                           "trusted_time") if k in status})
     if "games_by_name" in fields and "current_game" in status:
         out["current_game"] = status["current_game"]
     out["consent"] = state
