@@ -132,6 +132,13 @@ def test_the_companion_opens_the_consent_window_itself_and_the_answer_reaches_th
             skills.boxes[1].choose(0)
             assert skills.check() == (2, 2)
             assert core.skills()["finished"] == ["sprout.9-11.internet"]
+            # A little extra time for a finished lesson: an ordinary request the parent answers.
+            assert skills.reward_button.isVisibleTo(skills)
+            qtbot.mouseClick(skills.reward_button, Qt.MouseButton.LeftButton)
+            [req] = core.requests.values()
+            assert req["minutes"] == 10 and req["reason"] == "I finished the lesson \u201cThe Internet and social networks\u201d"
+            assert not skills.reward_button.isVisibleTo(skills) and "Sent to your parents" in skills.result.text()
+            assert any(o.kind == "time_request" for o in core.store.outbox_since(0, 100))
         finally:
             companion.shutdown()
     finally:

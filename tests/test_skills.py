@@ -51,7 +51,7 @@ def test_the_report_lessons_name_111_in_both_languages():
 def test_every_source_is_named_in_docs():
     doc = (ROOT / "docs" / "skills-sources.md").read_text("utf-8")
     for sid, source in source_ids().items():
-        assert sid in doc and source["name"].split(" (")[0].split(":")[0] in doc, sid
+        assert sid in doc and source["name"][:15] in doc, sid  # named, not only referenced
     used = {s for lesson in load_kit().lessons for s in lesson["sources"]}
     assert used <= set(source_ids())
 

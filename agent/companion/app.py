@@ -237,7 +237,8 @@ class Companion(QObject):
                 log.info("companion: lesson not recorded (%s)", exc)
 
         win = SkillsWindow(load_kit(), str(progress.get("band") or "9-11"), finished=set(progress.get("finished", [])),
-                           on_finished=finished)
+                           on_finished=finished,
+                           ask_reward=lambda minutes, reason: self.client.submit_request(minutes, reason, "screen"))
         return self._open("skills", win)  # type: ignore[return-value]
 
     # ---- notices ----------------------------------------------------------------------------------------

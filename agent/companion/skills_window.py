@@ -35,6 +35,8 @@ from agent.skills.kit import Kit, score
 translate = QCoreApplication.translate
 
 FinishedSink = Callable[[str, int, int], None]
+RewardAsk = Callable[[int, str], None]  # (minutes, reason): an ordinary time request the parent may grant
+REWARD_MINUTES = 10
 
 
 def topic_name(topic: str) -> str:
@@ -108,7 +110,8 @@ class QuestionBox(QWidget):
 
 class SkillsWindow(Page):
     def __init__(self, kit: Kit, band: str, lang: Callable[[], str] = ui_lang, *, finished: set[str] | None = None,
-                 on_finished: FinishedSink | None = None, parent: QWidget | None = None) -> None:
+                 on_finished: FinishedSink | None = None, ask_reward: RewardAsk | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.kit = kit
         self.band = band
@@ -116,6 +119,8 @@ class SkillsWindow(Page):
         self.lessons = kit.for_band(band)
         self.finished = set(finished or ())
         self.on_finished = on_finished
+        self.ask_reward = ask_reward
+        self.rewarded: set[str] = set()
         self.current: dict[str, Any] | None = None
         self.boxes: list[QuestionBox] = []
         self.setMinimumSize(760, 600)
@@ -139,6 +144,10 @@ class SkillsWindow(Page):
         self.result = QLabel(self, objectName="body", wordWrap=True)
         self.check_button = button(self, primary=True)
         self.check_button.clicked.connect(self.check)
+        # After a finished lesson the child may ask for a little extra time; the parent decides, as for any request.
+        self.reward_button = button(self)
+        self.reward_button.clicked.connect(self.ask_for_reward)
+        self.reward_button.setVisible(False)
         self.help = help_label(self)
         self.close_button = button(self)
         self.close_button.clicked.connect(self.close)
@@ -154,6 +163,7 @@ class SkillsWindow(Page):
         right.addWidget(self.result)
         check_row = QHBoxLayout()
         check_row.addStretch(1)
+        check_row.addWidget(self.reward_button)
         check_row.addWidget(self.check_button)
         right.addLayout(check_row)
         right.addStretch(1)
@@ -214,6 +224,7 @@ class SkillsWindow(Page):
             self.questions_layout.addWidget(box)
         self.result.clear()
         self.result.setVisible(False)
+        self.reward_button.setVisible(False)
         index = self.lessons.index(lesson)
         if self.lesson_list.currentRow() != index:
             self.lesson_list.setCurrentRow(index)
@@ -250,13 +261,33 @@ class SkillsWindow(Page):
             self._fill_list()
             if self.on_finished is not None:
                 self.on_finished(self.current["id"], right, total)
+        self.reward_button.setVisible(right == total and self.ask_reward is not None
+                                      and self.current["id"] not in self.rewarded)
         return right, total
+
+    def ask_for_reward(self) -> None:
+        if self.current is None or self.ask_reward is None or self.current["id"] in self.rewarded:
+            return
+        title = self.current["title"][self.lang()]
+        try:
+            self.ask_reward(REWARD_MINUTES, translate("Skills", "I finished the lesson \u201c{title}\u201d"
+                                                      ).format(title=title))
+        except Exception as exc:  # the service is away: say so kindly, the child can try later
+            from agent.companion.common import failure_text
+
+            set_text(self.result, failure_text(exc))
+            return
+        self.rewarded.add(self.current["id"])
+        self.reward_button.setVisible(False)
+        set_text(self.result, translate("Skills", "Sent to your parents. They decide, and you will see their answer."))
 
     def retranslate(self) -> None:
         self.setWindowTitle(translate("Skills", "Digital skills"))
         set_text(self.title, translate("Skills", "Digital skills"))
         set_text(self.band_label, band_line(self.band))
         set_text(self.check_button, translate("Skills", "&Check my answers"))
+        set_text(self.reward_button, translate("Skills", "Ask for {minutes} &extra minutes").format(
+            minutes=REWARD_MINUTES))
         set_text(self.close_button, translate("Companion", "&Close"))
         set_text(self.help, hotline())
         self._fill_list()

@@ -932,5 +932,17 @@
       <source>Not quite.</source>
       <translation>Not quite.</translation>
     </message>
+    <message>
+      <source>I finished the lesson “{title}”</source>
+      <translation>I finished the lesson “{title}”</translation>
+    </message>
+    <message>
+      <source>Sent to your parents. They decide, and you will see their answer.</source>
+      <translation>Sent to your parents. They decide, and you will see their answer.</translation>
+    </message>
+    <message>
+      <source>Ask for {minutes} &amp;extra minutes</source>
+      <translation>Ask for {minutes} &amp;extra minutes</translation>
+    </message>
   </context>
 </TS>

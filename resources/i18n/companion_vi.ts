@@ -932,5 +932,17 @@
       <source>Not quite.</source>
       <translation>Chưa đúng lắm.</translation>
     </message>
+    <message>
+      <source>I finished the lesson “{title}”</source>
+      <translation>Con đã học xong bài “{title}”</translation>
+    </message>
+    <message>
+      <source>Sent to your parents. They decide, and you will see their answer.</source>
+      <translation>Đã gửi cho bố mẹ. Bố mẹ sẽ quyết định, và con sẽ thấy câu trả lời.</translation>
+    </message>
+    <message>
+      <source>Ask for {minutes} &amp;extra minutes</source>
+      <translation>Xin thêm {minutes} &amp;phút</translation>
+    </message>
   </context>
 </TS>
