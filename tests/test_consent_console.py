@@ -105,9 +105,13 @@ def test_links_open_the_guide_where_the_parent_meets_the_moment(qtbot, family, s
     session.fetch_all()
     session.family.store_items(device, [{"seq": 10_000, "kind": "alert", "at": time.time(),
                                          "payload": {"kind": "clock_change", "at": time.time()}}])
+    kid = session.add_child("Bông", 2016, True)
+    session.store.link_device(kid.id, device)
     page = OverviewPage(session)
     qtbot.addWidget(page)
     page.show()
+    assert [lab.text() for lab in next(iter(page.cards.values())).consent_labels.values()] == [
+        "Nobody has agreed yet: only the minimum is sent"]  # both sides see the state
     assert page.request_cards and page.request_help.isVisible()
     assert page.request_help.text().endswith("How to answer a request for time</a>")
     links = [w.text() for w in page.alerts_box.findChildren(type(link))]

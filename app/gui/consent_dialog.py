@@ -37,6 +37,13 @@ def record_html(view: dict[str, Any]) -> str:
     return f"<p>{escape(ui('record'))}</p><ul>{''.join(rows)}</ul>" if rows else ""
 
 
+def consent_state_line(session: Session, device_id: str) -> str:
+    """The consent state as the PC last reported it (the "consent" items kept sealed here), for the overview."""
+    items = session.family.items(device_id, kind="consent")
+    state = (items[-1]["payload"] or {}).get("state", "none") if items else "none"
+    return plain_text("states", state, i18n.current())
+
+
 class ConsentDialog(QDialog):
     def __init__(self, session: Session, device_id: str, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)

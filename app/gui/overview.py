@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.gui.consent_dialog import ConsentDialog
+from app.gui.consent_dialog import ConsentDialog, consent_state_line
 from app.gui.consent_dialog import ui as consent_ui
 from app.gui.help import guide_link
 from app.gui.session import Session
@@ -112,6 +112,7 @@ class ChildCard(QGroupBox):
         self.screen = self._bar(lay, self.tr("Screen time today"))
         self.games = self._bar(lay, self.tr("Game time today"))
         self.device_labels: dict[str, QLabel] = {}
+        self.consent_labels: dict[str, QLabel] = {}
         devices = session.devices_of(child_id)
         if not devices:
             lay.addWidget(QLabel(self.tr("No PC paired yet — add one in Settings.")))
@@ -120,6 +121,10 @@ class ChildCard(QGroupBox):
             label.setAccessibleName(self.tr("State of %1").replace("%1", d["label"]))
             self.device_labels[d["device_id"]] = label
             lay.addWidget(label)
+            state = QLabel(consent_state_line(session, d["device_id"]))  # as last heard from the PC
+            state.setWordWrap(True)
+            self.consent_labels[d["device_id"]] = state
+            lay.addWidget(state)
             consent = QPushButton(consent_ui("open"))  # what the parent sees of this PC, and who agreed
             consent.setAccessibleName(consent.text() + " " + d["label"])
             consent.clicked.connect(lambda _=False, d=d: self.open_consent(d["device_id"], d["label"]))
