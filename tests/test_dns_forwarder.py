@@ -32,15 +32,8 @@ class Upstream1:
     (sent in order, from this socket), and it records every query's source address and ID."""
 
     def __init__(self, answer: Callable[[bytes, tuple], list[bytes]] | None = None) -> None:
-        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        # A real resolver drains its socket at once; this one is a thread that a loaded machine may hold for a
-        # while, so it gets the buffer the filter itself has (a burst must not be lost in the stub).
-        self.udp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
-        self.udp.bind(("127.0.0.1", 0))
+        self.udp, self.tcp = self._bind_pair()
         self.port = self.udp.getsockname()[1]
-        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.tcp.bind(("127.0.0.1", self.port))
         self.tcp.listen(8)
         self.answer = answer or (lambda wire, peer: [reply_for(wire, "192.0.2.1")])
         self.seen: list[tuple[tuple, int]] = []  # (source address, DNS ID)
@@ -53,6 +46,27 @@ class Upstream1:
                          threading.Thread(target=self._serve_tcp, daemon=True)]
         for t in self._threads:
             t.start()
+
+    @staticmethod
+    def _bind_pair() -> tuple[socket.socket, socket.socket]:
+        """UDP and TCP on one free port number: the UDP port the kernel picks may be taken for TCP by another
+        program on this machine, so try again until both are ours."""
+        for _ in range(50):
+            udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            # A real resolver drains its socket at once; this one is a thread a loaded machine may hold for a
+            # while, so it gets the buffer the filter itself has (a burst must not be lost in the stub).
+            udp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+            udp.bind(("127.0.0.1", 0))
+            tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                tcp.bind(("127.0.0.1", udp.getsockname()[1]))
+            except OSError:
+                udp.close()
+                tcp.close()
+                continue
+            return udp, tcp
+        raise RuntimeError("no port free for both UDP and TCP on 127.0.0.1")
 
     def _serve_udp(self) -> None:
         while not self._stop.is_set():
