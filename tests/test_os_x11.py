@@ -38,7 +38,7 @@ def xvfb() -> Iterator[str]:
     n = _free_display()
     server = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "640x480x24", "-nolisten", "tcp"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60  # waits are for a busy machine; they end as soon as the thing is there
     while not Path(f"/tmp/.X11-unix/X{n}").exists():
         if server.poll() is not None or time.monotonic() > deadline:
             pytest.skip("Xvfb did not start")
@@ -64,7 +64,7 @@ def _window(cmd: list[str], env: dict[str, str], wait_ready: bool) -> subprocess
 def _focus(title: str, env: dict[str, str], by: str = "--name") -> None:
     """No window manager runs under Xvfb, so focus the app's window ourselves as a click would. (Found by title or
     class: neither Tk nor xmessage sets _NET_WM_PID, which is exactly what the X-Resource lookup is for.)"""
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 60
     while True:
         found = subprocess.run(["xdotool", "search", "--onlyvisible", by, f"^{title}$"], env=env,
                                capture_output=True, text=True)
@@ -77,7 +77,7 @@ def _focus(title: str, env: dict[str, str], by: str = "--name") -> None:
 
 
 def _wait_for(source: X11Foreground, pid: int) -> Foreground | None:
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 60
     fg = None
     while time.monotonic() < deadline:
         fg = source.current()
@@ -154,7 +154,7 @@ def test_idle_seconds_grow_and_reset_on_mouse_move(env: dict[str, str], xvfb: st
         assert before is not None and before >= 1.0
         subprocess.run(["xdotool", "mousemove", "120", "90"], env=env, check=True, timeout=5)
         after = idle.idle_seconds()
-        assert after is not None and after < 0.5
+        assert after is not None and after < before  # reset by the move (how far below depends on the machine's load)
         assert idle.locked() is None  # X11 has no lock concept; logind answers that
     finally:
         idle.close()
