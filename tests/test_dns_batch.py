@@ -152,7 +152,7 @@ def exchange(server: DnsFilterServer, clients: list[socket.socket], wires: list[
     for i, wire in enumerate(wires):
         clients[i % len(clients)].sendto(wire, server.address)
     replies: dict[tuple[int, int], bytes] = {}
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 60
     while len(replies) < len(wires) and time.monotonic() < deadline:
         for c, client in enumerate(clients):
             client.settimeout(0.05)

@@ -181,12 +181,12 @@ def test_refused_upstream_fails_over_and_is_penalised(up: Upstream1) -> None:
         s.bind(("127.0.0.1", 0))
         dead_port = s.getsockname()[1]  # closed when the block ends: ICMP port unreachable from now on
     dead = Upstream("127.0.0.1", dead_port)
-    server = make([dead, Upstream("127.0.0.1", up.port)], timeout=2.0)
+    server = make([dead, Upstream("127.0.0.1", up.port)], timeout=20.0)
     try:
         started = time.monotonic()
-        reply = ask(server, "one.fine.test")
+        reply = ask(server, "one.fine.test", timeout=30)
         assert reply.answer[0][0].to_text() == "192.0.2.1"
-        assert time.monotonic() - started < 1.5  # a refusal is heard at once, not after the 2 s timeout
+        assert time.monotonic() - started < 10  # a refusal is heard at once, not after the 20 s timeout
         assert server.upstreams.order()[0] == Upstream("127.0.0.1", up.port)  # the dead one went to the back
     finally:
         server.stop()
@@ -259,7 +259,7 @@ def test_too_many_in_flight_are_dropped_not_queued(up: Upstream1) -> None:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as c:
             for i in range(12):
                 c.sendto(dns.message.make_query(f"d{i}.fine.test", "A", id=i).to_wire(), server.address)
-            deadline = time.monotonic() + 2
+            deadline = time.monotonic() + 30
             while server.stats["dropped_busy"] < 7 and time.monotonic() < deadline:
                 time.sleep(0.02)
         assert server.stats["dropped_busy"] == 7 and server._forwarder.in_flight == 5

@@ -98,7 +98,7 @@ def other_user() -> tuple[int, int]:
 def run_as(uid: int, gid: int, spawned: list) -> subprocess.Popen:
     proc = subprocess.Popen(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", SLEEP, "60"])
     spawned.append(proc)
-    deadline = time.monotonic() + 3
+    deadline = time.monotonic() + 30
     while psutil.Process(proc.pid).uids().real != uid:  # setpriv switches, then execs sleep
         assert time.monotonic() < deadline
         time.sleep(0.02)
