@@ -46,7 +46,7 @@ def run(state_dir: Path, *, lang: str | None = None, name: str = "", quit_after_
                 QTimer.singleShot(quit_after_ms, wizard.reject)
             if wizard.exec() != QWizard.DialogCode.Accepted:
                 return 1 if not quit_after_ms else 0
-        window = MainWindow(session, notifier=Notifier())
+        window = MainWindow(session, notifier=Notifier(), lan_search=lan_search)
         window.show()
         window.overview.refresh()
         if quit_after_ms:

@@ -21,9 +21,10 @@ from app.gui.settings import SettingsPage
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: Session, *, notifier: Notifier | None = None) -> None:
+    def __init__(self, session: Session, *, notifier: Notifier | None = None, lan_search: bool = True) -> None:
         super().__init__()
         self.session = session
+        self.lan_search = lan_search
         self.notifier = notifier or Notifier()
         self.notifier.open_console.connect(self.bring_up)
         self.setWindowIcon(app_icon())
@@ -58,7 +59,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.overview, self.tr("Overview"))
         self.rules: RuleEditor | None = None
         self.reports: ReportsPage | None = None
-        self.settings = SettingsPage(self.session)
+        self.settings = SettingsPage(self.session, lan_search=self.lan_search)
         self.settings.language_changed.connect(self.switch_language)
         self.settings.devices_changed.connect(lambda: self.build(self.tabs.currentIndex(), self.child_id()))
         self._child_pages()

@@ -1,4 +1,5 @@
-"""Settings: language (switched at run time), parent PIN, devices (rename, unpair, pair another), data (export,
+"""Settings: language (switched at run time), parent PIN, children and devices (add a child, pair a PC, rename,
+unpair), data (export,
 hide a child's history), about (version, this console's device ID)."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from agent.protocol.devid import format_device_id
 from app.gui import i18n
+from app.gui.pairing import AddChildDialog, PairDialog, discover
 from app.gui.session import Session
 from app.gui.worker import error_text, run_async
 from app.store import ConsoleStoreError, PinLocked
@@ -42,9 +45,10 @@ class SettingsPage(QWidget):
     language_changed = Signal(str)
     devices_changed = Signal()
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None, *, lan_search: bool = True) -> None:
         super().__init__(parent)
         self.session = session
+        self.lan_search = lan_search  # mDNS goes to the whole LAN: off in tests and screenshots
         lay = QVBoxLayout(self)
 
         box = QGroupBox(self.tr("Language"))
@@ -80,12 +84,17 @@ class SettingsPage(QWidget):
         self.devices.setMaximumHeight(120)
         v.addWidget(self.devices)
         row = QHBoxLayout()
+        self.pair_btn = QPushButton(self.tr("Pair a PC…"))
+        self.add_child_btn = QPushButton(self.tr("Add a child…"))
         self.rename_btn = QPushButton(self.tr("Rename…"))
         self.unpair_btn = QPushButton(self.tr("Unpair…"))
-        for b in (self.rename_btn, self.unpair_btn):
+        for b in (self.pair_btn, self.add_child_btn, self.rename_btn, self.unpair_btn):
             b.setAccessibleName(b.text().rstrip("…"))
             row.addWidget(b)
         row.addStretch(1)
+        self.pair_btn.clicked.connect(self.pair_pc)
+        self.add_child_btn.clicked.connect(self.add_child)
+        self.dialog: QDialog | None = None
         self.rename_btn.clicked.connect(self.rename)
         self.unpair_btn.clicked.connect(self.unpair)
         v.addLayout(row)
@@ -157,6 +166,29 @@ class SettingsPage(QWidget):
             self.devices.addItem(item)
         if self.devices.count():
             self.devices.setCurrentRow(0)
+
+    def pair_pc(self) -> PairDialog:
+        """Open the pairing dialog (window-modal, not blocking); the device list follows when it closes."""
+        if not self.session.store.children():
+            return self.add_child()  # a PC follows a child's rules: there must be a child first
+        dialog = PairDialog(self.session, self, discover=discover if self.lan_search else None)
+        dialog.finished.connect(lambda _r: self._dialog_closed(dialog.form.applied))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def add_child(self) -> AddChildDialog:
+        dialog = AddChildDialog(self.session, self)
+        dialog.finished.connect(lambda _r: self._dialog_closed(dialog.child_id is not None))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _dialog_closed(self, changed: bool) -> None:
+        self.dialog = None
+        if changed:
+            self.fill_devices()
+            self.devices_changed.emit()
 
     def selected(self) -> str | None:
         item = self.devices.currentItem()

@@ -4,8 +4,8 @@
     <name>Alerts</name>
     <message>
         <location filename="../../app/gui/overview.py" line="286" />
-        <source>Sprout does not know yet which account on the PC is the child&apos;s, so it filters the web but does not count time. On that PC, run: sudo sprout-agent set-child &lt;the child&apos;s login name&gt;</source>
-        <translation>Sprout does not know yet which account on the PC is the child&apos;s, so it filters the web but does not count time. On that PC, run: sudo sprout-agent set-child &lt;the child&apos;s login name&gt;</translation>
+        <source>Sprout does not know yet which account on the PC is the child's, so it filters the web but does not count time. On that PC, run: sudo sprout-agent set-child &lt;the child's login name&gt;</source>
+        <translation>Sprout does not know yet which account on the PC is the child's, so it filters the web but does not count time. On that PC, run: sudo sprout-agent set-child &lt;the child's login name&gt;</translation>
     </message>
     <message>
         <location filename="../../app/gui/overview.py" line="258" />
@@ -421,6 +421,10 @@
         <location filename="../../app/gui/wizard.py" line="251" />
         <source>Not paired: %1</source>
         <translation>Not paired: %1</translation>
+    </message>
+    <message>
+        <source>No PC at hand? Press Next: you can pair one later in Settings (Pair a PC…).</source>
+        <translation>No PC at hand? Press Next: you can pair one later in Settings (Pair a PC…).</translation>
     </message>
 </context>
 <context>
@@ -1269,6 +1273,138 @@
         <location filename="../../app/gui/settings.py" line="202" />
         <source>Reports so far from this PC were deleted from this console.</source>
         <translation>Reports so far from this PC were deleted from this console.</translation>
+    </message>
+    <message>
+        <source>Pair a PC…</source>
+        <translation>Pair a PC…</translation>
+    </message>
+    <message>
+        <source>Add a child…</source>
+        <translation>Add a child…</translation>
+    </message>
+</context>
+<context>
+    <name>AddChildDialog</name>
+    <message>
+        <source>Add a child</source>
+        <translation>Add a child</translation>
+    </message>
+</context>
+<context>
+    <name>ChildForm</name>
+    <message>
+        <source>Child's name</source>
+        <translation>Child's name</translation>
+    </message>
+    <message>
+        <source>Birth year</source>
+        <translation>Birth year</translation>
+    </message>
+    <message>
+        <source>Vietnam game-time rule</source>
+        <translation>Vietnam game-time rule</translation>
+    </message>
+    <message>
+        <source>Decree 147/2024: at most 60 minutes per game and 180 minutes of games a day for under-18s.</source>
+        <translation>Decree 147/2024: at most 60 minutes per game and 180 minutes of games a day for under-18s.</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Age %1: rules for ages %2</source>
+        <translation>Age %1: rules for ages %2</translation>
+    </message>
+    <message>
+        <source>Please type a name (1 to 40 characters).</source>
+        <translation>Please type a name (1 to 40 characters).</translation>
+    </message>
+</context>
+<context>
+    <name>PairDialog</name>
+    <message>
+        <source>Pair a PC</source>
+        <translation>Pair a PC</translation>
+    </message>
+    <message>
+        <source>On the child's PC, Sprout shows a code like ABCD-1234. Choose the child, then the PC, and type the code.</source>
+        <translation>On the child's PC, Sprout shows a code like ABCD-1234. Choose the child, then the PC, and type the code.</translation>
+    </message>
+    <message>
+        <source>Whose PC</source>
+        <translation>Whose PC</translation>
+    </message>
+    <message>
+        <source>Child</source>
+        <translation>Child</translation>
+    </message>
+</context>
+<context>
+    <name>PairForm</name>
+    <message>
+        <source>Child's PC address</source>
+        <translation>Child's PC address</translation>
+    </message>
+    <message>
+        <source>found on your network, or HOST:PORT</source>
+        <translation>found on your network, or HOST:PORT</translation>
+    </message>
+    <message>
+        <source>Search the network</source>
+        <translation>Search the network</translation>
+    </message>
+    <message>
+        <source>Pairing code</source>
+        <translation>Pairing code</translation>
+    </message>
+    <message>
+        <source>Pair</source>
+        <translation>Pair</translation>
+    </message>
+    <message>
+        <source>Pair with this PC</source>
+        <translation>Pair with this PC</translation>
+    </message>
+    <message>
+        <source>PC</source>
+        <translation>PC</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>Add a child first: the PC follows that child's rules.</source>
+        <translation>Add a child first: the PC follows that child's rules.</translation>
+    </message>
+    <message>
+        <source>Choose the child's PC or type its address (HOST:PORT).</source>
+        <translation>Choose the child's PC or type its address (HOST:PORT).</translation>
+    </message>
+    <message>
+        <source>The code has 8 letters or digits, like ABCD-1234.</source>
+        <translation>The code has 8 letters or digits, like ABCD-1234.</translation>
+    </message>
+    <message>
+        <source>Pairing…</source>
+        <translation>Pairing…</translation>
+    </message>
+    <message>
+        <source>Paired with %1 — device ID %2. Sending the rules…</source>
+        <translation>Paired with %1 — device ID %2. Sending the rules…</translation>
+    </message>
+    <message>
+        <source>Sending the rules…</source>
+        <translation>Sending the rules…</translation>
+    </message>
+    <message>
+        <source>Rules applied on the PC.</source>
+        <translation>Rules applied on the PC.</translation>
+    </message>
+    <message>
+        <source>Not paired: %1</source>
+        <translation>Not paired: %1</translation>
     </message>
 </context>
 </TS>

@@ -4,7 +4,7 @@
     <name>Alerts</name>
     <message>
         <location filename="../../app/gui/overview.py" line="286" />
-        <source>Sprout does not know yet which account on the PC is the child&apos;s, so it filters the web but does not count time. On that PC, run: sudo sprout-agent set-child &lt;the child&apos;s login name&gt;</source>
+        <source>Sprout does not know yet which account on the PC is the child's, so it filters the web but does not count time. On that PC, run: sudo sprout-agent set-child &lt;the child's login name&gt;</source>
         <translation>Mầm chưa biết tài khoản nào trên máy là của con, nên mới lọc web mà chưa tính giờ. Trên máy đó, hãy chạy: sudo sprout-agent set-child &lt;tên đăng nhập của con&gt;</translation>
     </message>
     <message>
@@ -421,6 +421,10 @@
         <location filename="../../app/gui/wizard.py" line="251" />
         <source>Not paired: %1</source>
         <translation>Chưa ghép nối được: %1</translation>
+    </message>
+    <message>
+        <source>No PC at hand? Press Next: you can pair one later in Settings (Pair a PC…).</source>
+        <translation>Chưa có máy bên cạnh? Bấm Tiếp: bạn có thể ghép nối sau trong Cài đặt (Ghép nối máy…).</translation>
     </message>
 </context>
 <context>
@@ -1269,6 +1273,138 @@
         <location filename="../../app/gui/settings.py" line="202" />
         <source>Reports so far from this PC were deleted from this console.</source>
         <translation>Các báo cáo đến nay của máy này đã được xoá khỏi bảng điều khiển này.</translation>
+    </message>
+    <message>
+        <source>Pair a PC…</source>
+        <translation>Ghép nối máy…</translation>
+    </message>
+    <message>
+        <source>Add a child…</source>
+        <translation>Thêm con…</translation>
+    </message>
+</context>
+<context>
+    <name>AddChildDialog</name>
+    <message>
+        <source>Add a child</source>
+        <translation>Thêm con</translation>
+    </message>
+</context>
+<context>
+    <name>ChildForm</name>
+    <message>
+        <source>Child's name</source>
+        <translation>Tên của con</translation>
+    </message>
+    <message>
+        <source>Birth year</source>
+        <translation>Năm sinh</translation>
+    </message>
+    <message>
+        <source>Vietnam game-time rule</source>
+        <translation>Quy định thời gian chơi game của Việt Nam</translation>
+    </message>
+    <message>
+        <source>Decree 147/2024: at most 60 minutes per game and 180 minutes of games a day for under-18s.</source>
+        <translation>Nghị định 147/2024: người dưới 18 tuổi chơi tối đa 60 phút mỗi trò và 180 phút chơi game mỗi ngày.</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Tên</translation>
+    </message>
+    <message>
+        <source>Age %1: rules for ages %2</source>
+        <translation>%1 tuổi: quy tắc cho độ tuổi %2</translation>
+    </message>
+    <message>
+        <source>Please type a name (1 to 40 characters).</source>
+        <translation>Hãy nhập tên (1 đến 40 ký tự).</translation>
+    </message>
+</context>
+<context>
+    <name>PairDialog</name>
+    <message>
+        <source>Pair a PC</source>
+        <translation>Ghép nối máy</translation>
+    </message>
+    <message>
+        <source>On the child's PC, Sprout shows a code like ABCD-1234. Choose the child, then the PC, and type the code.</source>
+        <translation>Trên máy của con, Mầm hiện một mã như ABCD-1234. Chọn con, rồi chọn máy và nhập mã.</translation>
+    </message>
+    <message>
+        <source>Whose PC</source>
+        <translation>Máy của con nào</translation>
+    </message>
+    <message>
+        <source>Child</source>
+        <translation>Con</translation>
+    </message>
+</context>
+<context>
+    <name>PairForm</name>
+    <message>
+        <source>Child's PC address</source>
+        <translation>Địa chỉ máy tính của con</translation>
+    </message>
+    <message>
+        <source>found on your network, or HOST:PORT</source>
+        <translation>tìm thấy trong mạng nhà bạn, hoặc MÁY:CỔNG</translation>
+    </message>
+    <message>
+        <source>Search the network</source>
+        <translation>Tìm trong mạng</translation>
+    </message>
+    <message>
+        <source>Pairing code</source>
+        <translation>Mã ghép nối</translation>
+    </message>
+    <message>
+        <source>Pair</source>
+        <translation>Ghép nối</translation>
+    </message>
+    <message>
+        <source>Pair with this PC</source>
+        <translation>Ghép nối với máy này</translation>
+    </message>
+    <message>
+        <source>PC</source>
+        <translation>Máy tính</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Mã</translation>
+    </message>
+    <message>
+        <source>Add a child first: the PC follows that child's rules.</source>
+        <translation>Hãy thêm con trước: máy sẽ theo quy tắc của con.</translation>
+    </message>
+    <message>
+        <source>Choose the child's PC or type its address (HOST:PORT).</source>
+        <translation>Hãy chọn máy tính của con hoặc nhập địa chỉ (MÁY:CỔNG).</translation>
+    </message>
+    <message>
+        <source>The code has 8 letters or digits, like ABCD-1234.</source>
+        <translation>Mã gồm 8 chữ cái hoặc chữ số, dạng ABCD-1234.</translation>
+    </message>
+    <message>
+        <source>Pairing…</source>
+        <translation>Đang ghép nối…</translation>
+    </message>
+    <message>
+        <source>Paired with %1 — device ID %2. Sending the rules…</source>
+        <translation>Đã ghép nối với %1 — mã thiết bị %2. Đang gửi quy tắc…</translation>
+    </message>
+    <message>
+        <source>Sending the rules…</source>
+        <translation>Đang gửi quy tắc…</translation>
+    </message>
+    <message>
+        <source>Rules applied on the PC.</source>
+        <translation>Máy đã áp dụng quy tắc.</translation>
+    </message>
+    <message>
+        <source>Not paired: %1</source>
+        <translation>Chưa ghép nối được: %1</translation>
     </message>
 </context>
 </TS>

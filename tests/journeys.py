@@ -1,0 +1,170 @@
+"""What the journey tests (tests/test_journey_*.py) share: the real `sprout-agent run --user-mode` on an ephemeral
+link port, the `sprout-agent` / `sprout-console` commands, and screenshots of what each side saw.
+
+Screenshots go to the test's own temp folder; `tools/screenshots_journeys.py` runs the journeys with
+SPROUT_JOURNEY_SHOTS=docs/screenshots/journeys so the pictures in docs/ are the ones a passing journey took.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CODE_RE = re.compile(r"\b([0-9A-Z]{4}-[0-9A-Z]{4})\b")
+ENV = dict(os.environ, PYTHONPATH=str(ROOT), LANG="en_US.UTF-8")
+
+
+def run(*args: object, ok: bool = True, timeout: float = 60) -> subprocess.CompletedProcess:
+    p = subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=timeout, env=ENV, cwd=ROOT)
+    if ok:
+        assert p.returncode == 0, (args, p.stdout, p.stderr)
+    return p
+
+
+@dataclass
+class Agent:
+    state: Path
+    host: str
+    log: Path
+    proc: subprocess.Popen
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def pairing_code(self) -> str:
+        out = run(BIN / "sprout-agent", "pair", "--state", self.state).stdout
+        match = CODE_RE.search(out)
+        assert match, out
+        return match.group(1)
+
+    def events(self, n: int = 500) -> list[dict[str, Any]]:
+        out = run(BIN / "sprout-agent", "status", "--user-mode", "--state", self.state, "--events", str(n)).stdout
+        return json.loads(out)["events"]
+
+    @property
+    def socket(self) -> Path:
+        return self.state / "companion.sock"
+
+
+def start_agent(tmp: Path, lang: str, *args: str, name: str = "agent") -> Iterator[Agent]:
+    """`sprout-agent run --user-mode` on 127.0.0.1:0; yields once its link address is written; SIGTERM after."""
+    state = tmp / name
+    log_path = tmp / f"{name}.log"
+    log = open(log_path, "w")  # noqa: SIM115 - the agent writes to it for its whole life
+    proc = subprocess.Popen([str(BIN / "sprout-agent"), "run", "--user-mode", "--state", str(state), "--link",
+                             "127.0.0.1:0", "--lang", lang, *args], stdout=log, stderr=log, env=ENV, cwd=ROOT)
+    addr = state / "link.address"
+    deadline = time.monotonic() + 60
+    while not (addr.exists() and addr.read_text().strip()):
+        assert proc.poll() is None, log_path.read_text()
+        assert time.monotonic() < deadline, "agent did not start: " + log_path.read_text()
+        time.sleep(0.1)
+    try:
+        yield Agent(state, addr.read_text().strip(), log_path, proc)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+        log.close()
+
+
+def shot_dir(tmp: Path) -> Path:
+    wanted = os.environ.get("SPROUT_JOURNEY_SHOTS")
+    out = Path(wanted) if wanted else tmp / "shots"
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def shooter(tmp: Path) -> Callable[[Any, str], Path]:
+    """shot(widget, "journey-step-vi") saves what the widget shows as PNG and returns the path."""
+    folder = shot_dir(tmp)
+
+    def shot(widget: Any, name: str) -> Path:
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.processEvents()
+        path = folder / f"{name}.png"
+        assert widget.grab().save(str(path)), path
+        return path
+
+    return shot
+
+
+def visible_texts(widget: Any) -> list[str]:
+    """Every text a person can read in a window: labels, buttons, titles, group boxes, tabs, fields, items."""
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QComboBox,
+        QGroupBox,
+        QLabel,
+        QLineEdit,
+        QListWidget,
+        QPlainTextEdit,
+        QProgressBar,
+        QTableWidget,
+        QTabWidget,
+        QTextEdit,
+        QWidget,
+        QWizard,
+    )
+
+    out: list[str] = []
+    widgets = [widget, *widget.findChildren(QWidget)]
+    for w in widgets:
+        if not w.isVisibleTo(widget) and w is not widget:
+            continue
+        if isinstance(w, (QLabel, QAbstractButton)):
+            out.append(w.text())
+        elif isinstance(w, QGroupBox):
+            out.append(w.title())
+        elif isinstance(w, QTabWidget):
+            out += [w.tabText(i) for i in range(w.count())]
+        elif isinstance(w, QComboBox):
+            out.append(w.currentText())
+        elif isinstance(w, QLineEdit):
+            out.append(w.text() or w.placeholderText())
+        elif isinstance(w, (QPlainTextEdit, QTextEdit)):
+            out.append(w.toPlainText())
+        elif isinstance(w, QListWidget):
+            out += [w.item(i).text() for i in range(w.count())]
+        elif isinstance(w, QTableWidget):
+            out += [w.horizontalHeaderItem(i).text() for i in range(w.columnCount()) if w.horizontalHeaderItem(i)]
+        elif isinstance(w, QProgressBar):
+            out.append(w.text())
+        if isinstance(w, QWizard):
+            out += [w.currentPage().title(), w.currentPage().subTitle()]
+        if w.isWindow():
+            out.append(w.windowTitle())
+    return [re.sub(r"<[^>]+>", " ", t) for t in out if t and t.strip()]
+
+
+# Words that never appear in a Vietnamese sentence but in nearly every English one: a Vietnamese window showing
+# any of them shows English (an untranslated string, a raw error, an ID).
+ENGLISH_WORDS = {"the", "and", "is", "are", "not", "cannot", "of", "to", "your", "you", "minutes", "version",
+                 "newer", "error", "reach", "please", "file", "today", "time", "games", "screen", "request",
+                 "granted", "declined", "online", "offline", "with", "for", "from", "this", "that", "was", "will"}
+
+
+def english_in(texts: list[str], allowed: set[str] = frozenset()) -> list[str]:
+    """The texts (shown in a Vietnamese UI) that contain English words; `allowed` = names the family typed."""
+    bad = []
+    for text in texts:
+        clean = text
+        for name in allowed:
+            clean = clean.replace(name, " ")
+        words = {w.lower() for w in re.findall(r"[A-Za-z]+", clean)}
+        if words & ENGLISH_WORDS:
+            bad.append(text)
+    return bad
