@@ -28,6 +28,8 @@ TEXT = {
     "scope_screen": ("dùng máy", "screen time"),
     "scope_games": ("chơi game", "game time"),
     "granted": ("Đã cho thêm {minutes} phút ({id})", "Granted {minutes} minutes ({id})"),
+    "granted_late": ("Đã cho thêm {minutes} phút cho hôm nay, {day} ({id}; con xin từ ngày {asked})",
+                     "Granted {minutes} minutes for today, {day} ({id}; asked on {asked})"),
     "declined": ("Đã từ chối ({id})", "Declined ({id})"),
     "unpaired": ("Đã huỷ ghép nối {name}", "Unpaired {name}"),
     "report_head": ("Báo cáo {name} ngày {day}: {n} mục", "Report for {name} on {day}: {n} items"),
@@ -284,7 +286,11 @@ def cmd_grant(args: argparse.Namespace, fam: Any) -> int:
     if not 1 <= args.minutes <= 1440:
         raise UsageError(f"MINUTES: {args.minutes}: must be from 1 to 1440")
     result = _decide(args, fam, True, args.minutes)
-    say(args, "granted", minutes=result.get("minutes"), id=args.request)
+    if result.get("asked_day") and result.get("day") and result["asked_day"] != result["day"]:
+        say(args, "granted_late", minutes=result.get("minutes"), id=args.request, day=result["day"],
+            asked=result["asked_day"])
+    else:
+        say(args, "granted", minutes=result.get("minutes"), id=args.request)
     return 0
 
 

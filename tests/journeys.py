@@ -168,3 +168,51 @@ def english_in(texts: list[str], allowed: set[str] = frozenset()) -> list[str]:
         if words & ENGLISH_WORDS:
             bad.append(text)
     return bad
+
+
+def paired_console(tmp: Path, agent: Agent, lang: str, child: str = "Minh Anh") -> Any:
+    """A console set up as after its first start (PIN, one child, the agent's PC paired, rules applied)."""
+    from app.gui import i18n
+    from app.gui.session import Session
+
+    i18n.switch(lang)
+    session = Session(tmp / "console", use_keyring=False, name="mom")
+    session.store.set_language(lang)
+    session.store.set_pin("2468")
+    kid = session.add_child(child, time.localtime().tm_year - 12, True)
+    session.pair(agent.host, agent.pairing_code(), kid.id)
+    session.push_policy(kid.id, session.policy(kid.id))
+    session.kid = kid
+    return session
+
+
+def close_console(session: Any) -> None:
+    from PySide6.QtCore import QThreadPool
+
+    from app.gui import i18n
+
+    QThreadPool.globalInstance().waitForDone(15_000)
+    session.close()
+    i18n.switch("en")
+
+
+def clipped(window: Any) -> list[str]:
+    """Texts in a window that do not fit where they are drawn (a wrapped label shorter than its text needs, a
+    button or one-line label narrower than its words)."""
+    from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+
+    QApplication.processEvents()
+    out = []
+    for w in [window, *window.findChildren(QWidget)]:
+        if not w.isVisibleTo(window) or not w.isVisible():
+            continue
+        if isinstance(w, QLabel) and w.text():
+            if w.wordWrap():
+                need = w.heightForWidth(w.width())
+                if need > w.height() + 1:
+                    out.append(f"{w.text()[:60]!r}: needs {need} px high, has {w.height()}")
+            elif w.sizeHint().width() > w.width() + 1 and not w.hasScaledContents():
+                out.append(f"{w.text()[:60]!r}: needs {w.sizeHint().width()} px wide, has {w.width()}")
+        elif isinstance(w, QAbstractButton) and w.text() and w.minimumSizeHint().width() > w.width() + 1:
+            out.append(f"button {w.text()!r}: needs {w.minimumSizeHint().width()} px, has {w.width()}")
+    return out

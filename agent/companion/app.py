@@ -247,23 +247,44 @@ class Companion(QObject):
             self.show_notice(notice)
         self.refresh()
 
-    def show_notice(self, notice: dict[str, Any]) -> NoticeWindow:
+    def show_notice(self, notice: dict[str, Any]) -> NoticeWindow | None:
+        """Open a notice below the ones already open (never on top of them); None when it would only hide one."""
+        self.notices = [n for n in self.notices if n.isVisible()]
+        if self._covered_by_grant(notice):
+            return None
         win = NoticeWindow(notice, self.age_band)
         win.ask_time.connect(lambda: self.open_ask(scope="games" if win.kind in ("warn_games", "close") else "screen"))
         win.report_harmful.connect(self.open_report)
-        self.notices = [n for n in self.notices if n.isVisible()]
         while len(self.notices) >= MAX_OPEN_NOTICES:  # keep the screen calm: the oldest note goes
             self.notices.pop(0).close()
         self.notices.append(win)
         win.adjustSize()
-        screen = QApplication.primaryScreen()
-        if screen is not None:
-            area = screen.availableGeometry()
-            offset = 16 + (len(self.notices) - 1) * 24
-            win.move(area.right() - win.width() - 16, area.top() + offset)
+        self._stack()
         win.show()
         win.raise_()
+        win.destroyed.connect(self._stack)
         return win
+
+    def _stack(self, *_: Any) -> None:
+        """Notices one under the other at the top right, each fully readable."""
+        screen = QApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        y = area.top() + 16
+        for n in self.notices:
+            if n.isHidden() and n is not self.notices[-1]:
+                continue
+            n.move(area.right() - n.width() - 16, y)
+            y += max(n.frameGeometry().height(), n.height()) + 8
+
+    def _covered_by_grant(self, notice: dict[str, Any]) -> bool:
+        """A "minutes left" warning right after a grant says less than the grant notice that is still open
+        (which already tells how much more time there is); showing it would only cover the good news."""
+        if notice.get("kind") != "warn":
+            return False
+        scope = "screen" if notice.get("target") in (None, "screen") else "games"
+        return any(n.kind == "grant" and n.notice.get("target") == scope for n in self.notices if n.isVisible())
 
     # ---- the child's actions ----------------------------------------------------------------------------
     def _open(self, key: str, window: QWidget) -> QWidget:

@@ -136,10 +136,12 @@ class AskTimeWindow(Page):
         except (ServiceUnavailable, ServiceRefused) as exc:
             set_text(self.result, failure_text(exc))
             self.result.setVisible(True)
+            self.adjustSize()  # room for the answer: the words above keep their lines
             return
         self.last_answer = dict(answer)
         set_text(self.result, self._sent_text())
         self.result.setVisible(True)
+        self.adjustSize()  # room for the answer: the words above keep their lines
         self.send_button.setEnabled(False)
         self.close_button.setFocus()
         self.sent.emit(dict(answer))

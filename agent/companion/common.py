@@ -4,7 +4,7 @@ change, and turning a service failure into words a child understands."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLayout, QPushButton, QVBoxLayout, QWidget
 
 from agent.companion.ipc_client import ServiceRefused, ServiceUnavailable
 from agent.companion.wording import hotline
@@ -76,6 +76,9 @@ def lay_out_form_page(page: QWidget, pic: QLabel, title: QLabel, intro: QLabel, 
     buttons.addWidget(send)
     outer = QVBoxLayout(page)
     outer.setContentsMargins(16, 16, 16, 14)
+    # The window never gets smaller than its words: an answer shown after a send grows it instead of
+    # squeezing the intro into a clipped strip.
+    outer.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
     outer.addLayout(head)
     outer.addLayout(form)
     outer.addWidget(result)

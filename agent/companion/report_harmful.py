@@ -76,13 +76,16 @@ class ReportHarmfulWindow(Page):
             set_text(self.result, self._thanks())
 
     def _thanks(self) -> str:
-        return translate("Companion", "Thank you for telling us. Your parents will see it.")
+        # True to the letter: it is on its way to the parents' console, not necessarily read at once
+        return translate("Companion", "Thank you for telling us. It has been sent to your parents; they will "
+                                      "read it in their Sprout console.")
 
     def send(self) -> None:
         what = self.what.text().strip()
         if not what:
             set_text(self.result, translate("Companion", "Write a few words about what happened."))
             self.result.setVisible(True)
+            self.adjustSize()  # room for the answer: the words above keep their lines
             self.what.setFocus()
             return
         try:
@@ -90,8 +93,10 @@ class ReportHarmfulWindow(Page):
         except (ServiceUnavailable, ServiceRefused) as exc:
             set_text(self.result, failure_text(exc))
             self.result.setVisible(True)
+            self.adjustSize()  # room for the answer: the words above keep their lines
             return
         set_text(self.result, self._thanks())
         self.result.setVisible(True)
+        self.adjustSize()  # room for the answer: the words above keep their lines
         self.send_button.setEnabled(False)
         self.close_button.setFocus()

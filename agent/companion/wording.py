@@ -7,6 +7,7 @@ Bands: 0-6 very short (a picture carries the meaning), 7-10 short and warm, 11-1
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -297,8 +298,21 @@ def notice_text(notice: dict[str, Any], age_band: str | None) -> NoticeText:
     # A parent's own words replace the generic line, as written.
     message = notice.get("message")
     body = str(message) if message and kind in ("grant", "decline", "info") else body.format(**values)
-    return NoticeText(title=title.format(**values), body=body, until=until_text(notice.get("until")),
+    until = until_text(notice.get("until"))
+    if kind == "grant" and notice.get("asked_day"):
+        until = late_grant_line(str(notice["asked_day"]))
+    return NoticeText(title=title.format(**values), body=body, until=until,
                       ask=_ask_line(group, kind))
+
+
+def late_grant_line(asked_day: str) -> str:
+    """A request answered on a later day: the time is for today, and the child is told so plainly."""
+    try:
+        asked = dt.date.fromisoformat(asked_day[:10])
+    except ValueError:
+        return translate("Companion", "This time is for today.")
+    return translate("Companion", "This time is for today (you asked on {date}).").format(
+        date=f"{asked.day:02d}/{asked.month:02d}")
 
 
 # ---- the companion's own screens -------------------------------------------------------------------------

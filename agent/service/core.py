@@ -162,8 +162,11 @@ class AgentCore:
         until = None
         if d.kind in ("close", "lock", "block") and d.reason in ("game_limit", "games_daily_limit", "screen_limit"):
             until = "tomorrow"
-        return {"kind": d.kind, "target": d.target, "reason": d.reason, "left_s": d.left_s, "until": until,
-                "at": d.at, "message": d.detail.get("message")}
+        notice = {"kind": d.kind, "target": d.target, "reason": d.reason, "left_s": d.left_s, "until": until,
+                  "at": d.at, "message": d.detail.get("message")}
+        if d.detail.get("asked_day"):  # a late grant says plainly which day the time is for
+            notice.update(asked_day=d.detail["asked_day"], day=d.detail.get("day"))
+        return notice
 
     # ---- tamper evidence ------------------------------------------------------------------------------
     def report_tamper(self, kind: str, detail: dict[str, Any]) -> None:
@@ -207,11 +210,13 @@ class AgentCore:
                                "left_s": None, "until": None, "at": at})
 
     def grant(self, seconds: int, *, scope: str = "screen", day: str | None = None,
-              request_id: str | None = None, message: str = "") -> Decision:
+              request_id: str | None = None, message: str = "", asked_day: str | None = None) -> Decision:
         with self._lock:
             d = self.ledger.grant(seconds, self.clock.now(), scope=scope, day=day)
             if message:
                 d.detail["message"] = message
+            if asked_day:
+                d.detail["asked_day"] = asked_day
             self._record([d])
             if request_id and request_id in self.requests:
                 self.requests[request_id].update(state="granted", granted_s=seconds, message=message)
@@ -229,8 +234,13 @@ class AgentCore:
                 return {"state": "declined"}
             if not 1 <= minutes <= 480:
                 raise ValueError("a grant is 1 to 480 minutes")
-            d = self.grant(minutes * 60, scope=req["scope"], day=req["day"], request_id=request_id, message=message)
-            return {"state": "granted", "applies_now": d.detail.get("applies_now", True)}
+            # Granted on a later day (asked in the evening, answered next morning): the time is for the day it is
+            # granted on — a grant for a day that is over would change nothing, while both sides read "granted".
+            today = self.ledger.local_day(self.clock.now())
+            d = self.grant(minutes * 60, scope=req["scope"], day=today, request_id=request_id, message=message,
+                           asked_day=req["day"] if req["day"] != today else None)
+            return {"state": "granted", "minutes": minutes, "day": today, "asked_day": req["day"],
+                    "applies_now": d.detail.get("applies_now", True)}
 
     def decline(self, request_id: str, message: str = "") -> None:
         with self._lock:

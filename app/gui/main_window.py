@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
@@ -20,8 +20,15 @@ from app.gui.session import Session
 from app.gui.settings import SettingsPage
 
 
+class _Arrivals(QObject):
+    """Carries the watcher threads' news to the UI thread (a queued signal)."""
+
+    items = Signal(str, list)
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, session: Session, *, notifier: Notifier | None = None, lan_search: bool = True) -> None:
+    def __init__(self, session: Session, *, notifier: Notifier | None = None, lan_search: bool = True,
+                 watch: bool = True) -> None:
         super().__init__()
         self.session = session
         self.lan_search = lan_search
@@ -29,7 +36,18 @@ class MainWindow(QMainWindow):
         self.notifier.open_console.connect(self.bring_up)
         self.setWindowIcon(app_icon())
         self.resize(1100, 720)
+        self.seen: dict[str, Any] = {}  # what the parent was told about, across page rebuilds
+        self.arrivals = _Arrivals(self)
+        self.arrivals.items.connect(self.on_items)
         self.build()
+        if watch:  # long-poll every paired PC: a request shows here within a moment of the child asking
+            session.watch(self.arrivals.items.emit)
+
+    def on_items(self, _device_id: str, _items: list[dict[str, Any]]) -> None:
+        if self.session.closed:
+            return
+        self.overview.show_requests()
+        self.overview.show_alerts()
 
     def build(self, tab: int = 0, child_id: str | None = None) -> None:
         self.setWindowTitle(self.tr("Sprout — parent console"))
@@ -54,8 +72,12 @@ class MainWindow(QMainWindow):
         lay.addLayout(top)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(self.tr("Console pages"))
-        self.overview = OverviewPage(self.session)
+        self.overview = OverviewPage(self.session, seen=self.seen)
         self.overview.new_requests.connect(self.on_new_requests)
+        self.overview.new_harmful.connect(self.on_new_harmful)
+        self.overview.requests_gone.connect(self.notifier.dismiss)
+        self.overview.show_requests()
+        self.overview.show_alerts()
         self.tabs.addTab(self.overview, self.tr("Overview"))
         self.rules: RuleEditor | None = None
         self.reports: ReportsPage | None = None
@@ -116,7 +138,13 @@ class MainWindow(QMainWindow):
     def on_new_requests(self, items: list[dict[str, Any]]) -> None:
         for item in items:
             kid = self.session.store.child_of(item["device_id"])
-            self.notifier.notify(self.notifier.request_text(item, kid.name if kid else item.get("label", "?")))
+            self.notifier.notify(self.notifier.request_text(item, kid.name if kid else item.get("label", "?")),
+                                 key=(item.get("payload") or {}).get("id"))
+
+    def on_new_harmful(self, items: list[dict[str, Any]]) -> None:
+        for item in items:
+            self.notifier.notify(self.notifier.harmful_text(item, item.get("child", "?")),
+                                 title=self.tr("Sprout: your child reported something"))
 
     def bring_up(self) -> None:
         self.tabs.setCurrentWidget(self.overview)

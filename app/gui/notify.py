@@ -19,9 +19,9 @@ def app_icon() -> QIcon:
 class NoticeWindow(QWidget):
     open_console = Signal()
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, title: str = "") -> None:
         super().__init__(None, Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint)
-        self.setWindowTitle(self.tr("Sprout: a request"))
+        self.setWindowTitle(title or self.tr("Sprout: a request"))
         self.setAccessibleName(self.tr("New request notice"))
         self.label = QLabel(text)
         self.label.setWordWrap(True)
@@ -51,6 +51,7 @@ class Notifier(QWidget):
         super().__init__()
         self.tray: QSystemTrayIcon | None = None
         self.notices: list[NoticeWindow] = []
+        self.by_key: dict[str, NoticeWindow] = {}
         self.last_path = ""
         if tray if tray is not None else QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(app_icon(), self)
@@ -63,14 +64,35 @@ class Notifier(QWidget):
         p = item.get("payload") or {}
         return self.tr("%1 asks for %2 more minutes").replace("%1", who).replace("%2", str(p.get("minutes")))
 
-    def notify(self, text: str) -> str:
+    def harmful_text(self, item: dict[str, Any], who: str) -> str:
+        p = item.get("payload") or {}
+        return self.tr("%1 reported something harmful: “%2”").replace("%1", who).replace("%2", str(p.get("what")))
+
+    def notify(self, text: str, key: str | None = None, title: str = "") -> str:
+        """Show a notice; `key` (a request id) lets dismiss() close it once the request is answered."""
+        title = title or self.tr("Sprout: a request")
         if self.tray is not None and self.tray.supportsMessages():
-            self.tray.showMessage(self.tr("Sprout: a request"), text, app_icon(), 15_000)
+            self.tray.showMessage(title, text, app_icon(), 15_000)
             self.last_path = "tray"
         else:
-            w = NoticeWindow(text)
+            w = NoticeWindow(text, title)
             w.open_console.connect(self.open_console.emit)
-            w.show()
             self.notices = [n for n in self.notices if n.isVisible()] + [w]
+            # one below the other, not on top of each other
+            w.adjustSize()
+            screen = w.screen().availableGeometry()
+            offset = sum(n.frameGeometry().height() + 8 for n in self.notices[:-1])
+            w.move(screen.right() - w.width() - 16, screen.top() + 16 + offset)
+            w.show()
+            if key:
+                self.by_key[key] = w
             self.last_path = "window"
         return self.last_path
+
+    def dismiss(self, keys: list[str]) -> None:
+        """Close the notices of requests that are answered (here, on another console, or from the phone)."""
+        for key in keys:
+            w = self.by_key.pop(key, None)
+            if w is not None:
+                w.close()
+        self.notices = [n for n in self.notices if n.isVisible()]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -27,8 +27,8 @@ from app.gui.session import Session
 from app.gui.worker import error_text, run_async
 from app.reports import today_against_limits
 
-REFRESH_MS = 30_000
-ANSWERED_VISIBLE_MS = 20_000
+REFRESH_MS = 30_000  # today's bars and online state; requests and reports arrive through the watcher at once
+ANSWERED_VISIBLE_MS = 3_000  # long enough to read "Granted 15 minutes", short enough not to look still open
 
 
 class RequestCard(QFrame):
@@ -90,7 +90,11 @@ class RequestCard(QFrame):
 
     def _done(self, result: dict[str, Any]) -> None:
         self.busy, self.done = False, True
-        if result.get("state") == "granted":
+        if result.get("state") == "granted" and result.get("asked_day") not in (None, result.get("day")):
+            # asked on an earlier day: the time is for today, and the parent reads that plainly
+            self.label.setText(self.tr("Granted %1 minutes for today (the request was from %2)").replace(
+                "%1", str(result.get("minutes"))).replace("%2", _day(result["asked_day"])))
+        elif result.get("state") == "granted":
             self.label.setText(self.tr("Granted %1 minutes").replace("%1", str(result.get("minutes"))))
         else:
             self.label.setText(self.tr("Declined"))
@@ -101,6 +105,51 @@ class RequestCard(QFrame):
         for b in self.buttons.values():
             b.setEnabled(True)
         self.label.setText(self.tr("Could not send the answer: %1").replace("%1", error_text(exc)))
+
+
+class HarmfulCard(QFrame):
+    """A child's report of something harmful, in their own words: its own alert, never folded into a list."""
+
+    def __init__(self, item: dict[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        p = item.get("payload") or {}
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("HarmfulCard { background: #fdecea; border: 1px solid #c0392b; border-radius: 6px; }")
+        who = str(item.get("child") or "?")
+        when = _when(item.get("at"))
+        lay = QVBoxLayout(self)
+        title = QLabel(self.tr("%1 reported something harmful (%2)").replace("%1", who).replace("%2", when))
+        title.setStyleSheet("font-weight: bold;")
+        title.setWordWrap(True)
+        lay.addWidget(title)
+        words = self.tr("“%1”").replace("%1", str(p.get("what", "")))
+        if p.get("note"):
+            words += "\n" + self.tr("“%1”").replace("%1", str(p["note"]))
+        self.words = QLabel(words)
+        self.words.setWordWrap(True)
+        self.words.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.words.setAccessibleName(self.tr("What %1 wrote").replace("%1", who))
+        lay.addWidget(self.words)
+        hint = QLabel(self.tr("Talk with %1 calmly and thank them for telling you. If someone is in danger, call "
+                              "the child-protection hotline 111 (free, day and night).").replace("%1", who))
+        hint.setWordWrap(True)
+        lay.addWidget(hint)
+        self.setAccessibleName(title.text())
+
+
+def _day(iso: Any) -> str:
+    try:
+        d = dt.date.fromisoformat(str(iso)[:10])
+    except ValueError:
+        return str(iso)
+    return f"{d.day:02d}/{d.month:02d}"
+
+
+def _when(at: Any) -> str:
+    if not isinstance(at, int | float):
+        return "?"
+    fmt = "HH:mm" if dt.datetime.fromtimestamp(at).date() == dt.date.today() else "dd/MM HH:mm"
+    return QDateTime.fromSecsSinceEpoch(int(at)).toString(fmt)
 
 
 class ChildCard(QGroupBox):
@@ -172,11 +221,19 @@ class ChildCard(QGroupBox):
 
 class OverviewPage(QWidget):
     new_requests = Signal(list)
+    new_harmful = Signal(list)
+    requests_gone = Signal(list)  # ids of requests answered (here or elsewhere) whose notices can close
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None, *,
+                 seen: dict[str, Any] | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.known_requests: set[str] = set()
+        # What the parent was already told about; kept by the window, so a rebuilt page (a language switch)
+        # neither repeats a notice nor misses one that arrived meanwhile.
+        self.seen = seen if seen is not None else {}
+        self.seen.setdefault("requests", set())
+        self.seen.setdefault("harmful", None)  # None: the first look only fills it
+        self.harmful_cards: list[HarmfulCard] = []
         outer = QVBoxLayout(self)
         self.requests_box = QGroupBox(self.tr("Waiting for your answer"))
         self.requests_lay = QVBoxLayout(self.requests_box)
@@ -207,8 +264,9 @@ class OverviewPage(QWidget):
         outer.addWidget(self.refresh_btn, 0, Qt.AlignmentFlag.AlignRight)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.refresh)
-        self.show_requests()
-        self.show_alerts()
+        # shown now, announced (and remembered as told) only once the window has connected its signals
+        self.show_requests(remember=False)
+        self.show_alerts(remember=False)
         self.timer.start(REFRESH_MS)
 
     def refresh(self) -> None:
@@ -226,16 +284,18 @@ class OverviewPage(QWidget):
                           lambda exc, card=card, did=did, label=label: card.set_online(did, label, False,
                                                                                        error_text(exc)))
 
-    def show_requests(self) -> None:
+    def show_requests(self, remember: bool = True) -> None:
         """Add cards for new requests, drop cards answered elsewhere; a card being answered here stays put."""
         if self.session.closed:
             self.timer.stop()
             return
         waiting = self.session.open_requests()
         ids = {i["payload"].get("id") for i in waiting}
+        gone = [rid for rid in self.seen["requests"] if rid not in ids] if remember else []
         for rid, card in list(self.request_cards.items()):
             if rid not in ids and not card.busy and not card.done:
                 self.requests_lay.removeWidget(card)
+                card.hide()
                 card.deleteLater()
                 del self.request_cards[rid]
         for item in waiting:
@@ -247,12 +307,17 @@ class OverviewPage(QWidget):
                 self.requests_lay.insertWidget(self.requests_lay.count() - 2, card)
         self.no_requests.setVisible(not self.request_cards)
         self.request_help.setVisible(bool(self.request_cards))
-        fresh = [i for i in waiting if i["payload"].get("id") not in self.known_requests]
-        self.known_requests |= ids
+        if not remember:
+            return
+        fresh = [i for i in waiting if i["payload"].get("id") not in self.seen["requests"]]
+        self.seen["requests"] = ids
+        if gone:
+            self.requests_gone.emit(gone)
         if fresh:
             self.new_requests.emit(fresh)
 
     def _answered(self, rid: str) -> None:
+        self.requests_gone.emit([rid])  # its pop-up closes now; the card shows the answer a moment longer
         # leave the result readable for a while, then tidy the card away
         # Bound to this widget: if it is gone by then, Qt drops the call.
         QTimer.singleShot(ANSWERED_VISIBLE_MS, self, lambda: self._drop_card(rid))
@@ -261,23 +326,35 @@ class OverviewPage(QWidget):
         card = self.request_cards.pop(rid, None)
         if card is not None:
             self.requests_lay.removeWidget(card)
+            card.hide()
             card.deleteLater()
         self.no_requests.setVisible(not self.request_cards)
 
-    def show_alerts(self) -> None:
+    def show_alerts(self, remember: bool = True) -> None:
         if self.session.closed:  # the window outlived its session (closing down): nothing left to show
             self.timer.stop()
             return
         while self.alerts_lay.count():
             w = self.alerts_lay.takeAt(0).widget()
             if w is not None:
+                w.hide()
                 w.deleteLater()
+        harmful = self.session.harmful_reports()
+        self.harmful_cards = [HarmfulCard(h) for h in reversed(harmful[-3:])]
+        for card in self.harmful_cards:
+            self.alerts_lay.addWidget(card)
+        keys = {(h["device_id"], h["seq"]) for h in harmful}
+        known = self.seen["harmful"]
+        if remember:
+            if known is not None and keys - known:
+                self.new_harmful.emit([h for h in harmful if (h["device_id"], h["seq"]) not in known])
+            self.seen["harmful"] = keys
         alerts = self.session.alerts()
         for a in alerts[-5:]:
             label = QLabel(alert_text(a))
             label.setWordWrap(True)
             self.alerts_lay.addWidget(label)
-        if not alerts:
+        if not alerts and not harmful:
             self.alerts_lay.addWidget(QLabel(self.tr("No alerts in the last 7 days.")))
         else:
             self.alerts_lay.addWidget(guide_link("tamper", "link_tamper"))  # the parent's guide: after an alert

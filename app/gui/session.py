@@ -8,6 +8,7 @@ import copy
 import datetime as dt
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from app.family import Family
 from app.link_client import DeviceLink, LinkError, pair
 from app.reports import Report, build_report
 from app.store import Child, ConsoleStore
+from app.watch import Watcher
 
 STATUS_TIMEOUT_S = 3.0  # the overview's online check: short, so an offline PC shows quickly
 
@@ -34,9 +36,19 @@ class Session:
         self.family = Family(state_dir, name=name, use_keyring=use_keyring)
         self.store = ConsoleStore(state_dir, vault=self.family.vault)
         self.closed = False
+        self.watcher: Watcher | None = None
+
+    def watch(self, on_items: Callable[[str, list[dict[str, Any]]], None]) -> Watcher:
+        """Long-poll every paired PC from now on; on_items(device_id, new items) runs on a watcher thread."""
+        if self.watcher is None:
+            self.watcher = Watcher(self.family, on_items)
+        self.watcher.sync()
+        return self.watcher
 
     def close(self) -> None:
         self.closed = True  # widgets still alive (timers, late worker replies) check this before touching stores
+        if self.watcher is not None:
+            self.watcher.stop()
         self.store.close()
         self.family.close()
 
@@ -62,6 +74,8 @@ class Session:
     def pair(self, host: str, code: str, child_id: str) -> dict[str, Any]:
         keys = pair(self.family, host, code)
         self.store.link_device(child_id, keys.device_id)
+        if self.watcher is not None:
+            self.watcher.sync()
         return {"device_id": keys.device_id, "name": keys.name, "display_id": keys.display_id}
 
     def unpair(self, device_id: str) -> None:
@@ -69,6 +83,8 @@ class Session:
         with contextlib.suppress(LinkError):
             self.link(device_id).unpair()
         self.store.unlink_device(device_id)
+        if self.watcher is not None:
+            self.watcher.sync()
 
     # ---- children and policies ---------------------------------------------------------------------------
     def add_child(self, name: str, birth_year: int | None, vn_rule: bool) -> Child:
@@ -130,6 +146,16 @@ class Session:
     def alerts(self, days: int = 7) -> list[dict[str, Any]]:
         since = (dt.date.today() - dt.timedelta(days=days - 1)).isoformat()
         return [i for i in self.family.items(kind="alert") if (i["day"] or "") >= since]
+
+    def harmful_reports(self, days: int = 30) -> list[dict[str, Any]]:
+        """What a child reported as harmful (their own words), newest last, with the child's name."""
+        since = (dt.date.today() - dt.timedelta(days=days - 1)).isoformat()
+        out = []
+        for i in self.family.items(kind="harmful_report"):
+            if (i["day"] or "") >= since:
+                kid = self.store.child_of(i["device_id"])
+                out.append(dict(i, child=kid.name if kid else self.store.device_label(i["device_id"], "?")))
+        return sorted(out, key=lambda i: (i.get("at") or 0, i["seq"]))
 
     def child_items(self, child_id: str) -> list[dict[str, Any]]:
         items = []

@@ -171,10 +171,6 @@
       <translation>More details, optional</translation>
     </message>
     <message>
-      <source>Thank you for telling us. Your parents will see it.</source>
-      <translation>Thank you for telling us. Your parents will see it.</translation>
-    </message>
-    <message>
       <source>Write a few words about what happened.</source>
       <translation>Write a few words about what happened.</translation>
     </message>
@@ -233,6 +229,18 @@
     <message>
       <source>Hello, {name}!</source>
       <translation>Hello, {name}!</translation>
+    </message>
+    <message>
+      <source>Thank you for telling us. It has been sent to your parents; they will read it in their Sprout console.</source>
+      <translation>Thank you for telling us. It has been sent to your parents; they will read it in their Sprout console.</translation>
+    </message>
+    <message>
+      <source>This time is for today.</source>
+      <translation>This time is for today.</translation>
+    </message>
+    <message>
+      <source>This time is for today (you asked on {date}).</source>
+      <translation>This time is for today (you asked on {date}).</translation>
     </message>
   </context>
   <context>

@@ -171,10 +171,6 @@
       <translation>Kể thêm, nếu con muốn</translation>
     </message>
     <message>
-      <source>Thank you for telling us. Your parents will see it.</source>
-      <translation>Cảm ơn con đã kể. Bố mẹ sẽ xem ngay.</translation>
-    </message>
-    <message>
       <source>Write a few words about what happened.</source>
       <translation>Con viết vài chữ về chuyện đã xảy ra nhé.</translation>
     </message>
@@ -233,6 +229,18 @@
     <message>
       <source>Hello, {name}!</source>
       <translation>Chào {name}!</translation>
+    </message>
+    <message>
+      <source>Thank you for telling us. It has been sent to your parents; they will read it in their Sprout console.</source>
+      <translation>Cảm ơn con đã kể. Điều con viết đã được gửi cho bố mẹ; bố mẹ sẽ đọc được trong Mầm của bố mẹ.</translation>
+    </message>
+    <message>
+      <source>This time is for today.</source>
+      <translation>Thời gian này dành cho hôm nay.</translation>
+    </message>
+    <message>
+      <source>This time is for today (you asked on {date}).</source>
+      <translation>Thời gian này dành cho hôm nay (con đã xin từ ngày {date}).</translation>
     </message>
   </context>
   <context>

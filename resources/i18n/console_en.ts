@@ -255,6 +255,10 @@
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
+    <message>
+        <source>Sprout: your child reported something</source>
+        <translation>Sprout: your child reported something</translation>
+    </message>
 </context>
 <context>
     <name>NoticeWindow</name>
@@ -300,6 +304,10 @@
         <location filename="../../app/gui/notify.py" line="68" />
         <source>Sprout: a request</source>
         <translation>Sprout: a request</translation>
+    </message>
+    <message>
+        <source>%1 reported something harmful: “%2”</source>
+        <translation>%1 reported something harmful: “%2”</translation>
     </message>
 </context>
 <context>
@@ -733,6 +741,10 @@
         <location filename="../../app/gui/overview.py" line="100" />
         <source>Could not send the answer: %1</source>
         <translation>Could not send the answer: %1</translation>
+    </message>
+    <message>
+        <source>Granted %1 minutes for today (the request was from %2)</source>
+        <translation>Granted %1 minutes for today (the request was from %2)</translation>
     </message>
 </context>
 <context>
@@ -1407,4 +1419,22 @@
         <translation>Not paired: %1</translation>
     </message>
 </context>
-</TS>
+<context>
+    <name>HarmfulCard</name>
+    <message>
+        <source>%1 reported something harmful (%2)</source>
+        <translation>%1 reported something harmful (%2)</translation>
+    </message>
+    <message>
+        <source>“%1”</source>
+        <translation>“%1”</translation>
+    </message>
+    <message>
+        <source>What %1 wrote</source>
+        <translation>What %1 wrote</translation>
+    </message>
+    <message>
+        <source>Talk with %1 calmly and thank them for telling you. If someone is in danger, call the child-protection hotline 111 (free, day and night).</source>
+        <translation>Talk with %1 calmly and thank them for telling you. If someone is in danger, call the child-protection hotline 111 (free, day and night).</translation>
+    </message>
+</context></TS>

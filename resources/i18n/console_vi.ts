@@ -255,6 +255,10 @@
         <source>Reports</source>
         <translation>Báo cáo</translation>
     </message>
+    <message>
+        <source>Sprout: your child reported something</source>
+        <translation>Mầm: con bạn vừa báo một điều</translation>
+    </message>
 </context>
 <context>
     <name>NoticeWindow</name>
@@ -300,6 +304,10 @@
         <location filename="../../app/gui/notify.py" line="68" />
         <source>Sprout: a request</source>
         <translation>Mầm: có yêu cầu mới</translation>
+    </message>
+    <message>
+        <source>%1 reported something harmful: “%2”</source>
+        <translation>%1 đã báo một điều có hại: “%2”</translation>
     </message>
 </context>
 <context>
@@ -733,6 +741,10 @@
         <location filename="../../app/gui/overview.py" line="100" />
         <source>Could not send the answer: %1</source>
         <translation>Không gửi được câu trả lời: %1</translation>
+    </message>
+    <message>
+        <source>Granted %1 minutes for today (the request was from %2)</source>
+        <translation>Đã cho thêm %1 phút cho hôm nay (yêu cầu từ ngày %2)</translation>
     </message>
 </context>
 <context>
@@ -1407,4 +1419,22 @@
         <translation>Chưa ghép nối được: %1</translation>
     </message>
 </context>
-</TS>
+<context>
+    <name>HarmfulCard</name>
+    <message>
+        <source>%1 reported something harmful (%2)</source>
+        <translation>%1 đã báo một điều có hại (%2)</translation>
+    </message>
+    <message>
+        <source>“%1”</source>
+        <translation>“%1”</translation>
+    </message>
+    <message>
+        <source>What %1 wrote</source>
+        <translation>Điều %1 đã viết</translation>
+    </message>
+    <message>
+        <source>Talk with %1 calmly and thank them for telling you. If someone is in danger, call the child-protection hotline 111 (free, day and night).</source>
+        <translation>Hãy bình tĩnh trò chuyện với %1 và cảm ơn con vì đã kể. Nếu có ai đang gặp nguy hiểm, hãy gọi Tổng đài bảo vệ trẻ em 111 (miễn phí, cả ngày lẫn đêm).</translation>
+    </message>
+</context></TS>
