@@ -262,10 +262,9 @@ class Companion(QObject):
         self._stack()
         win.show()
         win.raise_()
-        win.destroyed.connect(self._stack)
         return win
 
-    def _stack(self, *_: Any) -> None:
+    def _stack(self) -> None:
         """Notices one under the other at the top right, each fully readable."""
         screen = QApplication.primaryScreen()
         if screen is None:
