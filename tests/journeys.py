@@ -164,13 +164,14 @@ def english_in(texts: list[str], allowed: set[str] = frozenset()) -> list[str]:
         clean = text
         for name in allowed:
             clean = clean.replace(name, " ")
-        words = {w.lower() for w in re.findall(r"[A-Za-z]+", clean)}
+        words = {w.lower() for w in re.findall(r"[^\W\d_]+", clean)}  # whole words: "toàn" is not "to"
         if words & ENGLISH_WORDS:
             bad.append(text)
     return bad
 
 
-def paired_console(tmp: Path, agent: Agent, lang: str, child: str = "Minh Anh") -> Any:
+def paired_console(tmp: Path, agent: Agent, lang: str, child: str = "Minh Anh",
+                   edit: Callable[[dict[str, Any]], None] | None = None) -> Any:
     """A console set up as after its first start (PIN, one child, the agent's PC paired, rules applied)."""
     from app.gui import i18n
     from app.gui.session import Session
@@ -181,7 +182,10 @@ def paired_console(tmp: Path, agent: Agent, lang: str, child: str = "Minh Anh") 
     session.store.set_pin("2468")
     kid = session.add_child(child, time.localtime().tm_year - 12, True)
     session.pair(agent.host, agent.pairing_code(), kid.id)
-    session.push_policy(kid.id, session.policy(kid.id))
+    doc = session.policy(kid.id)
+    if edit is not None:  # the parent's own rules, set in the console before they are sent
+        edit(doc)
+    session.push_policy(kid.id, doc)
     session.kid = kid
     return session
 
@@ -216,3 +220,52 @@ def clipped(window: Any) -> list[str]:
         elif isinstance(w, QAbstractButton) and w.text() and w.minimumSizeHint().width() > w.width() + 1:
             out.append(f"button {w.text()!r}: needs {w.minimumSizeHint().width()} px, has {w.width()}")
     return out
+
+
+class NoProcessesRunning:
+    """The process source, injected (agent.os.processes' interface): nothing of the child's is running."""
+
+    def snapshot(self) -> list[Any]:
+        return []
+
+
+@dataclass
+class AssembledAgent(Agent):
+    """The agent put together by the product's own build_core + start_extras (the real parent link on an ephemeral
+    port, the real companion socket, the real encrypted store), with its clock and OS adapters injected — the way
+    to walk a family through a night, or a PC whose lock does not work, in seconds."""
+
+    core: Any = None
+    clock: Any = None
+
+    def tick(self, seconds: int = 1) -> list[Any]:
+        out = []
+        for _ in range(seconds):
+            self.clock.advance(1)
+            out += self.core.tick()
+        return out
+
+
+def assemble_agent(tmp: Path, lang: str, start: str, *, session: Any = None, policy: Path | None = None,
+                   name: str = "agent") -> Iterator[AssembledAgent]:
+    import datetime as dt
+
+    from agent.ledger.clock import SimulatedClock
+    from agent.service.runner import ServiceOptions, build_core, start_extras
+
+    state = tmp / name
+    opts = ServiceOptions(state_dir=state, user_mode=True, socket_path=state / "companion.sock",
+                          link_listen="127.0.0.1:0", lang=lang, policy_file=policy)
+    clock = SimulatedClock(dt.datetime.fromisoformat(start).timestamp())
+    adapters = {"processes": NoProcessesRunning(), "foreground": None, "idle": None, "session": session,
+                "closer": lambda pid, **_kw: "closed"}
+    core = build_core(opts, clock=clock, adapters=adapters)
+    stoppers = start_extras(core, opts)
+    host = (state / "link.address").read_text().strip()
+    try:
+        yield AssembledAgent(state, host, state / "agent.log", None, core=core, clock=clock)  # type: ignore[arg-type]
+    finally:
+        for stop in reversed(stoppers):
+            stop()
+        core.save()
+        core.enforcer.shutdown()

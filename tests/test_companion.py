@@ -176,7 +176,9 @@ def test_service_down_the_companion_stays_calm(qtbot, make_companion) -> None:
     assert companion.status_window is not None
     assert not companion.connected
     # No status yet, so no language from the service: Vietnamese, the product's default.
-    assert "Đang kết nối với Mầm" in companion.status_window.note.text()
+    # True words: nothing is counted while the service is down, and a long gap reaches the parents
+    assert "Mầm đang không trả lời" in companion.status_window.note.text()
+    assert "được tính" not in companion.status_window.note.text()
     win = companion.open_ask()
     qtbot.addWidget(win)
     qtbot.mouseClick(win.send_button, Qt.MouseButton.LeftButton)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from agent.companion.ask_time import AskTimeWindow
 from agent.companion.consent_window import ConsentWindow
+from agent.companion.cover_window import CoverWindow
 from agent.companion.i18n import Language
 from agent.companion.ipc_client import IpcClient, ServiceRefused, ServiceUnavailable, backoff_delays
 from agent.companion.look import BrandImage, apply_look
@@ -169,7 +170,27 @@ class Companion(QObject):
             self.status_window.update_status(self.status, self.connected)
         self._show_pairing(self.status.get("pairing"))
         self._show_consent(self.status.get("consent"))
+        self._show_cover(bool(self.status.get("cover")) and self.connected)
         self.status_changed.emit(self.status)
+
+    def _show_cover(self, wanted: bool) -> None:
+        """The full-screen cover while the service says the session could not be ended; lifted when it says so."""
+        win = self.windows.get("cover")
+        if not wanted:
+            if isinstance(win, CoverWindow):
+                win.lift()
+                del self.windows["cover"]
+            return
+        if isinstance(win, CoverWindow):
+            win.update_status(self.status)
+            return
+        cover = CoverWindow(self.client, self.status)
+        cover.ask_time.connect(lambda: self.open_ask(scope="screen"))
+        cover.lifted.connect(self.refresh)
+        self.windows["cover"] = cover
+        cover.showFullScreen()
+        cover.raise_()
+        cover.activateWindow()
 
     def _update_logo(self, meta: Any) -> None:
         """Keep self.logo in step with status' "brand_logo": fetch it when its sha256 is new, drop it when gone.
@@ -244,7 +265,8 @@ class Companion(QObject):
     # ---- notices ----------------------------------------------------------------------------------------
     def show_notices(self, notices: list[dict[str, Any]]) -> None:
         for notice in notices:
-            self.show_notice(notice)
+            if notice.get("kind") != "cover":  # the cover comes and goes with the status refreshed below
+                self.show_notice(notice)
         self.refresh()
 
     def show_notice(self, notice: dict[str, Any]) -> NoticeWindow | None:

@@ -235,6 +235,9 @@ class IpcClient:
     def report_harmful(self, what: str, note: str, reconnect_for: float = 0.0) -> dict[str, Any]:
         return self.call("report_harmful", {"what": what, "note": note}, reconnect_for=reconnect_for)
 
+    def lift_cover(self, pin: str) -> dict[str, Any]:
+        return self.call("lift_cover", {"pin": pin})
+
     def brand_logo(self, expected: dict[str, Any] | None = None,
                    reconnect_for: float = 0.0) -> tuple[str, bytes] | None:
         """The device maker's logo as (type, bytes), fetched in pieces and checked whole; None when there is none or

@@ -22,7 +22,8 @@ LOGO_HEIGHT = 48  # the size of the sprout picture it stands in for
 def connection_line(connected: bool) -> str:
     if connected:
         return ""
-    return translate("Companion", "Connecting to Sprout\u2026 Your time is still counted as usual.")
+    # True to the letter: while the service is down nothing is counted, and a long gap reaches the parents.
+    return translate("Companion", "Sprout is not answering just now. If it stays off, your parents will be told.")
 
 
 def stopped_line(status: dict[str, Any]) -> str:

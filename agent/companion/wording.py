@@ -290,6 +290,8 @@ def notice_text(notice: dict[str, Any], age_band: str | None) -> NoticeText:
     kind = notice_kind(notice)
     table = {"0-6": _texts_0_6, "7-10": _texts_7_10, "11-13": _texts_11_13, "14-17": _texts_14_17}[group]()
     title, body = table[kind]
+    if kind == "lock" and not notice.get("left_s"):
+        title, body = _lock_now(group)  # never "locks in 0 minutes"
     what = notice.get("title") or notice.get("target") or ""
     if what in ("screen", "games"):
         what = ""
@@ -303,6 +305,18 @@ def notice_text(notice: dict[str, Any], age_band: str | None) -> NoticeText:
         until = late_grant_line(str(notice["asked_day"]))
     return NoticeText(title=title.format(**values), body=body, until=until,
                       ask=_ask_line(group, kind))
+
+
+def _lock_now(group: str) -> tuple[str, str]:
+    return {
+        "0-6": (translate("Notice0to6", "Screen time is done"), translate("Notice0to6", "The computer rests now.")),
+        "7-10": (translate("Notice7to10", "The computer locks now"),
+                 translate("Notice7to10", "Your screen time is over for now.")),
+        "11-13": (translate("Notice11to13", "This session locks now"),
+                  translate("Notice11to13", "Screen time is over for now.")),
+        "14-17": (translate("Notice14to17", "Session locking now"),
+                  translate("Notice14to17", "Your screen time limit or downtime has started.")),
+    }[group]
 
 
 def late_grant_line(asked_day: str) -> str:

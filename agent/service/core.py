@@ -64,6 +64,12 @@ class AgentCore:
         self.brand: str | None = None  # the device maker's product name, shown by the companion instead of Sprout
         self.awaiting_child = False  # a service with no child account named yet: nothing is counted
         self.logo: BrandLogo | None = None  # the device maker's checked logo (runner.oem_logo); never changes later
+        # When every way to end the session fails (no logind, no screen locker): the companion covers the screen
+        # until time is allowed again or the parent's PIN lifts it (guard: agent.service.protect.Guard).
+        self.cover: dict[str, Any] | None = None
+        self.cover_lifted_day: str | None = None
+        self.guard: Any = None
+        self._overrun_base: tuple[str, float] | None = None  # (day, overrun seconds when the lock first failed)
         self.ledger = self._restore()
         # Who agreed to share what (agent.service.consent): summary() and the outbox send only that.
         self.consent = ConsentBook(store)
@@ -117,9 +123,20 @@ class AgentCore:
             self._current_game = fg.id if fg is not None and fg.is_game else None
             # Recorded before it is carried out: whoever sees a program closed finds the reason already stored.
             self._record(decisions)
-            self.enforcer.act(decisions, obs.pids)
+            acts = decisions
+            if self.cover_lifted_day is not None and self.cover_lifted_day == self.ledger.local_day(self.clock.now()):
+                # the parent lifted the cover with the PIN: no more lock attempts today
+                acts = [d for d in decisions if d.kind not in ("lock", "logout")]
+            self.enforcer.act(acts, obs.pids)
+            at = self.ledger.trusted_time(obs.sample.at)
             for outcome in self.enforcer.drain_results():
                 self._record_event("enforced", outcome)
+                if outcome.get("kind") == "session_failed":
+                    self._session_failed(outcome, at)
+                elif outcome.get("kind") in ("lock", "logout") and self.cover is not None:
+                    self._end_cover("locked", at)
+            if self.cover is not None and not any(d.kind in ("lock", "logout") for d in decisions):
+                self._end_cover("time", at)  # a grant, a new window or a new day: time is allowed again
             day = self.ledger.local_day(obs.sample.at)
             if self._day is not None and day != self._day:
                 self._close_day(self._day)
@@ -168,6 +185,52 @@ class AgentCore:
             notice.update(asked_day=d.detail["asked_day"], day=d.detail.get("day"))
         return notice
 
+    # ---- when the session cannot be ended ------------------------------------------------------------
+    def _session_failed(self, outcome: dict[str, Any], at: float) -> None:
+        if self.cover is not None:
+            return  # one event and one alert for an episode, however often the lock is retried
+        day = self.ledger.local_day(self.clock.now())
+        totals = self.ledger.totals(day)
+        self._overrun_base = (day, totals.extra_screen_s)
+        self.cover = {"since": at, "tried": outcome.get("tried", [])}
+        detail = {"tried": outcome.get("tried", []), "then": "cover"}
+        self._record_event("lock_failed", detail, at=at)
+        self._outbox("alert", {**detail, "kind": "lock_failed", "at": at})
+        self.notices.post({"kind": "cover", "target": "screen", "reason": "lock_failed", "left_s": 0,
+                           "until": None, "at": at})
+
+    def _end_cover(self, why: str, at: float) -> None:
+        self.cover = None
+        self._record_event("cover_lifted", {"by": why}, at=at)
+        self.notices.post({"kind": "cover", "target": "screen", "reason": f"lifted_{why}", "left_s": None,
+                           "until": None, "at": at})
+
+    def lift_cover(self, pin: str) -> dict[str, Any]:
+        """The parent, at the child's PC, lifts the cover with their PIN (for the rest of today)."""
+        if self.guard is None:
+            raise ValueError("no parent PIN is set on this PC")
+        decision = self.guard.verify_pin(str(pin), action="lift-cover")
+        if not decision.allowed:
+            raise ValueError(decision.reason)
+        with self._lock:
+            now = self.clock.now()
+            self.cover_lifted_day = self.ledger.local_day(now)
+            if self.cover is not None:
+                self._end_cover("pin", self.ledger.trusted_time(now))
+        return {"state": "lifted"}
+
+    def _forgive_overrun(self, day: str) -> float:
+        """Screen time counted while the lock did not work is not taken out of the parent's next grant."""
+        if self._overrun_base is None or self._overrun_base[0] != day:
+            return 0.0
+        totals = self.ledger.totals(day)
+        uncovered = totals.extra_screen_s - max(self._overrun_base[1], totals.grant_screen_s)
+        self._overrun_base = (day, totals.extra_screen_s)
+        if uncovered <= 0:
+            return 0.0
+        totals.grant_screen_s += uncovered
+        return uncovered
+
     # ---- tamper evidence ------------------------------------------------------------------------------
     def report_tamper(self, kind: str, detail: dict[str, Any]) -> None:
         """Something the parent should know about (an admin child, a moved time zone, a changed file)."""
@@ -212,7 +275,11 @@ class AgentCore:
     def grant(self, seconds: int, *, scope: str = "screen", day: str | None = None,
               request_id: str | None = None, message: str = "", asked_day: str | None = None) -> Decision:
         with self._lock:
+            forgiven = self._forgive_overrun(day or self.ledger.local_day(self.clock.now())) \
+                if scope == "screen" else 0.0
             d = self.ledger.grant(seconds, self.clock.now(), scope=scope, day=day)
+            if forgiven:
+                d.detail["overrun_forgiven_s"] = round(forgiven)
             if message:
                 d.detail["message"] = message
             if asked_day:
@@ -266,6 +333,8 @@ class AgentCore:
         view = self.consent_view()  # the companion opens the consent window while asks_child is true
         st["consent"] = {"state": view["state"], "asks_child": view["asks_child"], "proposal": view["proposal"]["id"],
                          "child_needed": view["child_needed"]}
+        st["cover"] = bool(self.cover and st["locked_reason"]
+                           and self.cover_lifted_day != st.get("day"))
         if self.awaiting_child:
             st["awaiting_child"] = True
             st["locked_reason"] = None  # nobody's session is stopped while there is no child account

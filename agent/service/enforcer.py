@@ -76,14 +76,33 @@ class Enforcer:
         self._pool.submit(work)
 
     def _session(self, action: str) -> None:
+        """Lock (or log out) the session; when that fails, the next way (lock → log out), and when every way
+        fails, a result of kind "session_failed" tells the service to cover the screen and alert the parent."""
         now = self.monotonic()
         if self.session is None or now - self._last_session_action < SESSION_ACTION_EVERY_S:
             return
         self._last_session_action = now
+        tried: list[str] = []
+        for way in (action, "logout") if action == "lock" else (action,):
+            ok, detail = self._try_session(way)
+            tried.append(f"{way}: {detail}")
+            if ok:
+                with self._lock:
+                    self.results.append({"kind": way, "target": "screen", "outcome": "done", "detail": detail,
+                                         "after_failures": tried[:-1]})
+                return
+        with self._lock:
+            self.results.append({"kind": "session_failed", "target": "screen", "outcome": "failed",
+                                 "tried": tried})
+
+    def _try_session(self, way: str) -> tuple[bool, str]:
         try:
-            getattr(self.session, action)()
-        except Exception:
-            log.exception("session %s failed", action)
+            result = getattr(self.session, way)()
+        except Exception as exc:
+            log.exception("session %s failed", way)
+            return False, f"{type(exc).__name__}: {exc}"
+        ok = getattr(result, "ok", True)  # an adapter that returns nothing and raises nothing did it
+        return bool(ok), str(getattr(result, "detail", "") or ("done" if ok else "failed"))
 
     def drain_results(self) -> list[dict[str, Any]]:
         with self._lock:

@@ -10,7 +10,9 @@ one response line:
 Ops: ping, status, notices_since(cursor), wait_notices(cursor, timeout) (long-poll: answers as soon as a notice
 newer than cursor exists, or with [] after timeout), submit_request(minutes, reason, scope), privacy_report,
 report_harmful(what, note), brand_logo(offset),
-consent, consent_answer(agree), skills, lesson_done(id, right, total) (agent.service.consent).
+consent, consent_answer(agree), skills, lesson_done(id, right, total) (agent.service.consent),
+lift_cover(pin) (the parent's PIN lifts the screen cover shown when the session could not be locked; wrong PINs are
+rate-limited by agent.service.protect.Guard).
 
 brand_logo(offset): the device maker's logo (oem.toml `[brand] logo`), in pieces because one line is at most
 `max_line` bytes and a logo may be 1 MB. status() carries `"brand_logo": {"type": "png"|"svg", "size": N,
@@ -188,6 +190,7 @@ class Dispatcher:
             "skills": lambda a: self._optional("skills")(),
             "lesson_done": lambda a: self._optional("lesson_done")(
                 _str_arg(a, "id", 80), _int_arg(a, "right", 0, 20), _int_arg(a, "total", 1, 20)),
+            "lift_cover": self._lift_cover,
         }
 
     def _optional(self, name: str) -> Callable[..., Any]:
@@ -227,6 +230,12 @@ class Dispatcher:
             log.exception("companion request failed inside the service")
             return {"id": req_id, "ok": False, "error": {"code": "internal",
                                                          "message": "the service could not do that just now"}}
+
+    def _lift_cover(self, args: dict[str, Any]) -> Any:
+        lift = getattr(self.backend, "lift_cover", None)
+        if lift is None:
+            raise RequestError("not_found", "this service has no screen cover")
+        return lift(_str_arg(args, "pin", 32))
 
     def _submit_request(self, args: dict[str, Any]) -> Any:
         minutes = _int_arg(args, "minutes", 1, 24 * 60)

@@ -39,7 +39,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from agent.errors import CliError
 
-ACTIONS = ("stop", "uninstall", "change-files")
+ACTIONS = ("stop", "uninstall", "change-files", "lift-cover")  # lift-cover: the screen cover when locking fails
 PROTECT_DIR = "protect"
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1  # ≈ 0.1 s and 32 MiB a try: slow for guessing, fine for a person
 PIN_MIN, PIN_MAX = 4, 32
@@ -310,7 +310,7 @@ REFUSED = ("Sprout: cần mã PIN của cha mẹ để {action}. Chạy: sudo sp
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("unlock", help="allow stopping or removing Sprout with the parent PIN or a console approval")
-    p.add_argument("--action", choices=ACTIONS, default="uninstall")
+    p.add_argument("--action", choices=ACTIONS[:3], default="uninstall")
     p.add_argument("--state", type=Path, default=Path("/var/lib/sprout"), help="the service's state folder")
     p.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input (scripts)")
     p.add_argument("--approval", type=Path, help="a signed approval file from a paired parent console")

@@ -236,6 +236,9 @@ def build_core(opts: ServiceOptions, *, clock: Clock | None = None, adapters: di
     core.brand = oem.get("brand_name") if oem.get("brand_name") not in (None, "", "Sprout") else None
     core.logo = oem_logo(opts.state_dir, oem)
     core.vault = vault
+    from agent.service.protect import Guard
+
+    core.guard = Guard(opts.state_dir)  # the parent's PIN lifts the companion's cover (core.lift_cover)
     if awaiting:
         core.awaiting_child = True
         # Queued for the parent's console until one pairs: it says what to do, in plain words.

@@ -372,6 +372,10 @@ def alert_text(item: dict[str, Any]) -> str:
         "clock_change": QCoreApplication.translate(
             "Alerts", "The PC's clock was moved. Sprout kept its own time, so no extra time was gained; check the "
                       "PC's clock."),
+        "lift-cover": QCoreApplication.translate(
+            "Alerts", "Someone typed a PIN on the screen cover of the child's PC (%1).").replace(
+            "%1", QCoreApplication.translate("Alerts", "accepted") if payload.get("allowed")
+            else QCoreApplication.translate("Alerts", "wrong PIN")),
         "protected_action": QCoreApplication.translate(
             "Alerts", "Someone tried to stop or remove Sprout on the child's PC (%1). Talk with your child and "
                       "check the PC.").replace("%1", str(payload.get("action", ""))),
@@ -386,8 +390,14 @@ def alert_text(item: dict[str, Any]) -> str:
         "child_account_missing": QCoreApplication.translate(
             "Alerts", "Sprout does not know yet which account on the PC is the child's, so it filters the web but "
                       "does not count time. On that PC, run: sudo sprout-agent set-child <the child's login name>"),
+        "lock_failed": QCoreApplication.translate(
+            "Alerts", "Screen time ran out, but the PC could not be locked or logged out. Sprout covers the screen "
+                      "instead until time is allowed again (your PIN lifts it at the PC). Time used meanwhile is "
+                      "not taken from your next grant."),
         "offline": QCoreApplication.translate(
             "Alerts", "The PC has not been reachable for a while. Check that it is on and connected."),
     }
+    if kind == "protected_action" and payload.get("action") == "lift-cover":
+        kind = "lift-cover"
     fallback = QCoreApplication.translate("Alerts", "Sprout noticed: %1").replace("%1", kind)
     return f"{item.get('day', '')}: " + texts.get(kind, fallback)

@@ -175,10 +175,6 @@
       <translation>Write a few words about what happened.</translation>
     </message>
     <message>
-      <source>Connecting to Sprout… Your time is still counted as usual.</source>
-      <translation>Connecting to Sprout… Your time is still counted as usual.</translation>
-    </message>
-    <message>
       <source>Screen time is over for now. Next time starts at {time}.</source>
       <translation>Screen time is over for now. Next time starts at {time}.</translation>
     </message>
@@ -241,6 +237,38 @@
     <message>
       <source>This time is for today (you asked on {date}).</source>
       <translation>This time is for today (you asked on {date}).</translation>
+    </message>
+    <message>
+      <source>Screen time is over</source>
+      <translation>Screen time is over</translation>
+    </message>
+    <message>
+      <source>This PC could not lock itself, so Sprout covers the screen until your time starts again. Your parents have been told.</source>
+      <translation>This PC could not lock itself, so Sprout covers the screen until your time starts again. Your parents have been told.</translation>
+    </message>
+    <message>
+      <source>Parent's &amp;PIN:</source>
+      <translation>Parent's &amp;PIN:</translation>
+    </message>
+    <message>
+      <source>Parent's PIN</source>
+      <translation>Parent's PIN</translation>
+    </message>
+    <message>
+      <source>&amp;Unlock</source>
+      <translation>&amp;Unlock</translation>
+    </message>
+    <message>
+      <source>Too many tries. Wait a little, then try again.</source>
+      <translation>Too many tries. Wait a little, then try again.</translation>
+    </message>
+    <message>
+      <source>That PIN is not right.</source>
+      <translation>That PIN is not right.</translation>
+    </message>
+    <message>
+      <source>Sprout is not answering just now. If it stays off, your parents will be told.</source>
+      <translation>Sprout is not answering just now. If it stays off, your parents will be told.</translation>
     </message>
   </context>
   <context>
@@ -352,6 +380,10 @@
       <source>Want more? Ask Mum or Dad.</source>
       <translation>Want more? Ask Mum or Dad.</translation>
     </message>
+    <message>
+      <source>The computer rests now.</source>
+      <translation>The computer rests now.</translation>
+    </message>
   </context>
   <context>
     <name>Notice11to13</name>
@@ -442,6 +474,14 @@
     <message>
       <source>Need more time? Use “Ask for more time” to send a request.</source>
       <translation>Need more time? Use “Ask for more time” to send a request.</translation>
+    </message>
+    <message>
+      <source>This session locks now</source>
+      <translation>This session locks now</translation>
+    </message>
+    <message>
+      <source>Screen time is over for now.</source>
+      <translation>Screen time is over for now.</translation>
     </message>
   </context>
   <context>
@@ -534,6 +574,14 @@
       <source>Need more time? Send a request with a reason; your parents decide.</source>
       <translation>Need more time? Send a request with a reason; your parents decide.</translation>
     </message>
+    <message>
+      <source>Session locking now</source>
+      <translation>Session locking now</translation>
+    </message>
+    <message>
+      <source>Your screen time limit or downtime has started.</source>
+      <translation>Your screen time limit or downtime has started.</translation>
+    </message>
   </context>
   <context>
     <name>Notice7to10</name>
@@ -624,6 +672,14 @@
     <message>
       <source>Need more time? Press “Ask for more time”.</source>
       <translation>Need more time? Press “Ask for more time”.</translation>
+    </message>
+    <message>
+      <source>The computer locks now</source>
+      <translation>The computer locks now</translation>
+    </message>
+    <message>
+      <source>Your screen time is over for now.</source>
+      <translation>Your screen time is over for now.</translation>
     </message>
   </context>
   <context>

@@ -175,10 +175,6 @@
       <translation>Con viết vài chữ về chuyện đã xảy ra nhé.</translation>
     </message>
     <message>
-      <source>Connecting to Sprout… Your time is still counted as usual.</source>
-      <translation>Đang kết nối với Mầm… Thời gian của con vẫn được tính như bình thường.</translation>
-    </message>
-    <message>
       <source>Screen time is over for now. Next time starts at {time}.</source>
       <translation>Đã hết giờ dùng máy lúc này. Lần tới bắt đầu lúc {time}.</translation>
     </message>
@@ -241,6 +237,38 @@
     <message>
       <source>This time is for today (you asked on {date}).</source>
       <translation>Thời gian này dành cho hôm nay (con đã xin từ ngày {date}).</translation>
+    </message>
+    <message>
+      <source>Screen time is over</source>
+      <translation>Hết giờ dùng máy rồi</translation>
+    </message>
+    <message>
+      <source>This PC could not lock itself, so Sprout covers the screen until your time starts again. Your parents have been told.</source>
+      <translation>Máy không tự khóa được, nên Mầm che màn hình cho đến khi con lại được dùng máy. Bố mẹ đã được báo.</translation>
+    </message>
+    <message>
+      <source>Parent's &amp;PIN:</source>
+      <translation>&amp;Mã PIN của bố mẹ:</translation>
+    </message>
+    <message>
+      <source>Parent's PIN</source>
+      <translation>Mã PIN của bố mẹ</translation>
+    </message>
+    <message>
+      <source>&amp;Unlock</source>
+      <translation>Mở &amp;khóa</translation>
+    </message>
+    <message>
+      <source>Too many tries. Wait a little, then try again.</source>
+      <translation>Thử sai nhiều lần quá. Đợi một lát rồi thử lại nhé.</translation>
+    </message>
+    <message>
+      <source>That PIN is not right.</source>
+      <translation>Mã PIN chưa đúng.</translation>
+    </message>
+    <message>
+      <source>Sprout is not answering just now. If it stays off, your parents will be told.</source>
+      <translation>Mầm đang không trả lời. Nếu Mầm tắt lâu, bố mẹ sẽ được báo.</translation>
     </message>
   </context>
   <context>
@@ -352,6 +380,10 @@
       <source>Want more? Ask Mum or Dad.</source>
       <translation>Muốn thêm? Hỏi bố mẹ nhé.</translation>
     </message>
+    <message>
+      <source>The computer rests now.</source>
+      <translation>Máy tính nghỉ ngơi ngay bây giờ.</translation>
+    </message>
   </context>
   <context>
     <name>Notice11to13</name>
@@ -442,6 +474,14 @@
     <message>
       <source>Need more time? Use “Ask for more time” to send a request.</source>
       <translation>Cần thêm thời gian? Dùng “Xin thêm thời gian” để gửi lời xin.</translation>
+    </message>
+    <message>
+      <source>This session locks now</source>
+      <translation>Phiên này khóa ngay bây giờ</translation>
+    </message>
+    <message>
+      <source>Screen time is over for now.</source>
+      <translation>Giờ dùng máy đã hết.</translation>
     </message>
   </context>
   <context>
@@ -534,6 +574,14 @@
       <source>Need more time? Send a request with a reason; your parents decide.</source>
       <translation>Cần thêm thời gian? Gửi lời xin kèm lý do; bố mẹ sẽ quyết định.</translation>
     </message>
+    <message>
+      <source>Session locking now</source>
+      <translation>Phiên đang khóa</translation>
+    </message>
+    <message>
+      <source>Your screen time limit or downtime has started.</source>
+      <translation>Đã hết giới hạn thời gian dùng máy hoặc đã đến giờ nghỉ.</translation>
+    </message>
   </context>
   <context>
     <name>Notice7to10</name>
@@ -624,6 +672,14 @@
     <message>
       <source>Need more time? Press “Ask for more time”.</source>
       <translation>Cần thêm thời gian? Bấm “Xin thêm thời gian”.</translation>
+    </message>
+    <message>
+      <source>The computer locks now</source>
+      <translation>Máy tính khóa ngay bây giờ</translation>
+    </message>
+    <message>
+      <source>Your screen time is over for now.</source>
+      <translation>Giờ dùng máy của con đã hết rồi.</translation>
     </message>
   </context>
   <context>

@@ -48,6 +48,22 @@
         <source>Sprout could not tell whether the child's account is an administrator. Check the account type.</source>
         <translation>Sprout could not tell whether the child's account is an administrator. Check the account type.</translation>
     </message>
+    <message>
+        <source>Someone typed a PIN on the screen cover of the child's PC (%1).</source>
+        <translation>Someone typed a PIN on the screen cover of the child's PC (%1).</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>accepted</translation>
+    </message>
+    <message>
+        <source>wrong PIN</source>
+        <translation>wrong PIN</translation>
+    </message>
+    <message>
+        <source>Screen time ran out, but the PC could not be locked or logged out. Sprout covers the screen instead until time is allowed again (your PIN lifts it at the PC). Time used meanwhile is not taken from your next grant.</source>
+        <translation>Screen time ran out, but the PC could not be locked or logged out. Sprout covers the screen instead until time is allowed again (your PIN lifts it at the PC). Time used meanwhile is not taken from your next grant.</translation>
+    </message>
 </context>
 <context>
     <name>ChildCard</name>

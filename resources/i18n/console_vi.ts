@@ -48,6 +48,22 @@
         <source>Sprout could not tell whether the child's account is an administrator. Check the account type.</source>
         <translation>Mầm không xác định được tài khoản của con có quyền quản trị hay không. Hãy kiểm tra loại tài khoản.</translation>
     </message>
+    <message>
+        <source>Someone typed a PIN on the screen cover of the child's PC (%1).</source>
+        <translation>Có người đã nhập mã PIN trên màn che của máy con (%1).</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>đúng mã</translation>
+    </message>
+    <message>
+        <source>wrong PIN</source>
+        <translation>sai mã</translation>
+    </message>
+    <message>
+        <source>Screen time ran out, but the PC could not be locked or logged out. Sprout covers the screen instead until time is allowed again (your PIN lifts it at the PC). Time used meanwhile is not taken from your next grant.</source>
+        <translation>Đã hết giờ dùng máy nhưng máy không khóa được và cũng không đăng xuất được. Mầm che màn hình thay vào đó cho đến khi con lại được dùng máy (mã PIN của bạn mở được ngay tại máy). Thời gian dùng trong lúc đó không bị trừ vào lần cho thêm giờ tiếp theo.</translation>
+    </message>
 </context>
 <context>
     <name>ChildCard</name>
