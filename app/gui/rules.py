@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 from agent.policy import WEEKDAYS, validate
 from agent.policy.schema import AT_LIMIT_GAMES, AT_LIMIT_SCREEN, SAFESEARCH_ENGINES, YOUTUBE_LEVELS
 from app.gui import i18n
-from app.gui.session import Session, load_catalog_games, load_categories
+from app.gui.session import PolicyConflict, Session, load_catalog_games, load_categories
 from app.gui.timeline import WeekTimeline
 from app.gui.worker import error_text, run_async
 
@@ -78,6 +79,27 @@ class RuleEditor(QWidget):
         lay.addWidget(self.tabs, 1)
         lay.addLayout(bottom)
         self.load(self.doc)
+        # What the PC enforces is the truth: fetched (with its version) so a push from elsewhere is shown, and a
+        # save based on an older version asks before replacing it.
+        self.base_version = int(self.doc.get("version", 0))
+        self.conflict: QMessageBox | None = None
+        self.fetching = True
+        run_async(lambda: session.fetch_policy(child_id), self._fetched, self._fetch_failed)
+
+    def _fetched(self, newest: dict[str, Any] | None) -> None:
+        self.fetching = False
+        if newest is None or self.session.closed:
+            return
+        if newest["version"] > self.base_version:
+            self.doc = newest["doc"]
+            self.load(self.doc)
+        self.base_version = max(self.base_version, newest["version"])
+        self.status.setText(self.tr("In force on %1: version %2.").replace("%1", newest["device"])
+                            .replace("%2", str(newest["version"])))
+
+    def _fetch_failed(self, exc: Exception) -> None:
+        self.fetching = False
+        self.status.setText(self.tr("Could not read the rules in force on the PC: %1").replace("%1", error_text(exc)))
 
     # ---- building --------------------------------------------------------------------------------------
     def _err(self, path: str) -> QLabel:
@@ -373,11 +395,16 @@ class RuleEditor(QWidget):
         self.show_problems([])
         self.push_btn.setEnabled(False)
         self.status.setText(self.tr("Sending…"))
-        run_async(lambda: self.session.push_policy(self.child_id, doc), self._pushed, self._failed)
+        self._send(doc, self.base_version)
+
+    def _send(self, doc: dict[str, Any], base_version: int | None) -> None:
+        run_async(lambda: self.session.push_policy(self.child_id, doc, base_version=base_version), self._pushed,
+                  lambda exc: self._failed(exc, doc))
 
     def _pushed(self, applied: list[Any]) -> None:
         self.push_btn.setEnabled(True)
         self.doc = self.session.policy(self.child_id)
+        self.base_version = int(self.doc.get("version", 0))
         if not applied:
             text = self.tr("Saved. No PC is paired with this child yet, so nothing was sent.")
         else:
@@ -387,9 +414,36 @@ class RuleEditor(QWidget):
         self.status.setText(text)
         self.pushed.emit(text)
 
-    def _failed(self, exc: Exception) -> None:
+    def _failed(self, exc: Exception, doc: dict[str, Any] | None = None) -> None:
+        if isinstance(exc, PolicyConflict):
+            self._conflict(exc, doc or self.to_doc())
+            return
         self.push_btn.setEnabled(True)
         problems = getattr(exc, "problems", None)
         if problems:
             self.show_problems(problems)
         self.status.setText(self.tr("Not applied: %1").replace("%1", error_text(exc)))
+
+    def _conflict(self, exc: PolicyConflict, doc: dict[str, Any]) -> None:
+        """The PC's rules changed since this edit began: ask, never replace silently."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Rules changed on the PC"),
+                          self.tr("The rules on %1 were changed elsewhere (now version %2) after you opened them. "
+                                  "Replace them with yours?").replace("%1", exc.device).replace("%2", str(exc.version)),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+
+        def answered(_result: int) -> None:
+            self.conflict = None
+            if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
+                self.status.setText(self.tr("Sending…"))
+                self._send(doc, None)
+                return
+            self.push_btn.setEnabled(True)
+            self.doc, self.base_version = exc.doc, exc.version
+            self.load(self.doc)
+            self.status.setText(self.tr("Showing the rules in force on %1 (version %2); your changes were not "
+                                        "sent.").replace("%1", exc.device).replace("%2", str(exc.version)))
+
+        box.finished.connect(answered)
+        self.conflict = box
+        box.open()

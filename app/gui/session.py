@@ -24,6 +24,14 @@ from app.watch import Watcher
 STATUS_TIMEOUT_S = 3.0  # the overview's online check: short, so an offline PC shows quickly
 
 
+class PolicyConflict(Exception):
+    """A PC enforces rules newer than the ones the parent's edit started from (changed from elsewhere)."""
+
+    def __init__(self, version: int, device: str, doc: dict[str, Any]) -> None:
+        super().__init__(f"{device} enforces version {version}, newer than the edited rules")
+        self.version, self.device, self.doc = version, device, doc
+
+
 @dataclass
 class Applied:
     device: str
@@ -105,13 +113,44 @@ class Session:
             self.store.save_policy(child_id, doc)
         return copy.deepcopy(doc)
 
-    def push_policy(self, child_id: str, doc: dict[str, Any]) -> list[Applied]:
+    def fetch_policy(self, child_id: str) -> dict[str, Any] | None:
+        """The rules the child's PCs enforce now (the newest of them), kept here when newer than this console's
+        copy — a push from the command line or another console must not be shown as the old limits.
+
+        Returns {"doc", "version", "device"} of the newest, or None when no PC answered; LinkError when none did
+        and at least one is paired."""
+        best: dict[str, Any] | None = None
+        errors: list[LinkError] = []
+        for d in self.devices_of(child_id):
+            try:
+                doc = self.link(d["device_id"]).current_policy()
+            except LinkError as exc:
+                errors.append(exc)
+                continue
+            if isinstance(doc, dict) and (best is None or int(doc.get("version", 0)) > best["version"]):
+                best = {"doc": doc, "version": int(doc.get("version", 0)), "device": d["label"]}
+        if best is None:
+            if errors:
+                raise errors[0]
+            return None
+        if best["version"] > int(self.policy(child_id).get("version", 0)):
+            self.store.save_policy(child_id, best["doc"])
+        return best
+
+    def push_policy(self, child_id: str, doc: dict[str, Any], *, base_version: int | None = None) -> list[Applied]:
         """Store the edited policy with the next version and send it to each of the child's devices.
 
+        base_version: the version the parent's edit started from; when a PC enforces a newer one (changed
+        elsewhere since), PolicyConflict is raised and nothing is sent — the parent decides (push again with
+        base_version=None to replace it).
         Raises PolicyError (invalid) or LinkError (a device refused or is offline); what was stored stays.
         """
         from agent.policy import load_policy_doc
 
+        if base_version is not None:
+            newest = self.fetch_policy(child_id)
+            if newest is not None and newest["version"] > base_version:
+                raise PolicyConflict(newest["version"], newest["device"], newest["doc"])
         versions = [doc.get("version", 0), self.policy(child_id).get("version", 0)]
         versions += [(self.store.applied(d["device_id"]) or {}).get("version", 0) for d in self.devices_of(child_id)]
         new = dict(doc, version=max(int(v or 0) for v in versions) + 1)

@@ -122,7 +122,9 @@ class SettingsPage(QWidget):
         my_id.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         my_id.setAccessibleName(self.tr("This console's device ID"))
         form.addRow(self.tr("This console's device ID"), my_id)
-        form.addRow(self.tr("Key storage"), QLabel(session.family.vault.backend_name))
+        where = (self.tr("the system keyring") if session.family.vault.backend_name == "keyring"
+                 else self.tr("a key file only your account can read"))
+        form.addRow(self.tr("Key storage"), QLabel(where))
         lay.addWidget(box)
         lay.addStretch(1)
         self.fill_devices()

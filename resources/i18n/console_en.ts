@@ -1152,6 +1152,26 @@
         <source>Not applied: %1</source>
         <translation>Not applied: %1</translation>
     </message>
+    <message>
+        <source>In force on %1: version %2.</source>
+        <translation>In force on %1: version %2.</translation>
+    </message>
+    <message>
+        <source>Could not read the rules in force on the PC: %1</source>
+        <translation>Could not read the rules in force on the PC: %1</translation>
+    </message>
+    <message>
+        <source>Rules changed on the PC</source>
+        <translation>Rules changed on the PC</translation>
+    </message>
+    <message>
+        <source>The rules on %1 were changed elsewhere (now version %2) after you opened them. Replace them with yours?</source>
+        <translation>The rules on %1 were changed elsewhere (now version %2) after you opened them. Replace them with yours?</translation>
+    </message>
+    <message>
+        <source>Showing the rules in force on %1 (version %2); your changes were not sent.</source>
+        <translation>Showing the rules in force on %1 (version %2); your changes were not sent.</translation>
+    </message>
 </context>
 <context>
     <name>SettingsPage</name>
@@ -1310,6 +1330,14 @@
         <source>Add a child…</source>
         <translation>Add a child…</translation>
     </message>
+    <message>
+        <source>the system keyring</source>
+        <translation>the system keyring</translation>
+    </message>
+    <message>
+        <source>a key file only your account can read</source>
+        <translation>a key file only your account can read</translation>
+    </message>
 </context>
 <context>
     <name>AddChildDialog</name>
@@ -1452,5 +1480,63 @@
     <message>
         <source>Talk with %1 calmly and thank them for telling you. If someone is in danger, call the child-protection hotline 111 (free, day and night).</source>
         <translation>Talk with %1 calmly and thank them for telling you. If someone is in danger, call the child-protection hotline 111 (free, day and night).</translation>
+    </message>
+</context><context>
+    <name>Errors</name>
+    <message>
+        <source>it already has newer rules.</source>
+        <translation>it already has newer rules.</translation>
+    </message>
+    <message>
+        <source>the request was already answered.</source>
+        <translation>the request was already answered.</translation>
+    </message>
+    <message>
+        <source>The PC cannot be reached. Is it switched on and connected to the network?</source>
+        <translation>The PC cannot be reached. Is it switched on and connected to the network?</translation>
+    </message>
+    <message>
+        <source>The PC's answer was damaged on the way. Try again.</source>
+        <translation>The PC's answer was damaged on the way. Try again.</translation>
+    </message>
+    <message>
+        <source>This PC does not know this console any more. Pair it again in Settings.</source>
+        <translation>This PC does not know this console any more. Pair it again in Settings.</translation>
+    </message>
+    <message>
+        <source>This PC was unpaired from this console. Pair it again in Settings.</source>
+        <translation>This PC was unpaired from this console. Pair it again in Settings.</translation>
+    </message>
+    <message>
+        <source>The PC refused a repeated message. Try again.</source>
+        <translation>The PC refused a repeated message. Try again.</translation>
+    </message>
+    <message>
+        <source>The PC refused a message that failed its checks.</source>
+        <translation>The PC refused a message that failed its checks.</translation>
+    </message>
+    <message>
+        <source>The PC kept its rules: %1</source>
+        <translation>The PC kept its rules: %1</translation>
+    </message>
+    <message>
+        <source>The PC did not take the answer: %1</source>
+        <translation>The PC did not take the answer: %1</translation>
+    </message>
+    <message>
+        <source>The PC is not showing a pairing code right now. Ask for a new code on the PC.</source>
+        <translation>The PC is not showing a pairing code right now. Ask for a new code on the PC.</translation>
+    </message>
+    <message>
+        <source>This pairing code has expired. Ask for a new code on the PC.</source>
+        <translation>This pairing code has expired. Ask for a new code on the PC.</translation>
+    </message>
+    <message>
+        <source>The code did not match. Check it on the PC and ask for a new one.</source>
+        <translation>The code did not match. Check it on the PC and ask for a new one.</translation>
+    </message>
+    <message>
+        <source>Another pairing is in progress. Try again in a minute.</source>
+        <translation>Another pairing is in progress. Try again in a minute.</translation>
     </message>
 </context></TS>

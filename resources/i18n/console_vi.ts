@@ -1152,6 +1152,26 @@
         <source>Not applied: %1</source>
         <translation>Chưa áp dụng: %1</translation>
     </message>
+    <message>
+        <source>In force on %1: version %2.</source>
+        <translation>Đang áp dụng trên %1: phiên bản %2.</translation>
+    </message>
+    <message>
+        <source>Could not read the rules in force on the PC: %1</source>
+        <translation>Không đọc được quy tắc đang áp dụng trên máy: %1</translation>
+    </message>
+    <message>
+        <source>Rules changed on the PC</source>
+        <translation>Quy tắc trên máy đã thay đổi</translation>
+    </message>
+    <message>
+        <source>The rules on %1 were changed elsewhere (now version %2) after you opened them. Replace them with yours?</source>
+        <translation>Quy tắc trên %1 đã được đổi ở nơi khác (nay là phiên bản %2) sau khi bạn mở chúng. Thay bằng quy tắc của bạn?</translation>
+    </message>
+    <message>
+        <source>Showing the rules in force on %1 (version %2); your changes were not sent.</source>
+        <translation>Đang hiện quy tắc đang áp dụng trên %1 (phiên bản %2); thay đổi của bạn chưa được gửi.</translation>
+    </message>
 </context>
 <context>
     <name>SettingsPage</name>
@@ -1310,6 +1330,14 @@
         <source>Add a child…</source>
         <translation>Thêm con…</translation>
     </message>
+    <message>
+        <source>the system keyring</source>
+        <translation>kho khóa của hệ thống</translation>
+    </message>
+    <message>
+        <source>a key file only your account can read</source>
+        <translation>một tệp khóa chỉ tài khoản của bạn đọc được</translation>
+    </message>
 </context>
 <context>
     <name>AddChildDialog</name>
@@ -1452,5 +1480,63 @@
     <message>
         <source>Talk with %1 calmly and thank them for telling you. If someone is in danger, call the child-protection hotline 111 (free, day and night).</source>
         <translation>Hãy bình tĩnh trò chuyện với %1 và cảm ơn con vì đã kể. Nếu có ai đang gặp nguy hiểm, hãy gọi Tổng đài bảo vệ trẻ em 111 (miễn phí, cả ngày lẫn đêm).</translation>
+    </message>
+</context><context>
+    <name>Errors</name>
+    <message>
+        <source>it already has newer rules.</source>
+        <translation>máy đã có quy tắc mới hơn.</translation>
+    </message>
+    <message>
+        <source>the request was already answered.</source>
+        <translation>yêu cầu đã được trả lời rồi.</translation>
+    </message>
+    <message>
+        <source>The PC cannot be reached. Is it switched on and connected to the network?</source>
+        <translation>Không kết nối được với máy. Máy có đang bật và có mạng không?</translation>
+    </message>
+    <message>
+        <source>The PC's answer was damaged on the way. Try again.</source>
+        <translation>Câu trả lời của máy bị hỏng trên đường truyền. Hãy thử lại.</translation>
+    </message>
+    <message>
+        <source>This PC does not know this console any more. Pair it again in Settings.</source>
+        <translation>Máy này không còn nhận ra bảng điều khiển này. Hãy ghép nối lại trong Cài đặt.</translation>
+    </message>
+    <message>
+        <source>This PC was unpaired from this console. Pair it again in Settings.</source>
+        <translation>Máy này đã bị huỷ ghép nối với bảng điều khiển này. Hãy ghép nối lại trong Cài đặt.</translation>
+    </message>
+    <message>
+        <source>The PC refused a repeated message. Try again.</source>
+        <translation>Máy từ chối một tin nhắn bị lặp lại. Hãy thử lại.</translation>
+    </message>
+    <message>
+        <source>The PC refused a message that failed its checks.</source>
+        <translation>Máy từ chối một tin nhắn không qua được kiểm tra.</translation>
+    </message>
+    <message>
+        <source>The PC kept its rules: %1</source>
+        <translation>Máy giữ nguyên quy tắc: %1</translation>
+    </message>
+    <message>
+        <source>The PC did not take the answer: %1</source>
+        <translation>Máy không nhận câu trả lời: %1</translation>
+    </message>
+    <message>
+        <source>The PC is not showing a pairing code right now. Ask for a new code on the PC.</source>
+        <translation>Máy hiện không hiển thị mã ghép nối. Hãy lấy mã mới trên máy.</translation>
+    </message>
+    <message>
+        <source>This pairing code has expired. Ask for a new code on the PC.</source>
+        <translation>Mã ghép nối này đã hết hạn. Hãy lấy mã mới trên máy.</translation>
+    </message>
+    <message>
+        <source>The code did not match. Check it on the PC and ask for a new one.</source>
+        <translation>Mã không khớp. Hãy xem lại trên máy và lấy mã mới.</translation>
+    </message>
+    <message>
+        <source>Another pairing is in progress. Try again in a minute.</source>
+        <translation>Đang có một lần ghép nối khác. Hãy thử lại sau một phút.</translation>
     </message>
 </context></TS>
