@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PERIODS = {"today": 1, "7d": 7, "30d": 30}
+OWN_APPS = ("sprout-console", "sprout-companion", "sprout-agent", "sprout")
 
 
 @dataclass
@@ -78,6 +79,7 @@ def build_report(items: Iterable[dict[str, Any]], last_day: dt.date, days: int, 
     games: Counter[str] = Counter()
     cats: Counter[str] = Counter()
     alerts: list[dict[str, Any]] = []
+    summarised: set[str] = set()
     for item in items:
         payload = item.get("payload") if isinstance(item.get("payload"), dict) else {}
         day = item.get("day") or payload.get("day")
@@ -86,6 +88,7 @@ def build_report(items: Iterable[dict[str, Any]], last_day: dt.date, days: int, 
             continue
         kind = item.get("kind")
         if kind == "daily_summary":
+            summarised.add(row.day)
             row.screen_min = _minutes(payload.get("screen_s"))
             row.games_min = _minutes(payload.get("games_s"))
             _add(apps, payload.get("per_app_s"))
@@ -103,8 +106,22 @@ def build_report(items: Iterable[dict[str, Any]], last_day: dt.date, days: int, 
             alerts.append(dict(payload, day=row.day))
     if live_today is not None and last_day.isoformat() in rows:
         row = rows[last_day.isoformat()]
+        summary = live_today.get("summary")
+        if isinstance(summary, dict) and str(summary.get("day", ""))[:10] == last_day.isoformat() \
+                and last_day.isoformat() not in summarised:
+            # the agent's running summary of today, read live over the link (its daily_summary comes tomorrow)
+            row.screen_min = _minutes(summary.get("screen_s"))
+            row.games_min = _minutes(summary.get("games_s"))
+            _add(apps, summary.get("per_app_s"))
+            _add(games, summary.get("per_game_s"))
+            blocked = summary.get("blocked")
+            if isinstance(blocked, dict):
+                _add(cats, blocked)
+                row.blocked += int(sum(v for v in blocked.values() if isinstance(v, int | float)))
         row.screen_min = max(row.screen_min, _minutes(live_today.get("screen_used_s")))
         row.games_min = max(row.games_min, _minutes(live_today.get("games_used_s")))
+    for own in OWN_APPS:  # the parent's console or the companion on the child's PC is not the child's app
+        apps.pop(own, None)
     return Report(first.isoformat(), last_day.isoformat(), list(rows.values()),
                   [(k, _minutes(v)) for k, v in apps.most_common(top)],
                   [(k, _minutes(v)) for k, v in games.most_common(top)],

@@ -222,11 +222,40 @@ def clipped(window: Any) -> list[str]:
     return out
 
 
-class NoProcessesRunning:
-    """The process source, injected (agent.os.processes' interface): nothing of the child's is running."""
+@dataclass(frozen=True)
+class ScriptedProc:
+    pid: int
+    ppid: int
+    name: str
+    exe: str | None = None
+    uid: int = field(default_factory=os.getuid)
+    create_time: float = 1.0
+    parent_name: str | None = None
+
+
+class ScriptedDesktop:
+    """The process and foreground sources, injected (agent.os's interfaces): the journey says what runs and
+    which window is in front. Named so: the only fake in a journey, standing in for a real desktop session."""
+
+    def __init__(self) -> None:
+        self.procs: list[ScriptedProc] = []
+        self.front: ScriptedProc | None = None
 
     def snapshot(self) -> list[Any]:
-        return []
+        return list(self.procs)
+
+    def current(self) -> Any:
+        return self.front
+
+    def use(self, name: str, pid: int) -> None:
+        """The child switches to `name` (started if it is not running)."""
+        proc = next((p for p in self.procs if p.pid == pid), None) or ScriptedProc(pid, 1, name)
+        if proc not in self.procs:
+            self.procs.append(proc)
+        self.front = proc
+
+
+NoProcessesRunning = ScriptedDesktop  # nothing of the child's is running until a journey says so
 
 
 @dataclass
@@ -237,6 +266,7 @@ class AssembledAgent(Agent):
 
     core: Any = None
     clock: Any = None
+    desktop: Any = None
 
     def tick(self, seconds: int = 1) -> list[Any]:
         out = []
@@ -257,13 +287,15 @@ def assemble_agent(tmp: Path, lang: str, start: str, *, session: Any = None, pol
     opts = ServiceOptions(state_dir=state, user_mode=True, socket_path=state / "companion.sock",
                           link_listen="127.0.0.1:0", lang=lang, policy_file=policy)
     clock = SimulatedClock(dt.datetime.fromisoformat(start).timestamp())
-    adapters = {"processes": NoProcessesRunning(), "foreground": None, "idle": None, "session": session,
+    desktop = ScriptedDesktop()
+    adapters = {"processes": desktop, "foreground": desktop, "idle": None, "session": session,
                 "closer": lambda pid, **_kw: "closed"}
     core = build_core(opts, clock=clock, adapters=adapters)
     stoppers = start_extras(core, opts)
     host = (state / "link.address").read_text().strip()
     try:
-        yield AssembledAgent(state, host, state / "agent.log", None, core=core, clock=clock)  # type: ignore[arg-type]
+        yield AssembledAgent(state, host, state / "agent.log", None, core=core, clock=clock,  # type: ignore[arg-type]
+                             desktop=desktop)
     finally:
         for stop in reversed(stoppers):
             stop()

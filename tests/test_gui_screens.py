@@ -136,7 +136,7 @@ def test_reports_chart_table_csv_pdf(window, session, tmp_path, qtbot):
     assert page.chart.series()[0].barSets()[0].count() == 30
     yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
     assert page.table.item(1, 0).text() == yesterday and page.table.item(1, 1).text() == "60"
-    assert "word" in page.summary.text() and "minecraft" in page.summary.text()
+    assert "Microsoft Word" in page.summary.text() and "Minecraft" in page.summary.text()  # names, not IDs
     page.export_csv(tmp_path / "r.csv")
     text = (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("Day,Screen (min)") and f"{yesterday},60,20" in text

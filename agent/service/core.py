@@ -329,7 +329,10 @@ class AgentCore:
             band = age_band(age_from_birth_year(child["birth_year"], today)) if child.get("birth_year") else "11-13"
             st.update(child_name=child.get("name", ""), age_band=band, lang=self.lang,
                       locked_reason=st["screen_reason"] if st["screen_left_s"] == 0 else None,
-                      policy_version=self.policy_doc["version"])
+                      policy_version=self.policy_doc["version"],
+                      # today so far, as the parent's reports read it (only what the privacy settings allow):
+                      # the day's own summary is sent only when the day is over
+                      summary=self.summary(st["day"]))
         view = self.consent_view()  # the companion opens the consent window while asks_child is true
         st["consent"] = {"state": view["state"], "asks_child": view["asks_child"], "proposal": view["proposal"]["id"],
                          "child_needed": view["child_needed"]}

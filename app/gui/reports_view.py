@@ -4,6 +4,7 @@ top apps, games, blocked web categories; export to CSV and to PDF (Qt's own PDF 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtCore import QMarginsF, Qt
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -21,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui import i18n
 from app.gui.help import guide_link
 from app.gui.session import Session
+from app.gui.worker import run_async
 from app.reports import PERIODS, Report, to_csv
 
 
@@ -77,6 +81,22 @@ class ReportsPage(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(split, 1)
+        self.live: dict[str, Any] | None = None  # the agent's status with today's running summary
+        self.names = display_names()
+        self.render()
+        self.refresh_live()
+
+    def refresh_live(self) -> None:
+        """Today as the PC counts it now (its daily summary is only sent when the day is over)."""
+        devices = self.session.devices_of(self.child_id)
+        if devices:
+            did = devices[0]["device_id"]
+            run_async(lambda: self.session.status(did), self._live, lambda _e: None)
+
+    def _live(self, status: dict[str, Any]) -> None:
+        if self.session.closed:
+            return
+        self.live = status
         self.render()
 
     def headers(self) -> tuple[str, ...]:
@@ -85,7 +105,7 @@ class ReportsPage(QWidget):
 
     def render(self, days: int | None = None) -> Report:
         days = days or PERIODS[self.period.currentData()]
-        self.report = r = self.session.report(self.child_id, days)
+        self.report = r = self.session.report(self.child_id, days, live_today=self.live)
         # a fresh chart each time: re-using one leaves the old axes drawn under the new ones
         old, self.chart = self.chart, QChart()
         self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
@@ -105,7 +125,10 @@ class ReportsPage(QWidget):
             ax.setLabelsVisible(False)
             ax.setTitleText(f"{r.first_day[5:]} → {r.last_day[5:]}")
         ay = QValueAxis()
-        ay.setRange(0, max([10] + [max(d.screen_min, d.games_min) for d in r.days]) * 1.1)
+        top_min = max([10] + [max(d.screen_min, d.games_min) for d in r.days])
+        step = nice_step(top_min)
+        ay.setRange(0, step * -(-top_min // step))  # whole steps: 0, 30, 60 … not 0, 2, 5, 8, 11
+        ay.setTickCount(int(-(-top_min // step)) + 1)
         ay.setLabelFormat("%d")
         ay.setTitleText(self.tr("minutes"))
         self.chart.addAxis(ax, Qt.AlignmentFlag.AlignBottom)
@@ -122,15 +145,18 @@ class ReportsPage(QWidget):
                 if col:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)
-        self.table.resizeColumnsToContents()
         self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # headers in full, never "Cảnh b…"
+        self.table.setMinimumWidth(sum(header.sectionSize(i) for i in range(self.table.columnCount())) +
+                                   self.table.frameWidth() * 2 + self.table.verticalScrollBar().sizeHint().width())
         self.summary.setText(self.summary_text(r))
         self.block_help.setVisible(r.blocked_tries > 0)
         return r
 
     def summary_text(self, r: Report) -> str:
         def top(pairs: list[tuple[str, int]], unit: str) -> str:
-            return ", ".join(f"{k} {v} {unit}" for k, v in pairs[:5]) or self.tr("none")
+            return ", ".join(f"{self.name(k)} {v} {unit}" for k, v in pairs[:5]) or self.tr("none")
 
         return "\n".join((
             self.tr("Total: %1 min on screen, %2 min of games").replace("%1", str(r.total_screen_min)).replace(
@@ -139,6 +165,11 @@ class ReportsPage(QWidget):
             self.tr("Games: %1").replace("%1", top(r.games, self.tr("min"))),
             self.tr("Blocked websites by category: %1").replace("%1", top(r.web_categories, self.tr("tries"))),
         ))
+
+    def name(self, key: str) -> str:
+        """A game's, app's or web category's name for people (vi/en), not its catalog ID."""
+        entry = self.names.get(key)
+        return i18n.pick(entry) if entry else key
 
     def _export(self, kind: str) -> None:
         name, _ = QFileDialog.getSaveFileName(self, self.tr("Export report"), f"sprout-report.{kind}",
@@ -172,3 +203,31 @@ def day_labels(days: list[str]) -> list[str]:
     """Category labels: MM-DD. QtCharts elides labels wider than a bar group, so past ten days they are hidden and
     the axis title gives the range instead (the table beside has every day)."""
     return [d[5:] for d in days]
+
+
+def nice_step(top: int) -> int:
+    """A round step for the minutes axis that gives at most about six ticks."""
+    for step in (2, 5, 10, 15, 30, 60, 120, 180, 240, 360, 600):
+        if top / step <= 6:
+            return step
+    return 60 * (1 + top // 360)
+
+
+def display_names() -> dict[str, dict[str, str]]:
+    """{id: {vi, en}} for every app and game in the catalog and every web category."""
+    import json
+
+    from agent.resources import resource_path
+    from app.gui.session import load_categories
+
+    out: dict[str, dict[str, str]] = {}
+    data = json.loads(resource_path("catalog", "apps.json").read_text(encoding="utf-8"))
+    for e in data["entries"]:
+        title = e.get("title")
+        if isinstance(title, str):
+            out[e["id"]] = {"vi": title, "en": title}
+        elif isinstance(title, dict):
+            out[e["id"]] = title
+    for key, cat in load_categories().items():
+        out[key] = cat["title"]
+    return out

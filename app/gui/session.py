@@ -204,7 +204,12 @@ class Session:
         return items
 
     def report(self, child_id: str, days: int, live_today: dict[str, Any] | None = None) -> Report:
-        return build_report(self.child_items(child_id), dt.date.today(), days, live_today=live_today)
+        # "today" is the child's PC's day (its time zone, its trusted clock) when it has told us
+        last = dt.date.today()
+        if live_today and isinstance(live_today.get("day"), str):
+            with contextlib.suppress(ValueError):
+                last = dt.date.fromisoformat(live_today["day"][:10])
+        return build_report(self.child_items(child_id), last, days, live_today=live_today)
 
     def export_data(self, path: Path) -> None:
         """Everything this console knows about the family, as JSON (for the parent's own backup or a move)."""
