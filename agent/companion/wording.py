@@ -292,7 +292,9 @@ def notice_text(notice: dict[str, Any], age_band: str | None) -> NoticeText:
     title, body = table[kind]
     if kind == "lock" and not notice.get("left_s"):
         title, body = _lock_now(group)  # never "locks in 0 minutes"
-    what = notice.get("title") or notice.get("target") or ""
+    if kind == "close" and notice.get("reason") == "game_limit":
+        body = _one_game_done(group)  # this game's cap, not all of today's game time
+    what = notice.get("title") or catalog_title(notice.get("target")) or notice.get("target") or ""
     if what in ("screen", "games"):
         what = ""
     values = {"time": duration(notice.get("left_s")), "what": what or translate("Companion", "This"),
@@ -305,6 +307,35 @@ def notice_text(notice: dict[str, Any], age_band: str | None) -> NoticeText:
         until = late_grant_line(str(notice["asked_day"]))
     return NoticeText(title=title.format(**values), body=body, until=until,
                       ask=_ask_line(group, kind))
+
+
+_TITLES: dict[str, str] = {}
+
+
+def catalog_title(app_id: Any) -> str:
+    """A game's or app's name from the shipped catalog ("Minecraft" for "minecraft"); "" when unknown."""
+    if not isinstance(app_id, str) or not app_id:
+        return ""
+    if not _TITLES:
+        import json
+
+        from agent.resources import resource_path
+
+        try:
+            data = json.loads(resource_path("catalog", "apps.json").read_text(encoding="utf-8"))
+            _TITLES.update({e["id"]: e["title"] for e in data["entries"] if isinstance(e.get("title"), str)})
+        except (OSError, ValueError, KeyError):
+            _TITLES[""] = ""
+    return _TITLES.get(app_id, "")
+
+
+def _one_game_done(group: str) -> str:
+    return {
+        "0-6": translate("Notice0to6", "{what} is done for today. Play again tomorrow!"),
+        "7-10": translate("Notice7to10", "This game's time for today is used up. Well played!"),
+        "11-13": translate("Notice11to13", "You reached this game's time limit for today."),
+        "14-17": translate("Notice14to17", "This game's daily limit has been reached."),
+    }[group]
 
 
 def _lock_now(group: str) -> tuple[str, str]:

@@ -249,6 +249,11 @@ class AgentCore:
             self.policy_doc = new_doc
             self.policy = Policy.from_doc(new_doc)
             self.ledger.set_policy(self.policy)
+            # Limits moved (a game's cap raised, say): the "N minutes left" warnings count again towards the new
+            # end, so nothing is closed or locked without them.
+            totals = self.ledger.days.get(self.ledger.local_day(self.clock.now()))
+            if totals is not None:
+                totals.fired = {f for f in totals.fired if not f.startswith("warn:")}
             self.enforcer.grace_s = self.policy.grace_seconds
             self.store.record_policy(new_doc["version"], json.dumps(new_doc).encode(), signer)
             self._record_event("policy_applied", {"version": new_doc["version"], "signer": signer})

@@ -384,6 +384,10 @@
       <source>The computer rests now.</source>
       <translation>The computer rests now.</translation>
     </message>
+    <message>
+      <source>{what} is done for today. Play again tomorrow!</source>
+      <translation>{what} is done for today. Play again tomorrow!</translation>
+    </message>
   </context>
   <context>
     <name>Notice11to13</name>
@@ -482,6 +486,10 @@
     <message>
       <source>Screen time is over for now.</source>
       <translation>Screen time is over for now.</translation>
+    </message>
+    <message>
+      <source>You reached this game's time limit for today.</source>
+      <translation>You reached this game's time limit for today.</translation>
     </message>
   </context>
   <context>
@@ -582,6 +590,10 @@
       <source>Your screen time limit or downtime has started.</source>
       <translation>Your screen time limit or downtime has started.</translation>
     </message>
+    <message>
+      <source>This game's daily limit has been reached.</source>
+      <translation>This game's daily limit has been reached.</translation>
+    </message>
   </context>
   <context>
     <name>Notice7to10</name>
@@ -680,6 +692,10 @@
     <message>
       <source>Your screen time is over for now.</source>
       <translation>Your screen time is over for now.</translation>
+    </message>
+    <message>
+      <source>This game's time for today is used up. Well played!</source>
+      <translation>This game's time for today is used up. Well played!</translation>
     </message>
   </context>
   <context>

@@ -384,6 +384,10 @@
       <source>The computer rests now.</source>
       <translation>Máy tính nghỉ ngơi ngay bây giờ.</translation>
     </message>
+    <message>
+      <source>{what} is done for today. Play again tomorrow!</source>
+      <translation>Hôm nay {what} chơi đủ rồi. Mai chơi tiếp nhé!</translation>
+    </message>
   </context>
   <context>
     <name>Notice11to13</name>
@@ -482,6 +486,10 @@
     <message>
       <source>Screen time is over for now.</source>
       <translation>Giờ dùng máy đã hết.</translation>
+    </message>
+    <message>
+      <source>You reached this game's time limit for today.</source>
+      <translation>Con đã chơi hết thời gian của trò này hôm nay.</translation>
     </message>
   </context>
   <context>
@@ -582,6 +590,10 @@
       <source>Your screen time limit or downtime has started.</source>
       <translation>Đã hết giới hạn thời gian dùng máy hoặc đã đến giờ nghỉ.</translation>
     </message>
+    <message>
+      <source>This game's daily limit has been reached.</source>
+      <translation>Đã hết giới hạn hằng ngày của trò chơi này.</translation>
+    </message>
   </context>
   <context>
     <name>Notice7to10</name>
@@ -680,6 +692,10 @@
     <message>
       <source>Your screen time is over for now.</source>
       <translation>Giờ dùng máy của con đã hết rồi.</translation>
+    </message>
+    <message>
+      <source>This game's time for today is used up. Well played!</source>
+      <translation>Thời gian chơi trò này hôm nay đã hết. Con chơi giỏi lắm!</translation>
     </message>
   </context>
   <context>
