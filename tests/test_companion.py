@@ -4,7 +4,6 @@ by agent.service.local_ipc with an in-memory backend."""
 from __future__ import annotations
 
 import colorsys
-import json
 import re
 import threading
 from pathlib import Path
@@ -300,7 +299,9 @@ def test_what_my_parents_can_see_shows_the_report_exactly(qtbot, server, backend
     assert win is not None
     qtbot.addWidget(win)
     report = backend.privacy_report()
-    assert json.loads(win.example.toPlainText()) == report["example_today"]
+    text = win.example.toPlainText()  # in words, every value sent: not raw JSON
+    assert "{" not in text and "screen_s" not in text
+    assert "1 h 30 min" in text and "Minecraft 50 min" in text and "1" in text.splitlines()[-1]
     html = win.summary.text()
     assert "new_kind_of_data" in html  # a kind of data the companion does not know is still listed
     assert html.count("<li>") == len(report["sent"])

@@ -137,7 +137,8 @@ def test_wizard_pairs_edit_push_and_grant_against_real_agent(qtbot, agent, sessi
     rules.blocked.setPlainText("Zalo.exe")
     qtbot.mouseClick(rules.push_btn, Qt.MouseButton.LeftButton)
     assert not rules.errors["apps.blocked"].isHidden()
-    assert "apps.blocked[0]" in rules.errors["apps.blocked"].text() and "nothing was sent" in rules.status.text()
+    assert rules.errors["apps.blocked"].text().startswith("Line 1: ") and "Zalo" in rules.errors["apps.blocked"].text()
+    assert "nothing was sent" in rules.status.text()
     assert session.store.applied(kid.devices[0])["version"] == first_version
 
     # a real edit: Monday 45 minutes, two windows (one across midnight), blocked apps; pushed and applied

@@ -1,6 +1,6 @@
 """What my parents can see: the service's privacy_report shown as it is — each kind of data and whether it is
-sent, what is never collected, how long it is kept, who receives it, and today's summary exactly as it would leave
-this PC (the raw JSON, so nothing is paraphrased away)."""
+sent, what is never collected, how long it is kept, who receives it, and today's summary as it would leave this PC
+— every value it carries, in words a child reads (not the raw JSON)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from agent.companion.common import Page, button, help_label, set_text
 from agent.companion.consent_window import privacy_section
 from agent.companion.look import sprout_pixmap
-from agent.companion.wording import hotline
+from agent.companion.wording import catalog_title, category_name, duration, hotline
 
 # A bare name, so pyside6-lupdate finds every string (it does not follow other aliases).
 translate = QCoreApplication.translate
@@ -74,6 +73,34 @@ def example_json(report: dict[str, Any]) -> str:
     return json.dumps(report.get("example_today", {}), ensure_ascii=False, indent=2)  # the service's own key order
 
 
+def example_text(report: dict[str, Any]) -> str:
+    """Today's summary as a child reads it: every value that is sent, in words (raw JSON is for machines)."""
+    ex = report.get("example_today") or {}
+
+    def each(values: Any, name: Any) -> str:
+        if not isinstance(values, dict) or not values:
+            return ""
+        return ", ".join(f"{name(k)} {duration(v)}" for k, v in sorted(values.items(), key=lambda kv: -kv[1]))
+
+    lines = [translate("Privacy", "Screen time: {time}").format(time=duration(ex.get("screen_s", 0))),
+             translate("Privacy", "Games: {time}").format(time=duration(ex.get("games_s", 0)))]
+    games = each(ex.get("per_game_s"), lambda k: catalog_title(k) or k)
+    if games:
+        lines.append(translate("Privacy", "Each game: {items}").format(items=games))
+    apps = each(ex.get("per_app_s"), lambda k: catalog_title(k) or k)
+    if apps:
+        lines.append(translate("Privacy", "Each app: {items}").format(items=apps))
+    blocked = ex.get("blocked")
+    if isinstance(blocked, dict) and blocked:
+        items = ", ".join(f"{category_name(k)} ({v})" for k, v in blocked.items())
+        lines.append(translate("Privacy", "Blocked websites: {items}").format(items=items))
+    extra = int(ex.get("grant_screen_s", 0) or 0) + int(ex.get("grant_games_s", 0) or 0)
+    if extra:
+        lines.append(translate("Privacy", "Extra time from your parents: {time}").format(time=duration(extra)))
+    lines.append(translate("Privacy", "Requests for more time: {n}").format(n=int(ex.get("requests", 0) or 0)))
+    return "\n".join(lines)
+
+
 class PrivacyWindow(Page):
     def __init__(self, report: dict[str, Any], parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -91,8 +118,6 @@ class PrivacyWindow(Page):
         self.example.setReadOnly(True)
         self.example.setMinimumHeight(220)
         self.example.setTabChangesFocus(True)
-        self.example.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-                             if "DejaVu Sans Mono" not in QFontDatabase.families() else QFont("DejaVu Sans Mono", 9))
         self.example_label.setBuddy(self.example)
         self.help = help_label(self)
         self.close_button = button(self, primary=True)
@@ -119,8 +144,8 @@ class PrivacyWindow(Page):
         set_text(self.title, translate("Privacy", "What my parents can see"))
         self.summary.setText(report_html(self.report))
         self.summary.setAccessibleName(translate("Privacy", "What is sent to your parents:"))
-        set_text(self.example_label, translate("Privacy", "&Today's summary, exactly as it is sent:"))
-        self.example.setPlainText(example_json(self.report))
-        self.example.setAccessibleName(translate("Privacy", "Today's summary, exactly as it is sent"))
+        set_text(self.example_label, translate("Privacy", "&Today so far, as it is sent:"))
+        self.example.setPlainText(example_text(self.report))
+        self.example.setAccessibleName(translate("Privacy", "Today so far, as it is sent"))
         set_text(self.close_button, translate("Companion", "&Close"))
         set_text(self.help, hotline())

@@ -4,6 +4,7 @@ problems are shown in red beside the widget whose path is the longest prefix of 
 from __future__ import annotations
 
 import copy
+import re
 import time
 from typing import Any
 
@@ -370,9 +371,9 @@ class RuleEditor(QWidget):
                       key=len, default=None)
             label = self.errors.get(key) if key else None
             if label is None:
-                self.status.setText(f"{p.path}: {p.reason}")
+                self.status.setText(self.problem_text(p))
                 continue
-            label.setText((label.text() + "\n" if label.text() else "") + f"{p.path}: {p.reason}")
+            label.setText((label.text() + "\n" if label.text() else "") + self.problem_text(p))
             label.show()
             shown += 1
         if problems:
@@ -384,6 +385,29 @@ class RuleEditor(QWidget):
                 if page is not None:
                     self.tabs.setCurrentWidget(page)
         return shown
+
+    def problem_text(self, p: Any) -> str:
+        """A field's problem in the console's language, shown beside the field (the path names only the line)."""
+        line = re.search(r"\[(\d+)\]$", p.path)
+        where = self.tr("Line %1: ").replace("%1", str(int(line.group(1)) + 1)) if line else ""
+        reason = str(p.reason)
+        for pattern, text in (
+                (r"write the name without its extension: '(.*)'",
+                 self.tr("write the name without its extension: %1")),
+                (r"'(.*)' is also in \S+; choose one", self.tr("%1 is also in another list; choose one")),
+                (r"overlaps window", self.tr("overlaps another time window")),
+                (r"start and end are equal", self.tr("start and end are the same time")),
+                (r"unknown category '(.*)'", self.tr("unknown web category %1")),
+                (r"is not a valid app id", self.tr("not a valid app name (lower-case letters, digits, . _ + -)")),
+                (r"has \d+ items; at most (\d+)", self.tr("too many lines (at most %1)")),
+                (r"must be between (\d+) and (\d+)", self.tr("must be between %1 and %2")),
+                (r"must be .*, got (.*)", self.tr("%1 is not accepted here"))):
+            m = re.search(pattern, reason)
+            if m:
+                for i, g in enumerate(m.groups(), start=1):
+                    text = text.replace(f"%{i}", g)
+                return where + text
+        return where + self.tr("this value is not accepted")
 
     def push(self) -> None:
         doc = self.to_doc()

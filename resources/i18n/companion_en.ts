@@ -785,16 +785,44 @@
       <translation>What my parents can see</translation>
     </message>
     <message>
-      <source>&amp;Today's summary, exactly as it is sent:</source>
-      <translation>&amp;Today's summary, exactly as it is sent:</translation>
-    </message>
-    <message>
-      <source>Today's summary, exactly as it is sent</source>
-      <translation>Today's summary, exactly as it is sent</translation>
-    </message>
-    <message>
       <source>&amp;What my parents can see</source>
       <translation>&amp;What my parents can see</translation>
+    </message>
+    <message>
+      <source>Screen time: {time}</source>
+      <translation>Screen time: {time}</translation>
+    </message>
+    <message>
+      <source>Games: {time}</source>
+      <translation>Games: {time}</translation>
+    </message>
+    <message>
+      <source>Each game: {items}</source>
+      <translation>Each game: {items}</translation>
+    </message>
+    <message>
+      <source>Each app: {items}</source>
+      <translation>Each app: {items}</translation>
+    </message>
+    <message>
+      <source>Blocked websites: {items}</source>
+      <translation>Blocked websites: {items}</translation>
+    </message>
+    <message>
+      <source>Extra time from your parents: {time}</source>
+      <translation>Extra time from your parents: {time}</translation>
+    </message>
+    <message>
+      <source>Requests for more time: {n}</source>
+      <translation>Requests for more time: {n}</translation>
+    </message>
+    <message>
+      <source>&amp;Today so far, as it is sent:</source>
+      <translation>&amp;Today so far, as it is sent:</translation>
+    </message>
+    <message>
+      <source>Today so far, as it is sent</source>
+      <translation>Today so far, as it is sent</translation>
     </message>
   </context>
 <context>

@@ -785,16 +785,44 @@
       <translation>Bố mẹ có thể thấy gì</translation>
     </message>
     <message>
-      <source>&amp;Today's summary, exactly as it is sent:</source>
-      <translation>&amp;Tóm tắt hôm nay, đúng như khi được gửi đi:</translation>
-    </message>
-    <message>
-      <source>Today's summary, exactly as it is sent</source>
-      <translation>Tóm tắt hôm nay, đúng như khi được gửi đi</translation>
-    </message>
-    <message>
       <source>&amp;What my parents can see</source>
       <translation>&amp;Bố mẹ có thể thấy gì</translation>
+    </message>
+    <message>
+      <source>Screen time: {time}</source>
+      <translation>Thời gian dùng máy: {time}</translation>
+    </message>
+    <message>
+      <source>Games: {time}</source>
+      <translation>Chơi game: {time}</translation>
+    </message>
+    <message>
+      <source>Each game: {items}</source>
+      <translation>Từng trò chơi: {items}</translation>
+    </message>
+    <message>
+      <source>Each app: {items}</source>
+      <translation>Từng ứng dụng: {items}</translation>
+    </message>
+    <message>
+      <source>Blocked websites: {items}</source>
+      <translation>Trang web bị chặn: {items}</translation>
+    </message>
+    <message>
+      <source>Extra time from your parents: {time}</source>
+      <translation>Thời gian bố mẹ cho thêm: {time}</translation>
+    </message>
+    <message>
+      <source>Requests for more time: {n}</source>
+      <translation>Số lần xin thêm giờ: {n}</translation>
+    </message>
+    <message>
+      <source>&amp;Today so far, as it is sent:</source>
+      <translation>&amp;Hôm nay đến giờ, đúng như được gửi đi:</translation>
+    </message>
+    <message>
+      <source>Today so far, as it is sent</source>
+      <translation>Hôm nay đến giờ, đúng như được gửi đi</translation>
     </message>
   </context>
 <context>

@@ -1172,6 +1172,50 @@
         <source>Showing the rules in force on %1 (version %2); your changes were not sent.</source>
         <translation>Showing the rules in force on %1 (version %2); your changes were not sent.</translation>
     </message>
+    <message>
+        <source>Line %1: </source>
+        <translation>Line %1: </translation>
+    </message>
+    <message>
+        <source>write the name without its extension: %1</source>
+        <translation>write the name without its extension: %1</translation>
+    </message>
+    <message>
+        <source>%1 is also in another list; choose one</source>
+        <translation>%1 is also in another list; choose one</translation>
+    </message>
+    <message>
+        <source>overlaps another time window</source>
+        <translation>overlaps another time window</translation>
+    </message>
+    <message>
+        <source>start and end are the same time</source>
+        <translation>start and end are the same time</translation>
+    </message>
+    <message>
+        <source>unknown web category %1</source>
+        <translation>unknown web category %1</translation>
+    </message>
+    <message>
+        <source>not a valid app name (lower-case letters, digits, . _ + -)</source>
+        <translation>not a valid app name (lower-case letters, digits, . _ + -)</translation>
+    </message>
+    <message>
+        <source>too many lines (at most %1)</source>
+        <translation>too many lines (at most %1)</translation>
+    </message>
+    <message>
+        <source>must be between %1 and %2</source>
+        <translation>must be between %1 and %2</translation>
+    </message>
+    <message>
+        <source>%1 is not accepted here</source>
+        <translation>%1 is not accepted here</translation>
+    </message>
+    <message>
+        <source>this value is not accepted</source>
+        <translation>this value is not accepted</translation>
+    </message>
 </context>
 <context>
     <name>SettingsPage</name>

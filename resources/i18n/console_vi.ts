@@ -1172,6 +1172,50 @@
         <source>Showing the rules in force on %1 (version %2); your changes were not sent.</source>
         <translation>Đang hiện quy tắc đang áp dụng trên %1 (phiên bản %2); thay đổi của bạn chưa được gửi.</translation>
     </message>
+    <message>
+        <source>Line %1: </source>
+        <translation>Dòng %1: </translation>
+    </message>
+    <message>
+        <source>write the name without its extension: %1</source>
+        <translation>viết tên không kèm phần mở rộng: %1</translation>
+    </message>
+    <message>
+        <source>%1 is also in another list; choose one</source>
+        <translation>%1 cũng có trong danh sách khác; hãy chọn một</translation>
+    </message>
+    <message>
+        <source>overlaps another time window</source>
+        <translation>trùng với một khung giờ khác</translation>
+    </message>
+    <message>
+        <source>start and end are the same time</source>
+        <translation>giờ bắt đầu và kết thúc trùng nhau</translation>
+    </message>
+    <message>
+        <source>unknown web category %1</source>
+        <translation>không có nhóm trang web %1</translation>
+    </message>
+    <message>
+        <source>not a valid app name (lower-case letters, digits, . _ + -)</source>
+        <translation>tên ứng dụng không hợp lệ (chữ thường, chữ số, . _ + -)</translation>
+    </message>
+    <message>
+        <source>too many lines (at most %1)</source>
+        <translation>quá nhiều dòng (tối đa %1)</translation>
+    </message>
+    <message>
+        <source>must be between %1 and %2</source>
+        <translation>phải từ %1 đến %2</translation>
+    </message>
+    <message>
+        <source>%1 is not accepted here</source>
+        <translation>%1 không dùng được ở đây</translation>
+    </message>
+    <message>
+        <source>this value is not accepted</source>
+        <translation>giá trị này không dùng được</translation>
+    </message>
 </context>
 <context>
     <name>SettingsPage</name>
