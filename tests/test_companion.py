@@ -166,7 +166,7 @@ def test_refused_request_is_explained_kindly(qtbot, server, backend: FakeBackend
     win = make_companion().open_ask()
     qtbot.addWidget(win)
     qtbot.mouseClick(win.send_button, Qt.MouseButton.LeftButton)
-    assert "five requests are already waiting" in win.result.text()
+    assert "Five requests are already waiting" in win.result.text()
     assert win.send_button.isEnabled()  # can try again later
 
 

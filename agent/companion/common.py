@@ -56,7 +56,13 @@ def failure_text(exc: Exception) -> str:
     if isinstance(exc, ServiceUnavailable):
         return QCoreApplication.translate("Companion", "Sprout is not answering right now. Try again in a moment.")
     if isinstance(exc, ServiceRefused) and exc.code == "rejected":
-        return QCoreApplication.translate("Companion", "This could not be sent: {reason}").format(reason=exc.message)
+        # the service's reasons are English (for logs): the child reads them in the companion's language
+        if "already waiting" in exc.message:
+            return QCoreApplication.translate("Companion", "Five requests are already waiting for your parents. "
+                                                           "Wait for their answer first.")
+        if "minutes must be" in exc.message:
+            return QCoreApplication.translate("Companion", "Ask for 5 to 240 minutes.")
+        return QCoreApplication.translate("Companion", "This could not be sent. Try again in a moment.")
     return QCoreApplication.translate("Companion", "This could not be sent. Try again in a moment.")
 
 

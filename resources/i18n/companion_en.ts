@@ -123,10 +123,6 @@
       <translation>Sent! Your parents will see your request. You will get a message here when they answer.</translation>
     </message>
     <message>
-      <source>This could not be sent: {reason}</source>
-      <translation>This could not be sent: {reason}</translation>
-    </message>
-    <message>
       <source>This could not be sent. Try again in a moment.</source>
       <translation>This could not be sent. Try again in a moment.</translation>
     </message>
@@ -269,6 +265,14 @@
     <message>
       <source>Sprout is not answering just now. If it stays off, your parents will be told.</source>
       <translation>Sprout is not answering just now. If it stays off, your parents will be told.</translation>
+    </message>
+    <message>
+      <source>Five requests are already waiting for your parents. Wait for their answer first.</source>
+      <translation>Five requests are already waiting for your parents. Wait for their answer first.</translation>
+    </message>
+    <message>
+      <source>Ask for 5 to 240 minutes.</source>
+      <translation>Ask for 5 to 240 minutes.</translation>
     </message>
   </context>
   <context>

@@ -123,10 +123,6 @@
       <translation>Đã gửi! Bố mẹ sẽ thấy lời xin của con. Khi bố mẹ trả lời, con sẽ nhận được tin nhắn ở đây.</translation>
     </message>
     <message>
-      <source>This could not be sent: {reason}</source>
-      <translation>Chưa gửi được: {reason}</translation>
-    </message>
-    <message>
       <source>This could not be sent. Try again in a moment.</source>
       <translation>Chưa gửi được. Con thử lại sau một chút nhé.</translation>
     </message>
@@ -269,6 +265,14 @@
     <message>
       <source>Sprout is not answering just now. If it stays off, your parents will be told.</source>
       <translation>Mầm đang không trả lời. Nếu Mầm tắt lâu, bố mẹ sẽ được báo.</translation>
+    </message>
+    <message>
+      <source>Five requests are already waiting for your parents. Wait for their answer first.</source>
+      <translation>Đã có năm lời xin đang chờ bố mẹ. Con đợi bố mẹ trả lời trước nhé.</translation>
+    </message>
+    <message>
+      <source>Ask for 5 to 240 minutes.</source>
+      <translation>Con xin từ 5 đến 240 phút nhé.</translation>
     </message>
   </context>
   <context>
