@@ -63,19 +63,19 @@ def test_no_english_and_nothing_clipped_in_the_vietnamese_windows(qtbot, tmp_pat
     for i in range(win.rules.tabs.count()):
         win.rules.tabs.setCurrentIndex(i)
         check(win, f"rules/{win.rules.tabs.tabText(i)}", problems)
-        shot(win, f"vietnamese-only-rules-{i}")
+        shot(win, f"vietnamese-only-rules-{i}-vi")
     # a mistake in a field: the reason beside it is Vietnamese too
     win.rules.blocked.setPlainText("Zalo.exe")
     win.rules.push()
     assert not win.rules.errors["apps.blocked"].isHidden()
     check(win, "rules with a field error", problems)
-    shot(win, "vietnamese-only-field-error")
+    shot(win, "vietnamese-only-field-error-vi")
     win.tabs.setCurrentWidget(win.reports)
     qtbot.waitUntil(lambda: win.reports.live is not None, timeout=15_000)
     check(win, "reports", problems)
     win.tabs.setCurrentWidget(win.settings)
     check(win, "settings", problems)
-    shot(win, "vietnamese-only-settings")
+    shot(win, "vietnamese-only-settings-vi")
     dialog = win.settings.pair_pc()
     check(dialog, "pair a PC", problems)
     dialog.reject()
@@ -84,12 +84,12 @@ def test_no_english_and_nothing_clipped_in_the_vietnamese_windows(qtbot, tmp_pat
     try:
         companion.refresh()
         check(companion.status_window, "companion status", problems)
-        shot(companion.status_window, "vietnamese-only-companion-status")
+        shot(companion.status_window, "vietnamese-only-companion-status-vi")
         for name, opener in (("ask", companion.open_ask), ("report", companion.open_report),
                              ("privacy", companion.open_privacy)):
             w = opener()
             check(w, f"companion {name}", problems)
-            shot(w, f"vietnamese-only-companion-{name}")
+            shot(w, f"vietnamese-only-companion-{name}-vi")
             w.close()
         for n, notice in enumerate(NOTICES):
             w = companion.show_notice(dict(notice, id=n + 1))
