@@ -74,3 +74,42 @@ def test_a_request_granted_the_next_morning_gives_the_time_today(qtbot, tmp_path
         shot(grant, f"late-grant-2-child-{lang}")
     finally:
         companion.shutdown()
+
+
+def test_a_grant_near_the_limit_is_not_covered_by_a_warning(qtbot, tmp_path, lang, agent, console):
+    """Granted at the limit: the "15 minutes left" warning that follows at once must not cover the good news
+    (the grant notice already says how much time there is)."""
+    shot = shooter(tmp_path)
+    kid = console.store.children()[0]
+    doc = console.policy(kid.id)
+    doc["screen"]["daily_minutes"] = {d: 30 for d in doc["screen"]["daily_minutes"]}
+    doc["screen"]["windows"] = {d: [{"start": "00:00", "end": "23:59"}] for d in doc["screen"]["windows"]}
+    console.push_policy(kid.id, doc)
+    companion = Companion(agent.socket, lang=lang, tray=False, watch=True)
+    try:
+        agent.desktop.use("soffice.bin", 200)
+        seen = [d.kind for d in agent.tick(30 * 60 + 5)]  # warned at 15, 5, 1 minutes left, then the limit
+        assert seen.count("warn") == 3 and "lock" in seen
+        ask = companion.open_ask(scope="screen")
+        ask.minutes.setValue(15)
+        qtbot.mouseClick(ask.send_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: (ask.last_answer or {}).get("state") == "queued", timeout=5_000)
+        last = agent.core.notices.since(0)[-1]["id"]
+        qtbot.waitUntil(lambda: (companion.watcher.cursor or 0) >= last, timeout=10_000)
+        qtbot.wait(100)
+        for n in list(companion.notices):
+            n.close()
+        rid = ask.last_answer["id"]
+        console.fetch_all()
+        (item,) = [i for i in console.open_requests() if i["payload"]["id"] == rid]
+        console.decide(item, True, 15)
+        decisions = agent.tick(2)
+        assert any(d.kind == "warn" for d in decisions)  # the agent does warn again towards the new end …
+        qtbot.waitUntil(lambda: any(n.kind == "grant" and n.isVisible() for n in companion.notices),
+                        timeout=10_000)
+        qtbot.wait(300)
+        shown = [n for n in companion.notices if n.isVisible()]
+        assert [n.kind for n in shown] == ["grant"], [n.kind for n in shown]  # … but the grant stays in view
+        shot(shown[0], f"late-grant-3-grant-not-covered-{lang}")
+    finally:
+        companion.shutdown()
