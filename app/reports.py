@@ -104,6 +104,9 @@ def build_report(items: Iterable[dict[str, Any]], last_day: dt.date, days: int, 
         elif kind == "alert":
             row.alerts += 1
             alerts.append(dict(payload, day=row.day))
+        elif kind == "harmful_report":  # the child's own report counts as that day's alert too
+            row.alerts += 1
+            alerts.append(dict(payload, kind="harmful_report", day=row.day))
     if live_today is not None and last_day.isoformat() in rows:
         row = rows[last_day.isoformat()]
         summary = live_today.get("summary")

@@ -70,6 +70,8 @@ def test_a_harmful_report_reaches_the_parent_as_its_own_alert(qtbot, tmp_path, l
         if lang == "vi":
             assert english_in(visible_texts(win.overview), {"Minh Anh", "vm", "Bin123"}) == []
         shot(win, f"harmful-report-2-console-{lang}")
+        report = console.report(console.store.children()[0].id, 1)  # and in Reports, as that day's alert
+        assert report.days[-1].alerts == 1 and report.alerts[0]["kind"] == "harmful_report"
         shot(notice, f"harmful-report-3-notice-{lang}")
     finally:
         companion.shutdown()
