@@ -47,7 +47,7 @@ class Agent:
         return match.group(1)
 
     def events(self, n: int = 500) -> list[dict[str, Any]]:
-        out = run(BIN / "sprout-agent", "status", "--user-mode", "--state", self.state, "--events", str(n)).stdout
+        out = run(BIN / "sprout-agent", "status", "--json", "--user-mode", "--state", self.state, "--events", str(n)).stdout
         return json.loads(out)["events"]
 
     @property

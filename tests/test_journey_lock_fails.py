@@ -55,7 +55,7 @@ def console(tmp_path, agent, lang):
 
 
 def overrun(agent) -> float:
-    status = json.loads(run(BIN / "sprout-agent", "status", "--user-mode", "--state", agent.state).stdout)
+    status = json.loads(run(BIN / "sprout-agent", "status", "--json", "--user-mode", "--state", agent.state).stdout)
     return sum(d.get("extra_screen_s", 0) for d in status["days"].values())
 
 
@@ -102,7 +102,7 @@ def test_a_failed_lock_covers_the_screen_alerts_the_parent_and_costs_no_grant(qt
         qtbot.mouseClick(win.overview.request_cards[rid].buttons["15"], Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "cover" not in companion.windows, timeout=20_000)
         assert not cover.isVisible()
-        status = json.loads(run(BIN / "sprout-agent", "status", "--user-mode", "--state", agent.state).stdout)
+        status = json.loads(run(BIN / "sprout-agent", "status", "--json", "--user-mode", "--state", agent.state).stdout)
         (day,) = status["days"].values()
         (granted,) = [e for e in agent.events() if e["kind"] == "grant"]
         forgiven = granted.get("overrun_forgiven_s", 0)

@@ -97,7 +97,7 @@ def test_a_request_is_heard_at_once_granted_and_tidied_away(qtbot, tmp_path, lan
         assert CHILD_GRANT[lang] in grant.title.text() + grant.body.text(), grant.title.text()
         assert clipped(grant) == []
         shot(grant, f"time-request-5-child-granted-{lang}")
-        status = json.loads(run(BIN / "sprout-agent", "status", "--user-mode", "--state", agent.state).stdout)
+        status = json.loads(run(BIN / "sprout-agent", "status", "--json", "--user-mode", "--state", agent.state).stdout)
         (day,) = status["days"].values()
         assert day["grant_screen_s"] == 15 * 60
 
