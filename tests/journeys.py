@@ -190,6 +190,20 @@ def paired_console(tmp: Path, agent: Agent, lang: str, child: str = "Minh Anh",
     return session
 
 
+def both_agree(session: Any, agent: Agent, fields: list[str]) -> None:
+    """The parent's signed agreement to see `fields`, and the child's yes in the companion (docs/privacy.md): until
+    both agreed, no minutes reach the parent."""
+    from agent.companion.ipc_client import IpcClient
+
+    device = session.store.children()[0].devices[0]
+    session.link(device).give_consent(fields)
+    child = IpcClient(agent.socket)
+    try:
+        assert child.consent_answer(True, reconnect_for=10)["state"] == "both"
+    finally:
+        child.close()
+
+
 def close_console(session: Any) -> None:
     from PySide6.QtCore import QThreadPool
 

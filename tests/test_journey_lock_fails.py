@@ -91,7 +91,7 @@ def test_a_failed_lock_covers_the_screen_alerts_the_parent_and_costs_no_grant(qt
         shot(win, f"lock-fails-2-console-alert-{lang}")
 
         # the PC is used on while the lock fails (the cover is a window, not a lock) …
-        qtbot.waitUntil(lambda: overrun(agent) >= 3, timeout=20_000)
+        qtbot.waitUntil(lambda: overrun(agent) >= 6, timeout=30_000)
         # … the child asks; the parent grants 15 minutes: the cover lifts and all 15 minutes are there
         ask = companion.open_ask(scope="screen")
         ask.minutes.setValue(15)

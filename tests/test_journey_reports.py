@@ -14,7 +14,7 @@ from PySide6.QtCharts import QValueAxis
 
 from app.gui.main_window import MainWindow
 from app.gui.notify import Notifier
-from tests.journeys import assemble_agent, close_console, english_in, paired_console, shooter, visible_texts
+from tests.journeys import assemble_agent, both_agree, close_console, english_in, paired_console, shooter, visible_texts
 
 GAMBLING = {"vi": "Cờ bạc", "en": "Gambling"}
 
@@ -32,6 +32,7 @@ def agent(tmp_path, lang):
 @pytest.fixture()
 def console(tmp_path, agent, lang):
     session = paired_console(tmp_path, agent, lang)
+    both_agree(session, agent, ["time_totals", "games_by_name", "apps_by_name", "web_categories_blocked"])
     yield session
     close_console(session)
 

@@ -116,7 +116,7 @@ class PrivacyWindow(Page):
         self.example_label = QLabel(self, objectName="ask", wordWrap=True)
         self.example = QPlainTextEdit(self)
         self.example.setReadOnly(True)
-        self.example.setMinimumHeight(220)
+        self.example.setMinimumHeight(150)  # the list above it (and the consent record) must fit, unclipped
         self.example.setTabChangesFocus(True)
         self.example_label.setBuddy(self.example)
         self.help = help_label(self)
