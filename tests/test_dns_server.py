@@ -204,10 +204,9 @@ def test_dead_upstream_gives_servfail_quickly(events: list[dict]) -> None:
 
 def test_failover_to_the_second_upstream(stub: StubUpstream) -> None:
     silent = StubUpstream(silent=True).start()
-    srv = make_server([Upstream("127.0.0.1", silent.port), Upstream("127.0.0.1", stub.port)], timeout=0.3)
+    srv = make_server([Upstream("127.0.0.1", silent.port), Upstream("127.0.0.1", stub.port)], timeout=2.0)
     try:
         assert addresses(udp(srv, "one.test")) == [stub_address("one.test")]
-        started = time.monotonic()
         assert addresses(udp(srv, "two.test")) == [stub_address("two.test")]
         assert silent.count("one.test") == 1 and silent.count("two.test") == 0  # the dead one is now tried last
     finally:
