@@ -22,6 +22,7 @@ from agent.ledger.sample import AppRef, Sample
 from agent.policy import Policy
 
 CLOCK_TOLERANCE_S = 90.0  # wall-clock disagreement with trusted time that counts as a clock change
+LOCK_CLAIM_TOLERANCE_S = 60.0  # input under a "locked" hint beyond this is not someone typing a password
 ENFORCE_KINDS = frozenset({"block", "close", "lock", "logout"})
 
 
@@ -97,6 +98,8 @@ class Ledger:
         self._needs_resume = False
         self._max_day: dt.date | None = None  # the latest local day seen: days never go back
         self._last_enforced: set[tuple[str, str | None]] = set()
+        self._claim_active_s = 0.0  # input or play seen while the session claims to be locked
+        self._claim_reported = False
 
     # ---- time -------------------------------------------------------------------------------------------
     def trusted_time(self, at: Instant) -> float:
@@ -227,9 +230,13 @@ class Ledger:
         if d_mono > self.max_gap_s:
             decisions.append(Decision("gap", None, "no_samples", now, int(d_mono)))
             charge = 0.0
-        active = not (sample.idle or sample.locked)
+        games = self._games_in_play(sample)
+        # Input idleness pauses screen time only when no game is in play: a gamepad or a cut-scene needs no
+        # keyboard. A (trusted) lock pauses screen time; games still running behind it are charged.
+        screen_counts = not sample.locked and (not sample.idle or bool(games))
+        self._check_lock_claim(sample, charge, screen_counts and not sample.idle, bool(games), now, decisions)
         remind = False
-        if active and charge > 0:
+        if charge > 0 and (screen_counts or games):
             # A tick's seconds belong to the day they were spent in: the middle of the interval decides, so the
             # second before midnight stays on the old day.
             mid = now - charge / 2
@@ -237,14 +244,27 @@ class Ledger:
             spent = self.totals(spent_ctx.day.isoformat())
             normal = self._normal_screen_left(spent_ctx, spent, mid)
             over = normal is not None and normal <= 0
-            remind = self._charge(spent, sample, charge, over)
+            remind = self._charge(spent, sample, charge, over, screen=screen_counts, games=games)
         ctx = self._context(now)
         day = self.totals(ctx.day.isoformat())
-        if not sample.locked:
-            self._decide(ctx, day, sample, now, decisions, remind)
-        else:
-            self._last_enforced.clear()
+        self._decide(ctx, day, sample, now, decisions, remind)
         return decisions
+
+    def _check_lock_claim(self, sample: Sample, seconds: float, input_active: bool, playing: bool, now: float,
+                          decisions: list[Decision]) -> None:
+        """A session that says it is locked while someone types, clicks or plays in it is lying: once per claim,
+        a tamper decision the parent hears of. A real lock screen takes a password (a few seconds of input), so
+        only LOCK_CLAIM_TOLERANCE_S of activity under the claim is let pass."""
+        if not sample.lock_claimed or sample.locked:
+            self._claim_active_s = 0.0
+            self._claim_reported = False
+            return
+        if input_active or playing:
+            self._claim_active_s += seconds
+        if self._claim_active_s > LOCK_CLAIM_TOLERANCE_S and not self._claim_reported:
+            self._claim_reported = True
+            decisions.append(Decision("lock_disagrees", None, "lock_hint_while_in_use", now, None,
+                                      detail={"active_s": round(self._claim_active_s), "playing": playing}))
 
     def _check_wall_clock(self, at: Instant, now: float, decisions: list[Decision]) -> None:
         offset = at.wall - now
@@ -255,7 +275,7 @@ class Ledger:
             self._reported_offset = offset
 
     def _games_in_play(self, sample: Sample) -> list[AppRef]:
-        if sample.foreground_known:
+        if sample.foreground_known and not sample.locked:
             fg = sample.foreground
             return [fg] if fg is not None and self._is_game(fg) else []
         return [a for a in sample.running if self._is_game(a)]
@@ -273,16 +293,17 @@ class Ledger:
         return (app.id in p.always_allowed or app.name in p.always_allowed or app.kind == "school"
                 or app.id in p.mark_as_school or app.name in p.mark_as_school)
 
-    def _charge(self, day: DayTotals, sample: Sample, seconds: float, over_limit: bool) -> bool:
+    def _charge(self, day: DayTotals, sample: Sample, seconds: float, over_limit: bool, *, screen: bool,
+                games: list[AppRef]) -> bool:
         """Add the seconds; True when game play just crossed a reminder mark (every N minutes of games)."""
         fg = sample.foreground
-        if fg is not None:
-            day.per_app_s[fg.id] = day.per_app_s.get(fg.id, 0.0) + seconds
-        if not self._free_of_screen_time(fg):
-            day.screen_s += seconds
-            if over_limit:
-                day.extra_screen_s += seconds
-        games = self._games_in_play(sample)
+        if screen:
+            if fg is not None:
+                day.per_app_s[fg.id] = day.per_app_s.get(fg.id, 0.0) + seconds
+            if not self._free_of_screen_time(fg):
+                day.screen_s += seconds
+                if over_limit:
+                    day.extra_screen_s += seconds
         if games:
             before = day.games_s
             day.games_s += seconds
@@ -389,7 +410,7 @@ class Ledger:
             decisions.append(Decision("remind", game, "game_reminder", now, _secs(self.games_left_s(day, game)),
                                       detail={"played_s": int(day.games_s)}))
 
-        if not self._free_of_screen_time(sample.foreground):
+        if not sample.locked and not self._free_of_screen_time(sample.foreground):
             left, reason = self.screen_left_s(ctx, day, now)
             if left is not None:
                 if left <= 0:

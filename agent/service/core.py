@@ -32,7 +32,7 @@ LEDGER_KEY = "ledger"
 REQUESTS_KEY = "requests"
 BLOCKED_KEY = "web-blocked"
 NOTICE_KINDS = {"warn", "remind", "block", "close", "lock", "logout", "notify", "grant"}
-TAMPER_KINDS = {"clock_change", "timezone_change", "gap"}
+TAMPER_KINDS = {"clock_change", "timezone_change", "gap", "lock_disagrees"}
 
 
 class AgentCore:

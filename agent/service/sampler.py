@@ -25,7 +25,10 @@ class ForegroundSource(Protocol):
 class IdleSource(Protocol):
     def idle_seconds(self) -> float | None: ...
 
-    def locked(self) -> bool | None: ...
+    def locked(self) -> bool | None: ...  # only from a source the child cannot set
+
+    # Optional: what the session claims (logind's LockedHint), never believed on its own.
+    # def lock_hint(self) -> bool | None: ...
 
 
 @dataclass
@@ -81,15 +84,17 @@ class Sampler:
                     fg_ref = self.classifier.ref(fg.name)
                 if fg_ref is not None and fg_ref.kind == "system":
                     fg_ref = None  # the desktop shell itself: desktop time, no app
-        idle = locked = False
+        idle = locked = claimed = False
         if self.idle is not None:
             try:
                 seconds = self.idle.idle_seconds()
                 idle = seconds is not None and seconds >= self.idle_threshold_s
                 locked = bool(self.idle.locked())
+                hint = getattr(self.idle, "lock_hint", None)
+                claimed = bool(hint()) if hint is not None else False
             except Exception:
                 log.exception("idle source failed; treating this tick as active")
-        sample = Sample(self.clock.now(), fg_ref, tuple(running.values()), idle, locked, fg_known)
+        sample = Sample(self.clock.now(), fg_ref, tuple(running.values()), idle, locked, fg_known, claimed)
         return Observation(sample, pids)
 
     def _child_processes(self) -> list[Any]:
