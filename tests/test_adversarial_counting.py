@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -60,11 +61,19 @@ def game_policy(path: Path) -> Path:
     return path
 
 
+@pytest.fixture()
+def kid_space() -> Iterator[Path]:
+    """A folder the child's account can reach (pytest's own tmp root is 0700, closed to other accounts)."""
+    base = Path(tempfile.mkdtemp(prefix="sprout-adv-"))
+    os.chmod(base, 0o755)
+    yield base
+    shutil.rmtree(base, ignore_errors=True)
+
+
 def childs_game(tmp_path: Path, kid_uid: int, kid_gid: int, name: str = "Minecraft") -> subprocess.Popen:
-    """The child starts a game: a real process owned by the child's account."""
+    """The child starts a game: a real process owned by the child's account (tmp_path: a kid_space)."""
     folder = tmp_path / "kid-games"
     folder.mkdir(exist_ok=True)
-    os.chmod(tmp_path, 0o755)
     os.chmod(folder, 0o755)
     exe = folder / name
     shutil.copy(SLEEP, exe)
@@ -144,10 +153,10 @@ def kid() -> Iterator:
 
 
 @ROOT_ONLY
-def test_childs_locked_hint_does_not_stop_the_count_and_the_parent_hears(tmp_path: Path, kid) -> None:  # type: ignore[no-untyped-def]
+def test_childs_locked_hint_does_not_stop_the_count_and_the_parent_hears(tmp_path: Path, kid, kid_space) -> None:  # type: ignore[no-untyped-def]
     logind = LogindWithChildsLockedHint()
     core = service_core(tmp_path, kid.pw_uid, LogindIdle(logind, uid=kid.pw_uid, refresh_s=0.0))
-    game = childs_game(tmp_path, kid.pw_uid, kid.pw_gid)
+    game = childs_game(kid_space, kid.pw_uid, kid.pw_gid)
     try:
         decisions = run_until(core, lambda ds: any(d.kind == "close" for d in ds), timeout=30)
         assert next(d.target for d in decisions if d.kind == "close") == "minecraft"
@@ -178,7 +187,7 @@ def _xvfb() -> tuple[subprocess.Popen, str]:
 
 @ROOT_ONLY
 @pytest.mark.skipif(sys.platform != "linux" or not shutil.which("Xvfb"), reason="needs Xvfb")
-def test_gamepad_play_with_no_keyboard_or_mouse_is_still_charged(tmp_path: Path, kid) -> None:  # type: ignore[no-untyped-def]
+def test_gamepad_play_with_no_keyboard_or_mouse_is_still_charged(tmp_path: Path, kid, kid_space) -> None:  # type: ignore[no-untyped-def]
     pytest.importorskip("Xlib")
     from agent.os.idle_x11 import X11Idle
 
@@ -192,7 +201,7 @@ def test_gamepad_play_with_no_keyboard_or_mouse_is_still_charged(tmp_path: Path,
         while (idle.idle_seconds() or 0.0) < 1.0 and time.monotonic() < deadline:
             time.sleep(0.1)
         core = service_core(tmp_path, kid.pw_uid, idle, idle_threshold_s=0.5)
-        game = childs_game(tmp_path, kid.pw_uid, kid.pw_gid)
+        game = childs_game(kid_space, kid.pw_uid, kid.pw_gid)
         decisions = run_until(core, lambda ds: any(d.kind == "close" for d in ds), timeout=30)
         assert core.sampler.observe().sample.idle is True  # the agent did see no input all along
         assert next(d.target for d in decisions if d.kind == "close") == "minecraft"

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 LEDGER_KEY = "ledger"
 REQUESTS_KEY = "requests"
 BLOCKED_KEY = "web-blocked"
+CONTENT_KEY = "catalog-content"  # fingerprints of games learned under their catalogued identity
 NOTICE_KINDS = {"warn", "remind", "block", "close", "lock", "logout", "notify", "grant"}
 TAMPER_KINDS = {"clock_change", "timezone_change", "gap", "lock_disagrees"}
 
@@ -92,6 +93,13 @@ class AgentCore:
                 self.requests = json.loads(reqs)
             except ValueError:
                 log.error("saved time requests unreadable; starting with none")
+        content = getattr(self.sampler, "content", None)
+        learned = self.store.kv_get(CONTENT_KEY) if content is not None else None
+        if learned:
+            try:
+                content.load_state(json.loads(learned))
+            except ValueError:
+                log.error("learned program fingerprints unreadable; learning afresh")
         first = ledger.resume(self.clock.now())
         self._record(first)
         return ledger
@@ -104,6 +112,9 @@ class AgentCore:
             keep = sorted(self.web_blocked_counts)[-self.policy.retention_days:]
             self.web_blocked_counts = {d: self.web_blocked_counts[d] for d in keep}
             self.store.kv_put(BLOCKED_KEY, json.dumps(self.web_blocked_counts).encode())
+            content = getattr(self.sampler, "content", None)
+            if content is not None and content.changed:
+                self.store.kv_put(CONTENT_KEY, json.dumps(content.to_state()).encode())
             day = self.ledger.local_day(now)
             self.store.put_summary(day, self.day_totals(day))
             self._last_save = self.monotonic()

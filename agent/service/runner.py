@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agent.catalog.content import ContentIndex
 from agent.errors import CliError
 from agent.ledger.apps import AppClassifier
 from agent.ledger.clock import Clock, SystemClock
@@ -223,9 +224,11 @@ def build_core(opts: ServiceOptions, *, clock: Clock | None = None, adapters: di
     adapters = adapters or real_adapters(opts.user_mode, child_uid)
     clock = clock or SystemClock()
     own_pid = os.getpid()
+    classifier = AppClassifier()
+    content = ContentIndex(classifier.catalog.entries(), child_uid=child_uid)
     sampler = Sampler(clock=clock, processes=adapters["processes"], foreground=adapters.get("foreground"),
-                      idle=adapters.get("idle"), classifier=AppClassifier(), child_uid=child_uid,
-                      idle_threshold_s=opts.idle_threshold_s, ignore_pids=lambda: {own_pid})
+                      idle=adapters.get("idle"), classifier=classifier, child_uid=child_uid,
+                      idle_threshold_s=opts.idle_threshold_s, ignore_pids=lambda: {own_pid}, content=content)
     enforcer = Enforcer(closer=adapters["closer"], session=adapters.get("session"), child_uid=child_uid,
                         grace_s=doc["at_limit"]["grace_seconds"])
     oem = oem_settings(opts.state_dir)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from agent.catalog.content import ContentIndex
 from agent.ledger.apps import AppClassifier
 from agent.ledger.clock import Clock
 from agent.ledger.sample import AppRef, Sample
@@ -41,7 +42,8 @@ class Observation:
 class Sampler:
     def __init__(self, *, clock: Clock, processes: ProcessSource, foreground: ForegroundSource | None,
                  idle: IdleSource | None, classifier: AppClassifier, child_uid: int | None,
-                 idle_threshold_s: float = 300.0, ignore_pids: Callable[[], set[int]] = set) -> None:
+                 idle_threshold_s: float = 300.0, ignore_pids: Callable[[], set[int]] = set,
+                 content: ContentIndex | None = None) -> None:
         self.clock = clock
         self.processes = processes
         self.foreground = foreground
@@ -50,14 +52,16 @@ class Sampler:
         self.child_uid = child_uid
         self.idle_threshold_s = idle_threshold_s
         self.ignore_pids = ignore_pids
+        self.content = content
 
     def observe(self) -> Observation:
         procs = self._child_processes()
         names = {p.pid: p for p in procs}
         running: dict[str, AppRef] = {}
         pids: dict[str, list[tuple[int, float | None]]] = {}
+        refs: dict[int, AppRef] = {}
         for p in procs:
-            ref = self._ref(p, names)
+            ref = refs[p.pid] = self._ref(p, names)
             if ref.kind == "system":
                 continue
             known = running.get(ref.id)
@@ -79,7 +83,7 @@ class Sampler:
                 fg_known = True
                 proc = names.get(getattr(fg, "pid", None) or -1)
                 if proc is not None:
-                    fg_ref = self._ref(proc, names)
+                    fg_ref = refs.get(proc.pid) or self._ref(proc, names)
                 elif getattr(fg, "name", None):
                     fg_ref = self.classifier.ref(fg.name)
                 if fg_ref is not None and fg_ref.kind == "system":
@@ -122,4 +126,9 @@ class Sampler:
             if parent.name not in parents:
                 parents.append(parent.name)
             ppid = getattr(parent, "ppid", None)
-        return self.classifier.ref(proc.name, getattr(proc, "exe", None) or None, tuple(parents))
+        exe = getattr(proc, "exe", None) or None
+        ref = self.classifier.ref(proc.name, exe, tuple(parents))
+        if self.content is not None:
+            # What the file is, not what it is called: a learned game renamed or copied is still that game.
+            ref = self.content.refine(proc.pid, getattr(proc, "create_time", None), exe, ref)
+        return ref
