@@ -18,8 +18,9 @@ from typing import Any
 
 from agent.ledger.clock import Clock
 from agent.ledger.ledger import Decision, Ledger
+from agent.link.backend import version_problem
 from agent.oem import BrandLogo
-from agent.policy import Policy, PolicyError, Problem, age_band, age_from_birth_year, load_policy_doc
+from agent.policy import Policy, PolicyError, Problem, age_band, age_from_birth_year, load_policy_doc, preset
 from agent.service import consent as consent_rules
 from agent.service.consent import ConsentBook
 from agent.service.enforcer import Enforcer
@@ -188,21 +189,55 @@ class AgentCore:
         """Apply a new policy (raises PolicyError and keeps the current one if it is invalid or not newer)."""
         new_doc = load_policy_doc(doc)
         with self._lock:
-            if new_doc["version"] <= self.policy_doc["version"]:
-                raise PolicyError([Problem("version", f"{new_doc['version']} is not newer than the policy in "
-                                                       f"force ({self.policy_doc['version']})")])
-            self.policy_doc = new_doc
-            self.policy = Policy.from_doc(new_doc)
-            self.ledger.set_policy(self.policy)
-            self.enforcer.grace_s = self.policy.grace_seconds
+            why = version_problem(new_doc["version"], self.policy_doc["version"])
+            if why is not None:
+                raise PolicyError([Problem("version", why)])
+            self._put_in_force(new_doc)
             self.store.record_policy(new_doc["version"], json.dumps(new_doc).encode(), signer)
             self._record_event("policy_applied", {"version": new_doc["version"], "signer": signer})
             self.save()
+        self._tell_parts(new_doc)
+
+    def _put_in_force(self, new_doc: dict[str, Any]) -> None:
+        self.policy_doc = new_doc
+        self.policy = Policy.from_doc(new_doc)
+        self.ledger.set_policy(self.policy)
+        self.enforcer.grace_s = self.policy.grace_seconds
+
+    def _tell_parts(self, new_doc: dict[str, Any]) -> None:
         for listener in self.on_policy_change:
             try:
                 listener(new_doc)
             except Exception:
                 log.exception("a part could not take the new policy")
+
+    def withdraw_console(self, device_id: str, trusted: Callable[[str | None], bool]) -> dict[str, Any] | None:
+        """A console was unpaired: what it set is withdrawn. The last policy from a source still trusted (a paired
+        console, a local file) is in force again, or the family preset when there is none; the parent is told.
+        Returns what changed, or None when nothing that console set was in force."""
+        with self._lock:
+            records = self.store.policies()
+            if not any(r.signer == device_id for r in records):
+                return None
+            keep = None
+            for r in reversed(records):
+                if r.signer != device_id and trusted(r.signer):
+                    keep = r
+                    break
+            if keep is not None and keep is records[-1]:
+                return None  # a trusted source's later policy already replaced it
+            restored = load_policy_doc(keep.blob) if keep is not None else preset(12, ["vn-decree-147"])
+            removed = self.store.forget_policies_above(keep.version if keep is not None else 0)
+            self._put_in_force(restored)
+            detail = {"console": device_id, "withdrawn": removed, "restored_version": restored["version"],
+                      "restored_from": keep.signer if keep is not None else "family preset"}
+            self._record_event("policy_withdrawn", detail)
+            self._outbox("alert", {**detail, "kind": "policy_withdrawn", "at": self.clock.now().wall})
+            self.save()
+        log.warning("console %s was unpaired: its policy is withdrawn, version %s is in force again",
+                    device_id[:12], restored["version"])
+        self._tell_parts(restored)
+        return detail
 
     def web_blocked(self, domain: str, category: str | None, reason: str) -> None:
         """The DNS filter blocked a site: a notice for the child, an event (domain and category, never a URL)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 import time
 from typing import Any
 
@@ -50,7 +51,60 @@ def start_parent_link(core: AgentCore, opts: Any) -> Any:
         return {"code": display_code(code), "expires_in_s": max(0, int(expires - time.time()))}
 
     core.pairing_offer = offer
+    watch = RevocationWatch(state, core).start()
+    running.service.on_event = lambda code, peer, detail: watch.check() if code == "unpaired" else None
     host, port = running.address
     log.info("parent link: %s:%d", host, port)
     (opts.state_dir / "link.address").write_text(f"{host}:{port}\n", encoding="utf-8")
-    return running.stop
+
+    def stop() -> None:
+        watch.stop()
+        running.stop()
+
+    return stop
+
+
+class RevocationWatch:
+    """A console unpaired (by itself, or with `sprout-agent pair --unpair` on this PC) loses what it set: the core
+    restores the last policy of a source still trusted. Checked at start (a revocation while the agent was off)
+    and every `every_s` on its own thread: never on the tick."""
+
+    def __init__(self, state: Any, core: AgentCore, every_s: float = 1.0) -> None:
+        self.state = state
+        self.core = core
+        self.every_s = every_s
+        self._done: set[str] = set()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="sprout-revocations", daemon=True)
+
+    def trusted(self, signer: str | None) -> bool:
+        return signer in (None, "local-file") or (isinstance(signer, str) and self.state.peer(signer) is not None)
+
+    def check(self) -> None:
+        with self._lock:
+            try:
+                revoked = {p["device_id"] for p in self.state.peers(include_revoked=True) if p["revoked_at"]}
+            except Exception:
+                log.exception("cannot read the paired consoles")
+                return
+            for device in sorted(revoked - self._done):
+                try:
+                    self.core.withdraw_console(device, self.trusted)
+                except Exception:
+                    log.exception("withdrawing the policy of console %s failed", device[:12])
+                    continue
+                self._done.add(device)
+
+    def start(self) -> RevocationWatch:
+        self.check()
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every_s):
+            self.check()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
