@@ -202,6 +202,12 @@ class LinkService:
         self._event("decision_applied", sender, f"{d['request_id']}: {result.get('state')}")
         return {"ok": True, "result": result}
 
+    def _do_pair_allow(self, sender: str, payload: Any) -> dict[str, Any]:
+        """A paired console lets one more console pair: the child's PC shows a code for CODE_TTL_S."""
+        _, expires = self.state.open_pairing(by=f"console {sender[:12]}")
+        self._event("pair_allowed", sender, "a paired console opened pairing for one more console")
+        return {"ok": True, "expires_in_s": max(0, int(expires - self.state.clock()))}
+
     def _do_unpair(self, sender: str, payload: Any) -> dict[str, Any]:
         self.state.revoke(sender)
         self._channels.pop(sender, None)

@@ -44,10 +44,12 @@ def start_parent_link(core: AgentCore, opts: Any) -> Any:
         core.offer_consent()
 
     def offer() -> dict[str, Any] | None:
-        # Only before the first pairing: afterwards a new console needs `sprout-agent pair`, i.e. the PC's admin.
-        if state.peers():
+        # Before the family's first pairing, or while a parent's approval lasts (`sprout-agent pair` by the PC's
+        # administrator, or `pair_allow` from a paired console): never because the child asked (link/state.py).
+        got = state.offer_code()
+        if got is None:
             return None
-        code, expires = state.open_pairing()
+        code, expires = got
         return {"code": display_code(code), "expires_in_s": max(0, int(expires - time.time()))}
 
     core.pairing_offer = offer
