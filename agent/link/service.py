@@ -72,6 +72,9 @@ class LinkService:
         except ProtocolError as exc:
             self._event(exc.code, None, f"{path[:60]}: {exc.reason}")
             return _STATUS.get(exc.code, 400), _json({"error": exc.code, "reason": exc.reason})
+        except RecursionError:  # JSON nested thousands deep (in the header, a payload…): the sender's fault
+            self._event("too_nested", None, path[:60])
+            return 400, _json({"error": "too_nested", "reason": "the request nests JSON too deeply"})
         except Exception:  # a bug must cost one request, never the endpoint
             log.exception("link request failed")
             self._event("internal", None, path[:60])

@@ -37,6 +37,25 @@ NOTICE_KINDS = {"warn", "remind", "block", "close", "lock", "logout", "notify", 
 TAMPER_KINDS = {"clock_change", "timezone_change", "gap", "lock_disagrees"}
 
 
+class RateLimit:
+    """A token bucket on the monotonic clock: `burst` at once, then one every 1/per_s seconds."""
+
+    def __init__(self, *, burst: int, per_s: float) -> None:
+        self.burst = burst
+        self.per_s = per_s
+        self._tokens = float(burst)
+        self._at: float | None = None
+
+    def take(self, now: float) -> bool:
+        if self._at is not None:
+            self._tokens = min(self.burst, self._tokens + (now - self._at) * self.per_s)
+        self._at = now
+        if self._tokens >= 1.0:
+            self._tokens -= 1.0
+            return True
+        return False
+
+
 class AgentCore:
     def __init__(self, *, policy_doc: dict[str, Any], clock: Clock, sampler: Sampler, enforcer: Enforcer,
                  store: Any, notices: NoticeBoard | None = None, save_every_s: float = 15.0,
@@ -66,6 +85,13 @@ class AgentCore:
         self.brand: str | None = None  # the device maker's product name, shown by the companion instead of Sprout
         self.awaiting_child = False  # a service with no child account named yet: nothing is counted
         self.logo: BrandLogo | None = None  # the device maker's checked logo (runner.oem_logo); never changes later
+        # Write operations the companion channel may call, rate-limited (a script in the child's account must not
+        # bury the parent's alerts): a few at once, then a steady trickle.
+        self._harmful_rate = RateLimit(burst=5, per_s=1 / 60)
+        self._harmful_seen: set[tuple[str, str]] = set()
+        self._harmful_folded = self._harmful_refused = 0
+        self._harmful_flood_told = False
+        self._request_rate = RateLimit(burst=5, per_s=1 / 120)
         self.ledger = self._restore()
         # Who agreed to share what (agent.service.consent): summary() and the outbox send only that.
         self.consent = ConsentBook(store)
@@ -325,6 +351,11 @@ class AgentCore:
         reason = str(reason).strip()[:300]
         with self._lock:
             pending = [r for r in self.requests.values() if r["state"] == "queued"]
+            for r in pending:  # the same ask again (a double click, a script): folded into the waiting one
+                if (r["minutes"], r["scope"], r["reason"]) == (minutes, scope, reason):
+                    return {"id": r["id"], "state": "queued"}
+            if not self._request_rate.take(self.monotonic()):
+                raise ValueError("many requests were sent just now; please wait for your parents' answer")
             if len(pending) >= 5:
                 raise ValueError("five requests are already waiting for an answer")
             now = self.clock.now()
@@ -386,8 +417,28 @@ class AgentCore:
             }
 
     def report_harmful(self, what: str, note: str) -> dict[str, Any]:
+        """The child reports something harmful: it reaches the parent at once. The same report again is folded
+        into the first; beyond a few a minute (a script, not a worried child) they are refused, and the parent
+        gets one alert saying so instead of thousands of items burying the real ones."""
         item = {"what": str(what)[:300], "note": str(note)[:1000]}
+        key = (item["what"].strip().casefold(), item["note"].strip().casefold())
         with self._lock:
+            now = self.monotonic()
+            if key in self._harmful_seen:
+                self._harmful_folded += 1
+                return {"state": "sent_to_parent", "hotline": "111"}
+            if not self._harmful_rate.take(now):
+                self._harmful_refused += 1
+                if not self._harmful_flood_told:
+                    self._harmful_flood_told = True
+                    self.report_tamper("report_flood", {"op": "report_harmful", "accepted": len(self._harmful_seen),
+                                                        "folded": self._harmful_folded})
+                raise ValueError("many reports were sent just now and the first ones reached your parents; "
+                                 "please try again in a few minutes, or call 111")
+            self._harmful_flood_told = False
+            if len(self._harmful_seen) >= 1000:
+                self._harmful_seen.clear()
+            self._harmful_seen.add(key)
             seq = self._outbox("harmful_report", item)
             self._record_event("harmful_report", {"seq": seq})
         return {"state": "sent_to_parent", "hotline": "111"}
