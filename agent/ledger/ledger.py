@@ -100,6 +100,9 @@ class Ledger:
         self._last_enforced: set[tuple[str, str | None]] = set()
         self._claim_active_s = 0.0  # input or play seen while the session claims to be locked
         self._claim_reported = False
+        self.boot_id: str | None = None  # this boot's identity (clock.boot_id), saved with the state
+        self._saved_boot: tuple[str | None, float] | None = None  # (boot id, boot clock) when the state was saved
+        self.held = False  # trusted time held after a reboot until a trusted source agrees
 
     # ---- time -------------------------------------------------------------------------------------------
     def trusted_time(self, at: Instant) -> float:
@@ -111,10 +114,11 @@ class Ledger:
         self._reported_offset = at.wall - wall
 
     def set_trusted_time(self, at: Instant, trusted_wall: float) -> None:
-        """Re-anchor to a time from a trusted source (the paired console's signed clock). It may move trusted
-        time either way; the day still never goes back, so no day's allowance is replayed."""
+        """Re-anchor to a time from a trusted source (NTP, the paired console's signed clock). It may move trusted
+        time either way; the day still never goes back, so no day's allowance is replayed. Ends a hold."""
         self._anchor_boot, self._anchor_wall = at.boot, trusted_wall
         self._reported_offset = at.wall - trusted_wall
+        self.held = False
 
     def set_policy(self, policy: Policy) -> None:
         self.policy = policy
@@ -194,9 +198,37 @@ class Ledger:
 
     # ---- the tick --------------------------------------------------------------------------------------
     def resume(self, at: Instant) -> list[Decision]:
-        """Start (or restart after a stop) at this instant without charging the time in between."""
+        """Start (or restart after a stop) at this instant without charging the time in between.
+
+        After a restart within the same boot, the boot clock measured the stop: trusted time goes on from the last
+        trusted time by exactly that much, whatever the wall clock says. After a reboot the stop cannot be
+        measured: if the wall clock claims more than CLOCK_TOLERANCE_S passed, trusted time is *held* at the last
+        trusted time (the day's counters stay) until a source the child cannot set agrees (`set_trusted_time`)."""
         decisions: list[Decision] = []
         self._needs_resume = False
+        saved, self._saved_boot = self._saved_boot, None
+        if self._last is not None and saved is not None and saved[0] and self.boot_id:
+            before = self.trusted_time(self._last)
+            if saved[0] == self.boot_id and at.boot >= saved[1]:
+                trusted = before + (at.boot - saved[1])
+                self._anchor_boot, self._anchor_wall = at.boot, trusted
+                self._reported_offset = 0.0  # the first tick reports a wall clock that disagrees
+                gap = trusted - before
+            elif at.wall - before > CLOCK_TOLERANCE_S:
+                self._anchor_boot, self._anchor_wall = at.boot, before
+                self._reported_offset = at.wall - before
+                self.held = True
+                decisions.append(Decision("time_held", None, "reboot_unverified", before, None,
+                                          detail={"wall": at.wall, "claimed_ahead_s": round(at.wall - before)}))
+                gap = 0.0
+            else:
+                self._anchor(at, not_before=before)
+                gap = self._anchor_wall - before
+            if gap > 1.5:
+                decisions.append(Decision("gap", None, "agent_not_running", self._anchor_wall, int(gap),
+                                          detail={"from": before}))
+            self._last = at
+            return decisions
         if self._last is not None:
             before = self.trusted_time(self._last)
             self._anchor(at, not_before=before)
@@ -476,14 +508,19 @@ class Ledger:
             "anchor_wall": self._anchor_wall,
             "last": None if last is None else [last.mono, last.boot, last.wall],
             "trusted_last": None if last is None else self.trusted_time(last),
+            "boot_id": self.boot_id,
+            "held": self.held,
         }
 
     @classmethod
-    def from_state(cls, policy: Policy, state: dict[str, Any], **kwargs: Any) -> Ledger:
-        """Restore a saved ledger. Call `resume(now)` next: a restart's clocks are not comparable."""
+    def from_state(cls, policy: Policy, state: dict[str, Any], *, boot_id: str | None = None,
+                   **kwargs: Any) -> Ledger:
+        """Restore a saved ledger. Call `resume(now)` next: a restart's clocks are not comparable. `boot_id` names
+        this boot (clock.boot_id): with it, a restart in the same boot is measured by the boot clock."""
         if state.get("format") != 1:
             raise ValueError(f"ledger state format {state.get('format')!r} is not supported")
         led = cls(policy, **kwargs)
+        led.boot_id = boot_id
         led.days = {k: DayTotals.from_dict(v) for k, v in state["days"].items()}
         if state.get("last") is not None:
             # Re-anchor on resume from the last trusted time, so a clock moved while stopped can't go back.
@@ -491,6 +528,9 @@ class Ledger:
             led._last = Instant(0.0, 0.0, trusted)
             led._anchor_boot, led._anchor_wall = 0.0, trusted
             led._needs_resume = True
+            led._saved_boot = (state.get("boot_id"), float(state["last"][1]))
+            if state.get("held") and state.get("boot_id") == boot_id:
+                led.held = True  # still unconfirmed in this boot
         if led.days:
             led._max_day = dt.date.fromisoformat(max(led.days))
         return led

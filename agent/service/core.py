@@ -34,7 +34,7 @@ REQUESTS_KEY = "requests"
 BLOCKED_KEY = "web-blocked"
 CONTENT_KEY = "catalog-content"  # fingerprints of games learned under their catalogued identity
 NOTICE_KINDS = {"warn", "remind", "block", "close", "lock", "logout", "notify", "grant"}
-TAMPER_KINDS = {"clock_change", "timezone_change", "gap", "lock_disagrees"}
+TAMPER_KINDS = {"clock_change", "timezone_change", "gap", "lock_disagrees", "time_held"}
 
 
 class RateLimit:
@@ -100,10 +100,12 @@ class AgentCore:
     # ---- start, save -----------------------------------------------------------------------------------
     def _restore(self) -> Ledger:
         raw = self.store.kv_get(LEDGER_KEY)
+        boot_id = getattr(self.clock, "boot_id", None)
         ledger = Ledger(self.policy)
+        ledger.boot_id = boot_id
         if raw:
             try:
-                ledger = Ledger.from_state(self.policy, json.loads(raw))
+                ledger = Ledger.from_state(self.policy, json.loads(raw), boot_id=boot_id)
             except (ValueError, KeyError, TypeError) as exc:
                 # Never silently start from zero without saying so: the parent sees this event.
                 log.error("saved ledger unreadable (%s); starting the day's totals afresh", exc)
@@ -202,6 +204,26 @@ class AgentCore:
             until = "tomorrow"
         return {"kind": d.kind, "target": d.target, "reason": d.reason, "left_s": d.left_s, "until": until,
                 "at": d.at, "message": d.detail.get("message")}
+
+    # ---- trusted time ----------------------------------------------------------------------------------
+    @property
+    def time_held(self) -> bool:
+        return self.ledger.held
+
+    def confirm_time(self, wall: float, source: str) -> None:
+        """A time source the child cannot set (NTP, the parent's console) answered: trusted time follows it and a
+        hold after a reboot ends. The parent hears how far the PC's own clock was off, when it was."""
+        with self._lock:
+            now = self.clock.now()
+            before = self.ledger.trusted_time(now)
+            was_held = self.ledger.held
+            self.ledger.set_trusted_time(now, wall)
+            detail = {"source": source, "trusted": wall, "wall": now.wall, "moved_s": round(wall - before),
+                      "wall_off_s": round(now.wall - wall)}
+            self._record_event("time_confirmed", detail)
+            if was_held or abs(now.wall - wall) > 90:
+                self._outbox("alert", {**detail, "kind": "time_confirmed", "at": wall})
+            self.save()
 
     # ---- tamper evidence ------------------------------------------------------------------------------
     def report_tamper(self, kind: str, detail: dict[str, Any]) -> None:

@@ -52,6 +52,8 @@ class ServiceOptions:
     dns_upstreams: list[str] = field(default_factory=list)
     lang: str | None = None  # None: the device maker's default language (oem.json), else Vietnamese
     key_file_fallback: bool = False
+    # asked (SNTP) only while trusted time is held after a reboot; empty: agent/os/timesource.py's defaults
+    time_servers: list[str] = field(default_factory=list)
 
 
 def open_store(state_dir: Path, *, file_fallback: bool, create: bool = True) -> tuple[Any, Any]:
@@ -360,6 +362,10 @@ def start_extras(core: AgentCore, opts: ServiceOptions) -> list[Any]:
                 if exc.errno == errno.EADDRINUSE else ""
             raise CliError(f"{option} {address}: {why}{hint}") from None
 
+    from agent.os.timesource import DEFAULT_SERVERS, TimeVerifier
+
+    stoppers.append(TimeVerifier(lambda: core.time_held, core.confirm_time,
+                                 opts.time_servers or list(DEFAULT_SERVERS)).start().stop)
     if opts.socket_path is not None:
         from agent.service.companion_channel import start_companion_channel
 
