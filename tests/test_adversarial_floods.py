@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,10 +68,10 @@ def flooded_agent(tmp_path: Path) -> Iterator[dict]:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
-def slow_connection(host: str, port: int, source: str) -> socket.socket:
+def slow_connection(host: str, port: int, source: str, timeout: float = 5.0) -> socket.socket:
     s = socket.socket()
     s.bind((source, 0))
-    s.settimeout(5)
+    s.settimeout(timeout)
     s.connect((host, port))
     s.sendall(b"POST /v1/msg HTTP/1.1\r\nHost: x\r\n")  # …and never the rest
     return s
@@ -90,32 +91,75 @@ def companion_status(path: Path) -> dict:
     return json.loads(buf)
 
 
+class Flooder:
+    """Holds up to FLOOD slow connections: a byte on each every second (a per-read timeout never fires), and a new
+    connection for each one the agent closes, as a determined attacker would."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.held: list[socket.socket] = []
+        self.opened = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _open(self, i: int) -> None:
+        with contextlib.suppress(OSError):
+            self.held.append(slow_connection(self.host, self.port, f"127.0.{i % 4}.{2 + i % 7}", timeout=0.5))
+            self.opened += 1
+
+    def _run(self) -> None:
+        i = 0
+        while not self.stop.is_set():
+            started = time.monotonic()
+            while len(self.held) < FLOOD and not self.stop.is_set() and time.monotonic() - started < 5:
+                self._open(i)
+                i += 1
+            alive = []
+            for s in self.held:
+                try:
+                    s.send(b"X")
+                    alive.append(s)
+                except OSError:
+                    s.close()
+            self.held = alive
+            self.stop.wait(1.0)
+
+    def __enter__(self) -> Flooder:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(10)
+        for s in self.held:
+            s.close()
+
+
 def test_a_thousand_slow_connections_do_not_stop_enforcement(flooded_agent, tmp_path: Path) -> None:
     host, port = flooded_agent["host"].rsplit(":", 1)
-    held: list[socket.socket] = []
     app = None
-    try:
-        for i in range(FLOOD):  # from several loopback addresses, as several LAN devices would
-            with contextlib.suppress(OSError):
-                held.append(slow_connection(host, int(port), f"127.0.{i % 4}.{2 + i % 7}"))
-        # Enforcement goes on: a blocked app started now is closed.
-        app_path = tmp_path / "TikTok"
-        shutil.copy(SLEEP, app_path)
-        app = subprocess.Popen([str(app_path), "600"])
-        wait_for(lambda: app.poll() is not None, 20, "the blocked app to be closed during the flood")
-        # The companion channel and the link still answer.
-        assert companion_status(flooded_agent["state"] / "c.sock")["ok"] is True
-        hello = requests.get(f"http://{host}:{port}/v1/hello", timeout=10)
-        assert hello.status_code == 200 and hello.json()["v"] == 1
-        fds = len(os.listdir(f"/proc/{flooded_agent['proc'].pid}/fd"))
-        assert fds < 1024 // 2, fds  # shed long before the descriptor limit
-        assert flooded_agent["proc"].poll() is None
-        assert "Too many open files" not in flooded_agent["log"].read_text()
-    finally:
-        for s in held:
-            s.close()
-        if app is not None:
-            app.kill()
+    with Flooder(host, int(port)) as flood:
+        deadline = time.monotonic() + 120
+        while flood.opened < 1000 and time.monotonic() < deadline:  # as many as the attacker can get
+            time.sleep(0.5)
+        time.sleep(12)  # and trickling past any per-read timeout
+        try:
+            # Enforcement goes on: a blocked app started now is closed.
+            app_path = tmp_path / "TikTok"
+            shutil.copy(SLEEP, app_path)
+            app = subprocess.Popen([str(app_path), "600"])
+            wait_for(lambda: app.poll() is not None, 20, "the blocked app to be closed during the flood")
+            # The companion channel and the link still answer.
+            assert companion_status(flooded_agent["state"] / "c.sock")["ok"] is True
+            hello = requests.get(f"http://{host}:{port}/v1/hello", timeout=10)
+            assert hello.status_code == 200 and hello.json()["v"] == 1
+            fds = len(os.listdir(f"/proc/{flooded_agent['proc'].pid}/fd"))
+            assert fds < 1024 // 2, fds  # shed long before the descriptor limit
+            assert flooded_agent["proc"].poll() is None
+            assert "Too many open files" not in flooded_agent["log"].read_text()
+        finally:
+            if app is not None:
+                app.kill()
 
 
 def test_a_trickled_request_is_cut_at_the_whole_request_deadline(flooded_agent) -> None:
