@@ -29,6 +29,7 @@ import requests
 
 from agent.ledger.clock import SimulatedClock
 from agent.service.runner import ServiceOptions, build_core
+from tests.test_adversarial_pairing import ASK
 from tests.test_agent_e2e import BIN, ROOT, wait_for
 from tests.test_service_child_account import ROOT_ONLY, SYSTEM_PYTHON, account
 from tests.test_service_enforcement import SLEEP
@@ -41,7 +42,7 @@ def _agent_limits() -> None:
 
 
 @pytest.fixture()
-def flooded_agent(tmp_path: Path) -> Iterator[dict]:
+def flooded_agent(tmp_path: Path, kid) -> Iterator[dict]:  # type: ignore[no-untyped-def]
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard != resource.RLIM_INFINITY and hard < FLOOD + 200:
         pytest.skip(f"the test itself needs {FLOOD + 200} descriptors (hard limit {hard})")
@@ -51,13 +52,13 @@ def flooded_agent(tmp_path: Path) -> Iterator[dict]:
     policy.write_text(json.dumps({"version": 2, "apps": {"blocked": ["tiktok"]}}))
     log = open(tmp_path / "agent.log", "w")  # noqa: SIM115 — the agent writes to it for the whole fixture
     proc = subprocess.Popen([str(BIN / "sprout-agent"), "run", "--user-mode", "--state", str(state), "--link",
-                             "127.0.0.1:0", "--policy", str(policy), "--socket", str(state / "c.sock"), "--lang",
-                             "en"], stdout=log, stderr=log, env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT,
+                             "127.0.0.1:0", "--policy", str(policy), "--socket", str(kid.folder / "c.sock"), "--lang",
+                             "en", "--child-uid", str(kid.uid)], stdout=log, stderr=log, env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT,
                             preexec_fn=_agent_limits)
     host = wait_for(lambda: (state / "link.address").exists() and (state / "link.address").read_text().strip(), 30,
                     "the agent's link address")
     try:
-        yield {"state": state, "host": host, "proc": proc, "log": tmp_path / "agent.log"}
+        yield {"state": state, "host": host, "proc": proc, "log": tmp_path / "agent.log", "kid": kid}
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -75,20 +76,6 @@ def slow_connection(host: str, port: int, source: str, timeout: float = 5.0) -> 
     s.connect((host, port))
     s.sendall(b"POST /v1/msg HTTP/1.1\r\nHost: x\r\n")  # …and never the rest
     return s
-
-
-def companion_status(path: Path) -> dict:
-    with socket.socket(socket.AF_UNIX) as s:
-        s.settimeout(10)
-        s.connect(str(path))
-        s.sendall(b'{"id": 1, "op": "status"}\n')
-        buf = b""
-        while b"\n" not in buf:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            buf += chunk
-    return json.loads(buf)
 
 
 class Flooder:
@@ -145,12 +132,13 @@ def test_a_thousand_slow_connections_do_not_stop_enforcement(flooded_agent, tmp_
         time.sleep(12)  # and trickling past any per-read timeout
         try:
             # Enforcement goes on: a blocked app started now is closed.
-            app_path = tmp_path / "TikTok"
-            shutil.copy(SLEEP, app_path)
-            app = subprocess.Popen([str(app_path), "600"])
+            kid = flooded_agent["kid"]  # only this run's own child account is counted and closed
+            app = subprocess.Popen(kid.argv(str(kid.program(SLEEP, "TikTok")), "600"))
             wait_for(lambda: app.poll() is not None, 20, "the blocked app to be closed during the flood")
             # The companion channel and the link still answer.
-            assert companion_status(flooded_agent["state"] / "c.sock")["ok"] is True
+            asked = subprocess.run(kid.argv(SYSTEM_PYTHON, "-I", "-c", ASK, str(kid.folder / "c.sock")),
+                                   capture_output=True, text=True, timeout=30)
+            assert asked.returncode == 0 and json.loads(asked.stdout)["ok"] is True, asked.stderr
             hello = requests.get(f"http://{host}:{port}/v1/hello", timeout=10)
             assert hello.status_code == 200 and hello.json()["v"] == 1
             fds = len(os.listdir(f"/proc/{flooded_agent['proc'].pid}/fd"))

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from agent.policy import preset
 from tests.test_agent_e2e import BIN, CODE_RE, console, run, wait_for
 from tests.test_agent_e2e import agent as agent  # the fixture: the real agent with its link
@@ -25,7 +27,7 @@ def pair(agent: dict, state: Path, name: str) -> str:
 
 
 def push(state: Path, device: str, doc: dict, tmp_path: Path, ok: bool = True):  # type: ignore[no-untyped-def]
-    f = tmp_path / f"p{doc['version']}.json"
+    f = tmp_path / f"p{doc['version']}-{len(list(tmp_path.glob('p*.json')))}.json"
     f.write_text(json.dumps(doc))
     return console(state, "policy", "push", device, f, ok=ok)
 
@@ -43,36 +45,45 @@ def console_id(agent: dict, name: str) -> str:
     raise AssertionError(f"no console named {name}")
 
 
+def rogue_link(state: Path, device: str):  # type: ignore[no-untyped-def]
+    """The child's own console program: the real link client, but it chooses its versions itself."""
+    from app.family import Family
+    from app.link_client import DeviceLink
+
+    fam = Family(state, name="")
+    return DeviceLink(fam, fam.find_device(device)["device_id"])
+
+
 def test_a_revoked_rogue_console_cannot_keep_its_policy(agent, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from app.link_client import LinkError
+
     mom, rogue = tmp_path / "mom", tmp_path / "rogue"
     device = pair(agent, mom, "mom")
     doc = preset(age=10, extra=["vn-decree-147"])
-    doc["version"] = 5
-    assert "version 5 applied" in push(mom, device, doc, tmp_path).stdout
+    assert "version 2 applied" in push(mom, device, doc, tmp_path).stdout  # the console numbers its pushes
 
     # The child pairs a console of its own while a code is open, and tries to make its policy permanent.
     rogue_device = pair(agent, rogue, "Bố mẹ")
     greedy = dict(doc, screen=dict(doc["screen"], daily_minutes=ALL_DAY))
-    p = push(rogue, rogue_device, dict(greedy, version=2**53), tmp_path, ok=False)
-    assert p.returncode == 2 and "jumps more than 1000" in p.stderr and "Traceback" not in p.stderr
-    assert "version 1005 applied" in push(rogue, rogue_device, dict(greedy, version=1005), tmp_path).stdout
-    assert agent_version(agent) == 1005
+    link = rogue_link(rogue, rogue_device)
+    with pytest.raises(LinkError, match="jumps more than 1000"):
+        link.push_policy(dict(greedy, version=2**53))
+    assert link.push_policy(dict(greedy, version=1002)) == 1002
+    assert agent_version(agent) == 1002
 
     # The parent unpairs it on the child's PC (or it unpairs itself): its policy goes with it.
     run(BIN / "sprout-agent", "pair", "--state", agent["state"], "--unpair", console_id(agent, "Bố mẹ"))
-    wait_for(lambda: agent_version(agent) == 5, 15, "the parent's policy back in force")
+    wait_for(lambda: agent_version(agent) == 2, 15, "the parent's policy back in force")
     report = json.loads(console(mom, "report", device, "--json").stdout)
     withdrawn = [i["payload"] for i in report if i["kind"] == "alert" and i["payload"]["kind"] == "policy_withdrawn"]
-    assert len(withdrawn) == 1 and withdrawn[0]["restored_version"] == 5 and withdrawn[0]["withdrawn"] == 1
+    assert len(withdrawn) == 1 and withdrawn[0]["restored_version"] == 2 and withdrawn[0]["withdrawn"] == 1
 
     # The parent's next policy is newer than the one in force again.
-    assert "version 6 applied" in push(mom, device, dict(doc, version=6), tmp_path).stdout
-    assert agent_version(agent) == 6
+    assert "version 3 applied" in push(mom, device, doc, tmp_path).stdout
+    assert agent_version(agent) == 3
 
 
 def test_withdrawing_the_only_console_that_set_a_policy_restores_the_family_preset(tmp_path: Path) -> None:
-    import pytest
-
     from agent.ledger.clock import SimulatedClock
     from agent.policy import PolicyError
     from agent.service.runner import ServiceOptions, build_core
