@@ -110,7 +110,7 @@ class LinkHTTPServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], *, max_connections: int | None = None,
                  max_per_address: int = MAX_PER_ADDRESS, deadline_s: float = REQUEST_DEADLINE_S) -> None:
-        super().__init__(address, _Handler)
+        # Everything is set before binding: a failed bind calls server_close() from inside __init__.
         self.link_service: Any = None
         self.max_connections = max_connections or connection_cap()
         self.max_per_address = max_per_address
@@ -122,6 +122,7 @@ class LinkHTTPServer(ThreadingHTTPServer):
         self.shed = 0  # connections closed at once because of the caps
         self._stop = threading.Event()
         self._reaper = threading.Thread(target=self._reap, name="sprout-link-reaper", daemon=True)
+        super().__init__(address, _Handler)
 
     # ---- admission --------------------------------------------------------------------------------------
     def verify_request(self, request: Any, client_address: Any) -> bool:
