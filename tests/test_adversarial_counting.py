@@ -171,18 +171,23 @@ def test_childs_locked_hint_does_not_stop_the_count_and_the_parent_hears(tmp_pat
 
 
 def _xvfb() -> tuple[subprocess.Popen, str]:
-    for n in range(150, 250):
-        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
-            break
-    server = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "320x240x24", "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """A display number Xvfb picks itself (-displayfd): never one another suite on this machine is taking."""
+    r, w = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "320x240x24", "-nolisten", "tcp"],
+                              pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(w)
+    number = b""
     deadline = time.monotonic() + 10
-    while not Path(f"/tmp/.X11-unix/X{n}").exists():
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            pytest.skip("Xvfb did not start")
-        time.sleep(0.05)
-    return server, f":{n}"
+    with os.fdopen(r, "rb") as f:
+        while not number.endswith(b"\n") and time.monotonic() < deadline:
+            ch = f.read(1)
+            if not ch:
+                break
+            number += ch
+    if not number.strip().isdigit():
+        server.kill()
+        pytest.skip("Xvfb did not start")
+    return server, f":{number.strip().decode()}"
 
 
 @ROOT_ONLY
