@@ -54,7 +54,13 @@ def start_parent_link(core: AgentCore, opts: Any) -> Any:
 
     core.pairing_offer = offer
     watch = RevocationWatch(state, core).start()
-    running.service.on_event = lambda code, peer, detail: watch.check() if code == "unpaired" else None
+
+    def on_link_event(code: str, peer: str | None, detail: str) -> None:
+        on_event(code, peer, detail)
+        if code == "unpaired":  # withdraw that console's policy at once, not at the next check
+            watch.check()
+
+    running.service.on_event = on_link_event
     host, port = running.address
     log.info("parent link: %s:%d", host, port)
     (opts.state_dir / "link.address").write_text(f"{host}:{port}\n", encoding="utf-8")
