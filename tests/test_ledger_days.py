@@ -49,13 +49,14 @@ def kinds(result: dict, *wanted: str) -> list[tuple[str, str, str | None, int | 
 
 def test_school_day_with_game_limit_idle_and_screen_lock():
     # Tue 1 Dec 2026, 120 min screen, 60 min games.
-    # 08:00–08:30 desktop (screen 30); 08:30–09:15 Minecraft (screen 75, games 45); 09:15–09:45 idle (nothing);
+    # 08:00–08:30 desktop (screen 30); 08:30–09:15 Minecraft (screen 75, games 45); 09:15–09:45 idle on the desktop
+    # (nothing);
     # 09:45 Minecraft again: games reach 60 at 10:00 → closed (screen 90); the child stays on the desktop:
     # screen reaches 120 at 10:30 → locked; 10:30–10:35 locked.
     r = run(limits(120, 60), "2026-12-01T08:00:00+07:00", [
         {"for": "30m", "process": None},
         {"for": "45m", "process": "Minecraft.exe"},
-        {"for": "30m", "process": "Minecraft.exe", "idle": True},
+        {"for": "30m", "process": None, "idle": True},
         {"for": "50m", "process": "Minecraft.exe"},
     ])
     day = r["days"]["2026-12-01"]
@@ -73,6 +74,19 @@ def test_school_day_with_game_limit_idle_and_screen_lock():
         ("10:29:00", "warn", "screen", 60),
         ("10:30:00", "lock", "screen", 0),
     ]
+
+
+def test_a_game_in_front_is_charged_without_keyboard_or_mouse():
+    # Played with a gamepad: the desktop sees no input for 40 minutes, the game is in front the whole time.
+    # Game and screen time run on; the same 40 idle minutes on the desktop cost nothing.
+    r = run(limits(120, 30), "2026-12-01T08:00:00+07:00", [
+        {"for": "40m", "process": "Minecraft.exe", "idle": True},
+        {"for": "40m", "process": None, "idle": True},
+    ])
+    day = r["days"]["2026-12-01"]
+    assert day["games_s"] == 30 * 60 and day["per_game_s"] == {"minecraft": 1800}  # closed at 30: not 40
+    assert day["screen_s"] == 30 * 60
+    assert ("08:30:00", "close", "minecraft", 0) in kinds(r, "close")
 
 
 def test_sleep_and_lock_are_never_charged():

@@ -31,24 +31,33 @@ class FakeMonotonic:
 
 
 def test_logind_idle_since_hint_gives_seconds() -> None:
-    runner = FakeRunner([CommandResult(0, "IdleHint=yes\nIdleSinceHintMonotonic=100000000\nLockedHint=no\n")])
+    runner = FakeRunner([CommandResult(0, "IdleHint=yes\nIdleSinceHintMonotonic=100000000\nLockedHint=no\n"
+                                          "Active=yes\n")])
     idle = LogindIdle(runner, session_id="4", monotonic=FakeMonotonic(130.0))
     assert idle.idle_seconds() == 30.0
-    assert idle.locked() is False
+    assert idle.locked() is False and idle.lock_hint() is False
     assert runner.calls == [["loginctl", "show-session", "4", "-p", "IdleHint", "-p", "IdleSinceHintMonotonic",
-                             "-p", "LockedHint"]]  # one call serves both questions
+                             "-p", "LockedHint", "-p", "Active"]]  # one call serves every question
 
 
-def test_logind_not_idle_and_locked() -> None:
-    runner = FakeRunner([CommandResult(0, "IdleHint=no\nIdleSinceHintMonotonic=0\nLockedHint=yes\n")])
+def test_logind_locked_hint_is_only_a_claim() -> None:
+    # The session's owner may set LockedHint: it is reported as a claim, never as a lock.
+    runner = FakeRunner([CommandResult(0, "IdleHint=no\nIdleSinceHintMonotonic=0\nLockedHint=yes\nActive=yes\n")])
     idle = LogindIdle(runner, session_id="4", monotonic=FakeMonotonic(5.0))
-    assert idle.idle_seconds() == 0.0 and idle.locked() is True
+    assert idle.idle_seconds() == 0.0 and idle.locked() is False and idle.lock_hint() is True
+
+
+def test_logind_session_off_its_seat_is_locked() -> None:
+    # Another session or the greeter is on screen: the child cannot fake that from inside the session.
+    runner = FakeRunner([CommandResult(0, "IdleHint=no\nLockedHint=yes\nActive=no\n")])
+    idle = LogindIdle(runner, session_id="4", monotonic=FakeMonotonic(5.0))
+    assert idle.locked() is True
 
 
 def test_logind_asks_at_most_every_refresh_interval() -> None:
     clock = FakeMonotonic(10.0)
-    runner = FakeRunner([CommandResult(0, "IdleHint=no\nLockedHint=no\n"),
-                         CommandResult(0, "IdleHint=no\nLockedHint=yes\n")])
+    runner = FakeRunner([CommandResult(0, "IdleHint=no\nLockedHint=no\nActive=yes\n"),
+                         CommandResult(0, "IdleHint=no\nLockedHint=yes\nActive=no\n")])
     idle = LogindIdle(runner, session_id="4", refresh_s=5.0, monotonic=clock)
     assert idle.locked() is False
     clock.now = 14.0
@@ -58,7 +67,7 @@ def test_logind_asks_at_most_every_refresh_interval() -> None:
 
 
 def test_logind_finds_the_childs_session_by_uid() -> None:
-    runner = FakeRunner([CommandResult(0, "c3\n"), CommandResult(0, "IdleHint=no\nLockedHint=no\n")])
+    runner = FakeRunner([CommandResult(0, "c3\n"), CommandResult(0, "IdleHint=no\nLockedHint=no\nActive=yes\n")])
     idle = LogindIdle(runner, uid=1001, monotonic=FakeMonotonic(1.0))
     assert idle.locked() is False
     assert runner.calls[0] == ["loginctl", "show-user", "1001", "-p", "Display", "--value"]

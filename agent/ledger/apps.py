@@ -29,6 +29,7 @@ class AppClassifier:
 
             catalog = Catalog.load()
         self._catalog = catalog
+        self.catalog = catalog
         self.ref = functools.lru_cache(maxsize=4096)(self._ref)
 
     def _ref(self, name: str, path: str | None = None, parent_names: Sequence[str] = ()) -> AppRef:

@@ -23,11 +23,29 @@ class Clock(Protocol):
     def now(self) -> Instant: ...
 
 
+def current_boot_id() -> str | None:
+    """What names this boot of the machine, so a restarted agent knows whether its boot clock kept counting:
+    Linux's random boot id; elsewhere the boot time rounded to a minute (moving the wall clock changes it, which
+    only ever makes the agent more careful)."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as f:
+            return f.read().strip() or None
+    except OSError:
+        pass
+    try:
+        import psutil
+
+        return f"boot@{round(psutil.boot_time() / 60)}"
+    except Exception:
+        return None
+
+
 class SystemClock:
     """The real clocks of this machine."""
 
     def __init__(self) -> None:
         self._boot_id = getattr(time, "CLOCK_BOOTTIME", None)
+        self.boot_id = current_boot_id()
 
     def now(self) -> Instant:
         mono = time.monotonic()
@@ -39,8 +57,9 @@ class SystemClock:
 class SimulatedClock:
     """A clock for tests and the simulator: advance it, sleep the machine, or move the wall clock."""
 
-    def __init__(self, wall: float, mono: float = 1000.0, boot: float = 1000.0) -> None:
+    def __init__(self, wall: float, mono: float = 1000.0, boot: float = 1000.0, boot_id: str | None = None) -> None:
         self._mono, self._boot, self._wall = mono, boot, wall
+        self.boot_id = boot_id  # None: the ledger cannot tell a restart from a reboot (the old rules apply)
 
     def now(self) -> Instant:
         return Instant(self._mono, self._boot, self._wall)
@@ -68,6 +87,7 @@ class ScaledClock:
         self._base = base or SystemClock()
         self._origin = self._base.now()
         self._start_wall = self._origin.wall if start_wall is None else start_wall
+        self.boot_id = None  # scaled counters are not comparable across processes
 
     def now(self) -> Instant:
         b, o, f = self._base.now(), self._origin, self.factor

@@ -22,6 +22,7 @@ from agent.ledger.sample import AppRef, Sample
 from agent.policy import Policy
 
 CLOCK_TOLERANCE_S = 90.0  # wall-clock disagreement with trusted time that counts as a clock change
+LOCK_CLAIM_TOLERANCE_S = 60.0  # input under a "locked" hint beyond this is not someone typing a password
 ENFORCE_KINDS = frozenset({"block", "close", "lock", "logout"})
 
 
@@ -97,6 +98,11 @@ class Ledger:
         self._needs_resume = False
         self._max_day: dt.date | None = None  # the latest local day seen: days never go back
         self._last_enforced: set[tuple[str, str | None]] = set()
+        self._claim_active_s = 0.0  # input or play seen while the session claims to be locked
+        self._claim_reported = False
+        self.boot_id: str | None = None  # this boot's identity (clock.boot_id), saved with the state
+        self._saved_boot: tuple[str | None, float] | None = None  # (boot id, boot clock) when the state was saved
+        self.held = False  # trusted time held after a reboot until a trusted source agrees
 
     # ---- time -------------------------------------------------------------------------------------------
     def trusted_time(self, at: Instant) -> float:
@@ -108,10 +114,11 @@ class Ledger:
         self._reported_offset = at.wall - wall
 
     def set_trusted_time(self, at: Instant, trusted_wall: float) -> None:
-        """Re-anchor to a time from a trusted source (the paired console's signed clock). It may move trusted
-        time either way; the day still never goes back, so no day's allowance is replayed."""
+        """Re-anchor to a time from a trusted source (NTP, the paired console's signed clock). It may move trusted
+        time either way; the day still never goes back, so no day's allowance is replayed. Ends a hold."""
         self._anchor_boot, self._anchor_wall = at.boot, trusted_wall
         self._reported_offset = at.wall - trusted_wall
+        self.held = False
 
     def set_policy(self, policy: Policy) -> None:
         self.policy = policy
@@ -191,9 +198,37 @@ class Ledger:
 
     # ---- the tick --------------------------------------------------------------------------------------
     def resume(self, at: Instant) -> list[Decision]:
-        """Start (or restart after a stop) at this instant without charging the time in between."""
+        """Start (or restart after a stop) at this instant without charging the time in between.
+
+        After a restart within the same boot, the boot clock measured the stop: trusted time goes on from the last
+        trusted time by exactly that much, whatever the wall clock says. After a reboot the stop cannot be
+        measured: if the wall clock claims more than CLOCK_TOLERANCE_S passed, trusted time is *held* at the last
+        trusted time (the day's counters stay) until a source the child cannot set agrees (`set_trusted_time`)."""
         decisions: list[Decision] = []
         self._needs_resume = False
+        saved, self._saved_boot = self._saved_boot, None
+        if self._last is not None and saved is not None and saved[0] and self.boot_id:
+            before = self.trusted_time(self._last)
+            if saved[0] == self.boot_id and at.boot >= saved[1]:
+                trusted = before + (at.boot - saved[1])
+                self._anchor_boot, self._anchor_wall = at.boot, trusted
+                self._reported_offset = 0.0  # the first tick reports a wall clock that disagrees
+                gap = trusted - before
+            elif at.wall - before > CLOCK_TOLERANCE_S:
+                self._anchor_boot, self._anchor_wall = at.boot, before
+                self._reported_offset = at.wall - before
+                self.held = True
+                decisions.append(Decision("time_held", None, "reboot_unverified", before, None,
+                                          detail={"wall": at.wall, "claimed_ahead_s": round(at.wall - before)}))
+                gap = 0.0
+            else:
+                self._anchor(at, not_before=before)
+                gap = self._anchor_wall - before
+            if gap > 1.5:
+                decisions.append(Decision("gap", None, "agent_not_running", self._anchor_wall, int(gap),
+                                          detail={"from": before}))
+            self._last = at
+            return decisions
         if self._last is not None:
             before = self.trusted_time(self._last)
             self._anchor(at, not_before=before)
@@ -227,9 +262,13 @@ class Ledger:
         if d_mono > self.max_gap_s:
             decisions.append(Decision("gap", None, "no_samples", now, int(d_mono)))
             charge = 0.0
-        active = not (sample.idle or sample.locked)
+        games = self._games_in_play(sample)
+        # Input idleness pauses screen time only when no game is in play: a gamepad or a cut-scene needs no
+        # keyboard. A (trusted) lock pauses screen time; games still running behind it are charged.
+        screen_counts = not sample.locked and (not sample.idle or bool(games))
+        self._check_lock_claim(sample, charge, screen_counts and not sample.idle, bool(games), now, decisions)
         remind = False
-        if active and charge > 0:
+        if charge > 0 and (screen_counts or games):
             # A tick's seconds belong to the day they were spent in: the middle of the interval decides, so the
             # second before midnight stays on the old day.
             mid = now - charge / 2
@@ -237,14 +276,27 @@ class Ledger:
             spent = self.totals(spent_ctx.day.isoformat())
             normal = self._normal_screen_left(spent_ctx, spent, mid)
             over = normal is not None and normal <= 0
-            remind = self._charge(spent, sample, charge, over)
+            remind = self._charge(spent, sample, charge, over, screen=screen_counts, games=games)
         ctx = self._context(now)
         day = self.totals(ctx.day.isoformat())
-        if not sample.locked:
-            self._decide(ctx, day, sample, now, decisions, remind)
-        else:
-            self._last_enforced.clear()
+        self._decide(ctx, day, sample, now, decisions, remind)
         return decisions
+
+    def _check_lock_claim(self, sample: Sample, seconds: float, input_active: bool, playing: bool, now: float,
+                          decisions: list[Decision]) -> None:
+        """A session that says it is locked while someone types, clicks or plays in it is lying: once per claim,
+        a tamper decision the parent hears of. A real lock screen takes a password (a few seconds of input), so
+        only LOCK_CLAIM_TOLERANCE_S of activity under the claim is let pass."""
+        if not sample.lock_claimed or sample.locked:
+            self._claim_active_s = 0.0
+            self._claim_reported = False
+            return
+        if input_active or playing:
+            self._claim_active_s += seconds
+        if self._claim_active_s > LOCK_CLAIM_TOLERANCE_S and not self._claim_reported:
+            self._claim_reported = True
+            decisions.append(Decision("lock_disagrees", None, "lock_hint_while_in_use", now, None,
+                                      detail={"active_s": round(self._claim_active_s), "playing": playing}))
 
     def _check_wall_clock(self, at: Instant, now: float, decisions: list[Decision]) -> None:
         offset = at.wall - now
@@ -255,7 +307,7 @@ class Ledger:
             self._reported_offset = offset
 
     def _games_in_play(self, sample: Sample) -> list[AppRef]:
-        if sample.foreground_known:
+        if sample.foreground_known and not sample.locked:
             fg = sample.foreground
             return [fg] if fg is not None and self._is_game(fg) else []
         return [a for a in sample.running if self._is_game(a)]
@@ -273,16 +325,17 @@ class Ledger:
         return (app.id in p.always_allowed or app.name in p.always_allowed or app.kind == "school"
                 or app.id in p.mark_as_school or app.name in p.mark_as_school)
 
-    def _charge(self, day: DayTotals, sample: Sample, seconds: float, over_limit: bool) -> bool:
+    def _charge(self, day: DayTotals, sample: Sample, seconds: float, over_limit: bool, *, screen: bool,
+                games: list[AppRef]) -> bool:
         """Add the seconds; True when game play just crossed a reminder mark (every N minutes of games)."""
         fg = sample.foreground
-        if fg is not None:
-            day.per_app_s[fg.id] = day.per_app_s.get(fg.id, 0.0) + seconds
-        if not self._free_of_screen_time(fg):
-            day.screen_s += seconds
-            if over_limit:
-                day.extra_screen_s += seconds
-        games = self._games_in_play(sample)
+        if screen:
+            if fg is not None:
+                day.per_app_s[fg.id] = day.per_app_s.get(fg.id, 0.0) + seconds
+            if not self._free_of_screen_time(fg):
+                day.screen_s += seconds
+                if over_limit:
+                    day.extra_screen_s += seconds
         if games:
             before = day.games_s
             day.games_s += seconds
@@ -389,7 +442,7 @@ class Ledger:
             decisions.append(Decision("remind", game, "game_reminder", now, _secs(self.games_left_s(day, game)),
                                       detail={"played_s": int(day.games_s)}))
 
-        if not self._free_of_screen_time(sample.foreground):
+        if not sample.locked and not self._free_of_screen_time(sample.foreground):
             left, reason = self.screen_left_s(ctx, day, now)
             if left is not None:
                 if left <= 0:
@@ -455,14 +508,19 @@ class Ledger:
             "anchor_wall": self._anchor_wall,
             "last": None if last is None else [last.mono, last.boot, last.wall],
             "trusted_last": None if last is None else self.trusted_time(last),
+            "boot_id": self.boot_id,
+            "held": self.held,
         }
 
     @classmethod
-    def from_state(cls, policy: Policy, state: dict[str, Any], **kwargs: Any) -> Ledger:
-        """Restore a saved ledger. Call `resume(now)` next: a restart's clocks are not comparable."""
+    def from_state(cls, policy: Policy, state: dict[str, Any], *, boot_id: str | None = None,
+                   **kwargs: Any) -> Ledger:
+        """Restore a saved ledger. Call `resume(now)` next: a restart's clocks are not comparable. `boot_id` names
+        this boot (clock.boot_id): with it, a restart in the same boot is measured by the boot clock."""
         if state.get("format") != 1:
             raise ValueError(f"ledger state format {state.get('format')!r} is not supported")
         led = cls(policy, **kwargs)
+        led.boot_id = boot_id
         led.days = {k: DayTotals.from_dict(v) for k, v in state["days"].items()}
         if state.get("last") is not None:
             # Re-anchor on resume from the last trusted time, so a clock moved while stopped can't go back.
@@ -470,6 +528,9 @@ class Ledger:
             led._last = Instant(0.0, 0.0, trusted)
             led._anchor_boot, led._anchor_wall = 0.0, trusted
             led._needs_resume = True
+            led._saved_boot = (state.get("boot_id"), float(state["last"][1]))
+            if state.get("held") and state.get("boot_id") == boot_id:
+                led.held = True  # still unconfirmed in this boot
         if led.days:
             led._max_day = dt.date.fromisoformat(max(led.days))
         return led

@@ -26,6 +26,9 @@ class Sample:
     at: Instant
     foreground: AppRef | None = None
     running: tuple[AppRef, ...] = field(default_factory=tuple)
-    idle: bool = False
-    locked: bool = False
+    idle: bool = False  # no keyboard or mouse input for the idle threshold
+    locked: bool = False  # locked by a source the child cannot set (the session left its seat, the OS lock API)
     foreground_known: bool = True  # False where the desktop cannot tell (Wayland): running games then count
+    # The session *says* it is locked (logind's LockedHint, which the session's owner may write): never believed
+    # on its own; compared with what the agent sees, a disagreement is a tamper event.
+    lock_claimed: bool = False

@@ -15,6 +15,20 @@ from typing import Any, Protocol
 from agent.policy import PolicyError, load_policy_doc
 from agent.policy import validate as validate_policy
 
+# A new policy's version must be above the one in force and at most this far above it: a console (a rogue one
+# paired during an open window) cannot push the schema's maximum and make every later policy "not newer".
+MAX_VERSION_STEP = 1000
+
+
+def version_problem(new: int, current: int) -> str | None:
+    """Why `new` may not replace the policy at version `current`, or None."""
+    if new <= current:
+        return f"{new} is not newer than the policy in force ({current}); the agent keeps version {current}"
+    if new > current + MAX_VERSION_STEP:
+        return (f"{new} jumps more than {MAX_VERSION_STEP} past the policy in force ({current}); send version "
+                f"{current + 1}")
+    return None
+
 
 class PolicyRejected(Exception):
     """The agent keeps its last good policy; `reason` is sent back to the console."""
@@ -122,9 +136,9 @@ class StoreBackend:
         doc = load_policy_doc(policy)
         with self._lock:
             current = self.current_policy()
-            if current is not None and doc["version"] <= current.get("version", 0):
-                raise PolicyRejected(f"version: {doc['version']} is not newer than the policy in force "
-                                     f"({current.get('version')}); the agent keeps version {current.get('version')}")
+            why = version_problem(doc["version"], int(current.get("version", 0))) if current is not None else None
+            if why is not None:
+                raise PolicyRejected(f"version: {why}")
             if self.policy_sink is not None:
                 try:
                     self.policy_sink(doc, signer)

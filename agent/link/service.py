@@ -72,6 +72,9 @@ class LinkService:
         except ProtocolError as exc:
             self._event(exc.code, None, f"{path[:60]}: {exc.reason}")
             return _STATUS.get(exc.code, 400), _json({"error": exc.code, "reason": exc.reason})
+        except RecursionError:  # JSON nested thousands deep (in the header, a payload…): the sender's fault
+            self._event("too_nested", None, path[:60])
+            return 400, _json({"error": "too_nested", "reason": "the request nests JSON too deeply"})
         except Exception:  # a bug must cost one request, never the endpoint
             log.exception("link request failed")
             self._event("internal", None, path[:60])
@@ -201,6 +204,12 @@ class LinkService:
             return {"ok": False, "error": "decision_rejected", "reason": exc.reason}
         self._event("decision_applied", sender, f"{d['request_id']}: {result.get('state')}")
         return {"ok": True, "result": result}
+
+    def _do_pair_allow(self, sender: str, payload: Any) -> dict[str, Any]:
+        """A paired console lets one more console pair: the child's PC shows a code for CODE_TTL_S."""
+        _, expires = self.state.open_pairing(by=f"console {sender[:12]}")
+        self._event("pair_allowed", sender, "a paired console opened pairing for one more console")
+        return {"ok": True, "expires_in_s": max(0, int(expires - self.state.clock()))}
 
     def _do_unpair(self, sender: str, payload: Any) -> dict[str, Any]:
         self.state.revoke(sender)

@@ -33,7 +33,10 @@ CREATE TABLE IF NOT EXISTS pairing (id INTEGER PRIMARY KEY CHECK (id = 1), code 
     burns INTEGER NOT NULL DEFAULT 0, closed_reason TEXT);
 CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, code TEXT NOT NULL,
     peer TEXT, detail TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pairing_approval (id INTEGER PRIMARY KEY CHECK (id = 1), until REAL NOT NULL,
+    by TEXT NOT NULL);
 """
+BURNED_OUT = "closed after"  # closed_reason prefix when MAX_BURNS failures closed pairing
 
 
 class LinkState:
@@ -66,16 +69,50 @@ class LinkState:
             self._db.execute("COMMIT")
 
     # ---- pairing code ----------------------------------------------------------------------------------
-    def open_pairing(self, *, force_new: bool = False) -> tuple[str, float]:
-        """The open code and its expiry (epoch seconds); a fresh one if none is valid or force_new."""
+    def open_pairing(self, *, force_new: bool = False, by: str = "admin at this PC") -> tuple[str, float]:
+        """The parent opens pairing (`sprout-agent pair` by the PC's administrator, or a paired console's approval):
+        the open code and its expiry (epoch seconds), a fresh one if none is valid or force_new. Only this
+        parent's act resets the burn count."""
         now = self.clock()
         with self._tx() as db:
+            db.execute("INSERT INTO pairing_approval (id, until, by) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE "
+                       "SET until = excluded.until, by = excluded.by", (now + CODE_TTL_S, by))
             code, expires = db.execute("SELECT code, expires FROM pairing WHERE id = 1").fetchone()
             if code and expires > now and not force_new:
+                db.execute("UPDATE pairing SET burns = 0, closed_reason = NULL WHERE id = 1")
                 return code, expires
             code, expires = new_code(), now + CODE_TTL_S
             db.execute("UPDATE pairing SET code = ?, expires = ?, burns = 0, closed_reason = NULL WHERE id = 1",
                        (code, expires))
+        self.record_event("pair_opened", None, f"pairing opened by {by}")
+        return code, expires
+
+    def family_paired(self) -> bool:
+        """A console was ever paired (revoked ones count: removing every console does not make a PC new again)."""
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM peers LIMIT 1").fetchone() is not None
+
+    def approved(self) -> bool:
+        with self._lock:
+            row = self._db.execute("SELECT until FROM pairing_approval WHERE id = 1").fetchone()
+        return row is not None and row[0] > self.clock()
+
+    def offer_code(self) -> tuple[str, float] | None:
+        """The code the companion may show, or None. Before the family's first pairing (a new PC) a code is kept
+        open; afterwards only while a parent's approval (`open_pairing`) lasts. A code that expired is replaced
+        without resetting the burn count, and a pairing closed by failed tries stays closed."""
+        now = self.clock()
+        if self.family_paired() and not self.approved():
+            return None
+        with self._tx() as db:
+            code, expires, reason = db.execute(
+                "SELECT code, expires, closed_reason FROM pairing WHERE id = 1").fetchone()
+            if reason and reason.startswith(BURNED_OUT):
+                return None
+            if code and expires > now:
+                return code, expires
+            code, expires = new_code(), now + CODE_TTL_S
+            db.execute("UPDATE pairing SET code = ?, expires = ?, closed_reason = NULL WHERE id = 1", (code, expires))
             return code, expires
 
     def current_code(self) -> tuple[str | None, float | None, str | None]:
@@ -106,11 +143,16 @@ class LinkState:
         """A failed try: show a new code, or close pairing after MAX_BURNS failures in a row."""
         now = self.clock()
         with self._tx() as db:
-            (burns,) = db.execute("SELECT burns FROM pairing WHERE id = 1").fetchone()
+            burns, reason = db.execute("SELECT burns, closed_reason FROM pairing WHERE id = 1").fetchone()
             burns += 1
             if burns >= MAX_BURNS:
                 db.execute("UPDATE pairing SET code = NULL, burns = ?, closed_reason = ? WHERE id = 1",
-                           (burns, f"closed after {burns} failed tries"))
+                           (burns, f"{BURNED_OUT} {burns} failed tries"))
+                code = None
+            elif reason is not None:
+                # Pairing is closed (done, or burnt out): a late failure, such as an abandoned session swept after
+                # the family paired, counts but never opens a new code.
+                db.execute("UPDATE pairing SET burns = ? WHERE id = 1", (burns,))
                 code = None
             else:
                 code = new_code()
@@ -122,6 +164,7 @@ class LinkState:
     def pairing_done(self) -> None:
         with self._tx() as db:
             db.execute("UPDATE pairing SET code = NULL, burns = 0, closed_reason = 'paired' WHERE id = 1")
+            db.execute("DELETE FROM pairing_approval")  # one approval, one pairing
 
     # ---- peers -----------------------------------------------------------------------------------------
     def pin(self, peer: PeerKeys) -> None:

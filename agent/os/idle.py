@@ -40,6 +40,14 @@ class CombinedIdle:
                 return value
         return None
 
+    def lock_hint(self) -> bool | None:
+        for s in self.sources:
+            hint = getattr(s, "lock_hint", None)
+            value = hint() if hint is not None else None
+            if value is not None:
+                return value
+        return None
+
 
 class NoIdle:
     """Nothing to ask (headless, unknown desktop): unknown, said once."""

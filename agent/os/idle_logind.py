@@ -1,4 +1,9 @@
-"""Idle and lock hints from systemd-logind (`loginctl show-session`), for Wayland and for the lock screen.
+"""Idle and lock state from systemd-logind (`loginctl show-session`), for Wayland and for the lock screen.
+
+LockedHint and IdleHint are *hints*: the session's owner may set them (`SetLockedHint` over D-Bus), so the child can
+claim a lock. A lock is believed only when the session has left the foreground of its seat (`Active=no`: another
+session or the greeter is on screen), which the child cannot fake from inside the session. LockedHint is reported
+as `lock_hint()` for the service to compare with what it sees.
 
 Asked at most every `refresh_s` seconds: each ask is a process spawn, and the service's whole budget is 1 % of a
 core."""
@@ -10,7 +15,7 @@ from collections.abc import Callable
 
 from agent.os.runner import CommandRunner
 
-PROPS = ("IdleHint", "IdleSinceHintMonotonic", "LockedHint")
+PROPS = ("IdleHint", "IdleSinceHintMonotonic", "LockedHint", "Active")
 
 
 class LogindIdle:
@@ -74,6 +79,13 @@ class LogindIdle:
         return max(0.0, self._monotonic() - since_us / 1_000_000)
 
     def locked(self) -> bool | None:
+        """True only when the session is off its seat's foreground; LockedHint alone never locks (see above)."""
+        props = self._read()
+        if not props or "Active" not in props:
+            return None
+        return props["Active"] == "no"
+
+    def lock_hint(self) -> bool | None:
         props = self._read()
         if not props or "LockedHint" not in props:
             return None

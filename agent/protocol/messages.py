@@ -20,7 +20,8 @@ from typing import Any
 from agent.protocol.errors import ProtocolError
 from agent.protocol.identity import Identity, PeerKeys, b64d, b64e
 
-REQUEST_KINDS = ("status", "policy_get", "policy_push", "outbox", "decision", "unpair", "consent", "consent_get")
+REQUEST_KINDS = ("status", "policy_get", "policy_push", "outbox", "decision", "unpair", "consent", "consent_get",
+                 "pair_allow")
 MAX_OUTBOX_LIMIT = 500
 MAX_WAIT_S = 25.0
 MAX_MESSAGE_CHARS = 300

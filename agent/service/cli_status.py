@@ -49,7 +49,9 @@ def _status(args: argparse.Namespace) -> int:
     events = store.events()[-args.events:] if args.events else []
     days = {d: {k: v for k, v in t.items() if k != "fired"} for d, t in ledger["days"].items()}
     if args.json:
-        out = {"days": days,
+        latest = store.latest_policy()
+        out = {"policy_version": latest.version if latest is not None else None,  # None: the built-in default
+               "days": days,
                "events": [{**e.payload, "id": e.id, "kind": e.kind, "day": e.day, "at": e.at} for e in events]}
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         print()

@@ -18,8 +18,9 @@ from typing import Any
 
 from agent.ledger.clock import Clock
 from agent.ledger.ledger import Decision, Ledger
+from agent.link.backend import version_problem
 from agent.oem import BrandLogo
-from agent.policy import Policy, PolicyError, Problem, age_band, age_from_birth_year, load_policy_doc
+from agent.policy import Policy, PolicyError, Problem, age_band, age_from_birth_year, load_policy_doc, preset
 from agent.service import consent as consent_rules
 from agent.service.consent import ConsentBook
 from agent.service.enforcer import Enforcer
@@ -31,8 +32,28 @@ log = logging.getLogger(__name__)
 LEDGER_KEY = "ledger"
 REQUESTS_KEY = "requests"
 BLOCKED_KEY = "web-blocked"
+CONTENT_KEY = "catalog-content"  # fingerprints of games learned under their catalogued identity
 NOTICE_KINDS = {"warn", "remind", "block", "close", "lock", "logout", "notify", "grant"}
-TAMPER_KINDS = {"clock_change", "timezone_change", "gap"}
+TAMPER_KINDS = {"clock_change", "timezone_change", "gap", "lock_disagrees", "time_held"}
+
+
+class RateLimit:
+    """A token bucket on the monotonic clock: `burst` at once, then one every 1/per_s seconds."""
+
+    def __init__(self, *, burst: int, per_s: float) -> None:
+        self.burst = burst
+        self.per_s = per_s
+        self._tokens = float(burst)
+        self._at: float | None = None
+
+    def take(self, now: float) -> bool:
+        if self._at is not None:
+            self._tokens = min(self.burst, self._tokens + (now - self._at) * self.per_s)
+        self._at = now
+        if self._tokens >= 1.0:
+            self._tokens -= 1.0
+            return True
+        return False
 
 
 class AgentCore:
@@ -70,6 +91,13 @@ class AgentCore:
         self.cover_lifted_day: str | None = None
         self.guard: Any = None
         self._overrun_base: tuple[str, float] | None = None  # (day, overrun seconds when the lock first failed)
+        # Write operations the companion channel may call, rate-limited (a script in the child's account must not
+        # bury the parent's alerts): a few at once, then a steady trickle.
+        self._harmful_rate = RateLimit(burst=5, per_s=1 / 60)
+        self._harmful_seen: set[tuple[str, str]] = set()
+        self._harmful_folded = self._harmful_refused = 0
+        self._harmful_flood_told = False
+        self._request_rate = RateLimit(burst=5, per_s=1 / 120)
         self.ledger = self._restore()
         # Who agreed to share what (agent.service.consent): summary() and the outbox send only that.
         self.consent = ConsentBook(store)
@@ -78,10 +106,12 @@ class AgentCore:
     # ---- start, save -----------------------------------------------------------------------------------
     def _restore(self) -> Ledger:
         raw = self.store.kv_get(LEDGER_KEY)
+        boot_id = getattr(self.clock, "boot_id", None)
         ledger = Ledger(self.policy)
+        ledger.boot_id = boot_id
         if raw:
             try:
-                ledger = Ledger.from_state(self.policy, json.loads(raw))
+                ledger = Ledger.from_state(self.policy, json.loads(raw), boot_id=boot_id)
             except (ValueError, KeyError, TypeError) as exc:
                 # Never silently start from zero without saying so: the parent sees this event.
                 log.error("saved ledger unreadable (%s); starting the day's totals afresh", exc)
@@ -98,6 +128,13 @@ class AgentCore:
                 self.requests = json.loads(reqs)
             except ValueError:
                 log.error("saved time requests unreadable; starting with none")
+        content = getattr(self.sampler, "content", None)
+        learned = self.store.kv_get(CONTENT_KEY) if content is not None else None
+        if learned:
+            try:
+                content.load_state(json.loads(learned))
+            except ValueError:
+                log.error("learned program fingerprints unreadable; learning afresh")
         first = ledger.resume(self.clock.now())
         self._record(first)
         return ledger
@@ -110,6 +147,9 @@ class AgentCore:
             keep = sorted(self.web_blocked_counts)[-self.policy.retention_days:]
             self.web_blocked_counts = {d: self.web_blocked_counts[d] for d in keep}
             self.store.kv_put(BLOCKED_KEY, json.dumps(self.web_blocked_counts).encode())
+            content = getattr(self.sampler, "content", None)
+            if content is not None and content.changed:
+                self.store.kv_put(CONTENT_KEY, json.dumps(content.to_state()).encode())
             day = self.ledger.local_day(now)
             self.store.put_summary(day, self.day_totals(day))
             self._last_save = self.monotonic()
@@ -231,6 +271,26 @@ class AgentCore:
         totals.grant_screen_s += uncovered
         return uncovered
 
+    # ---- trusted time ----------------------------------------------------------------------------------
+    @property
+    def time_held(self) -> bool:
+        return self.ledger.held
+
+    def confirm_time(self, wall: float, source: str) -> None:
+        """A time source the child cannot set (NTP, the parent's console) answered: trusted time follows it and a
+        hold after a reboot ends. The parent hears how far the PC's own clock was off, when it was."""
+        with self._lock:
+            now = self.clock.now()
+            before = self.ledger.trusted_time(now)
+            was_held = self.ledger.held
+            self.ledger.set_trusted_time(now, wall)
+            detail = {"source": source, "trusted": wall, "wall": now.wall, "moved_s": round(wall - before),
+                      "wall_off_s": round(now.wall - wall)}
+            self._record_event("time_confirmed", detail)
+            if was_held or abs(now.wall - wall) > 90:
+                self._outbox("alert", {**detail, "kind": "time_confirmed", "at": wall})
+            self.save()
+
     # ---- tamper evidence ------------------------------------------------------------------------------
     def report_tamper(self, kind: str, detail: dict[str, Any]) -> None:
         """Something the parent should know about (an admin child, a moved time zone, a changed file)."""
@@ -243,26 +303,60 @@ class AgentCore:
         """Apply a new policy (raises PolicyError and keeps the current one if it is invalid or not newer)."""
         new_doc = load_policy_doc(doc)
         with self._lock:
-            if new_doc["version"] <= self.policy_doc["version"]:
-                raise PolicyError([Problem("version", f"{new_doc['version']} is not newer than the policy in "
-                                                       f"force ({self.policy_doc['version']})")])
-            self.policy_doc = new_doc
-            self.policy = Policy.from_doc(new_doc)
-            self.ledger.set_policy(self.policy)
-            # Limits moved (a game's cap raised, say): the "N minutes left" warnings count again towards the new
-            # end, so nothing is closed or locked without them.
-            totals = self.ledger.days.get(self.ledger.local_day(self.clock.now()))
-            if totals is not None:
-                totals.fired = {f for f in totals.fired if not f.startswith("warn:")}
-            self.enforcer.grace_s = self.policy.grace_seconds
+            why = version_problem(new_doc["version"], self.policy_doc["version"])
+            if why is not None:
+                raise PolicyError([Problem("version", why)])
+            self._put_in_force(new_doc)
             self.store.record_policy(new_doc["version"], json.dumps(new_doc).encode(), signer)
             self._record_event("policy_applied", {"version": new_doc["version"], "signer": signer})
             self.save()
+        self._tell_parts(new_doc)
+
+    def _put_in_force(self, new_doc: dict[str, Any]) -> None:
+        self.policy_doc = new_doc
+        self.policy = Policy.from_doc(new_doc)
+        self.ledger.set_policy(self.policy)
+        # Limits moved (a game's cap raised, say): the "N minutes left" warnings count again towards the new end,
+        # so nothing is closed or locked without them.
+        totals = self.ledger.days.get(self.ledger.local_day(self.clock.now()))
+        if totals is not None:
+            totals.fired = {f for f in totals.fired if not f.startswith("warn:")}
+        self.enforcer.grace_s = self.policy.grace_seconds
+
+    def _tell_parts(self, new_doc: dict[str, Any]) -> None:
         for listener in self.on_policy_change:
             try:
                 listener(new_doc)
             except Exception:
                 log.exception("a part could not take the new policy")
+
+    def withdraw_console(self, device_id: str, trusted: Callable[[str | None], bool]) -> dict[str, Any] | None:
+        """A console was unpaired: what it set is withdrawn. The last policy from a source still trusted (a paired
+        console, a local file) is in force again, or the family preset when there is none; the parent is told.
+        Returns what changed, or None when nothing that console set was in force."""
+        with self._lock:
+            records = self.store.policies()
+            if not any(r.signer == device_id for r in records):
+                return None
+            keep = None
+            for r in reversed(records):
+                if r.signer != device_id and trusted(r.signer):
+                    keep = r
+                    break
+            if keep is not None and keep is records[-1]:
+                return None  # a trusted source's later policy already replaced it
+            restored = load_policy_doc(keep.blob) if keep is not None else preset(12, ["vn-decree-147"])
+            removed = self.store.forget_policies_above(keep.version if keep is not None else 0)
+            self._put_in_force(restored)
+            detail = {"console": device_id, "withdrawn": removed, "restored_version": restored["version"],
+                      "restored_from": keep.signer if keep is not None else "family preset"}
+            self._record_event("policy_withdrawn", detail)
+            self._outbox("alert", {**detail, "kind": "policy_withdrawn", "at": self.clock.now().wall})
+            self.save()
+        log.warning("console %s was unpaired: its policy is withdrawn, version %s is in force again",
+                    device_id[:12], restored["version"])
+        self._tell_parts(restored)
+        return detail
 
     def web_blocked(self, domain: str, category: str | None, reason: str) -> None:
         """The DNS filter blocked a site: a notice for the child, an event (domain and category, never a URL)."""
@@ -366,6 +460,11 @@ class AgentCore:
         reason = str(reason).strip()[:300]
         with self._lock:
             pending = [r for r in self.requests.values() if r["state"] == "queued"]
+            for r in pending:  # the same ask again (a double click, a script): folded into the waiting one
+                if (r["minutes"], r["scope"], r["reason"]) == (minutes, scope, reason):
+                    return {"id": r["id"], "state": "queued"}
+            if not self._request_rate.take(self.monotonic()):
+                raise ValueError("many requests were sent just now; please wait for your parents' answer")
             if len(pending) >= 5:
                 raise ValueError("five requests are already waiting for an answer")
             now = self.clock.now()
@@ -427,8 +526,28 @@ class AgentCore:
             }
 
     def report_harmful(self, what: str, note: str) -> dict[str, Any]:
+        """The child reports something harmful: it reaches the parent at once. The same report again is folded
+        into the first; beyond a few a minute (a script, not a worried child) they are refused, and the parent
+        gets one alert saying so instead of thousands of items burying the real ones."""
         item = {"what": str(what)[:300], "note": str(note)[:1000]}
+        key = (item["what"].strip().casefold(), item["note"].strip().casefold())
         with self._lock:
+            now = self.monotonic()
+            if key in self._harmful_seen:
+                self._harmful_folded += 1
+                return {"state": "sent_to_parent", "hotline": "111"}
+            if not self._harmful_rate.take(now):
+                self._harmful_refused += 1
+                if not self._harmful_flood_told:
+                    self._harmful_flood_told = True
+                    self.report_tamper("report_flood", {"op": "report_harmful", "accepted": len(self._harmful_seen),
+                                                        "folded": self._harmful_folded})
+                raise ValueError("many reports were sent just now and the first ones reached your parents; "
+                                 "please try again in a few minutes, or call 111")
+            self._harmful_flood_told = False
+            if len(self._harmful_seen) >= 1000:
+                self._harmful_seen.clear()
+            self._harmful_seen.add(key)
             seq = self._outbox("harmful_report", item)
             self._record_event("harmful_report", {"seq": seq})
         return {"state": "sent_to_parent", "hotline": "111"}

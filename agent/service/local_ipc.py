@@ -58,6 +58,7 @@ MAX_LINE = 64 * 1024  # a status or privacy report is a few KB; anything near th
 MAX_WAIT_S = 30.0  # the longest long-poll we hold open
 MAX_CLIENTS = 16  # one companion per session; a few spare for support tools
 REFUSE_DRAIN_S = 2.0  # how long a refused peer's request is read before the refusal is sent
+PER_UID_SLOTS = 4  # a companion uses two (status, the notices long-poll); beyond this its oldest is closed
 LOGO_CHUNK = 32 * 1024  # raw bytes per brand_logo answer: ~43 KB once base64'd, well inside a 64 KiB line
 WINDOWS_PIPE_NAME = r"\\.\pipe\sprout-companion"
 
@@ -314,7 +315,8 @@ class LocalIpcServer:
 
     def __init__(self, backend: CompanionBackend, path: Path | str, allowed_uids: Iterable[int] | None = None, *,
                  max_line: int = MAX_LINE, max_wait_s: float = MAX_WAIT_S, max_clients: int = MAX_CLIENTS,
-                 poll_s: float = 0.2, admit: Callable[[int], bool] | None = None) -> None:
+                 poll_s: float = 0.2, admit: Callable[[int], bool] | None = None,
+                 per_uid: int = PER_UID_SLOTS) -> None:
         self.path = Path(path)
         self.allowed_uids = frozenset(allowed_uids) if allowed_uids is not None else frozenset({os.geteuid()})
         self.admit = admit  # also let in users this says yes to (asked per connection: accounts made later count)
@@ -325,6 +327,9 @@ class LocalIpcServer:
         self._listener: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._conns: set[socket.socket] = set()
+        self._owners: dict[socket.socket, int] = {}  # connection → its uid, oldest first
+        self.per_uid = min(per_uid, max_clients)
+        self.evicted = 0  # connections closed because their account connected again at its limit
         self._conns_lock = threading.Lock()
         self.refused = 0  # connections refused for the wrong OS user, for the service's events
 
@@ -364,6 +369,7 @@ class LocalIpcServer:
                     conn.shutdown(socket.SHUT_RDWR)
                 conn.close()
             self._conns.clear()
+            self._owners.clear()
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
 
@@ -420,11 +426,24 @@ class LocalIpcServer:
                                             f"(only the child's own session may)")
             return
         with self._conns_lock:
-            if len(self._conns) >= self.max_clients:
-                busy = True
-            else:
-                busy = False
+            # Newest wins within one account: a program holding many connections open (a flood from the child's
+            # own account) loses its oldest one when that account connects again, so the real companion always
+            # gets in; other accounts' connections are never taken, and one account holds at most
+            # PER_UID_SLOTS of the pool.
+            mine = [c for c, u in self._owners.items() if u == uid]
+            evict = None
+            if len(mine) >= self.per_uid or (len(self._conns) >= self.max_clients and mine):
+                evict = mine[0]
+                self._conns.discard(evict)
+                del self._owners[evict]
+            busy = len(self._conns) >= self.max_clients
+            if not busy:
                 self._conns.add(conn)
+                self._owners[conn] = uid
+        if evict is not None:
+            self.evicted += 1
+            with contextlib.suppress(OSError):
+                evict.shutdown(socket.SHUT_RDWR)  # its thread sees the end and closes it
         if busy:
             self._refuse(conn, "busy", f"connection: already {self.max_clients} connections; try again later")
             return
@@ -449,6 +468,7 @@ class LocalIpcServer:
         finally:
             with self._conns_lock:
                 self._conns.discard(conn)
+                self._owners.pop(conn, None)
             conn.close()
 
 

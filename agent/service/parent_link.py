@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 import time
 from typing import Any
 
@@ -43,14 +44,75 @@ def start_parent_link(core: AgentCore, opts: Any) -> Any:
         core.offer_consent()
 
     def offer() -> dict[str, Any] | None:
-        # Only before the first pairing: afterwards a new console needs `sprout-agent pair`, i.e. the PC's admin.
-        if state.peers():
+        # Before the family's first pairing, or while a parent's approval lasts (`sprout-agent pair` by the PC's
+        # administrator, or `pair_allow` from a paired console): never because the child asked (link/state.py).
+        got = state.offer_code()
+        if got is None:
             return None
-        code, expires = state.open_pairing()
+        code, expires = got
         return {"code": display_code(code), "expires_in_s": max(0, int(expires - time.time()))}
 
     core.pairing_offer = offer
+    watch = RevocationWatch(state, core).start()
+
+    def on_link_event(code: str, peer: str | None, detail: str) -> None:
+        on_event(code, peer, detail)
+        if code == "unpaired":  # withdraw that console's policy at once, not at the next check
+            watch.check()
+
+    running.service.on_event = on_link_event
     host, port = running.address
     log.info("parent link: %s:%d", host, port)
     (opts.state_dir / "link.address").write_text(f"{host}:{port}\n", encoding="utf-8")
-    return running.stop
+
+    def stop() -> None:
+        watch.stop()
+        running.stop()
+
+    return stop
+
+
+class RevocationWatch:
+    """A console unpaired (by itself, or with `sprout-agent pair --unpair` on this PC) loses what it set: the core
+    restores the last policy of a source still trusted. Checked at start (a revocation while the agent was off)
+    and every `every_s` on its own thread: never on the tick."""
+
+    def __init__(self, state: Any, core: AgentCore, every_s: float = 1.0) -> None:
+        self.state = state
+        self.core = core
+        self.every_s = every_s
+        self._done: set[str] = set()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="sprout-revocations", daemon=True)
+
+    def trusted(self, signer: str | None) -> bool:
+        return signer in (None, "local-file") or (isinstance(signer, str) and self.state.peer(signer) is not None)
+
+    def check(self) -> None:
+        with self._lock:
+            try:
+                revoked = {p["device_id"] for p in self.state.peers(include_revoked=True) if p["revoked_at"]}
+            except Exception:
+                log.exception("cannot read the paired consoles")
+                return
+            for device in sorted(revoked - self._done):
+                try:
+                    self.core.withdraw_console(device, self.trusted)
+                except Exception:
+                    log.exception("withdrawing the policy of console %s failed", device[:12])
+                    continue
+                self._done.add(device)
+
+    def start(self) -> RevocationWatch:
+        self.check()
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every_s):
+            self.check()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)

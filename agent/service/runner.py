@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agent.catalog.content import ContentIndex
 from agent.errors import CliError
 from agent.ledger.apps import AppClassifier
 from agent.ledger.clock import Clock, SystemClock
@@ -51,6 +52,8 @@ class ServiceOptions:
     dns_upstreams: list[str] = field(default_factory=list)
     lang: str | None = None  # None: the device maker's default language (oem.json), else Vietnamese
     key_file_fallback: bool = False
+    # asked (SNTP) only while trusted time is held after a reboot; empty: agent/os/timesource.py's defaults
+    time_servers: list[str] = field(default_factory=list)
 
 
 def open_store(state_dir: Path, *, file_fallback: bool, create: bool = True) -> tuple[Any, Any]:
@@ -223,9 +226,11 @@ def build_core(opts: ServiceOptions, *, clock: Clock | None = None, adapters: di
     adapters = adapters or real_adapters(opts.user_mode, child_uid)
     clock = clock or SystemClock()
     own_pid = os.getpid()
+    classifier = AppClassifier()
+    content = ContentIndex(classifier.catalog.entries(), child_uid=child_uid)
     sampler = Sampler(clock=clock, processes=adapters["processes"], foreground=adapters.get("foreground"),
-                      idle=adapters.get("idle"), classifier=AppClassifier(), child_uid=child_uid,
-                      idle_threshold_s=opts.idle_threshold_s, ignore_pids=lambda: {own_pid})
+                      idle=adapters.get("idle"), classifier=classifier, child_uid=child_uid,
+                      idle_threshold_s=opts.idle_threshold_s, ignore_pids=lambda: {own_pid}, content=content)
     enforcer = Enforcer(closer=adapters["closer"], session=adapters.get("session"), child_uid=child_uid,
                         grace_s=doc["at_limit"]["grace_seconds"])
     oem = oem_settings(opts.state_dir)
@@ -360,6 +365,10 @@ def start_extras(core: AgentCore, opts: ServiceOptions) -> list[Any]:
                 if exc.errno == errno.EADDRINUSE else ""
             raise CliError(f"{option} {address}: {why}{hint}") from None
 
+    from agent.os.timesource import DEFAULT_SERVERS, TimeVerifier
+
+    stoppers.append(TimeVerifier(lambda: core.time_held, core.confirm_time,
+                                 opts.time_servers or list(DEFAULT_SERVERS)).start().stop)
     if opts.socket_path is not None:
         from agent.service.companion_channel import start_companion_channel
 

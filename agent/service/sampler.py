@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from agent.catalog.content import ContentIndex
 from agent.ledger.apps import AppClassifier
 from agent.ledger.clock import Clock
 from agent.ledger.sample import AppRef, Sample
@@ -25,7 +26,10 @@ class ForegroundSource(Protocol):
 class IdleSource(Protocol):
     def idle_seconds(self) -> float | None: ...
 
-    def locked(self) -> bool | None: ...
+    def locked(self) -> bool | None: ...  # only from a source the child cannot set
+
+    # Optional: what the session claims (logind's LockedHint), never believed on its own.
+    # def lock_hint(self) -> bool | None: ...
 
 
 @dataclass
@@ -38,7 +42,8 @@ class Observation:
 class Sampler:
     def __init__(self, *, clock: Clock, processes: ProcessSource, foreground: ForegroundSource | None,
                  idle: IdleSource | None, classifier: AppClassifier, child_uid: int | None,
-                 idle_threshold_s: float = 300.0, ignore_pids: Callable[[], set[int]] = set) -> None:
+                 idle_threshold_s: float = 300.0, ignore_pids: Callable[[], set[int]] = set,
+                 content: ContentIndex | None = None) -> None:
         self.clock = clock
         self.processes = processes
         self.foreground = foreground
@@ -47,14 +52,16 @@ class Sampler:
         self.child_uid = child_uid
         self.idle_threshold_s = idle_threshold_s
         self.ignore_pids = ignore_pids
+        self.content = content
 
     def observe(self) -> Observation:
         procs = self._child_processes()
         names = {p.pid: p for p in procs}
         running: dict[str, AppRef] = {}
         pids: dict[str, list[tuple[int, float | None]]] = {}
+        refs: dict[int, AppRef] = {}
         for p in procs:
-            ref = self._ref(p, names)
+            ref = refs[p.pid] = self._ref(p, names)
             if ref.kind == "system":
                 continue
             known = running.get(ref.id)
@@ -76,20 +83,22 @@ class Sampler:
                 fg_known = True
                 proc = names.get(getattr(fg, "pid", None) or -1)
                 if proc is not None:
-                    fg_ref = self._ref(proc, names)
+                    fg_ref = refs.get(proc.pid) or self._ref(proc, names)
                 elif getattr(fg, "name", None):
                     fg_ref = self.classifier.ref(fg.name)
                 if fg_ref is not None and fg_ref.kind == "system":
                     fg_ref = None  # the desktop shell itself: desktop time, no app
-        idle = locked = False
+        idle = locked = claimed = False
         if self.idle is not None:
             try:
                 seconds = self.idle.idle_seconds()
                 idle = seconds is not None and seconds >= self.idle_threshold_s
                 locked = bool(self.idle.locked())
+                hint = getattr(self.idle, "lock_hint", None)
+                claimed = bool(hint()) if hint is not None else False
             except Exception:
                 log.exception("idle source failed; treating this tick as active")
-        sample = Sample(self.clock.now(), fg_ref, tuple(running.values()), idle, locked, fg_known)
+        sample = Sample(self.clock.now(), fg_ref, tuple(running.values()), idle, locked, fg_known, claimed)
         return Observation(sample, pids)
 
     def _child_processes(self) -> list[Any]:
@@ -117,4 +126,9 @@ class Sampler:
             if parent.name not in parents:
                 parents.append(parent.name)
             ppid = getattr(parent, "ppid", None)
-        return self.classifier.ref(proc.name, getattr(proc, "exe", None) or None, tuple(parents))
+        exe = getattr(proc, "exe", None) or None
+        ref = self.classifier.ref(proc.name, exe, tuple(parents))
+        if self.content is not None:
+            # What the file is, not what it is called: a learned game renamed or copied is still that game.
+            ref = self.content.refine(proc.pid, getattr(proc, "create_time", None), exe, ref)
+        return ref

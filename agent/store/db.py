@@ -364,6 +364,12 @@ class EncryptedStore:
                                         signer=doc["s"], at=doc["t"]))
         return out
 
+    def forget_policies_above(self, version: int) -> int:
+        """Withdraw every recorded policy above `version` (a revoked console's): the one at `version` is in force
+        again. Returns how many were removed."""
+        with self._write() as conn:
+            return conn.execute("DELETE FROM policies WHERE version > ?", (int(version),)).rowcount
+
     def latest_policy(self) -> PolicyRecord | None:
         """The highest version that authenticates (a damaged newest row falls back to the one before)."""
         found = self.policies()
