@@ -24,6 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--link", metavar="HOST:PORT", help="serve paired parent consoles here (e.g. 0.0.0.0:47800)")
     p.add_argument("--dns", metavar="HOST:PORT", help="run the DNS filter here (e.g. 127.0.0.1:47853)")
     p.add_argument("--upstream", action="append", default=[], metavar="IP:PORT", help="DNS upstream (repeatable)")
+    p.add_argument("--blockpage", metavar="HOST:PORT",
+                   help="serve the block page here (default: 127.0.0.1:80 as a service, a free port in user mode)")
     p.add_argument("--time-server", action="append", default=[], metavar="HOST[:PORT]",
                    help="SNTP server asked after a reboot before a new day opens (repeatable; default: public pools)")
     p.add_argument("--tick", type=float, default=1.0, help=argparse.SUPPRESS)
@@ -87,7 +89,8 @@ def _run(args: argparse.Namespace) -> int:
     opts = ServiceOptions(state_dir=state, user_mode=args.user_mode, policy_file=args.policy,
                           child_uid=child_uid, tick_s=args.tick, save_every_s=args.save_every,
                           socket_path=socket, link_listen=args.link, dns_listen=args.dns,
-                          dns_upstreams=args.upstream, lang=args.lang, key_file_fallback=args.key_file_fallback,
+                          dns_upstreams=args.upstream, blockpage_listen=args.blockpage, lang=args.lang,
+                          key_file_fallback=args.key_file_fallback,
                           time_servers=args.time_server)
     try:
         return serve(opts)

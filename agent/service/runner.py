@@ -50,6 +50,7 @@ class ServiceOptions:
     link_listen: str | None = None  # host:port of the parent link endpoint
     dns_listen: str | None = None  # host:port of the DNS filter
     dns_upstreams: list[str] = field(default_factory=list)
+    blockpage_listen: str | None = None  # where the kind block page is served (default: :80 as a service)
     lang: str | None = None  # None: the device maker's default language (oem.json), else Vietnamese
     key_file_fallback: bool = False
     # asked (SNTP) only while trusted time is held after a reboot; empty: agent/os/timesource.py's defaults
