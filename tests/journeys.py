@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CODE_RE = re.compile(r"\b([0-9A-Z]{4}-[0-9A-Z]{4})\b")
@@ -315,3 +317,22 @@ def assemble_agent(tmp: Path, lang: str, start: str, *, session: Any = None, pol
             stop()
         core.save()
         core.enforcer.shutdown()
+
+
+# The fixtures most journeys share (import them by name): each journey runs in Vietnamese and in English, against
+# a real `sprout-agent run` and a console paired with it.
+@pytest.fixture(params=["vi", "en"])
+def lang(request):  # type: ignore[no-untyped-def]
+    return request.param
+
+
+@pytest.fixture()
+def agent(tmp_path, lang):  # type: ignore[no-untyped-def]
+    yield from start_agent(tmp_path, lang)
+
+
+@pytest.fixture()
+def console(tmp_path, agent, lang):  # type: ignore[no-untyped-def]
+    session = paired_console(tmp_path, agent, lang)
+    yield session
+    close_console(session)

@@ -26,7 +26,7 @@ def lang(qapp):
 
 
 @pytest.fixture
-def session(family):  # noqa: F811
+def session(family):
     from app.gui.session import Session
 
     s = Session(family["mom"], use_keyring=False)
@@ -34,7 +34,7 @@ def session(family):  # noqa: F811
     s.close()
 
 
-def test_the_parent_sees_the_same_list_and_records_consent(qtbot, family, session, lang):  # noqa: F811
+def test_the_parent_sees_the_same_list_and_records_consent(qtbot, family, session, lang):
     lang("vi")
     family["child"].status(reconnect_for=10)
     dlg = ConsentDialog(session, session.devices()[0]["device_id"], "PC của Bông")
@@ -89,7 +89,7 @@ def test_the_guide_has_every_age_and_moment_in_both_languages(qtbot, lang, code)
             assert a[key]["vi"] and a[key]["en"] and a[key]["vi"] != a[key]["en"]
 
 
-def test_links_open_the_guide_where_the_parent_meets_the_moment(qtbot, family, session, lang):  # noqa: F811
+def test_links_open_the_guide_where_the_parent_meets_the_moment(qtbot, family, session, lang):
     from app.gui.overview import OverviewPage
 
     lang("en")

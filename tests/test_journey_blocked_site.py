@@ -45,7 +45,7 @@ def _chromium(ns: str, profile: Path, lang: str, *extra: str) -> subprocess.Comp
         capture_output=True, text=True, timeout=180)
 
 
-def test_a_blocked_site_in_chromium_shows_the_agents_kind_page(netns: str, tmp_path: Path) -> None:  # noqa: F811
+def test_a_blocked_site_in_chromium_shows_the_agents_kind_page(netns: str, tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     stub = subprocess.Popen(_in_ns(netns, sys.executable, "tests/test_dns_server_stub.py", "--listen",
                                    "127.0.0.1:5300"), cwd=ROOT, env=env, stdout=subprocess.PIPE,

@@ -8,34 +8,27 @@ link can bring the report in.
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
 from agent.companion.app import Companion
 from app.gui.main_window import MainWindow
 from app.gui.notify import Notifier
 from app.gui.overview import HarmfulCard
-from tests.journeys import clipped, close_console, english_in, paired_console, shooter, start_agent, visible_texts
+from tests.journeys import (  # noqa: F401 - fixtures
+    agent,
+    clipped,
+    close_console,
+    console,
+    english_in,
+    lang,
+    paired_console,
+    shooter,
+    start_agent,
+    visible_texts,
+)
 
 SENT = {"vi": "đã được gửi cho bố mẹ", "en": "has been sent to your parents"}
 TITLE = {"vi": "đã báo một điều có hại", "en": "reported something harmful"}
-
-
-@pytest.fixture(params=["vi", "en"])
-def lang(request):
-    return request.param
-
-
-@pytest.fixture()
-def agent(tmp_path, lang):
-    yield from start_agent(tmp_path, lang)
-
-
-@pytest.fixture()
-def console(tmp_path, agent, lang):
-    session = paired_console(tmp_path, agent, lang)
-    yield session
-    close_console(session)
 
 
 def test_a_harmful_report_reaches_the_parent_as_its_own_alert(qtbot, tmp_path, lang, agent, console):

@@ -10,34 +10,28 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from app.gui.main_window import MainWindow
 from app.gui.notify import Notifier
-from tests.journeys import BIN, close_console, english_in, paired_console, run, shooter, start_agent, visible_texts
+from tests.journeys import (  # noqa: F401 - fixtures
+    BIN,
+    agent,
+    close_console,
+    console,
+    english_in,
+    lang,
+    paired_console,
+    run,
+    shooter,
+    start_agent,
+    visible_texts,
+)
 
 IN_FORCE = {"vi": "Đang áp dụng trên", "en": "In force on"}
 CHANGED = {"vi": "đã được đổi ở nơi khác", "en": "were changed elsewhere"}
 OFFLINE = {"vi": "Không kết nối được với máy", "en": "The PC cannot be reached"}
-
-
-@pytest.fixture(params=["vi", "en"])
-def lang(request):
-    return request.param
-
-
-@pytest.fixture()
-def agent(tmp_path, lang):
-    yield from start_agent(tmp_path, lang)
-
-
-@pytest.fixture()
-def console(tmp_path, agent, lang):
-    session = paired_console(tmp_path, agent, lang)
-    yield session
-    close_console(session)
 
 
 def dad_pushes(tmp_path, agent, lang: str, monday: int) -> int:

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from PySide6.QtCore import Qt
 
 from agent.companion.app import Companion
 from app.gui.main_window import MainWindow
 from app.gui.notify import Notifier
 from app.gui.overview import ANSWERED_VISIBLE_MS
-from tests.journeys import (
+from tests.journeys import (  # noqa: F401 - fixtures
     BIN,
+    agent,
     clipped,
     close_console,
+    console,
     english_in,
+    lang,
     paired_console,
     run,
     shooter,
@@ -31,23 +33,6 @@ from tests.journeys import (
 
 GRANTED = {"vi": "Đã cho thêm 15 phút", "en": "Granted 15 minutes"}
 CHILD_GRANT = {"vi": "15 phút", "en": "15 min"}
-
-
-@pytest.fixture(params=["vi", "en"])
-def lang(request):
-    return request.param
-
-
-@pytest.fixture()
-def agent(tmp_path, lang):
-    yield from start_agent(tmp_path, lang)
-
-
-@pytest.fixture()
-def console(tmp_path, agent, lang):
-    session = paired_console(tmp_path, agent, lang)
-    yield session
-    close_console(session)
 
 
 def ask(qtbot, companion: Companion, minutes: int, reason: str) -> str:
