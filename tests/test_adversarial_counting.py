@@ -32,6 +32,7 @@ from agent.policy import Policy, load_policy_doc
 from agent.service.runner import ServiceOptions, build_core, real_adapters
 from tests.test_service_child_account import ROOT_ONLY, account
 from tests.test_service_enforcement import SLEEP, run_until
+from tests.xvfb import start_xvfb
 
 KID = "sprout-kid-test"
 
@@ -170,33 +171,13 @@ def test_childs_locked_hint_does_not_stop_the_count_and_the_parent_hears(tmp_pat
         game.kill()
 
 
-def _xvfb() -> tuple[subprocess.Popen, str]:
-    """A display number Xvfb picks itself (-displayfd): never one another suite on this machine is taking."""
-    r, w = os.pipe()
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "320x240x24", "-nolisten", "tcp"],
-                              pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(w)
-    number = b""
-    deadline = time.monotonic() + 10
-    with os.fdopen(r, "rb") as f:
-        while not number.endswith(b"\n") and time.monotonic() < deadline:
-            ch = f.read(1)
-            if not ch:
-                break
-            number += ch
-    if not number.strip().isdigit():
-        server.kill()
-        pytest.skip("Xvfb did not start")
-    return server, f":{number.strip().decode()}"
-
-
 @ROOT_ONLY
 @pytest.mark.skipif(sys.platform != "linux" or not shutil.which("Xvfb"), reason="needs Xvfb")
 def test_gamepad_play_with_no_keyboard_or_mouse_is_still_charged(tmp_path: Path, kid, kid_space) -> None:  # type: ignore[no-untyped-def]
     pytest.importorskip("Xlib")
     from agent.os.idle_x11 import X11Idle
 
-    server, display = _xvfb()
+    server, display = start_xvfb("320x240x24")
     x_idle = X11Idle(display)
     game = None
     try:

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -19,32 +18,18 @@ from agent.os.foreground import Foreground, UnknownForeground, make_foreground_s
 from agent.os.foreground_x11 import X11Foreground
 from agent.os.idle import CombinedIdle, make_idle_source
 from agent.os.idle_x11 import X11Idle
+from tests.xvfb import start_xvfb
 
 TK_WINDOW = ("import sys, tkinter; root = tkinter.Tk(className=sys.argv[2]); root.title(sys.argv[1]); root.geometry('200x100+10+10');"
              "root.after(100, lambda: print('ready', flush=True)); root.mainloop()")
-
-
-def _free_display() -> int:
-    for n in range(90, 200):
-        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
-            return n
-    raise RuntimeError("no free X display number")
 
 
 @pytest.fixture(scope="module")
 def xvfb() -> Iterator[str]:
     if sys.platform != "linux" or not shutil.which("Xvfb"):
         pytest.skip("Xvfb is not installed (apt-get install xvfb)")
-    n = _free_display()
-    server = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "640x480x24", "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60  # waits are for a busy machine; they end as soon as the thing is there
-    while not Path(f"/tmp/.X11-unix/X{n}").exists():
-        if server.poll() is not None or time.monotonic() > deadline:
-            pytest.skip("Xvfb did not start")
-        time.sleep(0.05)
-    time.sleep(0.2)
-    yield f":{n}"
+    server, display = start_xvfb()
+    yield display
     server.terminate()
     server.wait(timeout=5)
 
