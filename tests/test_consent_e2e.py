@@ -51,6 +51,8 @@ def family(tmp_path):
     doc = json.loads(policy.read_text())
     doc["version"] = 5
     doc["child"] = {"name": "Bông", "birth_year": 2016}  # 10 in 2026: the child must agree too
+    # Whatever the hour the suite runs at, no limit is reached by the clock: the bedtime window is not tested here.
+    doc["screen"]["windows"] = {}
     policy.write_text(json.dumps(doc))
     console(mom, "policy", "push", device, policy)
     child = IpcClient(state / "companion.sock", timeout=5.0)
