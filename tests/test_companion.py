@@ -348,7 +348,7 @@ def test_nothing_is_styled_like_an_error() -> None:
     assert _reddish("#D32F2F") and _reddish("#FF9800")  # the check itself can fail
 
 
-def test_notices_render_without_red_pixels(qtbot, qapp) -> None:
+def test_notices_render_without_red_pixels(qtbot, qapp, tmp_path: Path) -> None:
     for kind in NOTICE_KINDS:
         img: QImage = notice_picture(kind, 64).toImage()
         red = sum(1 for x in range(0, 64, 2) for y in range(0, 64, 2)
@@ -360,7 +360,9 @@ def test_notices_render_without_red_pixels(qtbot, qapp) -> None:
         step = 3
         red = sum(1 for x in range(0, shot.width(), step) for y in range(0, shot.height(), step)
                   if _reddish(shot.pixelColor(x, y).name()))
-        assert red == 0, kind
+        if red:
+            shot.save(str(tmp_path / f"red-{kind}.png"))  # to look at: which part of the notice came out red
+        assert red == 0, (kind, str(tmp_path / f"red-{kind}.png"))
 
 
 def test_cli_refuses_a_socket_path_that_is_a_file(tmp_path: Path, capsys) -> None:
@@ -401,3 +403,23 @@ def test_a_device_makers_brand_names_the_companion(qtbot) -> None:
     assert tooltip_text({"brand": "VinaPC Kids"}, True).startswith("VinaPC Kids")
     win.update_status({"screen_left_s": 600}, True)
     assert win.windowTitle() in ("Sprout", "Mầm")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_status_window_grows_when_screen_time_ends_while_it_is_open(qtbot, lang: str) -> None:
+    """Opened during the day, still open at bedtime: the "time is over" line appears and the hotline under it
+    stays whole (it was squeezed to half a line in Vietnamese)."""
+    from agent.companion.status_window import StatusWindow
+    from tests.journeys import clipped
+
+    Language().switch(lang)
+    win = StatusWindow()
+    qtbot.addWidget(win)
+    day = {"child_name": "Minh Anh", "age_band": "9-11", "screen_left_s": 3600, "screen_used_s": 600,
+           "games_left_s": 5400, "games_used_s": 0}
+    win.show()  # opened before the service's first answer, as at login
+    qtbot.waitExposed(win)
+    win.update_status(day, True)
+    win.update_status(dict(day, screen_left_s=0, locked_reason="outside_window", next_window="06:00"), True)
+    assert not win.note.isHidden() and "06:00" in win.note.text()
+    assert clipped(win) == []

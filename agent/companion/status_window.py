@@ -6,8 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QProgressBar, QSystemTrayIcon, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QShowEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QProgressBar,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
 
 from agent.companion.common import Page, button, help_label, set_text
 from agent.companion.look import BrandImage, sprout_icon, sprout_pixmap
@@ -123,6 +131,20 @@ class StatusWindow(Page):
         self.status = dict(status or {})
         self.connected = connected
         self.retranslate()
+        self.fit_words()
+
+    def fit_words(self) -> None:
+        """A line that appears later ("screen time is over for now", "Sprout is not answering") makes the window
+        taller at its width, instead of squeezing the hotline under it out of sight."""
+        layout = self.layout()
+        need = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else -1
+        need = max(need, layout.totalMinimumSize().height())
+        if need > self.height():
+            self.resize(self.width(), need)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.fit_words()
 
     def set_logo(self, logo: BrandImage | None) -> None:
         """Show the device maker's logo instead of the sprout, or Sprout's own look again with None."""
