@@ -33,9 +33,15 @@ def run(*args) -> subprocess.CompletedProcess:
 def agent(tmp_path, qtbot):
     state = tmp_path / "agent"
     sock = tmp_path / "ipc" / "companion.sock"
+    # The age-12 rules with no bedtime window: whatever the hour the suite runs at, the clock reaches no limit
+    # (time counted past a limit would be added to the grant this test checks).
+    policy = json.loads(run(BIN / "sprout-agent", "policy", "preset", "--age", "12").stdout)
+    policy["screen"]["windows"] = {}
+    (tmp_path / "policy.json").write_text(json.dumps(policy))
     log = open(tmp_path / "agent.log", "w")  # noqa: SIM115 — the agent writes to it for the whole fixture
     proc = subprocess.Popen([str(BIN / "sprout-agent"), "run", "--user-mode", "--state", str(state), "--link",
-                             "127.0.0.1:0", "--socket", str(sock), "--lang", "en"], stdout=log, stderr=log,
+                             "127.0.0.1:0", "--socket", str(sock), "--lang", "en", "--policy",
+                             str(tmp_path / "policy.json")], stdout=log, stderr=log,
                             cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
     qtbot.waitUntil(lambda: sock.exists() and (state / "link.address").exists(), timeout=30000)
     yield state, sock, (state / "link.address").read_text().strip()
