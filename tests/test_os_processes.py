@@ -68,7 +68,7 @@ def _kill_quietly(pid: int) -> None:
         os.kill(pid, 9)
 
 
-def find(source: ProcessSource, pred, timeout: float = 3.0) -> ProcInfo:  # type: ignore[no-untyped-def]
+def find(source: ProcessSource, pred, timeout: float = 30.0) -> ProcInfo:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         hits = [p for p in source.snapshot() if pred(p)]
@@ -150,11 +150,14 @@ def test_exe_cache_follows_exec(make_source, tmp_path: Path, spawned: list) -> N
     """A process that execs keeps its pid and start time but changes its program: the path must follow."""
     first = copy_as(SH, tmp_path, "stage_one")
     second = copy_as(SLEEP, tmp_path, "stage_two")
-    proc = subprocess.Popen([str(first), "-c", f"sleep 0.6; exec '{second}' 30"])
+    # The exec waits for the test's word (a line on stdin), however slow the machine is to take the first look.
+    proc = subprocess.Popen([str(first), "-c", f"read go; exec '{second}' 30"], stdin=subprocess.PIPE)
     spawned.append(proc)
     source = make_source()
     before = find(source, lambda p: p.pid == proc.pid)
     assert before.exe == str(first)
+    proc.stdin.write(b"go\n")
+    proc.stdin.close()
     after = find(source, lambda p: p.pid == proc.pid and p.name == "stage_two")
     assert after.exe == str(second)
 
