@@ -1,7 +1,8 @@
 """The real artefacts: the three PyInstaller bundles and the .deb, installed and removed in a debootstrap root.
 
 Needs root (chroot, mount), pyinstaller (installed by installers/build_bundles.sh), dpkg-deb and debootstrap;
-the Debian root is made once from the Debian mirror and cached in /var/cache/sprout-test/.
+the root (this machine's own release: Debian 12, or Ubuntu 24.04 where the package is built there) is made once
+from its archive and cached in /var/cache/sprout-test/.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -19,7 +21,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 CACHE = Path("/var/cache/sprout-test")
-ROOT_TAR = CACHE / "bookworm-minbase.tar"
 BUNDLES = ("sprout-agent", "sprout-companion", "sprout-console")
 ORIGINAL_RESOLV = b"nameserver 192.0.2.53\noptions edns0\n"  # documentation address: never contacted
 
@@ -99,20 +100,55 @@ def test_deb_contents_and_metadata(deb: Path) -> None:
     assert "Package: sprout" in control and "Architecture: amd64" in control
 
 
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def test_deb_asks_for_the_c_library_its_bundles_were_linked_against(deb: Path, tmp_path: Path) -> None:
+    """Built on a newer release than the one it lands on (Ubuntu 24.04's glibc 2.39 against Debian 12's 2.36), the
+    package must be refused by dpkg for its dependency, not installed to fail at its first start."""
+    depends = run(["dpkg-deb", "--field", str(deb), "Depends"]).stdout
+    declared = re.search(r"libc6 \(>= ([0-9.]+)\)", depends)
+    assert declared, depends
+    assert run(["dpkg-deb", "-x", str(deb), str(tmp_path)]).returncode == 0
+    needed = {m.decode() for f in (tmp_path / "usr/lib/sprout").rglob("*") if f.is_file() and not f.is_symlink()
+              for m in re.findall(rb"GLIBC_(2\.[0-9]+)", f.read_bytes())}
+    assert needed, "no bundled binary names a C library version: the scan is looking at the wrong files"
+    assert _version(declared.group(1)) >= max(_version(v) for v in needed), (declared.group(1), sorted(needed))
+
+
+def host_release() -> tuple[str, str, str, str | None]:
+    """The release this machine runs, as debootstrap names it: (suite, mirror, keyring, script). The package built
+    here is for this release, so its install test uses a root of the same one."""
+    fields = dict(line.split("=", 1) for line in Path("/etc/os-release").read_text().splitlines() if "=" in line)
+    distro = fields.get("ID", "debian").strip('"')
+    suite = fields.get("VERSION_CODENAME", "").strip('"') or "bookworm"
+    if distro == "ubuntu":
+        script = f"/usr/share/debootstrap/scripts/{suite}"
+        return (suite, "http://archive.ubuntu.com/ubuntu", "/usr/share/keyrings/ubuntu-archive-keyring.gpg",
+                None if Path(script).exists() else "/usr/share/debootstrap/scripts/gutsy")
+    if distro != "debian":
+        suite = "bookworm"
+    return suite, "http://deb.debian.org/debian", "/usr/share/keyrings/debian-archive-keyring.gpg", None
+
+
 def _debian_root(target: Path) -> None:
-    if not ROOT_TAR.exists():
+    suite, mirror, keyring, script = host_release()
+    root_tar = CACHE / f"{suite}-minbase.tar"
+    if not root_tar.exists():
         if not shutil.which("debootstrap"):
             pytest.skip("debootstrap is not installed (apt-get install -y debootstrap)")
         CACHE.mkdir(parents=True, exist_ok=True)
         build = CACHE / f"root-build-{os.getpid()}"
-        result = run(["debootstrap", "--variant=minbase", "bookworm", str(build), "http://deb.debian.org/debian"])
+        argv = ["debootstrap", "--variant=minbase", f"--keyring={keyring}", suite, str(build), mirror]
+        result = run(argv + ([script] if script else []))
         assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-        partial = ROOT_TAR.with_suffix(".tar.part")
+        partial = root_tar.with_suffix(".tar.part")
         assert run(["tar", "-C", str(build), "-cf", str(partial), "."]).returncode == 0
-        partial.rename(ROOT_TAR)
+        partial.rename(root_tar)
         shutil.rmtree(build)
     target.mkdir()
-    result = run(["tar", "-C", str(target), "-xf", str(ROOT_TAR)])
+    result = run(["tar", "-C", str(target), "-xf", str(root_tar)])
     assert result.returncode == 0, result.stderr
 
 

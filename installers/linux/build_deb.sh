@@ -48,7 +48,11 @@ done
 # the /etc files are ours to replace on upgrade, but a local edit must survive: conffiles
 printf '%s\n' /etc/xdg/autostart/sprout-companion.desktop /etc/polkit-1/rules.d/50-sprout.rules > "$PKG/DEBIAN/conffiles"
 SIZE="$(du -sk --exclude=DEBIAN "$PKG" | cut -f1)"
-sed -e "s/@VERSION@/$VERSION/" -e "s/@SIZE@/$SIZE/" "$HERE/debian/control.in" > "$PKG/DEBIAN/control"
+# The bundles carry the build machine's Python and libraries, linked against its C library: a package built on a
+# newer release (Ubuntu 24.04: glibc 2.39) must say so, or dpkg installs it where it cannot start (Debian 12: 2.36).
+LIBC="$( (echo 2.36; find "$PKG/usr/lib/sprout" -type f -print0 | xargs -0 grep -aohE 'GLIBC_2\.[0-9]+' 2>/dev/null \
+    | sed 's/^GLIBC_//') | sort -uV | tail -1)"
+sed -e "s/@VERSION@/$VERSION/" -e "s/@SIZE@/$SIZE/" -e "s/@LIBC@/$LIBC/" "$HERE/debian/control.in" > "$PKG/DEBIAN/control"
 (cd "$PKG" && find . -path ./DEBIAN -prune -o -type f -print0 | sort -z | xargs -0 md5sum | sed 's| \./| |') \
     > "$PKG/DEBIAN/md5sums"
 chmod 0644 "$PKG/DEBIAN/control" "$PKG/DEBIAN/md5sums" "$PKG/DEBIAN/conffiles"
