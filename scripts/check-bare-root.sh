@@ -5,12 +5,17 @@
 #   2. the run command, `bash scripts/run.sh`: it must install what it needs, rebuild the .venv (saying so), start
 #      the agent and pair the console; then a smoke test: the DNS filter answers (dig), the console lists the PC,
 #      `sprout-agent status` reads the day;
-#   3. with SPROUT_BARE_TESTS=1, the test command, `bash scripts/test.sh`, as well.
-# Needs root and debootstrap; CI runs it (.ci/run). Usage: bash scripts/check-bare-root.sh [SUITE [MIRROR]]
+#   3. with SPROUT_BARE_TESTS=1, the test command, `bash scripts/test.sh`, as well (SPROUT_BARE_TEST_ARGS: pytest's).
+# Needs root and debootstrap; CI runs it (.ci/run) for Debian 12. Usage: bash scripts/check-bare-root.sh [SUITE [MIRROR]]
+# SUITE is a Debian suite (bookworm, the default) or an Ubuntu one (noble = Ubuntu 24.04: its archive keyring is
+# fetched from Debian's archive, checked against Debian's package index, as debootstrap needs it to verify Ubuntu).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SUITE="${1:-bookworm}"
-MIRROR="${2:-http://deb.debian.org/debian}"
+case "$SUITE" in
+  noble|jammy|oracular|plucky) DISTRO=ubuntu; MIRROR="${2:-http://archive.ubuntu.com/ubuntu}" ;;
+  *) DISTRO=debian; MIRROR="${2:-http://deb.debian.org/debian}" ;;
+esac
 say() { printf 'check-bare-root: %s\n' "$*" >&2; }
 
 [ "$(id -u)" -eq 0 ] || { say "needs root (debootstrap, chroot)"; exit 1; }
@@ -39,10 +44,33 @@ in_root() {
     LANG=C.UTF-8 TERM=dumb ${EXTRA_ENV:-} "$@"
 }
 
+ubuntu_keyring() {
+  # Debian ships Ubuntu's archive keys as the package ubuntu-keyring (trixie on); its file is taken from
+  # Debian's index over HTTPS and its SHA-256 checked before the key inside is trusted.
+  local index deb sum
+  index=$(curl -fsS https://deb.debian.org/debian/dists/trixie/main/binary-all/Packages.xz | xz -dc |
+    awk '/^Package: ubuntu-keyring$/{p=1} p&&/^Filename:/{f=$2} p&&/^SHA256:/{print f, $2; p=0}')
+  deb=${index% *}; sum=${index#* }
+  [ -n "$deb" ] || { say "ubuntu-keyring not found in Debian's index"; exit 1; }
+  curl -fsS -o "$WORK/keyring.deb" "https://deb.debian.org/debian/$deb"
+  echo "$sum  $WORK/keyring.deb" | sha256sum -c --quiet - || { say "ubuntu-keyring: checksum mismatch"; exit 1; }
+  dpkg-deb -x "$WORK/keyring.deb" "$WORK/keyring"
+  echo "$WORK/keyring/usr/share/keyrings/ubuntu-archive-keyring.gpg"
+}
+
 started=$(date +%s)
 say "debootstrap --variant=minbase $SUITE (into $BARE)"
-debootstrap --variant=minbase "$SUITE" "$BARE" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 || {
-  tail -20 "$WORK/debootstrap.log" >&2; exit 1; }
+boot_args=(--variant=minbase "$SUITE" "$BARE" "$MIRROR")
+if [ "$DISTRO" = ubuntu ]; then
+  # debootstrap names Ubuntu's newer suites after the script they all share.
+  boot_args=(--variant=minbase --keyring="$(ubuntu_keyring)" "$SUITE" "$BARE" "$MIRROR" /usr/share/debootstrap/scripts/gutsy)
+fi
+debootstrap "${boot_args[@]}" >"$WORK/debootstrap.log" 2>&1 || { tail -20 "$WORK/debootstrap.log" >&2; exit 1; }
+if [ "$DISTRO" = ubuntu ]; then
+  # An installed Ubuntu has universe and the updates pocket enabled; debootstrap leaves only main.
+  printf 'deb %s %s main universe\ndeb %s %s-updates main universe\n' "$MIRROR" "$SUITE" "$MIRROR" "$SUITE" \
+    >"$BARE/etc/apt/sources.list"
+fi
 cp /etc/resolv.conf "$BARE/etc/resolv.conf"
 # The root is a mount point of its own, as / is on a real machine (`ip netns exec` needs that).
 mount --bind "$BARE" "$BARE"
@@ -111,8 +139,13 @@ RUN_PID=""
 
 if [ "${SPROUT_BARE_TESTS:-0}" = 1 ]; then
   say "3. the test command: bash scripts/test.sh"
-  in_root sh -c 'cd /root/sprout && bash scripts/test.sh -q -p no:cacheprovider' >"$WORK/test.log" 2>&1 || {
-    say "the test command failed in the bare root:"; grep -E "^(FAILED|ERROR)|passed|failed" "$WORK/test.log" >&2
+  # SPROUT_BARE_TEST_ARGS narrows the run to some tests (e.g. to look again at one that failed there).
+  in_root sh -c "cd /root/sprout && bash scripts/test.sh -q -p no:cacheprovider ${SPROUT_BARE_TEST_ARGS:-}" \
+    >"$WORK/test.log" 2>&1 || {
+    cp "$WORK/test.log" /tmp/sprout-bare-root-tests.log
+    rm -rf /tmp/sprout-bare-root-pytest && cp -r "$BARE/tmp/pytest-of-root" /tmp/sprout-bare-root-pytest 2>/dev/null || true
+    say "the test command failed in the bare root (whole log: /tmp/sprout-bare-root-tests.log, the tests' files: /tmp/sprout-bare-root-pytest):"
+    grep -E "^(FAILED|ERROR)|passed|failed" "$WORK/test.log" >&2
     tail -60 "$WORK/test.log" >&2; exit 1; }
   grep -E "^(SKIPPED|FAILED)|passed|failed" "$WORK/test.log" | tail -20 >&2
 fi
