@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The suite on a machine that is busy with other things: runs README's test command N times (default 3) from a
 # clone of this work tree in a 0700 folder, while
-#   - two CPU hogs keep both cores busy,
+#   - two CPU hogs keep both cores busy (SPROUT_HOGS=N: N of them),
 #   - a second Sprout agent runs as the demo does (user mode, the demo's ports, advertised on zeroconf),
 #   - programs named like a catalogued game and a blocked app run as this account.
 # Every run must pass. Usage: bash scripts/check-hermetic.sh [N]     (about 10 minutes a run on 2 cores)
@@ -21,7 +21,7 @@ cleanup() {
 trap cleanup EXIT
 
 # The noise: hogs, another agent, look-alike programs.
-for _ in 1 2; do (while :; do :; done) & pids+=($!); done
+for _ in $(seq 1 "${SPROUT_HOGS:-2}"); do (while :; do :; done) & pids+=($!); done
 "$ROOT/.venv/bin/sprout-agent" run --user-mode --state "$WORK/other-agent" --link 0.0.0.0:47800 \
   --dns 127.0.0.1:47853 --no-companion-socket >"$WORK/other-agent.log" 2>&1 &
 pids+=($!)
