@@ -7,6 +7,11 @@
   is a copy of a system program, never a game.
 - **Recognising.** A process the catalog does not see as a game (renamed, copied to ~/homework, named like a school
   app) whose executable has a learned fingerprint is that game.
+- **Interpreters by what they run.** A java, python or wine process is the program in its arguments (the jar or
+  main class, the script or module, the .exe: agent/catalog/launch_args.py), never the interpreter. A renamed or
+  copied interpreter is found by its content (same size as a system interpreter, then the same fingerprint), so a
+  copy of python called `calc` still runs what its arguments say, and a copied or renamed jar or script is the game
+  its fingerprint was learned as.
 - **School only when real.** A "school" match by name or folder counts only when the executable lies where the child
   cannot write (the OS's program folders, root-owned folders) or its fingerprint was learned from such a place.
   Otherwise it is an ordinary app: a game renamed to MathSolver.exe earns no free time.
@@ -27,6 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
+from agent.catalog.launch_args import Launched, family_of_name, launched_by
 from agent.catalog.model import Entry, normalize_name, normalize_path, path_fragment
 from agent.ledger.apps import app_id_for
 from agent.ledger.sample import AppRef
@@ -48,6 +54,27 @@ GENERIC_KINDS = frozenset({"browser", "system", "launcher"})
 SYSTEM_ROOTS = ("/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/", "/usr/lib/", "/usr/libexec/", "/lib/", "/lib64/",
                 "/system/", "/windows/", "/usr/local/bin/")
 TRUSTED_ROOTS_WINDOWS = ("/program files/", "/program files (x86)/", "/windows/")
+# Interpreters whose copies are looked for by content (their real files, found on PATH once).
+RUNTIME_PROBES = ("python3", "python", "java", "wine", "wine64", "wine64-preloader", "wine-preloader")
+RUNTIME_DIRS = ("/usr/bin", "/usr/local/bin", "/bin")  # PATH may start with a shim (pyenv) in front of these
+SCRIPT_SUFFIXES = (".jar", ".pyw", ".pyz", ".py")
+GAME_KINDS = frozenset({"game", "emulator"})
+
+
+def read_cmdline(pid: int) -> tuple[list[str], str | None] | None:
+    """(argv, cwd) of a process, or None when it is gone or closed to us."""
+    import psutil
+
+    try:
+        proc = psutil.Process(pid)
+        argv = proc.cmdline()
+        try:
+            cwd: str | None = proc.cwd()
+        except (psutil.AccessDenied, OSError):
+            cwd = None
+    except (psutil.Error, OSError):
+        return None
+    return argv, cwd
 
 
 def fingerprint(path: str) -> str | None:
@@ -70,8 +97,16 @@ def fingerprint(path: str) -> str | None:
 class ContentIndex:
     def __init__(self, entries: Iterable[Entry], *, child_uid: int | None,
                  service_uids: Iterable[int] = (0,), platform: str | None = None,
-                 hasher: Callable[[str], str | None] = fingerprint) -> None:
+                 hasher: Callable[[str], str | None] = fingerprint,
+                 cmdline: Callable[[int], tuple[list[str], str | None] | None] = read_cmdline,
+                 runtime_paths: Iterable[str] | None = None) -> None:
         self._entries = {e.id: e for e in entries}
+        self._by_main = {m: e for e in self._entries.values() for m in e.java_main}
+        self._by_stem = {n: e for e in self._entries.values() if e.kind in GAME_KINDS for n in e.names()}
+        self._wm_classes = tuple((w, e) for e in self._entries.values() for w in e.wm_class)
+        self._cmdline = cmdline
+        self._runtime_paths = None if runtime_paths is None else tuple(runtime_paths)
+        self._runtime_sizes: dict[int, list[tuple[str, str]]] | None = None  # size → [(path, family)]
         self._paths = {e.id: tuple(path_fragment(p) for ps in e.paths.values() for p in ps) for e in entries}
         self.child_uid = child_uid
         self._service_uids = frozenset(service_uids) | ({os.geteuid()} if hasattr(os, "geteuid") else set())
@@ -104,17 +139,20 @@ class ContentIndex:
         known = self._procs.get(key)
         if known is not None:
             return known
-        out = self._refine(exe, ref)
+        out = self._refine(pid, exe, ref)
         if len(self._procs) >= MAX_PROCS:
             self._procs.clear()
         self._procs[key] = out
         return out
 
-    def _refine(self, exe: str | None, ref: AppRef) -> AppRef:
+    def _refine(self, pid: int, exe: str | None, ref: AppRef) -> AppRef:
         if ref.kind == "system":
             return ref
         npath = normalize_path(exe) if exe else None
         in_system = npath is not None and npath.startswith(SYSTEM_ROOTS)
+        family = self._family(exe, ref)
+        if family is not None:
+            return self._hosted(pid, family, ref, exe)
         if ref.is_game or ref.kind == "emulator":
             if exe and self._catalogued_identity(ref, exe, npath) and not in_system:
                 self._learn(exe, ref)
@@ -136,6 +174,110 @@ class ContentIndex:
                 return ref
             return self._demote(ref, exe)
         return ref
+
+    # ---- interpreters -------------------------------------------------------------------------------------
+    def _family(self, exe: str | None, ref: AppRef) -> str | None:
+        """java / python / wine when this process is an interpreter: by its file's real name, or by its content
+        (a copy or hard link of a system interpreter under another name)."""
+        if exe:
+            by_name = family_of_name(os.path.basename(exe))
+            if by_name is not None:
+                return by_name
+        elif ref.name:
+            return family_of_name(ref.name)  # another user's process: the name is all there is
+        if not exe:
+            return None
+        try:
+            size = os.stat(exe).st_size
+        except OSError:
+            return None
+        candidates = self._runtimes().get(size)
+        if not candidates:
+            return None  # not an interpreter's size: nothing read
+        digest = self._digest(exe)
+        for path, family in candidates:
+            if digest is not None and digest == self._digest(path):
+                return family
+        return None
+
+    def _runtimes(self) -> dict[int, list[tuple[str, str]]]:
+        if self._runtime_sizes is None:
+            import shutil
+
+            paths = self._runtime_paths
+            if paths is None:
+                found = [shutil.which(n) for n in RUNTIME_PROBES]
+                found += [os.path.join(d, n) for d in RUNTIME_DIRS for n in RUNTIME_PROBES]
+                paths = tuple(p for p in (*found, sys.executable) if p and os.path.exists(p))
+            sizes: dict[int, list[tuple[str, str]]] = {}
+            for p in paths:
+                real = os.path.realpath(p)
+                family = family_of_name(os.path.basename(real)) or family_of_name(os.path.basename(p))
+                try:
+                    size = os.stat(real).st_size
+                except OSError:
+                    continue
+                if family is not None and (real, family) not in sizes.get(size, []):
+                    sizes.setdefault(size, []).append((real, family))
+            self._runtime_sizes = sizes
+        return self._runtime_sizes
+
+    def launched(self, pid: int, family: str) -> Launched | None:
+        got = self._cmdline(pid)
+        return launched_by(family, got[0], got[1]) if got else None
+
+    def _hosted(self, pid: int, family: str, ref: AppRef, exe: str | None) -> AppRef:
+        """An interpreter: what it runs decides. Its own content is never learned."""
+        target = self.launched(pid, family)
+        hit = self._identify(target, ref) if target is not None else None
+        if hit is not None:
+            return AppRef(hit[0], hit[1], ref.name, ref.pid)
+        if ref.kind == "school":
+            # A school name on an interpreter counts only when what it runs lies where the child cannot write.
+            real = target is not None and target.is_file and self._trusted_location(target.value)
+            return ref if real else self._demote(ref, exe)
+        return ref
+
+    def _identify(self, target: Launched, ref: AppRef) -> tuple[str, str] | None:
+        if not target.is_file:
+            entry = self._by_main.get(target.value)
+            return (entry.id, entry.kind) if entry is not None else None
+        digest = self._digest(target.value)
+        hit = self.learned.get(digest) if digest else None
+        if hit is not None:
+            return hit
+        entry = self._game_by_file(target.value)
+        if entry is not None:
+            if digest:
+                self._remember(digest, entry.id, entry.kind)
+            return entry.id, entry.kind
+        if ref.is_game and digest and family_of_name(ref.name) is None and ref.id not in GENERIC_RUNTIMES:
+            # a game by its launcher or its own name (a shebang script called pysolfc): its script is that game
+            self._remember(digest, ref.id, ref.kind)
+        return None
+
+    def _game_by_file(self, path: str) -> Entry | None:
+        npath = normalize_path(path)
+        for entry_id, fragments in self._paths.items():
+            entry = self._entries[entry_id]
+            if entry.kind in GAME_KINDS and any(f in npath for f in fragments):
+                return entry
+        stem = normalize_name(path)
+        for suffix in SCRIPT_SUFFIXES:
+            if stem.endswith(suffix):
+                stem = stem[: -len(suffix)]
+                break
+        return self._by_stem.get(stem)
+
+    def game_for_window(self, wm_class: str | None) -> tuple[str, str] | None:
+        """The game whose windows carry this X11 class (WM_CLASS), or None."""
+        if not wm_class:
+            return None
+        value = wm_class.strip().lower()
+        for pattern, entry in self._wm_classes:
+            if value == pattern or value.startswith((pattern + " ", pattern + "*")):
+                return entry.id, entry.kind
+        return None
 
     def _demote(self, ref: AppRef, exe: str | None) -> AppRef:
         """A school app's name on a program the child could have put there: an ordinary app, counted."""
@@ -160,7 +302,7 @@ class ContentIndex:
             log.info("learned the program %s from %s", ref.id, exe)
 
     def _remember(self, digest: str, app_id: str, kind: str) -> None:
-        if self.learned.get(digest) == (app_id, kind):
+        if self.learned.get(digest) == (app_id, kind) or digest in self._system_prints:
             return
         if len(self.learned) >= MAX_LEARNED:
             self.learned.pop(next(iter(self.learned)))

@@ -81,7 +81,7 @@ def _entry(item: Any, where: str, problems: list[str]) -> Entry | None:
         return None
     before = len(problems)
     unknown = set(item) - {"id", "title", "kind", "exe", "paths", "helpers", "product_names", "trusted_dirs",
-                          "children_are"}
+                          "children_are", "java_main", "wm_class"}
     for key in sorted(unknown):
         problems.append(f"{where}.{key}: unknown field")
     ident = item.get("id")
@@ -109,9 +109,15 @@ def _entry(item: Any, where: str, problems: list[str]) -> Entry | None:
     children_are = item.get("children_are")
     if children_are is not None and (kind != "launcher" or not isinstance(children_are, str)):
         problems.append(f"{where}.children_are: only a launcher has it, as a catalog id string")
+    java_main = _strings(item.get("java_main", []), f"{where}.java_main", problems)
+    wm_class = tuple(w.lower() for w in _strings(item.get("wm_class", []), f"{where}.wm_class", problems))
+    # Only ever a reason to count more: a window class or main class the child can set never earns school time.
+    if (java_main or wm_class) and kind not in ("game", "emulator"):
+        problems.append(f"{where}.java_main/wm_class: only games and emulators are recognised by them")
     if len(problems) > before:
         return None
-    return Entry(ident, title.strip(), kind, exe, paths, helpers, products, trusted, children_are)
+    return Entry(ident, title.strip(), kind, exe, paths, helpers, products, trusted, children_are, java_main,
+                 wm_class)
 
 
 def _per_os(value: Any, where: str, problems: list[str], *, required: bool) -> dict[str, tuple[str, ...]]:

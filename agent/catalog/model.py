@@ -38,6 +38,11 @@ class Entry:
     # For launchers of one game (TLauncher, Prism…): the id their unknown children count as ("minecraft", whose
     # Java process is just "javaw").
     children_are: str | None = None
+    # A game run by an interpreter (java, python): the main classes it starts (exact, e.g.
+    # "net.minecraft.client.main.Main"), and the X11 window classes (WM_CLASS) its windows carry, lower case, matched
+    # whole or as the start of the class followed by a space or '*' ("minecraft" matches "Minecraft* 1.20.1").
+    java_main: tuple[str, ...] = ()
+    wm_class: tuple[str, ...] = ()
 
     def names(self) -> set[str]:
         out = {normalize_name(n) for names in self.exe.values() for n in names}

@@ -19,6 +19,8 @@ class Foreground:
     pid: int
     name: str
     title: str | None = None  # only ever reported if the parent's privacy settings allow window titles
+    wm_class: str | None = None  # X11 WM_CLASS (the class part): a game run by java or python is known by it
+    fullscreen: bool = False  # the window covers its whole screen (a new game is often the first to do so)
 
 
 class ForegroundSource(Protocol):

@@ -59,6 +59,7 @@ class X11Foreground:
             return None
         pid: int | None = None
         title: str | None = None
+        wm_class: str | None = None
         node = window
         for _ in range(MAX_WALK):  # the focus is often an inner widget: climb to the window carrying the facts
             if pid is None:
@@ -66,7 +67,9 @@ class X11Foreground:
                 pid = int(value[0]) if value is not None and len(value) else None
             if title is None:
                 title = window_title(disp, node)
-            if pid is not None and title is not None:
+            if wm_class is None:
+                wm_class = _class_of(prop(disp, node, "WM_CLASS", Xatom.STRING))
+            if pid is not None and title is not None and wm_class is not None:
                 break
             tree = node.query_tree()
             if tree.parent == 0 or tree.parent.id == root.id:
@@ -79,9 +82,21 @@ class X11Foreground:
         try:
             name = psutil.Process(pid).name()
         except (psutil.NoSuchProcess, psutil.AccessDenied):
-            wm_class = prop(disp, node, "WM_CLASS", Xatom.STRING)
-            name = wm_class.split(b"\0")[0].decode("utf-8", "replace") if isinstance(wm_class, bytes) else ""
-        return Foreground(pid, name, title)
+            name = wm_class or ""
+        return Foreground(pid, name, title, wm_class, self._fullscreen(disp, root, node))
+
+    @staticmethod
+    def _fullscreen(disp: Any, root: Any, window: Any) -> bool:
+        """_NET_WM_STATE_FULLSCREEN where a window manager sets it, else a window as large as its screen."""
+        state = prop(disp, window, "_NET_WM_STATE", Xatom.ATOM)
+        if state is not None and disp.intern_atom("_NET_WM_STATE_FULLSCREEN") in list(state):
+            return True
+        try:
+            geo = window.get_geometry()
+            screen = root.get_geometry()
+        except error.XError:
+            return False
+        return geo.width >= screen.width and geo.height >= screen.height
 
     @staticmethod
     def _active_window(disp: Any, root: Any) -> Any | None:
@@ -105,3 +120,13 @@ class X11Foreground:
             if item.spec.mask & res.LocalClientPIDMask and item.value:
                 return int(item.value[0])
         return None
+
+
+def _class_of(raw: Any) -> str | None:
+    """WM_CLASS is 'instance\\0class\\0': the class part (the instance where there is no class)."""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "replace")
+    if not isinstance(raw, bytes) or not raw:
+        return None
+    parts = [p.decode("utf-8", "replace") for p in raw.split(b"\0") if p]
+    return parts[1] if len(parts) > 1 else (parts[0] if parts else None)

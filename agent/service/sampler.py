@@ -88,6 +88,8 @@ class Sampler:
                     fg_ref = self.classifier.ref(fg.name)
                 if fg_ref is not None and fg_ref.kind == "system":
                     fg_ref = None  # the desktop shell itself: desktop time, no app
+                if fg_ref is not None and proc is not None:
+                    fg_ref = self._by_window(fg, fg_ref, proc, running, pids)
         idle = locked = claimed = False
         if self.idle is not None:
             try:
@@ -100,6 +102,22 @@ class Sampler:
                 log.exception("idle source failed; treating this tick as active")
         sample = Sample(self.clock.now(), fg_ref, tuple(running.values()), idle, locked, fg_known, claimed)
         return Observation(sample, pids)
+
+    def _by_window(self, fg: Any, ref: AppRef, proc: Any, running: dict[str, AppRef],
+                   pids: dict[str, list[tuple[int, float | None]]]) -> AppRef:
+        """A focused window whose class (WM_CLASS) is a catalogued game's is that game, whatever runs it (java,
+        python, a renamed interpreter): counted and closed as that game. Only ever makes it stricter."""
+        if ref.is_game or self.content is None:
+            return ref
+        hit = self.content.game_for_window(getattr(fg, "wm_class", None))
+        if hit is None:
+            return ref
+        game = AppRef(hit[0], hit[1], ref.name, proc.pid)
+        running[game.id] = game
+        entry = (proc.pid, getattr(proc, "create_time", None))
+        if entry not in pids.setdefault(game.id, []):
+            pids[game.id].append(entry)
+        return game
 
     def _child_processes(self) -> list[Any]:
         skip = self.ignore_pids()
