@@ -51,10 +51,38 @@ def kid_home(space: Path, kid) -> Path:  # type: ignore[no-untyped-def]
     return home
 
 
+def new_build_id(exe: Path) -> str:
+    """Give an ELF copy a build-id of its own, as a separately built program has (it still runs)."""
+    from elftools.elf.elffile import ELFFile
+
+    with open(exe, "rb") as f:
+        elf = ELFFile(f)
+        for seg in elf.iter_segments():
+            if seg["p_type"] != "PT_NOTE":
+                continue
+            for note in seg.iter_notes():
+                if note["n_type"] == "NT_GNU_BUILD_ID":
+                    size = note["n_descsz"]
+                    at = note["n_offset"] + 12 + ((note["n_namesz"] + 3) // 4) * 4
+                    break
+            else:
+                continue
+            break
+        else:
+            raise AssertionError(f"{exe} has no build-id note")
+    fresh = secrets.token_bytes(size)
+    with open(exe, "r+b") as f:
+        f.seek(at)
+        f.write(fresh)
+    return fresh.hex()
+
+
 def unique_program(home: Path, kid, name: str) -> Path:  # type: ignore[no-untyped-def]
-    """A program with content of its own, installed by the child where the child may write."""
+    """A program with content of its own (its own bytes and its own build-id, as a real game has), installed by
+    the child where the child may write."""
     exe = home / name
     shutil.copy(SLEEP, exe)
+    new_build_id(exe)
     with open(exe, "ab") as f:
         f.write(secrets.token_bytes(64))
     os.chown(exe, kid.pw_uid, kid.pw_gid)

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
+from agent.catalog.binmeta import identity_key, pe_version_info
 from agent.catalog.launch_args import Launched, family_of_name, launched_by
 from agent.catalog.model import Entry, normalize_name, normalize_path, path_fragment
 from agent.ledger.apps import app_id_for
@@ -113,6 +114,13 @@ class ContentIndex:
         self._windows = (platform or sys.platform) == "win32"
         self._hasher = hasher
         self.learned: dict[str, tuple[str, str]] = {}  # fingerprint → (app id, kind)
+        # ELF build-id / PE version identity → (app id, kind): survives appended bytes, renaming and copying
+        self.learned_meta: dict[str, tuple[str, str]] = {}
+        self._system_meta: set[str] = set()
+        self._meta_files: dict[tuple[int, int, int, int], str | None] = {}
+        self._pe_infos: dict[tuple[int, int, int, int], dict[str, str] | None] = {}
+        self._by_product = {p.lower(): e for e in self._entries.values() if e.kind in GAME_KINDS
+                            for p in e.product_names}
         self._system_prints: set[str] = set()  # fingerprints of system programs: never a game
         self._files: dict[tuple[int, int, int, int], str | None] = {}
         self._procs: dict[tuple[int, float | None, str, str], AppRef] = {}
@@ -123,15 +131,19 @@ class ContentIndex:
     # ---- persistence -----------------------------------------------------------------------------------
     def to_state(self) -> dict[str, Any]:
         self.changed = False
-        return {"learned": {k: list(v) for k, v in self.learned.items()}, "system": sorted(self._system_prints)}
+        return {"learned": {k: list(v) for k, v in self.learned.items()}, "system": sorted(self._system_prints),
+                "meta": {k: list(v) for k, v in self.learned_meta.items()}, "system_meta": sorted(self._system_meta)}
 
     def load_state(self, state: dict[str, Any]) -> None:
         try:
             self.learned = {str(k): (str(v[0]), str(v[1])) for k, v in dict(state.get("learned", {})).items()}
             self._system_prints = {str(s) for s in state.get("system", [])}
+            self.learned_meta = {str(k): (str(v[0]), str(v[1])) for k, v in dict(state.get("meta", {})).items()}
+            self._system_meta = {str(s) for s in state.get("system_meta", [])}
         except (TypeError, ValueError, IndexError, AttributeError) as exc:
             log.error("learned program fingerprints unreadable (%s); learning afresh", exc)
             self.learned, self._system_prints = {}, set()
+            self.learned_meta, self._system_meta = {}, set()
 
     # ---- the per-process step --------------------------------------------------------------------------
     def refine(self, pid: int, create_time: float | None, exe: str | None, ref: AppRef) -> AppRef:
@@ -158,12 +170,11 @@ class ContentIndex:
                 self._learn(exe, ref)
             return ref
         if exe and in_system:
-            if self.learned:
+            if self.learned or self.learned_meta:
                 self._note_system(exe)
             return ref if ref.kind != "school" or self._trusted_location(exe) else self._demote(ref, exe)
-        if exe and (self.learned or ref.kind == "school"):
-            digest = self._digest(exe)
-            hit = self.learned.get(digest) if digest else None
+        if exe and (self.learned or self.learned_meta or ref.kind == "school" or self._windows):
+            hit = self._known_file(exe)
             if hit is not None:  # a learned game (or a real school app) under another name or folder
                 return AppRef(hit[0], hit[1], ref.name, ref.pid)
         if ref.kind == "school":
@@ -243,7 +254,7 @@ class ContentIndex:
             entry = self._by_main.get(target.value)
             return (entry.id, entry.kind) if entry is not None else None
         digest = self._digest(target.value)
-        hit = self.learned.get(digest) if digest else None
+        hit = self._known_file(target.value)
         if hit is not None:
             return hit
         entry = self._game_by_file(target.value)
@@ -295,11 +306,71 @@ class ContentIndex:
             return True
         return npath is not None and any(f in npath for f in self._paths.get(entry.id, ()))
 
+    def _known_file(self, path: str) -> tuple[str, str] | None:
+        """What this file is known as: its learned fingerprint, else its learned build-id / version identity,
+        else a game's product name in its PE version resource. A hit by identity teaches the new fingerprint."""
+        digest = self._digest(path) if self.learned else None
+        hit = self.learned.get(digest) if digest else None
+        if hit is not None:
+            return hit
+        if self.learned_meta:
+            key = self._meta(path)
+            hit = self.learned_meta.get(key) if key else None
+        if hit is None and (self._windows or path.lower().endswith(".exe")):
+            hit = self._by_pe(path)
+        if hit is not None and hit[1] in GAME_KINDS:
+            digest = digest or self._digest(path)
+            if digest:
+                self._remember(digest, *hit)
+        return hit
+
+    def _by_pe(self, path: str) -> tuple[str, str] | None:
+        """A game's product name or original file name in the PE version resource (read once per file)."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        fkey = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        if fkey not in self._pe_infos:
+            if len(self._pe_infos) >= MAX_PROCS:
+                self._pe_infos.clear()
+            self._pe_infos[fkey] = pe_version_info(path) if stat.S_ISREG(st.st_mode) else None
+        info = self._pe_infos[fkey] or {}
+        for key in ("ProductName", "FileDescription"):
+            entry = self._by_product.get((info.get(key) or "").strip().lower())
+            if entry is not None:
+                return entry.id, entry.kind
+        for key in ("OriginalFilename", "InternalName"):
+            entry = self._by_stem.get(normalize_name(info.get(key) or ""))
+            if entry is not None:
+                return entry.id, entry.kind
+        return None
+
+    def _meta(self, path: str) -> str | None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        if key not in self._meta_files:
+            if len(self._meta_files) >= MAX_PROCS:
+                self._meta_files.clear()
+            self._meta_files[key] = identity_key(path)
+        return self._meta_files[key]
+
     def _learn(self, exe: str, ref: AppRef) -> None:
         digest = self._digest(exe)
         if digest and digest not in self.learned and digest not in self._system_prints:
             self._remember(digest, ref.id, ref.kind)
             log.info("learned the program %s from %s", ref.id, exe)
+        meta = self._meta(exe)
+        if meta and meta not in self._system_meta and self.learned_meta.get(meta) != (ref.id, ref.kind):
+            if len(self.learned_meta) >= MAX_LEARNED:
+                self.learned_meta.pop(next(iter(self.learned_meta)))
+            self.learned_meta[meta] = (ref.id, ref.kind)
+            self.changed = True
 
     def _remember(self, digest: str, app_id: str, kind: str) -> None:
         if self.learned.get(digest) == (app_id, kind) or digest in self._system_prints:
@@ -316,6 +387,12 @@ class ContentIndex:
             self._system_prints.add(digest)
             if self.learned.pop(digest, None) is not None:
                 log.info("forgot a learned fingerprint: it is a copy of the system program %s", exe)
+            self.changed = True
+        meta = self._meta(exe)
+        if meta and meta not in self._system_meta:
+            self._system_meta.add(meta)
+            if self.learned_meta.pop(meta, None) is not None:
+                log.info("forgot a learned build identity: the system program %s carries it", exe)
             self.changed = True
 
     def _digest(self, exe: str) -> str | None:
