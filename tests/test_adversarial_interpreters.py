@@ -297,3 +297,36 @@ def test_the_real_agent_counts_a_java_game_as_minecraft(tmp_path: Path, minecraf
             log.close()
     finally:
         shutil.rmtree(kid.folder, ignore_errors=True)
+
+
+def test_a_full_screen_window_is_seen_as_full_screen(xvfb: str) -> None:
+    """The real X11 adapter: a window as large as its screen is full screen (no window manager here to set
+    _NET_WM_STATE_FULLSCREEN, which is read where one does); a small window is not."""
+    from agent.os.foreground_x11 import X11Foreground
+    from tests.test_os_x11 import _focus, _wait_for
+
+    env = {**os.environ, "DISPLAY": xvfb, "XDG_SESSION_TYPE": "x11"}
+    big = ("import sys, tkinter; root = tkinter.Tk(className=sys.argv[1]);"
+           "root.geometry(f'{root.winfo_screenwidth()}x{root.winfo_screenheight()}+0+0');"
+           "root.after(100, lambda: print('ready', flush=True)); root.mainloop()")
+    from tests.test_os_x11 import TK_WINDOW
+
+    full = subprocess.Popen([sys.executable, "-c", big, "blockworld"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    small = subprocess.Popen([sys.executable, "-c", TK_WINDOW, "notes", "notes"], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL)
+    source = X11Foreground(xvfb)
+    try:
+        for p in (full, small):
+            assert p.stdout is not None and p.stdout.readline().strip() == b"ready"
+        _focus("blockworld", env, "--classname")
+        fg = _wait_for(source, full.pid)
+        assert fg is not None and fg.fullscreen and fg.wm_class == "Blockworld"
+        _focus("notes", env, "--classname")
+        fg = _wait_for(source, small.pid)
+        assert fg is not None and not fg.fullscreen
+    finally:
+        source.close()
+        for p in (full, small):
+            p.kill()
+            p.wait(timeout=5)

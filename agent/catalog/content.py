@@ -116,6 +116,9 @@ class ContentIndex:
         self.learned: dict[str, tuple[str, str]] = {}  # fingerprint → (app id, kind)
         # ELF build-id / PE version identity → (app id, kind): survives appended bytes, renaming and copying
         self.learned_meta: dict[str, tuple[str, str]] = {}
+        # The parent's "count it as a game" (policy apps.games_by_content): fingerprint → (app id, "game")
+        self.marked: dict[str, tuple[str, str]] = {}
+        self._mark_keys: dict[tuple[int, float | None, str, str], str | None] = {}
         self._system_meta: set[str] = set()
         self._meta_files: dict[tuple[int, int, int, int], str | None] = {}
         self._pe_infos: dict[tuple[int, int, int, int], dict[str, str] | None] = {}
@@ -173,7 +176,7 @@ class ContentIndex:
             if self.learned or self.learned_meta:
                 self._note_system(exe)
             return ref if ref.kind != "school" or self._trusted_location(exe) else self._demote(ref, exe)
-        if exe and (self.learned or self.learned_meta or ref.kind == "school" or self._windows):
+        if exe and (self.learned or self.learned_meta or self.marked or ref.kind == "school" or self._windows):
             hit = self._known_file(exe)
             if hit is not None:  # a learned game (or a real school app) under another name or folder
                 return AppRef(hit[0], hit[1], ref.name, ref.pid)
@@ -185,6 +188,36 @@ class ContentIndex:
                 return ref
             return self._demote(ref, exe)
         return ref
+
+    # ---- the parent's marks ----------------------------------------------------------------------------
+    def set_marked(self, marks: dict[str, str]) -> None:
+        """The parent's policy counts these programs (by content fingerprint) as games."""
+        new = {fp: (app_id, "game") for fp, app_id in marks.items()}
+        if new != self.marked:
+            self.marked = new
+            self._procs.clear()  # classify every process again under the new rules
+
+    def is_catalogued(self, app_id: str) -> bool:
+        return app_id in self._entries
+
+    def mark_key(self, pid: int, create_time: float | None, exe: str | None, name: str) -> str | None:
+        """The fingerprint that names this program for the parent's "count it as a game": the script or jar an
+        interpreter runs, else the executable itself. None where there is nothing of its own (python -c, a
+        system program, an unreadable file)."""
+        key = (pid, create_time, exe or "", name)
+        if key in self._mark_keys:
+            return self._mark_keys[key]
+        out: str | None = None
+        family = self._family(exe, AppRef(name, "app", name)) if exe else None
+        if family is not None:
+            target = self.launched(pid, family)
+            out = self._digest(target.value) if target is not None and target.is_file else None
+        elif exe and not normalize_path(exe).startswith(SYSTEM_ROOTS):
+            out = self._digest(exe)
+        if len(self._mark_keys) >= 64:
+            self._mark_keys.clear()
+        self._mark_keys[key] = out
+        return out
 
     # ---- interpreters -------------------------------------------------------------------------------------
     def _family(self, exe: str | None, ref: AppRef) -> str | None:
@@ -309,8 +342,8 @@ class ContentIndex:
     def _known_file(self, path: str) -> tuple[str, str] | None:
         """What this file is known as: its learned fingerprint, else its learned build-id / version identity,
         else a game's product name in its PE version resource. A hit by identity teaches the new fingerprint."""
-        digest = self._digest(path) if self.learned else None
-        hit = self.learned.get(digest) if digest else None
+        digest = self._digest(path) if (self.learned or self.marked) else None
+        hit = (self.marked.get(digest) or self.learned.get(digest)) if digest else None
         if hit is not None:
             return hit
         if self.learned_meta:

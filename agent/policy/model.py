@@ -38,6 +38,7 @@ class Policy:
     app_limits: dict[str, int]
     mark_as_game: frozenset[str]
     mark_as_school: frozenset[str]
+    games_by_content: dict[str, str]  # content fingerprint → app id, counted as a game (the parent's one tap)
     at_limit_games: str
     at_limit_screen: str
     grace_seconds: int
@@ -76,6 +77,7 @@ class Policy:
             app_limits=dict(apps["limits"]),
             mark_as_game=frozenset(apps["mark_as_game"]),
             mark_as_school=frozenset(apps["mark_as_school"]),
+            games_by_content=dict(apps.get("games_by_content", {})),
             at_limit_games=doc["at_limit"]["games"],
             at_limit_screen=doc["at_limit"]["screen"],
             grace_seconds=doc["at_limit"]["grace_seconds"],

@@ -65,6 +65,7 @@ def default_policy() -> dict:
             "limits": {},
             "mark_as_game": [],
             "mark_as_school": [],
+            "games_by_content": {},
         },
         "web": {
             "blocked_categories": [],

@@ -24,6 +24,7 @@ from agent.policy.schema import (
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
 _APP_ID = re.compile(r"^[a-z0-9][a-z0-9._+\- ]{0,79}$")
+_FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
 _EXE_SUFFIX = re.compile(r"\.(exe|app|appimage|bin|x86_64)$")
 # What the DNS filter can match: lower-case LDH labels, at least two of them (write subdomains as the parent domain:
 # it covers them all).
@@ -253,9 +254,11 @@ def _check_limit_map(c: _Checker, value: Any, path: str) -> None:
 
 
 def _check_apps(c: _Checker, apps: Any) -> None:
-    a = c.obj(apps, "apps", {"always_allowed", "blocked", "limits", "mark_as_game", "mark_as_school"})
+    a = c.obj(apps, "apps", {"always_allowed", "blocked", "limits", "mark_as_game", "mark_as_school",
+                             "games_by_content"})
     if a is None:
         return
+    _check_content_marks(c, a.get("games_by_content"), "apps.games_by_content")
     for key in ("always_allowed", "blocked", "mark_as_game", "mark_as_school"):
         c.str_list(a.get(key), f"apps.{key}", _APP_ID, "an app id or lower-case executable name")
     _check_limit_map(c, a.get("limits"), "apps.limits")
@@ -267,6 +270,21 @@ def _check_apps(c: _Checker, apps: Any) -> None:
         for i, app in enumerate(a["mark_as_game"]):
             if app in a["mark_as_school"]:
                 c.add(f"apps.mark_as_game[{i}]", f"{app!r} is also in apps.mark_as_school; choose one")
+
+
+def _check_content_marks(c: _Checker, value: Any, path: str) -> None:
+    """Programs the parent counted as games by what they are: content fingerprint (64 hex) → the app id it counts
+    as (what the PC reported it as)."""
+    if not isinstance(value, dict):
+        c.add(path, f"must be an object of content fingerprint → app id, got {_kind(value)}")
+        return
+    if len(value) > MAX_LIST_ITEMS:
+        c.add(path, f"has {len(value)} programs; at most {MAX_LIST_ITEMS}")
+    for fp, app_id in value.items():
+        if not _FINGERPRINT.match(fp):
+            c.add(f"{path}.{fp[:80]}", "is not a content fingerprint (64 lower-case hex digits)")
+        elif not isinstance(app_id, str) or not _APP_ID.match(app_id):
+            c.add(f"{path}.{fp}", "must be an app id (lower-case letters, digits, . _ + -)")
 
 
 def _check_web(c: _Checker, web: Any, known_categories: set[str] | None) -> None:

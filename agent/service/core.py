@@ -24,6 +24,7 @@ from agent.policy import Policy, PolicyError, Problem, age_band, age_from_birth_
 from agent.service import consent as consent_rules
 from agent.service.consent import ConsentBook
 from agent.service.enforcer import Enforcer
+from agent.service.new_apps import Candidate, NewAppWatch
 from agent.service.notices import NoticeBoard
 from agent.service.sampler import Sampler
 
@@ -33,6 +34,7 @@ LEDGER_KEY = "ledger"
 REQUESTS_KEY = "requests"
 BLOCKED_KEY = "web-blocked"
 CONTENT_KEY = "catalog-content"  # fingerprints of games learned under their catalogued identity
+NEW_APPS_KEY = "new-apps-told"  # unknown full-screen programs the parent has already heard of
 NOTICE_KINDS = {"warn", "remind", "block", "close", "lock", "logout", "notify", "grant"}
 TAMPER_KINDS = {"clock_change", "timezone_change", "gap", "lock_disagrees", "time_held"}
 
@@ -99,6 +101,8 @@ class AgentCore:
         self._harmful_flood_told = False
         self._request_rate = RateLimit(burst=5, per_s=1 / 120)
         self.ledger = self._restore()
+        self.new_apps = NewAppWatch(told=self._load_told())
+        self._mark_content()
         # Who agreed to share what (agent.service.consent): summary() and the outbox send only that.
         self.consent = ConsentBook(store)
         self.lessons_done: dict[str, dict[str, Any]] = self._load_lessons()
@@ -139,6 +143,34 @@ class AgentCore:
         self._record(first)
         return ledger
 
+    def _load_told(self) -> list[str]:
+        raw = self.store.kv_get(NEW_APPS_KEY)
+        try:
+            told = json.loads(raw) if raw else []
+            return [str(t) for t in told] if isinstance(told, list) else []
+        except ValueError:
+            log.error("the list of new programs already told to the parent is unreadable; starting afresh")
+            return []
+
+    def _mark_content(self) -> None:
+        content = getattr(self.sampler, "content", None)
+        if content is not None:
+            content.set_marked(self.policy.games_by_content)
+
+    def _new_app(self, front: Candidate | None, mono: float) -> None:
+        """An unknown program full screen for long: one alert to the parent with a one-tap "count it as a game"."""
+        p = self.policy
+        if front is not None and (front.app_id in p.always_allowed or front.app_id in p.mark_as_school
+                                  or front.app_id in p.mark_as_game or front.app_id in p.blocked):
+            front = None
+        alert = self.new_apps.observe(mono, front)
+        if alert is None:
+            return
+        at = self.clock.now().wall
+        self._record_event("new_fullscreen_app", alert, at=at)
+        self._outbox("alert", {**alert, "at": at})
+        self.store.kv_put(NEW_APPS_KEY, json.dumps(self.new_apps.told).encode())
+
     def save(self) -> None:
         with self._lock:
             now = self.clock.now()
@@ -159,6 +191,7 @@ class AgentCore:
         obs = self.sampler.observe()
         with self._lock:
             decisions = self.ledger.observe(obs.sample)
+            self._new_app(obs.front, obs.sample.at.mono)
             fg = obs.sample.foreground
             self._current_game = fg.id if fg is not None and fg.is_game else None
             # Recorded before it is carried out: whoever sees a program closed finds the reason already stored.
@@ -316,6 +349,7 @@ class AgentCore:
         self.policy_doc = new_doc
         self.policy = Policy.from_doc(new_doc)
         self.ledger.set_policy(self.policy)
+        self._mark_content()
         # Limits moved (a game's cap raised, say): the "N minutes left" warnings count again towards the new end,
         # so nothing is closed or locked without them.
         totals = self.ledger.days.get(self.ledger.local_day(self.clock.now()))

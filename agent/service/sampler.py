@@ -11,6 +11,7 @@ from agent.catalog.content import ContentIndex
 from agent.ledger.apps import AppClassifier
 from agent.ledger.clock import Clock
 from agent.ledger.sample import AppRef, Sample
+from agent.service.new_apps import QUALIFYING_KINDS, Candidate
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ class Observation:
     sample: Sample
     # app id → the child's processes running it, as (pid, create_time) so a reused pid is never hit
     pids: dict[str, list[tuple[int, float | None]]] = field(default_factory=dict)
+    # an unknown program in front, full screen, this tick (agent.service.new_apps)
+    front: Candidate | None = None
 
 
 class Sampler:
@@ -72,6 +75,7 @@ class Sampler:
             pids.setdefault(ref.id, []).append((p.pid, getattr(p, "create_time", None)))
 
         fg_ref: AppRef | None = None
+        front: Candidate | None = None
         fg_known = False
         if self.foreground is not None:
             try:
@@ -90,6 +94,8 @@ class Sampler:
                     fg_ref = None  # the desktop shell itself: desktop time, no app
                 if fg_ref is not None and proc is not None:
                     fg_ref = self._by_window(fg, fg_ref, proc, running, pids)
+                    if getattr(fg, "fullscreen", False):
+                        front = self._unknown_in_front(fg_ref, proc)
         idle = locked = claimed = False
         if self.idle is not None:
             try:
@@ -101,7 +107,14 @@ class Sampler:
             except Exception:
                 log.exception("idle source failed; treating this tick as active")
         sample = Sample(self.clock.now(), fg_ref, tuple(running.values()), idle, locked, fg_known, claimed)
-        return Observation(sample, pids)
+        return Observation(sample, pids, front)
+
+    def _unknown_in_front(self, ref: AppRef, proc: Any) -> Candidate | None:
+        if ref.kind not in QUALIFYING_KINDS or self.content is None or self.content.is_catalogued(ref.id):
+            return None
+        key = self.content.mark_key(proc.pid, getattr(proc, "create_time", None), getattr(proc, "exe", None),
+                                    proc.name)
+        return Candidate(ref.id, proc.name or ref.id, key)
 
     def _by_window(self, fg: Any, ref: AppRef, proc: Any, running: dict[str, AppRef],
                    pids: dict[str, list[tuple[int, float | None]]]) -> AppRef:

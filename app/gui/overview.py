@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.gui.consent_dialog import ConsentDialog, consent_state_line
 from app.gui.consent_dialog import ui as consent_ui
 from app.gui.help import guide_link
+from app.gui.new_app_card import NewAppCard
 from app.gui.session import Session
 from app.gui.worker import error_text, run_async
 from app.reports import today_against_limits
@@ -233,6 +234,7 @@ class OverviewPage(QWidget):
         self.seen = seen if seen is not None else {}
         self.seen.setdefault("requests", set())
         self.seen.setdefault("harmful", None)  # None: the first look only fills it
+        self.new_app_cards: dict[tuple[str, int], NewAppCard] = {}
         self.harmful_cards: list[HarmfulCard] = []
         outer = QVBoxLayout(self)
         self.requests_box = QGroupBox(self.tr("Waiting for your answer"))
@@ -336,7 +338,7 @@ class OverviewPage(QWidget):
             return
         while self.alerts_lay.count():
             w = self.alerts_lay.takeAt(0).widget()
-            if w is not None:
+            if w is not None and w not in self.new_app_cards.values():  # a card being answered stays itself
                 w.hide()
                 w.deleteLater()
         harmful = self.session.harmful_reports()
@@ -350,11 +352,20 @@ class OverviewPage(QWidget):
                 self.new_harmful.emit([h for h in harmful if (h["device_id"], h["seq"]) not in known])
             self.seen["harmful"] = keys
         alerts = self.session.alerts()
+        new_apps = [a for a in alerts if (a.get("payload") or {}).get("kind") == "new_fullscreen_app"]
+        for a in new_apps[-3:]:
+            key = (a["device_id"], a["seq"])
+            card = self.new_app_cards.get(key)
+            if card is None:
+                card = self.new_app_cards[key] = NewAppCard(self.session, a)
+            self.alerts_lay.addWidget(card)
+            card.show()
+        alerts = [a for a in alerts if a not in new_apps]
         for a in alerts[-5:]:
             label = QLabel(alert_text(a))
             label.setWordWrap(True)
             self.alerts_lay.addWidget(label)
-        if not alerts and not harmful:
+        if not alerts and not harmful and not new_apps:
             self.alerts_lay.addWidget(QLabel(self.tr("No alerts in the last 7 days.")))
         else:
             self.alerts_lay.addWidget(guide_link("tamper", "link_tamper"))  # the parent's guide: after an alert

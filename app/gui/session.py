@@ -182,6 +182,23 @@ class Session:
         rid = request["payload"]["id"]
         return self.link(request["device_id"]).decide(rid, approve, minutes if approve else 0, message[:300])
 
+    def count_as_game(self, device_id: str, alert: dict[str, Any]) -> list[Applied]:
+        """The parent's one tap on a new full-screen program: the child's rules count it as a game (by content)."""
+        from app.game_marks import count_as_game
+
+        kid = self.store.child_of(device_id)
+        if kid is None:
+            raise LinkError("unknown_device", "this PC is not given to a child on this console")
+        with contextlib.suppress(LinkError):  # start from what the PC enforces when it answers
+            self.fetch_policy(kid.id)
+        return self.push_policy(kid.id, count_as_game(self.policy(kid.id), alert))
+
+    def is_counted_as_game(self, device_id: str, alert: dict[str, Any]) -> bool:
+        from app.game_marks import is_counted
+
+        kid = self.store.child_of(device_id)
+        return kid is not None and is_counted(self.policy(kid.id), alert)
+
     def alerts(self, days: int = 7) -> list[dict[str, Any]]:
         since = (dt.date.today() - dt.timedelta(days=days - 1)).isoformat()
         return [i for i in self.family.items(kind="alert") if (i["day"] or "") >= since]

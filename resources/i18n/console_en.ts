@@ -1583,4 +1583,35 @@
         <source>Another pairing is in progress. Try again in a minute.</source>
         <translation>Another pairing is in progress. Try again in a minute.</translation>
     </message>
-</context></TS>
+</context><context>
+    <name>NewAppCard</name>
+    <message>
+        <source>A new program, %1, was full screen on %2 for %3 minutes. Is it a game?</source>
+        <translation>A new program, %1, was full screen on %2 for %3 minutes. Is it a game?</translation>
+    </message>
+    <message>
+        <source>Counting it as a game gives it game time and the game limits, whatever it is renamed to or wherever it is moved.</source>
+        <translation>Counting it as a game gives it game time and the game limits, whatever it is renamed to or wherever it is moved.</translation>
+    </message>
+    <message>
+        <source>Count it as a game</source>
+        <translation>Count it as a game</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>Counted as a game</source>
+        <translation>Counted as a game</translation>
+    </message>
+    <message>
+        <source>Done: it now uses game time and closes at the game limits.</source>
+        <translation>Done: it now uses game time and closes at the game limits.</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Not saved: %1</translation>
+    </message>
+</context>
+</TS>

@@ -1583,4 +1583,35 @@
         <source>Another pairing is in progress. Try again in a minute.</source>
         <translation>Đang có một lần ghép nối khác. Hãy thử lại sau một phút.</translation>
     </message>
-</context></TS>
+</context><context>
+    <name>NewAppCard</name>
+    <message>
+        <source>A new program, %1, was full screen on %2 for %3 minutes. Is it a game?</source>
+        <translation>Một chương trình mới, %1, đã chạy toàn màn hình trên %2 trong %3 phút. Đó có phải trò chơi không?</translation>
+    </message>
+    <message>
+        <source>Counting it as a game gives it game time and the game limits, whatever it is renamed to or wherever it is moved.</source>
+        <translation>Nếu tính là trò chơi, chương trình này sẽ dùng giờ chơi game và theo giới hạn game, dù con đổi tên hay chuyển nó đi đâu.</translation>
+    </message>
+    <message>
+        <source>Count it as a game</source>
+        <translation>Tính là trò chơi</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Đang lưu…</translation>
+    </message>
+    <message>
+        <source>Counted as a game</source>
+        <translation>Đã tính là trò chơi</translation>
+    </message>
+    <message>
+        <source>Done: it now uses game time and closes at the game limits.</source>
+        <translation>Xong: từ giờ nó dùng giờ chơi game và sẽ đóng khi hết giờ chơi.</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Chưa lưu: %1</translation>
+    </message>
+</context>
+</TS>
