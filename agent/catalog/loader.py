@@ -81,7 +81,7 @@ def _entry(item: Any, where: str, problems: list[str]) -> Entry | None:
         return None
     before = len(problems)
     unknown = set(item) - {"id", "title", "kind", "exe", "paths", "helpers", "product_names", "trusted_dirs",
-                          "children_are", "java_main", "wm_class"}
+                          "children_are", "java_main", "wm_class", "media"}
     for key in sorted(unknown):
         problems.append(f"{where}.{key}: unknown field")
     ident = item.get("id")
@@ -114,10 +114,13 @@ def _entry(item: Any, where: str, problems: list[str]) -> Entry | None:
     # Only ever a reason to count more: a window class or main class the child can set never earns school time.
     if (java_main or wm_class) and kind not in ("game", "emulator"):
         problems.append(f"{where}.java_main/wm_class: only games and emulators are recognised by them")
+    media = item.get("media", False)
+    if not isinstance(media, bool):
+        problems.append(f"{where}.media: must be true or false")
     if len(problems) > before:
         return None
     return Entry(ident, title.strip(), kind, exe, paths, helpers, products, trusted, children_are, java_main,
-                 wm_class)
+                 wm_class, media)
 
 
 def _per_os(value: Any, where: str, problems: list[str], *, required: bool) -> dict[str, tuple[str, ...]]:

@@ -43,6 +43,7 @@ class Entry:
     # whole or as the start of the class followed by a space or '*' ("minecraft" matches "Minecraft* 1.20.1").
     java_main: tuple[str, ...] = ()
     wm_class: tuple[str, ...] = ()
+    media: bool = False  # a media player: sound playing while it runs is someone watching or listening
 
     def names(self) -> set[str]:
         out = {normalize_name(n) for names in self.exe.values() for n in names}

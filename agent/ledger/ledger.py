@@ -263,9 +263,10 @@ class Ledger:
             decisions.append(Decision("gap", None, "no_samples", now, int(d_mono)))
             charge = 0.0
         games = self._games_in_play(sample)
-        # Input idleness pauses screen time only when no game is in play: a gamepad or a cut-scene needs no
-        # keyboard. A (trusted) lock pauses screen time; games still running behind it are charged.
-        screen_counts = not sample.locked and (not sample.idle or bool(games))
+        # Input idleness pauses screen time only when no game is in play and no media plays: a gamepad, a
+        # cut-scene or a video needs no keyboard. A (trusted) lock pauses screen time; games still running behind
+        # it are charged.
+        screen_counts = not sample.locked and (not sample.idle or bool(games) or sample.media_playing)
         self._check_lock_claim(sample, charge, screen_counts and not sample.idle, bool(games), now, decisions)
         remind = False
         if charge > 0 and (screen_counts or games):

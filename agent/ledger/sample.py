@@ -32,3 +32,6 @@ class Sample:
     # The session *says* it is locked (logind's LockedHint, which the session's owner may write): never believed
     # on its own; compared with what the agent sees, a disagreement is a tamper event.
     lock_claimed: bool = False
+    # Media (a video, music) is playing for the child (agent/os/media.py): watching needs no input, so idleness
+    # does not pause screen time while it plays. Locked and asleep still are never charged.
+    media_playing: bool = False

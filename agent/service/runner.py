@@ -205,12 +205,16 @@ def report_admin_child(core: AgentCore, child_uid: int | None) -> None:
 
 def real_adapters(user_mode: bool, child_uid: int | None) -> dict[str, Any]:
     """The OS adapters for this platform (agent/os/), chosen by its factory."""
+    from agent.catalog import Catalog
     from agent.os.factory import make_adapters
+    from agent.os.media import make_media_source
     from agent.os.terminate import close_process
 
     found = make_adapters(child_uid=None if user_mode else child_uid)
+    media = make_media_source(user_mode=user_mode, child_uid=child_uid,
+                              media_apps=[e.id for e in Catalog.load().entries() if e.media])
     return {"processes": found.processes, "foreground": found.foreground, "idle": found.idle,
-            "session": found.session, "closer": close_process}
+            "session": found.session, "closer": close_process, "media": media}
 
 
 def build_core(opts: ServiceOptions, *, clock: Clock | None = None, adapters: dict[str, Any] | None = None,
@@ -231,7 +235,8 @@ def build_core(opts: ServiceOptions, *, clock: Clock | None = None, adapters: di
     content = ContentIndex(classifier.catalog.entries(), child_uid=child_uid)
     sampler = Sampler(clock=clock, processes=adapters["processes"], foreground=adapters.get("foreground"),
                       idle=adapters.get("idle"), classifier=classifier, child_uid=child_uid,
-                      idle_threshold_s=opts.idle_threshold_s, ignore_pids=lambda: {own_pid}, content=content)
+                      idle_threshold_s=opts.idle_threshold_s, ignore_pids=lambda: {own_pid}, content=content,
+                      media=adapters.get("media"))
     enforcer = Enforcer(closer=adapters["closer"], session=adapters.get("session"), child_uid=child_uid,
                         grace_s=doc["at_limit"]["grace_seconds"])
     oem = oem_settings(opts.state_dir)

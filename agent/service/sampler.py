@@ -46,7 +46,7 @@ class Sampler:
     def __init__(self, *, clock: Clock, processes: ProcessSource, foreground: ForegroundSource | None,
                  idle: IdleSource | None, classifier: AppClassifier, child_uid: int | None,
                  idle_threshold_s: float = 300.0, ignore_pids: Callable[[], set[int]] = set,
-                 content: ContentIndex | None = None) -> None:
+                 content: ContentIndex | None = None, media: Any | None = None) -> None:
         self.clock = clock
         self.processes = processes
         self.foreground = foreground
@@ -56,6 +56,7 @@ class Sampler:
         self.idle_threshold_s = idle_threshold_s
         self.ignore_pids = ignore_pids
         self.content = content
+        self.media = media  # agent.os.media.MediaSignals: asked only when input is idle
 
     def observe(self) -> Observation:
         procs = self._child_processes()
@@ -106,8 +107,18 @@ class Sampler:
                 claimed = bool(hint()) if hint is not None else False
             except Exception:
                 log.exception("idle source failed; treating this tick as active")
-        sample = Sample(self.clock.now(), fg_ref, tuple(running.values()), idle, locked, fg_known, claimed)
+        media = idle and not locked and self._media_playing(tuple(running.values()))
+        sample = Sample(self.clock.now(), fg_ref, tuple(running.values()), idle, locked, fg_known, claimed, media)
         return Observation(sample, pids, front)
+
+    def _media_playing(self, running: tuple[AppRef, ...]) -> bool:
+        if self.media is None:
+            return False
+        try:
+            return bool(self.media.playing(running))
+        except Exception:  # a media signal failing must never stop the count: idle pauses as before
+            log.exception("media source failed; treating this tick as no media")
+            return False
 
     def _unknown_in_front(self, ref: AppRef, proc: Any) -> Candidate | None:
         if ref.kind not in QUALIFYING_KINDS or self.content is None or self.content.is_catalogued(ref.id):
