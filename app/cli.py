@@ -106,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.consent_cli import register as register_consent
 
     register_consent(sub, _lang)
+    from app.pairing_cli import register as register_pairing
+
+    register_pairing(sub, _lang)
     return p
 
 

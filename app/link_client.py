@@ -185,6 +185,10 @@ class DeviceLink:
         payload = messages.sign_consent(self.family.identity, self.device_id, fields, time.time())
         return self.call("consent", payload)["consent"]
 
+    def allow_pairing(self) -> dict[str, Any]:
+        """Open pairing on the child's PC for one more console (`pair_allow`): {expires_in_s}."""
+        return self.call("pair_allow", {})
+
     def unpair(self) -> None:
         """Tell the agent (best effort: it may be off) and forget the device here in any case."""
         try:
