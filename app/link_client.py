@@ -126,6 +126,10 @@ class DeviceLink:
     def call(self, kind: str, payload: dict[str, Any], *, lane: int = LANE_COMMANDS,
              timeout: float = READ_TIMEOUT_S) -> dict[str, Any]:
         """Send one sealed request; return the agent's decrypted reply (raises LinkError if it says ok: false)."""
+        from agent.protocol.clock_proof import sign_clock
+
+        # this console's clock, signed for the device: the child's PC takes it as a time it cannot set
+        payload = {**payload, "clock": sign_clock(self.family.identity, self.device_id, time.time())}
         with self._lane(lane):
             ctr = self.family.next_send(self.device_id, lane)
             status, data = _post(self.session, self.url, self.channel.seal(kind, payload, ctr, lane=lane), timeout)

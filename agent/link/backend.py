@@ -108,7 +108,9 @@ class StoreBackend:
                  status_source: Callable[[], dict[str, Any]] | None = None,
                  policy_source: Callable[[], dict[str, Any]] | None = None,
                  consent_sink: Callable[[Any, str], dict[str, Any]] | None = None,
-                 consent_source: Callable[[], dict[str, Any]] | None = None) -> None:
+                 consent_source: Callable[[], dict[str, Any]] | None = None,
+                 time_sink: Callable[[float, str], None] | None = None) -> None:
+        self.time_sink = time_sink  # the core's console_time(wall, console): a paired console's signed clock
         self.consent_sink = consent_sink  # the core's parent_consent(fields, signer); None: no consent here
         self.consent_source = consent_source
         self.store = store
@@ -118,6 +120,10 @@ class StoreBackend:
         self.policy_source = policy_source  # the policy in force, when a running service has one
         self._lock = threading.Lock()
         self._changed = threading.Condition()
+
+    def peer_time(self, wall: float, sender: str) -> None:
+        if self.time_sink is not None:
+            self.time_sink(wall, sender)
 
     def current_policy(self) -> dict | None:
         # What is enforced, not only what was ever pushed: a fresh agent enforces its default until a first push.

@@ -17,6 +17,7 @@ from typing import Any
 from agent.link.backend import AgentBackend, ConsentRejected, DecisionRejected, PolicyRejected
 from agent.link.state import LinkState
 from agent.protocol import messages
+from agent.protocol.clock_proof import verify_clock
 from agent.protocol.envelope import MAX_ENVELOPE_BYTES, Channel, peek_header
 from agent.protocol.errors import ProtocolError
 from agent.protocol.identity import Identity
@@ -156,6 +157,7 @@ class LinkService:
             chan = self._channel(claimed.sender)
             header, payload = chan.open(body, lambda lane: self.state.counters(claimed.sender, lane)[1])
             self.state.accept_recv(header.sender, header.lane, header.counter)
+        self._peer_clock(header.sender, payload)
         if header.kind not in messages.REQUEST_KINDS:
             result: dict[str, Any] = {"ok": False, "error": "unknown_kind", "reason": f"unknown kind {header.kind!r}"}
         else:
@@ -167,6 +169,20 @@ class LinkService:
         # an unpaired console gets its acknowledgement sealed with the key it still holds
         return 200, chan.seal("reply", result, self.state.next_send(header.sender, header.lane), header.counter,
                               header.lane)
+
+    def _peer_clock(self, sender: str, payload: Any) -> None:
+        """A paired console's signed clock (agent.protocol.clock_proof) goes to the service as a trusted time."""
+        sink = getattr(self.backend, "peer_time", None)
+        value = payload.get("clock") if isinstance(payload, dict) else None
+        keys = self.state.peer(sender)
+        if sink is None or value is None or keys is None:
+            return
+        try:
+            at = verify_clock(value, keys, self.identity.device_id)
+        except ProtocolError as exc:
+            self._event(exc.code, sender, exc.reason)
+            return
+        sink(at, sender)
 
     def _do_status(self, sender: str, payload: Any) -> dict[str, Any]:
         return {"ok": True, "status": self.backend.status(), "device": self.identity.device_id,
