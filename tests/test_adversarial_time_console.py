@@ -134,3 +134,19 @@ def test_a_forged_or_misdirected_console_clock_is_refused() -> None:
             assert exc.code == "bad_clock"
         else:
             raise AssertionError(f"accepted {bad!r}")
+
+
+def test_the_parent_reads_which_clock_confirmed_the_time(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from app.gui import i18n
+    from app.gui.overview import alert_text
+
+    try:
+        for lang, who, held in (("vi", "bảng điều khiển của bạn", "giữ nguyên số giờ hôm nay"),
+                                ("en", "your console", "kept today's totals")):
+            i18n.switch(lang)
+            text = alert_text({"day": "2026-12-01", "payload": {"kind": "time_confirmed", "source": "console 4K5GUNF",
+                                                                "wall_off_s": DAY}})
+            assert who in text and "1440" in text, text
+            assert held in alert_text({"day": "2026-12-01", "payload": {"kind": "time_held"}})
+    finally:
+        i18n.switch("en")

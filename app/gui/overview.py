@@ -407,6 +407,14 @@ def alert_text(item: dict[str, Any]) -> str:
                       "not taken from your next grant."),
         "offline": QCoreApplication.translate(
             "Alerts", "The PC has not been reachable for a while. Check that it is on and connected."),
+        "time_held": QCoreApplication.translate(
+            "Alerts", "After a restart the PC's clock claimed a lot of time had passed. Sprout kept today's totals "
+                      "until a clock the child cannot set (a time server, or this console) confirms the time."),
+        "time_confirmed": QCoreApplication.translate(
+            "Alerts", "The time was confirmed by %1; the PC's own clock was off by %2 minutes. No time was gained.")
+        .replace("%1", QCoreApplication.translate("Alerts", "your console") if str(payload.get("source", ""))
+                 .startswith("console") else QCoreApplication.translate("Alerts", "a time server"))
+        .replace("%2", str(round(abs(payload.get("wall_off_s") or 0) / 60))),
     }
     if kind == "protected_action" and payload.get("action") == "lift-cover":
         kind = "lift-cover"

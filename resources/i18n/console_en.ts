@@ -3,6 +3,22 @@
 <context>
     <name>Alerts</name>
     <message>
+        <source>After a restart the PC's clock claimed a lot of time had passed. Sprout kept today's totals until a clock the child cannot set (a time server, or this console) confirms the time.</source>
+        <translation>After a restart the PC's clock claimed a lot of time had passed. Sprout kept today's totals until a clock the child cannot set (a time server, or this console) confirms the time.</translation>
+    </message>
+    <message>
+        <source>The time was confirmed by %1; the PC's own clock was off by %2 minutes. No time was gained.</source>
+        <translation>The time was confirmed by %1; the PC's own clock was off by %2 minutes. No time was gained.</translation>
+    </message>
+    <message>
+        <source>your console</source>
+        <translation>your console</translation>
+    </message>
+    <message>
+        <source>a time server</source>
+        <translation>a time server</translation>
+    </message>
+    <message>
         <location filename="../../app/gui/overview.py" line="286" />
         <source>Sprout does not know yet which account on the PC is the child's, so it filters the web but does not count time. On that PC, run: sudo sprout-agent set-child &lt;the child's login name&gt;</source>
         <translation>Sprout does not know yet which account on the PC is the child's, so it filters the web but does not count time. On that PC, run: sudo sprout-agent set-child &lt;the child's login name&gt;</translation>

@@ -3,6 +3,22 @@
 <context>
     <name>Alerts</name>
     <message>
+        <source>After a restart the PC's clock claimed a lot of time had passed. Sprout kept today's totals until a clock the child cannot set (a time server, or this console) confirms the time.</source>
+        <translation>Sau khi khởi động lại, đồng hồ của máy cho rằng đã qua rất lâu. Mầm giữ nguyên số giờ hôm nay cho đến khi một đồng hồ con không chỉnh được (máy chủ giờ, hoặc bảng điều khiển này) xác nhận giờ.</translation>
+    </message>
+    <message>
+        <source>The time was confirmed by %1; the PC's own clock was off by %2 minutes. No time was gained.</source>
+        <translation>Giờ đã được %1 xác nhận; đồng hồ của máy lệch %2 phút. Không có thêm giờ nào.</translation>
+    </message>
+    <message>
+        <source>your console</source>
+        <translation>bảng điều khiển của bạn</translation>
+    </message>
+    <message>
+        <source>a time server</source>
+        <translation>máy chủ giờ</translation>
+    </message>
+    <message>
         <location filename="../../app/gui/overview.py" line="286" />
         <source>Sprout does not know yet which account on the PC is the child's, so it filters the web but does not count time. On that PC, run: sudo sprout-agent set-child &lt;the child's login name&gt;</source>
         <translation>Mầm chưa biết tài khoản nào trên máy là của con, nên mới lọc web mà chưa tính giờ. Trên máy đó, hãy chạy: sudo sprout-agent set-child &lt;tên đăng nhập của con&gt;</translation>
