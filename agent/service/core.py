@@ -36,8 +36,6 @@ BLOCKED_KEY = "web-blocked"
 CONTENT_KEY = "catalog-content"  # fingerprints of games learned under their catalogued identity
 NEW_APPS_KEY = "new-apps-told"  # unknown full-screen programs the parent has already heard of
 NOTICE_KINDS = {"warn", "remind", "block", "close", "lock", "logout", "notify", "grant"}
-CONSOLE_TOLERANCE_S = 120.0  # network delay and a parent's PC a little off: no correction below this
-CONSOLE_RECHECK_S = 600.0
 TAMPER_KINDS = {"clock_change", "timezone_change", "gap", "lock_disagrees", "time_held"}
 
 
@@ -104,7 +102,6 @@ class AgentCore:
         self._request_rate = RateLimit(burst=5, per_s=1 / 120)
         self.ledger = self._restore()
         self.new_apps = NewAppWatch(told=self._load_told())
-        self._console_fixed_at: float | None = None
         self._mark_content()
         # Who agreed to share what (agent.service.consent): summary() and the outbox send only that.
         self.consent = ConsentBook(store)
@@ -328,19 +325,12 @@ class AgentCore:
             self.save()
 
     def console_time(self, wall: float, console: str) -> None:
-        """A paired console's signed clock (agent.protocol.clock_proof): the child cannot set the parent's clock.
-        It ends a hold after a reboot, and corrects trusted time when they disagree by more than
-        CONSOLE_TOLERANCE_S (at most once every CONSOLE_RECHECK_S: every request carries one)."""
+        """A paired console's signed clock (agent.protocol.clock_proof): the child cannot set the parent's clock, so
+        it ends a hold after a reboot as network time does. Outside a hold the boot clock already measures time
+        (a parent's PC a few minutes off must not move the child's day back and forth), so it is not used then."""
         with self._lock:
-            now = self.clock.now()
-            off = self.ledger.trusted_time(now) - wall
-            if not self.ledger.held and abs(off) <= CONSOLE_TOLERANCE_S:
-                return
-            if (not self.ledger.held and self._console_fixed_at is not None
-                    and now.mono - self._console_fixed_at < CONSOLE_RECHECK_S):
-                return
-            self._console_fixed_at = now.mono
-            self.confirm_time(wall, f"console {console[:12]}")
+            if self.ledger.held:
+                self.confirm_time(wall, f"console {console[:12]}")
 
     # ---- tamper evidence ------------------------------------------------------------------------------
     def report_tamper(self, kind: str, detail: dict[str, Any]) -> None:
