@@ -47,6 +47,7 @@ class EngineTable:
     domains: frozenset[str]
     source: Path
     suffixes: frozenset[str] = frozenset()
+    name: str = ""  # as people know the engine ("Cốc Cốc"): the console's SafeSearch box names it
 
     def target_for(self, web: dict[str, Any]) -> str | None:
         """The safe host this engine's names go to under the web section (BLOCKED for a block table), or None
@@ -108,7 +109,10 @@ def _load_table(path: Path) -> EngineTable:
     for host in targets.values():
         if host and (host in domains or any(host == s or host.endswith("." + s) for s in suffixes)):
             raise SafeSearchError(f"{path}: domains: contains its own target {host!r}")
-    return EngineTable(engine, policy, targets, frozenset(domains), path, frozenset(suffixes))
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise SafeSearchError(f"{path}: name: must be the engine's name as people know it, got {name!r}")
+    return EngineTable(engine, policy, targets, frozenset(domains), path, frozenset(suffixes), name.strip())
 
 
 def _names(path: Path, field: str, value: Any) -> list[str]:

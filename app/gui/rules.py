@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent.policy import WEEKDAYS, validate
+from agent.policy.safesearch_scope import safesearch_scope
 from agent.policy.schema import AT_LIMIT_GAMES, AT_LIMIT_SCREEN, SAFESEARCH_ENGINES, YOUTUBE_LEVELS
 from app.gui import i18n
 from app.gui.session import PolicyConflict, Session, load_catalog_games, load_categories
@@ -103,6 +104,12 @@ class RuleEditor(QWidget):
         self.status.setText(self.tr("Could not read the rules in force on the PC: %1").replace("%1", error_text(exc)))
 
     # ---- building --------------------------------------------------------------------------------------
+    def _and(self, names: tuple[str, ...]) -> str:
+        """'A, B and C' in the console's language."""
+        if len(names) < 2:
+            return "".join(names)
+        return self.tr("%1 and %2").replace("%1", ", ".join(names[:-1])).replace("%2", names[-1])
+
     def _err(self, path: str) -> QLabel:
         label = QLabel()
         label.setStyleSheet("color: #b00020;")
@@ -247,9 +254,18 @@ class RuleEditor(QWidget):
         self.deny.setMaximumHeight(70)
         form.addRow(self.tr("Always block (one site per line)"), self.deny)
         form.addRow("", self._err("web.deny"))
-        self.safesearch = QCheckBox(self.tr("SafeSearch on Google, Bing and DuckDuckGo"))
+        # The engines named here are read from the filter's own SafeSearch tables: the box says what is enforced
+        scope = safesearch_scope()
+        self.safesearch = QCheckBox(self.tr("SafeSearch on %1").replace("%1", self._and(scope.forced)))
         self.safesearch.setAccessibleName(self.safesearch.text())
         form.addRow(self.safesearch)
+        self.safesearch_blocked = QLabel(self.tr(
+            "While it is on, %1 are blocked: their safe mode cannot be forced.").replace("%1",
+                                                                                      self._and(scope.blocked)))
+        self.safesearch_blocked.setWordWrap(True)
+        self.safesearch_blocked.setStyleSheet("color: #555;")
+        self.safesearch_blocked.setVisible(bool(scope.blocked))
+        form.addRow(self.safesearch_blocked)
         self.youtube = QComboBox()
         self.youtube.setAccessibleName(self.tr("YouTube restriction"))
         for level, text in zip(YOUTUBE_LEVELS, (self.tr("Off"), self.tr("Moderate"), self.tr("Strict")), strict=True):
