@@ -138,6 +138,75 @@ class HarmfulCard(QFrame):
         self.setAccessibleName(title.text())
 
 
+class SiteRequestCard(QFrame):
+    """A child's "ask my parents to open it" from the block page, with the answer in one click: the site joins the
+    child's allow list and the rules go to their PCs (the site opens there within seconds)."""
+
+    def __init__(self, session: Session, item: dict[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session, self.item = session, item
+        self.key = (item.get("device_id"), item.get("seq"))
+        self.busy = False
+        p = item.get("payload") or {}
+        self.site = str(p.get("domain") or "?")
+        kid = session.store.child_of(item.get("device_id", ""))
+        self.who = kid.name if kid else str(item.get("label") or "?")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("SiteRequestCard { background: #eef6ff; border: 1px solid #6a9fd8; border-radius: 6px; }")
+        lay = QHBoxLayout(self)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        lay.addWidget(self.label, 1)
+        self.allow_button = QPushButton(self.tr("Allow this site"))
+        self.allow_button.setAccessibleName(self.tr("Allow %1 for %2").replace("%1", self.site).replace(
+            "%2", self.who))
+        self.allow_button.clicked.connect(self.allow)
+        lay.addWidget(self.allow_button)
+        self.setAccessibleName(self._asks())
+        if session.site_allowed(item):
+            self._show_allowed()
+        else:
+            self.label.setText(self._asks())
+
+    def _asks(self) -> str:
+        p = self.item.get("payload") or {}
+        title = _category_title(p.get("category"))
+        text = self.tr("%1 asks to open %2").replace("%1", self.who).replace("%2", self.site)
+        if title:
+            text += self.tr(" (blocked as %1)").replace("%1", title)
+        return f"{self.item.get('day', '')}: " + text
+
+    def allow(self) -> None:
+        self.busy = True
+        self.allow_button.setEnabled(False)
+        self.label.setText(self.tr("Allowing %1…").replace("%1", self.site))
+        run_async(lambda: self.session.allow_site(self.item), self._done, self._failed)
+
+    def _done(self, _applied: Any) -> None:
+        self.busy = False
+        self._show_allowed()
+
+    def _show_allowed(self) -> None:
+        self.allow_button.hide()
+        self.label.setText(self.tr("%1 is allowed for %2: it opens on their PC within a few seconds.").replace(
+            "%1", self.site).replace("%2", self.who))
+
+    def _failed(self, exc: Exception) -> None:
+        self.busy = False
+        self.allow_button.setEnabled(True)
+        self.label.setText(self.tr("Could not allow %1: %2").replace("%1", self.site).replace("%2", error_text(exc)))
+
+
+def _category_title(category: Any) -> str:
+    if not isinstance(category, str):
+        return ""
+    from app.gui import i18n
+    from app.gui.session import load_categories
+
+    found = load_categories().get(category)
+    return i18n.pick(found["title"]) if found else category
+
+
 def _day(iso: Any) -> str:
     try:
         d = dt.date.fromisoformat(str(iso)[:10])
@@ -236,6 +305,7 @@ class OverviewPage(QWidget):
         self.seen.setdefault("harmful", None)  # None: the first look only fills it
         self.new_app_cards: dict[tuple[str, int], NewAppCard] = {}
         self.harmful_cards: list[HarmfulCard] = []
+        self.site_cards: list[SiteRequestCard] = []
         outer = QVBoxLayout(self)
         self.requests_box = QGroupBox(self.tr("Waiting for your answer"))
         self.requests_lay = QVBoxLayout(self.requests_box)
@@ -336,9 +406,12 @@ class OverviewPage(QWidget):
         if self.session.closed:  # the window outlived its session (closing down): nothing left to show
             self.timer.stop()
             return
+        kept: dict[Any, SiteRequestCard] = {}
         while self.alerts_lay.count():
             w = self.alerts_lay.takeAt(0).widget()
-            if w is not None and w not in self.new_app_cards.values():  # a card being answered stays itself
+            if isinstance(w, SiteRequestCard):
+                kept[w.key] = w  # the same request keeps its card (and an answer on the way lands in it)
+            elif w is not None and w not in self.new_app_cards.values():  # a card being answered stays itself
                 w.hide()
                 w.deleteLater()
         harmful = self.session.harmful_reports()
@@ -361,10 +434,23 @@ class OverviewPage(QWidget):
             self.alerts_lay.addWidget(card)
             card.show()
         alerts = [a for a in alerts if a not in new_apps]
+        self.site_cards = []
         for a in alerts[-5:]:
+            if (a.get("payload") or {}).get("kind") == "site_request":
+                card = kept.pop((a.get("device_id"), a.get("seq")), None) or SiteRequestCard(self.session, a)
+                self.site_cards.append(card)
+                self.alerts_lay.addWidget(card)
+                continue
             label = QLabel(alert_text(a))
             label.setWordWrap(True)
             self.alerts_lay.addWidget(label)
+        for card in kept.values():
+            if card.busy:  # pushed out of the last five while its answer is on the way: shown until it lands
+                self.site_cards.append(card)
+                self.alerts_lay.addWidget(card)
+            else:
+                card.hide()
+                card.deleteLater()
         if not alerts and not harmful and not new_apps:
             self.alerts_lay.addWidget(QLabel(self.tr("No alerts in the last 7 days.")))
         else:

@@ -199,6 +199,35 @@ class Session:
         kid = self.store.child_of(device_id)
         return kid is not None and is_counted(self.policy(kid.id), alert)
 
+    def allow_site(self, alert: dict[str, Any]) -> list[Applied]:
+        """The answer to a child's "ask my parents to open it" (an alert of kind site_request): the site joins the
+        allow list of the child whose PC asked, and the rules go to each of the child's PCs. Starts from the rules
+        the PCs enforce now, so another console's change is kept. Raises ValueError (no such site or child),
+        PolicyError or LinkError (a PC refused or is offline); what was stored stays."""
+        payload = alert.get("payload") or {}
+        domain = payload.get("domain")
+        kid = self.store.child_of(alert.get("device_id", ""))
+        if payload.get("kind") != "site_request" or not isinstance(domain, str) or not domain:
+            raise ValueError("this alert is not a request to open a site")
+        if kid is None:
+            raise ValueError("this PC is no longer linked to a child in this console")
+        self.fetch_policy(kid.id)  # the rules in force, kept here when newer
+        doc = self.policy(kid.id)
+        web = doc.setdefault("web", {})
+        allow = list(web.get("allow") or [])
+        if domain not in allow:
+            allow.append(domain)
+        web["allow"] = sorted(allow)
+        return self.push_policy(kid.id, doc)
+
+    def site_allowed(self, alert: dict[str, Any]) -> bool:
+        """Whether the site of a site_request alert is on its child's allow list in this console's rules."""
+        kid = self.store.child_of(alert.get("device_id", ""))
+        domain = (alert.get("payload") or {}).get("domain")
+        if kid is None or not domain:
+            return False
+        return domain in ((self.policy(kid.id).get("web") or {}).get("allow") or [])
+
     def alerts(self, days: int = 7) -> list[dict[str, Any]]:
         since = (dt.date.today() - dt.timedelta(days=days - 1)).isoformat()
         return [i for i in self.family.items(kind="alert") if (i["day"] or "") >= since]

@@ -995,11 +995,6 @@
         <translation>Always block (one site per line)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/rules.py" line="227" />
-        <source>SafeSearch on Google, Bing and DuckDuckGo</source>
-        <translation>SafeSearch on Google, Bing and DuckDuckGo</translation>
-    </message>
-    <message>
         <location filename="../../app/gui/rules.py" line="231" />
         <source>YouTube restriction</source>
         <translation>YouTube restriction</translation>
@@ -1232,6 +1227,21 @@
         <source>this value is not accepted</source>
         <translation>this value is not accepted</translation>
     </message>
+    <message>
+        <location filename="../../app/gui/rules.py" line="1"/>
+        <source>%1 and %2</source>
+        <translation>%1 and %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/rules.py" line="1"/>
+        <source>SafeSearch on %1</source>
+        <translation>SafeSearch on %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/rules.py" line="1"/>
+        <source>While it is on, %1 are blocked: their safe mode cannot be forced.</source>
+        <translation>While it is on, %1 are blocked: their safe mode cannot be forced.</translation>
+    </message>
 </context>
 <context>
     <name>SettingsPage</name>
@@ -1397,6 +1407,44 @@
     <message>
         <source>a key file only your account can read</source>
         <translation>a key file only your account can read</translation>
+    </message>
+</context>
+<context>
+    <name>SiteRequestCard</name>
+    <message>
+        <location filename="../../app/gui/overview.py" line="1"/>
+        <source>Allow this site</source>
+        <translation>Allow this site</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/overview.py" line="1"/>
+        <source>Allow %1 for %2</source>
+        <translation>Allow %1 for %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/overview.py" line="1"/>
+        <source>%1 asks to open %2</source>
+        <translation>%1 asks to open %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/overview.py" line="1"/>
+        <source> (blocked as %1)</source>
+        <translation> (blocked as %1)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/overview.py" line="1"/>
+        <source>Allowing %1…</source>
+        <translation>Allowing %1…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/overview.py" line="1"/>
+        <source>%1 is allowed for %2: it opens on their PC within a few seconds.</source>
+        <translation>%1 is allowed for %2: it opens on their PC within a few seconds.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/overview.py" line="1"/>
+        <source>Could not allow %1: %2</source>
+        <translation>Could not allow %1: %2</translation>
     </message>
 </context>
 <context>

@@ -995,11 +995,6 @@
         <translation>Luôn chặn (mỗi dòng một trang)</translation>
     </message>
     <message>
-        <location filename="../../app/gui/rules.py" line="227" />
-        <source>SafeSearch on Google, Bing and DuckDuckGo</source>
-        <translation>Tìm kiếm an toàn (SafeSearch) trên Google, Bing và DuckDuckGo</translation>
-    </message>
-    <message>
         <location filename="../../app/gui/rules.py" line="231" />
         <source>YouTube restriction</source>
         <translation>Mức hạn chế YouTube</translation>
@@ -1232,6 +1227,21 @@
         <source>this value is not accepted</source>
         <translation>giá trị này không dùng được</translation>
     </message>
+    <message>
+        <location filename="../../app/gui/rules.py" line="1"/>
+        <source>%1 and %2</source>
+        <translation>%1 và %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/rules.py" line="1"/>
+        <source>SafeSearch on %1</source>
+        <translation>Tìm kiếm an toàn (SafeSearch) trên %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/rules.py" line="1"/>
+        <source>While it is on, %1 are blocked: their safe mode cannot be forced.</source>
+        <translation>Khi bật, %1 bị chặn vì không thể buộc chế độ tìm kiếm an toàn của chúng.</translation>
+    </message>
 </context>
 <context>
     <name>SettingsPage</name>
@@ -1397,6 +1407,44 @@
     <message>
         <source>a key file only your account can read</source>
         <translation>một tệp khóa chỉ tài khoản của bạn đọc được</translation>
+    </message>
+</context>
+<context>
+    <name>SiteRequestCard</name>
+    <message>
+        <location filename="../../app/gui/overview.py" line="1"/>
+        <source>Allow this site</source>
+        <translation>Cho phép trang này</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/overview.py" line="1"/>
+        <source>Allow %1 for %2</source>
+        <translation>Cho %2 mở %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/overview.py" line="1"/>
+        <source>%1 asks to open %2</source>
+        <translation>%1 xin mở %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/overview.py" line="1"/>
+        <source> (blocked as %1)</source>
+        <translation> (bị chặn vì thuộc loại %1)</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/overview.py" line="1"/>
+        <source>Allowing %1…</source>
+        <translation>Đang cho phép %1…</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/overview.py" line="1"/>
+        <source>%1 is allowed for %2: it opens on their PC within a few seconds.</source>
+        <translation>%1 đã được cho phép cho %2: trang sẽ mở được trên máy của con sau vài giây.</translation>
+    </message>
+    <message>
+        <location filename="../../app/gui/overview.py" line="1"/>
+        <source>Could not allow %1: %2</source>
+        <translation>Không cho phép được %1: %2</translation>
     </message>
 </context>
 <context>
