@@ -220,5 +220,5 @@ def test_equal_decisions_are_one_object_and_the_memo_is_bounded() -> None:
     decisions = [clf.classify(name) for name in names]
     assert all(d.verdict == "block" and d.category == "gambling" and d.reason == "list" for d in decisions)
     assert len({id(d) for d in decisions}) == 1  # a million names on one list share one Decision
-    assert len(clf._memo) == 10
+    assert 1 <= len(clf._memo) <= 10  # emptied when full: 50 names never hold more than 10
     assert clf.classify("other.test") is not decisions[0]

@@ -11,8 +11,6 @@ category is allowed with its category kept for reports.
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -28,6 +26,7 @@ CANARY_CATEGORY = "bypass"
 INVALID_NAME = "invalid-name"  # the reason of an unparseable name's NXDOMAIN
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")  # "_" appears in SRV/DMARC names that clients do look up
+_NAME = re.compile(r"(?:(?!-)[a-z0-9_-]{1,63}(?<!-)\.)*(?!-)[a-z0-9_-]{1,63}(?<!-)")  # labels as above, one match
 _ENTRY = re.compile(r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$")
 _CATEGORY = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 _SAFESEARCH_ENGINES = ("google", "bing", "duckduckgo")
@@ -107,22 +106,23 @@ def normalize_qname(name: str) -> str | None:
     text = name.rstrip(".").lower()
     if not text or len(text) > 253:
         return None
-    labels = text.split(".")
-    return text if all(_LABEL.match(label) for label in labels) else None
+    return text if _NAME.fullmatch(text) else None
 
 
-def _suffixes(name: str) -> Iterable[str]:
+def _suffixes(name: str) -> list[str]:
     """The name and each parent domain: a.b.example.com, b.example.com, example.com, com."""
-    yield name
+    out = [name]
     start = name.find(".")
     while start != -1:
         name = name[start + 1:]
-        yield name
+        out.append(name)
         start = name.find(".")
+    return out
 
 
 def _matches(name: str, entries: frozenset[str]) -> bool:
-    return bool(entries) and any(s in entries for s in _suffixes(name))
+    """Whether the name or any parent domain is one of the entries."""
+    return bool(entries) and not entries.isdisjoint(_suffixes(name))
 
 
 class Classifier:
@@ -132,7 +132,7 @@ class Classifier:
 
     def __init__(self, rules: WebRules, index: CategoryLookup | None = None,
                  keywords: Callable[[str], str | None] | None = None,
-                 safesearch: SafeSearch | None = None, memo_size: int = 16384,
+                 safesearch: SafeSearch | None = None, memo_size: int = 8192,
                  friendly: frozenset[str] = frozenset()) -> None:
         self.rules = rules
         self.friendly = friendly  # child-friendly names: never blocked by keywords or the large lists
@@ -140,28 +140,34 @@ class Classifier:
         self.keywords = keywords
         self.safesearch = safesearch if safesearch is not None else default_safesearch()
         self._web = rules.as_web()
-        self._memo: OrderedDict[str, Decision] = OrderedDict()
+        # name → decision. Emptied when full rather than kept in LRU order: no lock and no bookkeeping per query
+        # (single dict operations are atomic under the GIL), and a flood of unique names costs the least.
+        self._memo: dict[str, Decision] = {}
         self._memo_size = memo_size
-        # Equal decisions shared: a million names on one list make one Decision, not a million (a few dozen exist)
-        self._shared: dict[Decision, Decision] = {}
-        self._lock = threading.Lock()
+        # Equal decisions shared: a million names on one list make one Decision, not a million (a few dozen
+        # exist); keyed by a plain tuple, whose hash is C code (the dataclass's is not)
+        self._shared: dict[tuple[str, str | None, str | None, str], Decision] = {}
 
     def classify(self, name: str) -> Decision:
         qname = normalize_qname(name)
         if qname is None:
             return self._unparseable(name)
-        with self._lock:
-            hit = self._memo.get(qname)
-            if hit is not None:
-                self._memo.move_to_end(qname)
-                return hit
+        memo = self._memo
+        hit = memo.get(qname)
+        if hit is not None:
+            return hit
         decision = self._decide(qname)
-        with self._lock:
-            decision = self._shared.setdefault(decision, decision)
-            self._memo[qname] = decision
-            if len(self._memo) > self._memo_size:
-                self._memo.popitem(last=False)
+        if len(memo) >= self._memo_size:
+            memo.clear()
+        memo[qname] = decision
         return decision
+
+    def _decision(self, verdict: str, category: str | None, target: str | None, reason: str) -> Decision:
+        key = (verdict, category, target, reason)
+        shared = self._shared.get(key)
+        if shared is None:
+            shared = self._shared[key] = Decision(verdict, category, target, reason)
+        return shared
 
     def _unparseable(self, name: str) -> Decision:
         """A name the chain cannot judge (`-x.pornhub.com`, a NUL byte, a space, 300 characters) is never
@@ -174,7 +180,7 @@ class Classifier:
         labels = text.split(".")[-127:]
         keep: list[str] = []
         for label in reversed(labels):
-            if not _LABEL.match(label):
+            if not _LABEL.fullmatch(label):
                 break
             keep.append(label)
         parent = ".".join(reversed(keep))
@@ -187,19 +193,20 @@ class Classifier:
 
     def _decide(self, name: str) -> Decision:
         rules = self.rules
-        if _matches(name, rules.allow):
-            return Decision(ALLOW, self._category(name), None, "allowlist")
-        if _matches(name, rules.deny):
-            return Decision(BLOCK, self._category(name), None, "denylist")
+        suffixes = _suffixes(name)
+        if rules.allow and not rules.allow.isdisjoint(suffixes):
+            return self._decision(ALLOW, self._category(name), None, "allowlist")
+        if rules.deny and not rules.deny.isdisjoint(suffixes):
+            return self._decision(BLOCK, self._category(name), None, "denylist")
         rewrite = self.safesearch.rewrite(name, self._web)
         if rewrite is not None:
             engine, target = rewrite
             if target == BLOCKED:  # an engine whose safe mode DNS cannot force: blocked while SafeSearch is on
-                return Decision(BLOCK, None, None, f"safesearch:{engine}")
-            return Decision(REWRITE, None, target, f"safesearch:{engine}")
+                return self._decision(BLOCK, None, None, f"safesearch:{engine}")
+            return self._decision(REWRITE, None, target, f"safesearch:{engine}")
         if name in CANARIES:
-            return Decision(NXDOMAIN, CANARY_CATEGORY, None, "canary")
-        friendly = _matches(name, self.friendly)
+            return self._decision(NXDOMAIN, CANARY_CATEGORY, None, "canary")
+        friendly = bool(self.friendly) and not self.friendly.isdisjoint(suffixes)
         index = self.index
         if index is None:
             listed = None
@@ -208,14 +215,14 @@ class Classifier:
         else:
             listed = index.lookup(name)
         if listed is not None and listed in rules.blocked_categories:
-            return Decision(BLOCK, listed, None, "list")
+            return self._decision(BLOCK, listed, None, "list")
         if friendly:
-            return Decision(ALLOW, listed, None, "child-friendly")
+            return self._decision(ALLOW, listed, None, "child-friendly")
         if listed is None and self.keywords is not None:
             guessed = self.keywords(name)
             if guessed is not None and guessed in rules.blocked_categories:
-                return Decision(BLOCK, guessed, None, "keyword")
-        return Decision(ALLOW, listed, None, "default")
+                return self._decision(BLOCK, guessed, None, "keyword")
+        return self._decision(ALLOW, listed, None, "default")
 
     def _category(self, name: str) -> str | None:
         return self.index.lookup(name) if self.index is not None else None
