@@ -95,8 +95,7 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     sink = LineSink().start()
 
-    def on_event(event: dict[str, Any]) -> None:
-        sink.add(_event_line(event))
+    on_event = sink.add  # the event itself: the sink's thread makes it a line, not the answering loop
 
     def on_view(host: str | None) -> None:
         # Proves the child's browser reached the page (plain http); still no path, only the site.
@@ -163,8 +162,7 @@ def _worker(args: argparse.Namespace, listen: tuple[str, int], upstreams: list[U
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     sink = LineSink().start()
 
-    def on_event(event: dict[str, Any]) -> None:
-        sink.add(_event_line(event))
+    on_event = sink.add  # the event itself: the sink's thread makes it a line, not the answering loop
 
     pool = UpstreamPool(upstreams, timeout=args.timeout, total_timeout=2 * args.timeout)
     server = DnsFilterServer(build_classifier(args), pool, listen, block_ipv4=block_ipv4, block_ipv6=block_ipv6,
@@ -191,14 +189,15 @@ class LineSink:
     """Log lines kept in memory and written to stdout at most every `interval` seconds by a background thread.
 
     Printing and flushing one line per block costs the loop several microseconds a query; `add` is one deque
-    append (thread-safe without a lock). `close` writes whatever is left, so nothing logged is lost on a stop."""
+    append (thread-safe without a lock) of a line or of a block event, which the sink's thread formats.
+    `close` writes whatever is left, so nothing logged is lost on a stop."""
 
     CHUNK = 4000  # whole lines per write, under PIPE_BUF: writes from several processes never interleave mid-line
 
     def __init__(self, interval: float = 0.5, stream: Any = None) -> None:
         self.interval = interval
         self._stream = stream
-        self._lines: collections.deque[str] = collections.deque()
+        self._lines: collections.deque[str | dict[str, Any]] = collections.deque()
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -208,8 +207,8 @@ class LineSink:
         self._thread.start()
         return self
 
-    def add(self, line: str) -> None:
-        self._lines.append(line)
+    def add(self, item: str | dict[str, Any]) -> None:
+        self._lines.append(item)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
@@ -224,7 +223,8 @@ class LineSink:
             stream = self._stream if self._stream is not None else sys.stdout
             chunk: list[str] = []
             size = 0
-            for line in taken:
+            for item in taken:
+                line = item if isinstance(item, str) else _event_line(item)
                 if size + len(line) > self.CHUNK and chunk:
                     stream.write("".join(chunk))
                     stream.flush()
