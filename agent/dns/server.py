@@ -1,15 +1,15 @@
 """The local DNS filter: UDP and TCP on one address, the decision chain in front of a caching forwarder.
 
-One loop thread owns the listening sockets (selectors). It answers everything it can on the spot — blocks,
-canaries, cache hits, garbage — and never waits for an upstream: plain questions for allowed names are forwarded
-from the loop itself (forwarder.py: a socket per question, watched by the same selector), so a slow resolver never
-stalls the names that are already known. Plain A/AAAA/HTTPS questions over UDP (the fast path's shape,
-fastpath.parse_query) never touch dnslib: blocks are built by hand, allowed names are forwarded and relayed as bytes
-(only the 2-byte ID and the header are rewritten) and cached as bytes, and a repeated question skips even the parse
-(the query memo). On Linux the loop reads and answers UDP queries a batch at a time (udp_batch.py: recvmmsg and
-sendmmsg). What the fast path does not take — rewrites, other types, odd shapes — goes through dnslib, and when it
-needs an upstream, through a small thread pool, as do truncated upstream replies (asked again over TCP). TCP
-connections (length-prefixed messages, several per connection, RFC 7766) each get a worker with an idle timeout.
+One loop thread owns the listening sockets (selectors). It answers everything it can on the spot — blocks, canaries,
+cache hits, garbage — and never waits for an upstream: plain questions for allowed names are forwarded from the loop
+itself (forwarder.py: a socket per question, watched by the same selector), so a slow resolver never stalls the
+names that are already known. Plain A/AAAA/HTTPS questions over UDP (the fast path's shape, fastpath.parse_query)
+never touch dnslib: blocks are built by hand, allowed names are forwarded and relayed as bytes (only the 2-byte ID
+and the header are rewritten) and cached as bytes. On Linux the loop reads and answers UDP queries a batch at a time
+(udp_batch.py: recvmmsg and sendmmsg). What the fast path does not take — rewrites, other types, odd shapes — goes
+through dnslib, and when it needs an upstream, through a small thread pool, as do truncated upstream replies (asked
+again over TCP). TCP connections (length-prefixed messages, several per connection, RFC 7766) each get a worker with
+an idle timeout.
 
 What a blocked name gets:
     A            → the block page's IPv4 address (plain-http sites then show the page)
@@ -47,10 +47,6 @@ log = logging.getLogger("sprout.dns")
 
 BLOCK_TTL = 10  # short, so that a parent's unblock reaches the browser within seconds
 OUR_EDNS_SIZE = 1232
-PACKET_CACHE_SIZE = 20_000
-# A UDP query's bytes after ID and flags → its parsed question and decision, so a repeated question skips the
-# parse (a third of a blocked name's cost); emptied when full
-QUERY_MEMO_SIZE = 100_000
 _OUR_OPT = b"\x00" + struct.pack("!HHIH", QTYPE.OPT, OUR_EDNS_SIZE, 0, 0)  # what EDNS0(udp_len=...) packs to
 MAX_UDP_REPLY = 4096
 BADVERS = 16
@@ -67,7 +63,6 @@ SOA_TIMES = (1, 3600, 600, 86400, BLOCK_TTL)  # serial, refresh, retry, expire, 
 _SOA_RDATA = encode_name(SOA_MNAME) + encode_name(SOA_RNAME) + struct.pack("!5I", *SOA_TIMES)
 
 
-_Question = tuple[str, int, int, bool, Decision]  # name, qtype, offset after the question, EDNS, decision
 _QTYPE_NAMES = {QTYPE.A: "A", QTYPE.AAAA: "AAAA", QTYPE.HTTPS: "HTTPS"}  # the fast path's, looked up per block
 
 
@@ -115,11 +110,7 @@ class DnsFilterServer:
         self._pool: ThreadPoolExecutor | None = None
         self._tcp_pool: ThreadPoolExecutor | None = None
         self._conns: set[socket.socket] = set()
-        self._packets: dict[bytes, tuple[float, bytes, tuple[str, Decision, int] | None]] = {}
         self._conns_lock = threading.Lock()
-        # (classifier, the query memo) swapped as one tuple so that a decision is never memoised under other rules;
-        # the memo maps a UDP query's bytes after ID and flags → (name, qtype, question end, EDNS, decision)
-        self._rules: tuple[Classifier, dict[bytes, _Question]] = (classifier, {})
         self._event_clock = (-1, "")  # (whole second, its ISO text), replaced as one tuple: threads share it
         self._tick_event_clock()
 
@@ -219,22 +210,6 @@ class DnsFilterServer:
     def set_classifier(self, classifier: Classifier) -> None:
         """Swap the rules (a new policy) without a restart; cached upstream answers stay valid."""
         self.classifier = classifier
-        self._rules = (classifier, {})  # decisions memoised under the old rules must not outlive them
-        self._packets = {}  # replies packed under the old rules must not outlive them
-
-    def _remember(self, data: bytes, packet: bytes, request: DNSRecord, block: Decision | None) -> None:
-        """Keep the packed reply for the identical query (same bytes after the ID) for a moment.
-
-        Parsing and packing with dnslib is most of a query's cost; browsers repeat the same questions in
-        bursts. Upstream answers are kept at most a second so the TTLs clients see are off by under a second;
-        blocks are synthetic with a fixed TTL, so they are kept longer."""
-        if packet[3] & 0x0F == RCODE.SERVFAIL:
-            return
-        if len(self._packets) >= PACKET_CACHE_SIZE:
-            self._packets = {}  # cheaper than LRU bookkeeping on the hot path; refills in a second
-        event = (str(request.q.qname), block, request.q.qtype) if block is not None else None
-        life = BLOCK_TTL / 2 if block is not None else 1.0
-        self._packets[data[2:]] = (self.cache.clock() + life, packet, event)
 
     # ---- the loop ---------------------------------------------------------------------------------------
     def _loop(self) -> None:
@@ -330,19 +305,11 @@ class DnsFilterServer:
         """A UDP query of the fast path's shape, answered without dnslib: blocks and cached answers as reply
         bytes; an allowed name not in the cache as (name, qtype, question end, EDNS, reply size limit) for
         `_submit_forward`. None: the dnslib path decides (rewrites, odd shapes, junk)."""
-        classifier, queries = self._rules
-        key = data[4:]  # the counts, the question and the EDNS record: all parse_query reads but ID and flags
-        question = queries.get(key)
-        if question is None or data[2] & 0xF8:  # not seen, or a response / another opcode (parse_query decides)
-            parsed = parse_query(data)
-            if parsed is None:
-                return None
-            name, qtype, qend, edns = parsed
-            question = (name, qtype, qend, edns, classifier.classify(name))
-            if len(queries) >= QUERY_MEMO_SIZE:
-                queries.clear()  # cheaper than LRU bookkeeping on the hot path; refills at once
-            queries[key] = question
-        name, qtype, qend, edns, decision = question
+        parsed = parse_query(data)
+        if parsed is None:
+            return None
+        name, qtype, qend, edns = parsed
+        decision = self.classifier.classify(name)
         verdict = decision.verdict
         if verdict in (BLOCK, NXDOMAIN):
             replies = self._block_replies or self._replies()
@@ -498,25 +465,15 @@ class DnsFilterServer:
         return replies.build(data, qtype, qend, edns, decision.verdict == NXDOMAIN)
 
     def _serve_udp(self, data: bytes, addr: Any) -> None:
-        hit = self._packets.get(data[2:])
-        if hit is not None and hit[0] > self.cache.clock() and len(data) >= 12:
-            _expires, packet, event = hit
-            if event is not None:
-                self.stats["blocked"] += 1
-                self._emit(*event)
-            self._send_udp(data[:2] + packet[2:], addr)
-            return
         request = self._parse(data)
         if not isinstance(request, DNSRecord):
             if request is not None:
                 self._send_udp(request, addr)
             return
         limit = _udp_limit(request)
-        reply, block = self._answer(request, allow_upstream=False)
+        reply, _block = self._answer(request, allow_upstream=False)
         if reply is not None:
-            packet = self._finish(request, reply, limit)
-            self._remember(data, packet, request, block)
-            self._send_udp(packet, addr)
+            self._send_udp(self._finish(request, reply, limit), addr)
             return
         with self._pending_lock:
             if self._pending >= self.max_pending:
@@ -532,11 +489,9 @@ class DnsFilterServer:
 
     def _upstream_udp(self, data: bytes, request: DNSRecord, addr: Any, limit: int) -> None:
         try:
-            reply, block = self._answer(request, allow_upstream=True)
+            reply, _block = self._answer(request, allow_upstream=True)
             assert reply is not None
-            packet = self._finish(request, reply, limit)
-            self._remember(data, packet, request, block)
-            self._send_udp(packet, addr)
+            self._send_udp(self._finish(request, reply, limit), addr)
         except Exception:
             log.exception("unexpected error answering %s", request.q.qname)
         finally:
