@@ -19,6 +19,7 @@ from typing import Any
 
 from agent.resources import resource_path
 
+SEGMENT_MEMO_SIZE = 4096
 _SPLIT = re.compile(r"[^a-z]+")  # hyphens, digits, underscores: all token boundaries
 _MAX_NAME = 253
 
@@ -103,6 +104,10 @@ class KeywordModel:
         vocab.update(self.phishing_brands, self.phishing_cues)
         self.vocabulary = frozenset(v for v in vocab if v.isalpha())
         self._longest = max(len(v) for v in self.vocabulary)
+        # letter run → its words. Runs repeat across names far more than names do (www, cdn, api, static, the
+        # registrable word of every subdomain), and segmenting one is most of a keyword guess's cost. Emptied when
+        # full; single dict operations need no lock.
+        self._segments: dict[str, tuple[str, ...]] = {}
 
     def _known(self, cat: str, where: str) -> None:
         if cat not in self.weights:
@@ -158,9 +163,15 @@ class KeywordModel:
 
     def tokens(self, label: str) -> list[str]:
         out: list[str] = []
+        segments = self._segments
         for run in _SPLIT.split(label):
             if run:
-                out.extend(self.segment(run))
+                words = segments.get(run)
+                if words is None:
+                    if len(segments) >= SEGMENT_MEMO_SIZE:
+                        segments.clear()
+                    words = segments[run] = tuple(self.segment(run))
+                out.extend(words)
         return out
 
     def split_suffix(self, labels: list[str]) -> tuple[list[str], list[str]]:
