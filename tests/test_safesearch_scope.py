@@ -45,7 +45,7 @@ def test_a_table_without_a_name_is_reported_with_file_and_field(tmp_path: Path) 
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_the_console_box_names_every_engine_the_filter_covers(window, qtbot, tmp_path, lang) -> None:  # noqa: F811
+def test_the_console_box_names_every_engine_the_filter_covers(window, qtbot, tmp_path, lang) -> None:
     i18n.switch(lang)
     try:
         rules_tab = "Quy tắc" if lang == "vi" else "Rules"
