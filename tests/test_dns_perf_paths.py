@@ -160,6 +160,26 @@ def test_log_lines_are_flushed_by_the_background_thread() -> None:
     sink.close()
 
 
+def test_a_flood_of_block_events_wakes_the_writer_before_its_interval() -> None:
+    """The answering loop hands over the event itself; the sink's thread makes the line, and a backlog of
+    LineSink.BACKLOG events is written at once rather than piling up until the timer."""
+    out = io.StringIO()
+    sink = LineSink(interval=3600, stream=out).start()  # the timer alone would never fire within the test
+    try:
+        event = {"time": "2026-12-06T14:00:00+00:00", "verdict": "block", "domain": "casino.test",
+                 "category": "gambling", "reason": "list", "qtype": "A"}
+        for _ in range(LineSink.BACKLOG):
+            sink.add(event)
+        deadline = time.monotonic() + 30
+        while out.getvalue().count("\n") < LineSink.BACKLOG and time.monotonic() < deadline:
+            time.sleep(0.02)
+        lines = out.getvalue().splitlines()
+        assert len(lines) == LineSink.BACKLOG
+        assert lines[0] == "2026-12-06T14:00:00+00:00\tblock\tcasino.test\tgambling\tlist\tA"
+    finally:
+        sink.close()
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))

@@ -45,7 +45,7 @@ def answer_ttl(rcode: int, answer: list[RR], authority: list[RR]) -> int:
 
 
 class AnswerCache:
-    def __init__(self, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, max_entries: int = 4096, clock: Callable[[], float] = time.monotonic) -> None:
         self.max_entries = max_entries
         self.clock = clock
         self._entries: OrderedDict[tuple[str, int, int], CachedAnswer] = OrderedDict()

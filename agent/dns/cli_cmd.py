@@ -193,12 +193,14 @@ class LineSink:
     `close` writes whatever is left, so nothing logged is lost on a stop."""
 
     CHUNK = 4000  # whole lines per write, under PIPE_BUF: writes from several processes never interleave mid-line
+    BACKLOG = 1024  # a flood of blocks wakes the writer early, so the queue never holds more than about this
 
     def __init__(self, interval: float = 0.5, stream: Any = None) -> None:
         self.interval = interval
         self._stream = stream
         self._lines: collections.deque[str | dict[str, Any]] = collections.deque()
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -208,10 +210,15 @@ class LineSink:
         return self
 
     def add(self, item: str | dict[str, Any]) -> None:
-        self._lines.append(item)
+        lines = self._lines
+        lines.append(item)
+        if len(lines) == self.BACKLOG:
+            self._wake.set()
 
     def _run(self) -> None:
-        while not self._stop.wait(self.interval):
+        while not self._stop.is_set():
+            self._wake.wait(self.interval)
+            self._wake.clear()
             self.flush()
 
     def flush(self) -> None:
@@ -236,6 +243,7 @@ class LineSink:
 
     def close(self) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(5)
         self.flush()

@@ -51,6 +51,10 @@ class LoopForwarder:
         self.in_flight = 0
         self._timers: list[tuple[float, int, int, _Question]] = []  # (attempt deadline, tie-break, turn, question)
         self._seq = itertools.count()
+        # One receive buffer for every reply: recv(65535) allocated 64 KiB and shrank it for each answer, which
+        # left the allocator's heap fragmented (several MB of resident memory that never came back).
+        self._buffer = bytearray(65535)
+        self._view = memoryview(self._buffer)
 
     def ask(self, question: bytes, done: Done) -> bool:
         """Start forwarding `question` (name, type, class in wire form); False when too many are in flight (the
@@ -74,7 +78,7 @@ class LoopForwarder:
             return
         while True:
             try:
-                data = sock.recv(65535)
+                size = sock.recv_into(self._buffer)
             except (BlockingIOError, InterruptedError):
                 return  # only junk so far; keep waiting until the attempt's deadline
             except ConnectionRefusedError:
@@ -83,6 +87,7 @@ class LoopForwarder:
             except OSError as exc:
                 self._failed(q, str(exc) or type(exc).__name__)
                 return
+            data = self._view[:size].tobytes()
             reply = raw_matches(data, q.packet, q.question)
             if reply is not None:
                 self._close(q)

@@ -96,6 +96,7 @@ class DnsFilterServer:
         # recvmmsg/sendmmsg batches (udp_batch.py) where the system has them; False keeps one datagram per call
         self.batch_io = UdpBatch.available() if batch_io is None else batch_io
         self._batch: UdpBatch | None = None
+        self._receive_buffer = bytearray(65535)  # the one-datagram-per-call loop's (the loop thread's only)
         self._selector: selectors.BaseSelector | None = None  # the loop's, made by start()
         self._forwarder: LoopForwarder | None = None  # used by the loop's thread only
         self._workers = workers
@@ -247,16 +248,19 @@ class DnsFilterServer:
             self._drain_udp_batched(self._batch)
             return
         assert self._udp is not None
-        recvfrom, sendto = self._udp.recvfrom, self._udp.sendto
+        recvfrom_into, sendto = self._udp.recvfrom_into, self._udp.sendto
+        buffer = self._receive_buffer  # one buffer, not a 64 KiB allocation shrunk for every datagram
+        view = memoryview(buffer)
         fast, stats = self._fast_udp, self.stats
         self._tick_event_clock()
         for _ in range(256):  # a burst at a time, then let TCP accepts and the stop flag be seen
             try:
-                data, addr = recvfrom(65535)
+                size, addr = recvfrom_into(buffer)
             except (BlockingIOError, InterruptedError):
                 return
             except OSError:
                 return  # e.g. ICMP port unreachable from an earlier reply surfacing here
+            data = view[:size].tobytes()
             stats["udp"] += 1
             try:
                 # Blocks, canaries and cached answers are answered right here from bytes; allowed names are
