@@ -21,7 +21,6 @@ Canaries get NXDOMAIN. Every block and canary fires `on_event` with the name and
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import secrets
 import selectors
@@ -51,13 +50,6 @@ _OUR_OPT = b"\x00" + struct.pack("!HHIH", QTYPE.OPT, OUR_EDNS_SIZE, 0, 0)  # wha
 MAX_UDP_REPLY = 4096
 BADVERS = 16
 _NO_EXTRA_TYPES = (QTYPE.HTTPS, QTYPE.SVCB, QTYPE.CNAME)  # a rewrite answers these with the CNAME alone
-# The answer cache and the classifier's memo hold hundreds of thousands of long-lived objects (dnslib records,
-# decisions) that a full collection must walk: 100+ ms with the whole house waiting on the loop. They hold no
-# reference cycles and are freed by reference counting, so the loop moves what has survived to the permanent
-# generation every few seconds (gc.freeze: constant time) and collections only walk the young objects. A full
-# collection still runs every GC_FULL_SECONDS for any cycle that died after being frozen.
-GC_FREEZE_SECONDS = 2.0
-GC_FULL_SECONDS = 600.0
 SOA_MNAME, SOA_RNAME = "block.sprout.invalid", "parents.sprout.invalid"
 SOA_TIMES = (1, 3600, 600, 86400, BLOCK_TTL)  # serial, refresh, retry, expire, minimum (the negative TTL)
 _SOA_RDATA = encode_name(SOA_MNAME) + encode_name(SOA_RNAME) + struct.pack("!5I", *SOA_TIMES)
@@ -217,8 +209,6 @@ class DnsFilterServer:
         sel, forwarder = self._selector, self._forwarder
         assert sel is not None and forwarder is not None
         clock = self.upstreams.clock
-        next_freeze = time.monotonic() + GC_FREEZE_SECONDS
-        next_full = time.monotonic() + GC_FULL_SECONDS
         try:
             while not self._stopping.is_set():
                 wait = forwarder.next_timeout(clock())
@@ -231,14 +221,6 @@ class DnsFilterServer:
                     elif data != "wake":
                         forwarder.readable(data)
                 forwarder.expire(clock())
-                now = time.monotonic()
-                if now >= next_freeze:
-                    next_freeze = now + GC_FREEZE_SECONDS
-                    if now >= next_full:
-                        next_full = now + GC_FULL_SECONDS
-                        gc.unfreeze()  # one full pass now and then, for cycles that died after being frozen
-                        gc.collect()
-                    gc.freeze()
         finally:
             forwarder.close()
             sel.close()
