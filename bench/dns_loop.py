@@ -5,7 +5,7 @@
 Builds an index of synthetic names in a temporary folder, starts a real DnsFilterServer (real sockets) but drives
 its UDP drain from this thread: a client socket sends 64 queries, the drain answers them, and only the drain is
 timed. Prints microseconds per query for the batched loop (recvmmsg/sendmmsg, Linux) and the one-datagram-per-call
-loop, each with the query memo cold (first pass) and warm (later passes). The kernel's share (receiving, and
+loop, each with the classifier memo cold (first pass) and warm (later passes). The kernel's share (receiving, and
 delivering each reply over loopback) is inside the figure; the client's is not.
 """
 
@@ -89,7 +89,7 @@ def main() -> int:
         build_index(((n, "adult") for n in names), path)
         index = CategoryIndex.open(path)
         packets = [query(n, i & 0xFFFF) for i, n in enumerate(names)]
-        print(f"{args.names:,} blocked names, 64 queries per drain, {args.passes} passes (the first fills the memo)")
+        print(f"{args.names:,} blocked names, 64 queries per drain, {args.passes} passes (the first fills the classifier memo)")
         modes = [("batched (recvmmsg/sendmmsg)", True)] if UdpBatch.available() else []
         modes.append(("one datagram per call", False))
         for label, batch_io in modes:
