@@ -142,9 +142,12 @@ def test_read_reply_follows_compression_and_rejects_cut_records() -> None:
 def test_log_lines_are_buffered_and_all_written_at_close() -> None:
     out = io.StringIO()
     sink = LineSink(interval=60, stream=out).start()  # the timer never fires within the test
-    for i in range(10_000):
+    for i in range(LineSink.BACKLOG - 1):  # below the backlog that wakes the writer early
         sink.add(f"line {i}\n")
+    time.sleep(0.2)
     assert out.getvalue() == ""
+    for i in range(LineSink.BACKLOG - 1, 10_000):  # a flood: written early, in order, none lost
+        sink.add(f"line {i}\n")
     sink.close()
     assert out.getvalue().splitlines() == [f"line {i}" for i in range(10_000)]
 
