@@ -38,7 +38,7 @@ from tests.journeys import (  # noqa: F401 - fixtures
 )
 
 SITE = "tinder.com"  # dating: blocked by the preset for a 12-year-old
-ALLOWED = {"vi": "đã được cho phép", "en": "is allowed"}
+ALLOWED = {"vi": "Đã cho phép", "en": "is allowed"}
 ASKS = {"vi": "xin mở", "en": "asks to open"}
 
 

@@ -1439,7 +1439,7 @@
     <message>
         <location filename="../../app/gui/overview.py" line="1"/>
         <source>%1 is allowed for %2: it opens on their PC within a few seconds.</source>
-        <translation>%1 đã được cho phép cho %2: trang sẽ mở được trên máy của con sau vài giây.</translation>
+        <translation>Đã cho phép %2 vào %1: trang sẽ mở được trên máy của con sau vài giây.</translation>
     </message>
     <message>
         <location filename="../../app/gui/overview.py" line="1"/>
