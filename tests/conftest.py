@@ -8,6 +8,32 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _grey_text_smoothing() -> None:
+    """Letters smoothed in grey in every window the suite draws (and in the programs it starts), whatever this
+    machine's font settings: Ubuntu's default subpixel smoothing fringes black letters with orange and blue, which
+    the colour checks would read as the design's, and screenshots would differ from machine to machine."""
+    import atexit
+    import shutil
+    import tempfile
+
+    base = os.environ.get("FONTCONFIG_FILE") or "/etc/fonts/fonts.conf"
+    conf = Path(tempfile.mkdtemp(prefix="sprout-fonts-")) / "fonts.conf"
+    conf.write_text(f"""<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">{base}</include>
+  <match target="font"><edit name="rgba" mode="assign"><const>none</const></edit></match>
+</fontconfig>
+""", encoding="utf-8")
+    conf.parent.chmod(0o755)  # read by programs the tests run as another account
+    conf.chmod(0o644)
+    os.environ["FONTCONFIG_FILE"] = str(conf)
+    atexit.register(shutil.rmtree, conf.parent, ignore_errors=True)
+
+
+_grey_text_smoothing()
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 

@@ -177,7 +177,8 @@ def english_in(texts: list[str], allowed: set[str] = frozenset()) -> list[str]:
         clean = text
         for name in allowed:
             clean = clean.replace(name, " ")
-        words = {w.lower() for w in re.findall(r"[^\W\d_]+", clean)}  # whole words: "toàn" is not "to"
+        # whole words ("toàn" is not "to"); a token with digits in it is a code or an ID ("WAS6QAI" is not "was")
+        words = {w.lower() for w in re.findall(r"[^\W_]+", clean) if not any(c.isdigit() for c in w)}
         if words & ENGLISH_WORDS:
             bad.append(text)
     return bad

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFont, QImage, QKeyEvent
+from PySide6.QtGui import QImage, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -356,11 +356,6 @@ def test_notices_render_without_red_pixels(qtbot, qapp, tmp_path: Path) -> None:
         assert red == 0, kind
         win = NoticeWindow({"kind": kind, "target": "x", "left_s": 60}, "11-13")
         qtbot.addWidget(win)
-        # Subpixel text smoothing (Ubuntu's default) fringes black letters with orange and blue: the colours looked
-        # for here are the ones the design paints, so the letters are smoothed in grey for the picture.
-        font = win.font()
-        font.setStyleStrategy(QFont.StyleStrategy.NoSubpixelAntialias)
-        win.setFont(font)
         shot = win.grab().toImage()
         step = 3
         red = sum(1 for x in range(0, shot.width(), step) for y in range(0, shot.height(), step)
