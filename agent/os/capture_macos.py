@@ -23,11 +23,14 @@ def tcc_db_path(home: Path) -> Path:
 
 
 def app_name(client: str) -> str:
-    """"us.zoom.xos" → "zoom"; "/Applications/Foo.app/Contents/MacOS/Foo" → "Foo"."""
+    """"com.hnc.Discord" → "Discord"; "us.zoom.xos" → "zoom"; "/Applications/Foo.app/Contents/MacOS/Foo" → "Foo"."""
     if client.startswith("/"):
         return Path(client).name
-    parts = [p for p in client.split(".") if p not in ("com", "org", "net", "us", "app", "xos", "mac", "macos")]
-    return parts[0] if parts else client
+    parts = [p for p in client.split(".") if p and p.lower() not in _GENERIC]
+    return parts[-1] if parts else client
+
+
+_GENERIC = {"com", "org", "net", "us", "io", "app", "xos", "mac", "macos", "osx", "desktop", "client"}
 
 
 class TccCapture:
