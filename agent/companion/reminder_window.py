@@ -38,6 +38,9 @@ class ReminderWindow(NoticeWindow):
         self.band = str(notice.get("band") or "9-11")
         super().__init__(notice, age_band, parent)
         self.kind = "privacy_reminder"
+        # An app names itself (a process may call itself anything, markup included): shown as plain text, always.
+        for label in (self.title, self.body, self.until):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         young = band_group(age_band) == "0-6" or self.band == "6-8"
         self.picture.setPixmap(notice_picture("web_block" if self.reminder_kind == "site" else "info",
                                               112 if young else 64))
