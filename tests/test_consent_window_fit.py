@@ -14,7 +14,7 @@ from agent.companion.i18n import Language
 from tests.journeys import clipped
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-from screenshots_child_side import consent_view  # noqa: E402
+from screenshots_child_side import consent_view
 
 
 @pytest.mark.parametrize("code", ["vi", "en"])
