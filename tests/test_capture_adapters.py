@@ -213,3 +213,14 @@ def test_a_failing_adapter_is_logged_once_and_asked_again(core, caplog):
     watch = CaptureWatch(PrivacyReminders(core), Broken())
     assert watch.poll() == 0 and watch.poll() == 0 and Broken.calls == 2
     assert sum("cannot be read" in r.message for r in caplog.records) == 1
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--capture-devices", "/nonexistent/dev"], "--capture-devices /nonexistent/dev: not a folder"),
+    (["--capture-every", "0"], "--capture-every: must be between 0.2 and 60 seconds"),
+])
+def test_a_wrong_capture_option_is_one_clear_line(tmp_path, args, says):
+    done = subprocess.run([str(Path(sys.executable).parent / "sprout-agent"), "run", "--user-mode", "--state",
+                           str(tmp_path / "state"), "--no-companion-socket", *args],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr, done.stderr
