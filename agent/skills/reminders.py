@@ -1,7 +1,7 @@
 """The words of the reminders about private information (resources/privacy-reminders/reminders.json), checked against
 their JSON Schema (schema.json beside it) and for their placeholders: a site's reminder may say {site}, a camera's or
-microphone's {app}, nothing else. Data, not code, so a school or device maker can reword them
-(SPROUT_RESOURCES, or a file of its own passed to `load_reminders`).
+microphone's {app}, nothing else. Data, not code: a device maker rewords them in the resources folder it ships
+(SPROUT_RESOURCES); `load_reminders(path)` checks such a file.
 
 A bad file is never fatal for the child: `load_reminders` falls back to Sprout's own words and names every
 'path: reason' in `Reminders.problems`.
