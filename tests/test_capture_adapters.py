@@ -98,7 +98,11 @@ def test_a_pactl_that_fails_or_is_missing_is_nothing_seen(tmp_path):
     fake_pactl = tmp_path / "pactl"
     fake_pactl.write_text("#!/bin/sh\necho 'Connection failure: Connection refused' >&2\nexit 1\n")
     fake_pactl.chmod(0o755)
-    assert PulseSources(pactl=str(fake_pactl)).in_use() == []
+    clock = [100.0]
+    failing = PulseSources(pactl=str(fake_pactl), clock=lambda: clock[0])
+    assert failing.in_use() == [] and failing.in_use() == [] and failing.runs == 1  # quiet for a minute …
+    clock[0] += 61
+    assert failing.in_use() == [] and failing.runs == 2  # … then asked again
     assert PulseSources(pactl=str(tmp_path / "missing")).in_use() == []
 
 
@@ -224,3 +228,25 @@ def test_a_wrong_capture_option_is_one_clear_line(tmp_path, args, says):
                            str(tmp_path / "state"), "--no-companion-socket", *args],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_the_proc_scan_runs_only_after_a_device_was_opened(tmp_path, holders):
+    root = device_root(tmp_path)
+    holders.append(hold("earlycall", root / "video0"))  # open before the agent looked: found at the first look
+    scan = ProcCaptureScan(child_uid=os.getuid(), device_root=root)
+    assert CaptureUse("earlycall", "camera") in scan.in_use() and scan.scans == 1
+    for _ in range(5):
+        assert scan.in_use() == []  # nothing opened since: no scan, nothing reported again
+    assert scan.scans == 1
+    holders.append(hold("latecall", root / "snd" / "pcmC0D0c"))
+    assert CaptureUse("latecall", "microphone") in scan.in_use() and scan.scans == 2
+    (root / "video1").write_bytes(b"")  # a webcam plugged in: looked at once
+    scan.in_use()
+    assert scan.scans == 3
+    no_inotify = ProcCaptureScan(child_uid=os.getuid(), device_root=root, use_inotify=False)
+    no_inotify.in_use()
+    no_inotify.in_use()
+    assert no_inotify.scans == 2
+    empty = tmp_path / "no-devices"
+    empty.mkdir()
+    assert ProcCaptureScan(child_uid=os.getuid(), device_root=empty).in_use() == []

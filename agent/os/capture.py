@@ -45,9 +45,14 @@ def make_capture_source(platform: str | None = None, *, child_uid: int | None = 
                         child_sid: str | None = None) -> CaptureSource:
     platform = platform or sys.platform
     if platform.startswith("linux"):
-        from agent.os.capture_linux import LinuxCapture
+        import os
 
-        return LinuxCapture(child_uid=child_uid, device_root=device_root or Path("/dev"))
+        from agent.os.capture_linux import LinuxCapture, PulseSources
+
+        # pactl reaches the sound server of the account it runs as: the child's own only in user mode
+        own = child_uid is None or child_uid == os.getuid()
+        return LinuxCapture(child_uid=child_uid, device_root=device_root or Path("/dev"),
+                            pulse=None if own else PulseSources(pactl=""))
     if platform == "win32":
         from agent.os.capture_windows import ConsentStoreCapture, WinRegistry
 

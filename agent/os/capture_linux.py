@@ -15,15 +15,32 @@ import os
 import re
 import shutil
 import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from agent.os.capture import CaptureUse
 
 
 class ProcCaptureScan:
-    def __init__(self, *, child_uid: int | None, device_root: Path = Path("/dev"), proc_root: Path = Path("/proc")):
+    """The child's processes with a camera or capture device open. The full /proc scan runs at the first call, when a
+    device appears, and after inotify saw one of the devices opened (OpenEvents); otherwise a call costs a glob of
+    the device folder. Without inotify every call scans."""
+
+    def __init__(self, *, child_uid: int | None, device_root: Path = Path("/dev"), proc_root: Path = Path("/proc"),
+                 use_inotify: bool = True):
         self.child_uid = child_uid
         self.proc_root = proc_root
+        self.device_root = device_root
+        self.scans = 0  # full /proc scans so far (measured in the tests and the docs)
+        self._events = None
+        if use_inotify:
+            try:
+                from agent.os.inotify_open import OpenEvents
+
+                self._events = OpenEvents()
+            except (OSError, AttributeError):  # no inotify (an old kernel, a sandbox): scan every time
+                self._events = None
         root = re.escape(str(device_root).rstrip("/") or "")
         self._camera = re.compile(rf"^{root}/video\d+$")
         self._microphone = re.compile(rf"^{root}/snd/pcmC\d+D\d+c$")
@@ -35,7 +52,23 @@ class ProcCaptureScan:
             return "microphone"
         return None
 
+    def devices(self) -> list[Path]:
+        root = self.device_root
+        return sorted([*root.glob("video[0-9]*"), *root.glob("snd/pcmC*D*c")])
+
     def in_use(self) -> list[CaptureUse]:
+        devices = self.devices()
+        if not devices:
+            return []
+        if self._events is not None:
+            new = self._events.watch(devices)
+            opened = self._events.opened()
+            if not new and not opened:
+                return []  # nothing opened a camera or microphone since the last look
+        return self.scan()
+
+    def scan(self) -> list[CaptureUse]:
+        self.scans += 1
         found: dict[tuple[str, str], None] = {}
         for entry in os.scandir(self.proc_root):
             if not entry.name.isdigit():
@@ -76,24 +109,31 @@ class PulseSources:
     Every output of `pactl list source-outputs` is a capture stream; its application.name / process.binary
     properties name the app."""
 
-    def __init__(self, pactl: str | None = None, env: dict[str, str] | None = None, timeout: float = 2.0) -> None:
+    def __init__(self, pactl: str | None = None, env: dict[str, str] | None = None, timeout: float = 2.0,
+                 quiet_s: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.pactl = (pactl or None) if pactl is not None else shutil.which("pactl")
         self.env = env
         self.timeout = timeout
+        self.quiet_s = quiet_s  # after a failure (no server in reach) pactl is not started again for this long
+        self.clock = clock
+        self._quiet_until = -1.0
+        self.runs = 0
 
     def available(self) -> bool:
         return self.pactl is not None
 
     def in_use(self) -> list[CaptureUse]:
-        if self.pactl is None:
+        if self.pactl is None or self.clock() < self._quiet_until:
             return []
+        self.runs += 1
         try:
             out = subprocess.run([self.pactl, "list", "source-outputs"], capture_output=True, text=True,
                                  timeout=self.timeout, env=self.env, check=False)
         except (OSError, subprocess.TimeoutExpired):
+            out = None
+        if out is None or out.returncode != 0:
+            self._quiet_until = self.clock() + self.quiet_s  # no server in reach: nothing seen this way for now
             return []
-        if out.returncode != 0:
-            return []  # no server in reach: nothing seen this way
         return [CaptureUse(app, "microphone") for app in parse_source_outputs(out.stdout)]
 
 
