@@ -26,6 +26,7 @@ from agent.companion.look import BrandImage, apply_look
 from agent.companion.notice_window import NoticeWindow
 from agent.companion.pairing_window import PairingWindow
 from agent.companion.privacy_window import PrivacyWindow
+from agent.companion.reminder_window import ReminderWindow
 from agent.companion.report_harmful import ReportHarmfulWindow
 from agent.companion.skills_window import SkillsWindow
 from agent.companion.status_window import StatusWindow, TrayPresence
@@ -274,7 +275,9 @@ class Companion(QObject):
         self.notices = [n for n in self.notices if n.isVisible()]
         if self._covered_by_grant(notice):
             return None
-        win = NoticeWindow(notice, self.age_band)
+        # a reminder about private information words itself from resources/privacy-reminders
+        kind = ReminderWindow if notice.get("kind") == "privacy_reminder" else NoticeWindow
+        win = kind(notice, self.age_band)
         win.ask_time.connect(lambda: self.open_ask(scope="games" if win.kind in ("warn_games", "close") else "screen"))
         win.report_harmful.connect(self.open_report)
         while len(self.notices) >= MAX_OPEN_NOTICES:  # keep the screen calm: the oldest note goes

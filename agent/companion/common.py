@@ -27,6 +27,21 @@ class Page(QWidget):
         super().changeEvent(event)
 
 
+def fit_height(window: QWidget) -> None:
+    """Give a window the height its wrapped words need at its width. Qt sizes a new top-level window to at most
+    two thirds of the screen and its minimum ignores word wrap, so a long Vietnamese list was squeezed (pictures cut,
+    lines hidden) on a 768-pixel laptop screen; up to the screen's free height it now grows instead."""
+    layout = window.layout()
+    if layout is None or not layout.hasHeightForWidth():
+        return
+    need = layout.totalHeightForWidth(window.width())
+    screen = window.screen()
+    room = screen.availableGeometry().height() - 40 if screen is not None else need  # 40: the title bar
+    height = min(need, room)
+    if height > window.height():
+        window.resize(window.width(), height)
+
+
 def button(parent: QWidget, primary: bool = False) -> QPushButton:
     b = QPushButton(parent)
     b.setFocusPolicy(Qt.FocusPolicy.StrongFocus)

@@ -17,7 +17,7 @@ from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from agent.companion.common import Page, button, help_label, set_text
+from agent.companion.common import Page, button, fit_height, help_label, set_text
 from agent.companion.look import sprout_pixmap
 from agent.companion.wording import hotline
 from agent.protocol.consent import field_text, plain_text, word_group, words
@@ -160,6 +160,7 @@ class ConsentWindow(Page):
         for i, field in enumerate(view.get("proposal", {}).get("fields", [])):
             picture = QLabel(self)
             picture.setPixmap(field_picture(words()["fields"][field]["picture"], 44))
+            picture.setFixedSize(44, 44)  # a picture is never squeezed to a sliver by a tall list
             text = QLabel(self, objectName="body", wordWrap=True)
             self.grid.addWidget(picture, i, 0)
             self.grid.addWidget(text, i, 1)
@@ -246,3 +247,9 @@ class ConsentWindow(Page):
         self.agree_button.setVisible(not young and asks)
         self.seen_button.setVisible(young or not asks)
         set_text(self.help, hotline())
+        if self.isVisible():
+            fit_height(self)  # new words (a language switch, an answer) may need more lines
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        fit_height(self)

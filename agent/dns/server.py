@@ -16,6 +16,8 @@ What a blocked name gets:
     AAAA         → the block page's IPv6 address, or :: when the page has none (the client falls back to A)
     HTTPS, SVCB, anything else → NODATA, so a browser cannot learn another address or an ECH config
 Canaries get NXDOMAIN. Every block and canary fires `on_event` with the name and category only.
+An allowed name in one of `watch_categories` (social networks, chat: where a child may give out private
+information) fires `on_watched(name, category)` after its verdict, so it never changes or delays the answer.
 """
 
 from __future__ import annotations
@@ -71,8 +73,11 @@ class DnsFilterServer:
                  block_ipv6: str = "::", on_event: Callable[[dict[str, Any]], None] | None = None,
                  cache: AnswerCache | None = None, workers: int = 32, tcp_workers: int = 32,
                  max_pending: int = 2048, tcp_idle_timeout: float = 10.0, reuse_port: bool = False,
-                 batch_io: bool | None = None) -> None:
+                 batch_io: bool | None = None, on_watched: Callable[[str, str], None] | None = None,
+                 watch_categories: frozenset[str] = frozenset()) -> None:
         self.classifier = classifier
+        self.on_watched = on_watched
+        self.watch_categories = watch_categories if on_watched is not None else frozenset()
         self.upstreams = upstreams
         self.listen = listen
         self._block_replies: BlockReplies | None = None  # built on first use, dropped when an address changes
@@ -314,6 +319,8 @@ class DnsFilterServer:
             return replies.build(data, qtype, qend, edns, verdict == NXDOMAIN)
         if verdict == REWRITE:
             return None
+        if decision.category in self.watch_categories:
+            self._watched(name, decision.category)
         limit = max(512, min((data[qend + 3] << 8) | data[qend + 4], MAX_UDP_REPLY)) if edns else 512
         hit = self.cache.get_raw((name, qtype))
         if hit is not None:
@@ -607,6 +614,8 @@ class DnsFilterServer:
             return self._blocked(request, decision, name), decision
         if decision.verdict == REWRITE:
             return self._rewritten(request, decision, allow_upstream), None
+        if decision.category in self.watch_categories:
+            self._watched(normalize_qname(name) or name.rstrip("."), decision.category)
         got = self._resolve(q.qname, q.qtype, q.qclass, allow_upstream)
         if got is None:
             return None, None
@@ -726,6 +735,15 @@ class DnsFilterServer:
             self.on_event(event)
         except Exception:  # the listener's bug must not turn a block into a SERVFAIL
             log.exception("on_event listener failed")
+
+    def _watched(self, name: str, category: str) -> None:
+        on_watched = self.on_watched
+        if on_watched is None:
+            return
+        try:
+            on_watched(name, category)
+        except Exception:  # the listener's bug must not turn an allowed name into a SERVFAIL
+            log.exception("on_watched listener failed")
 
     def _tick_event_clock(self) -> str:
         """The current whole second as events show it (the UDP loops call this once per batch)."""

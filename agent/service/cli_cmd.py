@@ -31,6 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tick", type=float, default=1.0, help=argparse.SUPPRESS)
     p.add_argument("--save-every", type=float, default=15.0, help="seconds between saves (at most 30)")
     p.add_argument("--lang", choices=("vi", "en"), help="the child's language (default: the device maker's, else vi)")
+    p.add_argument("--capture-devices", type=Path, metavar="DIR",
+                   help="where camera and microphone device files are (default: /dev)")
+    p.add_argument("--capture-every", type=float, default=3.0, help=argparse.SUPPRESS)
     p.add_argument("--key-file-fallback", action="store_true",
                    help="allow a key file readable only by the service account when no OS keyring works")
     p.set_defaults(func=_run)
@@ -60,6 +63,10 @@ def _run(args: argparse.Namespace) -> int:
         raise CliError("--save-every: must be between 0 and 30 seconds")
     if not 0.05 <= args.tick <= 5:
         raise CliError("--tick: must be between 0.05 and 5 seconds")
+    if not 0.2 <= args.capture_every <= 60:
+        raise CliError("--capture-every: must be between 0.2 and 60 seconds")
+    if args.capture_devices is not None and not args.capture_devices.is_dir():
+        raise CliError(f"--capture-devices {args.capture_devices}: not a folder")
     if args.dns:
         from agent.dns.upstream import parse_hostport
 
@@ -91,7 +98,8 @@ def _run(args: argparse.Namespace) -> int:
                           socket_path=socket, link_listen=args.link, dns_listen=args.dns,
                           dns_upstreams=args.upstream, blockpage_listen=args.blockpage, lang=args.lang,
                           key_file_fallback=args.key_file_fallback,
-                          time_servers=args.time_server)
+                          time_servers=args.time_server, capture_device_root=args.capture_devices,
+                          capture_every_s=args.capture_every)
     try:
         return serve(opts)
     except PolicyError as exc:

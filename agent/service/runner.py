@@ -55,6 +55,9 @@ class ServiceOptions:
     key_file_fallback: bool = False
     # asked (SNTP) only while trusted time is held after a reboot; empty: agent/os/timesource.py's defaults
     time_servers: list[str] = field(default_factory=list)
+    # where camera and microphone device files are looked for (None: /dev); a test passes a folder of its own
+    capture_device_root: Path | None = None
+    capture_every_s: float = 3.0
 
 
 def open_store(state_dir: Path, *, file_fallback: bool, create: bool = True) -> tuple[Any, Any]:
@@ -387,4 +390,9 @@ def start_extras(core: AgentCore, opts: ServiceOptions) -> list[Any]:
         from agent.service.web_filter import start_web_filter
 
         start("--dns", opts.dns_listen, lambda: start_web_filter(core, opts))
+    from agent.service.privacy_reminders import start_capture_watch
+
+    capture = start_capture_watch(core, opts)  # reminders when an app first uses the camera or the microphone
+    if capture is not None:
+        stoppers.append(capture)
     return stoppers

@@ -228,10 +228,17 @@ def start_web_filter(core: AgentCore, opts: Any) -> Any:
     upstreams = upstreams or system_upstreams(listen)
     index = _index(opts)
     events = BlockEvents(core)
+    # First visits to social and chat sites: a reminder about private information (agent/service/privacy_reminders)
+    from agent.service.privacy_reminders import SiteWatch, reminders_for
+    from agent.skills.reminders import load_reminders
+
+    sites = SiteWatch(reminders_for(core))
     server = DnsFilterServer(classifier_for(core.policy_doc, index), UpstreamPool(upstreams), listen,
-                             on_event=events.add)
+                             on_event=events.add, on_watched=sites,
+                             watch_categories=load_reminders().site_categories)
     server.start()  # an OSError here (port in use) leaves nothing running; the runner reports it
     events.start()
+    sites.start()
     core.on_policy_change.append(lambda doc: server.set_classifier(classifier_for(doc, index)))
     log.info("DNS filter on %s:%s, upstream %s", *server.address, ", ".join(map(str, upstreams)) or "none")
     # Where it really listens (port 0 in tests picks a free one), for tests, scripts and the firewall rules.
@@ -250,6 +257,7 @@ def start_web_filter(core: AgentCore, opts: Any) -> Any:
             page.stop()
         server.stop()
         events.stop()
+        sites.stop()
 
     return stop
 
