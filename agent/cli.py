@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "factory-reset": "agent.oem",
     "set-child": "agent.service.child_account",
     "list-update": "agent.listupdate",
+    "relay": "agent.relay.cli_cmd",
 }
 
 
