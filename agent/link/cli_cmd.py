@@ -75,8 +75,10 @@ def _pair(args: argparse.Namespace) -> int:
             qr = qrcode.QRCode(border=1)
             from agent.relay.bridge import qr_fields
 
-            qr.add_data(pair_uri(code, *qr_fields(state_dir)))
+            uri = pair_uri(code, *qr_fields(state_dir))
+            qr.add_data(uri)
             qr.print_ascii(invert=True)
+            print(uri)  # what the QR holds, for a console that cannot scan
         return 0
     finally:
         state.close()
