@@ -380,6 +380,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     finally:
+        if "app.relay_client" in sys.modules:  # its network thread may use the family: stop it first
+            sys.modules["app.relay_client"].close_all()
         if fam is not None:
             fam.close()
     return 2

@@ -56,7 +56,8 @@ class Family:
         self._lock = threading.RLock()
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:  # a relay callback may be inside a query on its own thread (app.relay_client)
+            self._db.close()
 
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:

@@ -10,6 +10,7 @@ cursor. Presence (retained, the agent's last will = offline) becomes "Minh Anh's
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import json
 import os
@@ -247,6 +248,16 @@ class RelayConnection:
 
 _connections: dict[Path, RelayConnection] = {}
 _conn_lock = threading.Lock()
+
+
+@atexit.register
+def close_all() -> None:
+    """Stop every client's network thread before the interpreter goes: a daemon thread inside ssl while Python
+    finalises can crash the process (seen as SIGSEGV at the end of a `sprout-console` command)."""
+    with _conn_lock:
+        for conn in _connections.values():
+            conn.close()
+        _connections.clear()
 
 
 def for_family(family: Family) -> RelayConnection | None:
