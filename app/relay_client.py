@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from agent.protocol import relay
+from agent.protocol import session as v2
 from agent.protocol.envelope import LANE_PUSH, Channel
+from agent.protocol.errors import ProtocolError
 from app.family import Family
 from app.link_client import LinkError
 
@@ -29,6 +31,7 @@ SETTINGS_FILE = "relay.json"
 PRESENCE_FILE = "presence.json"
 PASSWORD_SECRET = "relay-password"
 SUBSCRIBE_TIMEOUT_S = 10.0
+SESSION_MAX_AGE_S = 3600.0  # a long-running console makes a new v2 session (new ephemeral keys) every hour
 
 OFFLINE_TEXT = {"vi": "Máy của {name} đã ngoại tuyến từ {time}", "en": "{name}'s PC has been offline since {time}"}
 OFFLINE_NO_TIME = {"vi": "Máy của {name} đang ngoại tuyến", "en": "{name}'s PC is offline"}
@@ -119,6 +122,9 @@ class RelayConnection:
         self._waiting: dict[bytes, tuple[threading.Event, list[Any]]] = {}
         self._subscribed: set[str] = set()
         self._sub_events: dict[int, threading.Event] = {}
+        self._sessions: dict[str, v2.Session] = {}  # agent → this process's current v2 session with it
+        self._old_sessions: dict[bytes, v2.Session] = {}  # by sid: pushes may still come in a replaced one
+        self._session_lock = threading.Lock()
 
     # ---- connection ------------------------------------------------------------------------------------
     def _connect(self) -> Any:
@@ -166,7 +172,8 @@ class RelayConnection:
                 self._subscribed.clear()
 
     # ---- exchanges -------------------------------------------------------------------------------------
-    def _exchange(self, agent: str, topic: str, body: bytes, timeout: float, **props: Any) -> tuple[int, bytes]:
+    def _exchange(self, agent: str, topic: str, body: bytes, timeout: float,
+                  **props: Any) -> tuple[int, bytes, dict[str, str]]:
         from paho.mqtt.packettypes import PacketTypes
         from paho.mqtt.properties import Properties
 
@@ -185,17 +192,56 @@ class RelayConnection:
                 raise LinkError("unreachable", f"the relay refused to take the message (code {info.rc})")
             if not ev.wait(timeout):
                 raise LinkError("unreachable", "no answer through the relay: the PC may be off or offline")
-            return box[0], box[1]
+            return box[0], box[1], box[2]
         finally:
             self._waiting.pop(corr, None)
 
+    def session(self, agent: str, timeout: float = 15.0) -> v2.Session:
+        """This process's forward-secret session with the agent (protocol v2), made when missing or too old."""
+        with self._session_lock:
+            current = self._sessions.get(agent)
+            if current is not None and time.time() - current.created < SESSION_MAX_AGE_S:
+                return current
+            hs = v2.ConsoleHandshake(self.family.identity, self.family.peer_keys(agent))
+            status, h2, props = self._exchange(agent, relay.in_topic(agent, self.me), hs.hello(), timeout)
+            if props.get("error") or status != 200:
+                raise LinkError(props.get("error") or "session_refused", "the PC refused a new session")
+            try:
+                made = hs.finish(h2)
+            except ProtocolError as exc:
+                raise LinkError(exc.code, exc.reason) from None
+            if current is not None:
+                self._old_sessions[current.sid] = current
+                while len(self._old_sessions) > 4:
+                    self._old_sessions.pop(next(iter(self._old_sessions)))
+            self._sessions[agent] = made
+            return made
+
     def request(self, agent: str, body: bytes, timeout: float) -> tuple[int, bytes]:
-        return self._exchange(agent, relay.in_topic(agent, self.me), body, timeout)
+        """One v1 envelope to the agent inside the v2 session; the agent's v1 reply out of it."""
+        for attempt in (1, 2):
+            sess = self.session(agent, timeout)
+            _, data, props = self._exchange(agent, relay.in_topic(agent, self.me), sess.seal(body), timeout)
+            if props.get("error") == "unknown_session" and attempt == 1:
+                # the agent restarted and forgot its sessions; the envelope was not opened, so send it again
+                with self._session_lock:
+                    if self._sessions.get(agent) is sess:
+                        del self._sessions[agent]
+                continue
+            if props.get("error"):
+                raise LinkError(props["error"], "the PC refused the session message")
+            try:
+                inner = sess.open(data)
+            except ProtocolError as exc:
+                raise LinkError(exc.code, exc.reason) from None
+            return int.from_bytes(inner[:2], "big"), inner[2:]  # the agent's status, sealed with its answer
+        raise LinkError("unknown_session", "the PC keeps forgetting the session")
 
     def pair_post(self, agent: str, path: str, body: bytes, timeout: float) -> tuple[int, bytes]:
         op = path.rsplit("/", 1)[-1]
-        return self._exchange(agent, relay.pair_topic(agent), body, timeout,
-                              ResponseTopic=relay.out_topic(agent, self.me), UserProperty=[("op", op)])
+        status, data, _ = self._exchange(agent, relay.pair_topic(agent), body, timeout,
+                                         ResponseTopic=relay.out_topic(agent, self.me), UserProperty=[("op", op)])
+        return status, data
 
     # ---- what arrives ----------------------------------------------------------------------------------
     def _on_message(self, client: Any, userdata: Any, msg: Any) -> None:
@@ -216,11 +262,17 @@ class RelayConnection:
             if corr:
                 waiter = self._waiting.get(bytes(corr))
                 if waiter is not None and not waiter[0].is_set():  # a redelivered reply finds nobody waiting
-                    status = dict(getattr(msg.properties, "UserProperty", []) or []).get("status", "200")
-                    waiter[1].extend([int(status) if status.isdigit() else 502, bytes(msg.payload)])
+                    props = {str(k): str(v) for k, v in getattr(msg.properties, "UserProperty", []) or []}
+                    status = props.get("status", "200")
+                    waiter[1].extend([int(status) if status.isdigit() else 502, bytes(msg.payload), props])
                     waiter[0].set()
                 return
-            self._push(agent, bytes(msg.payload))
+            wire = bytes(msg.payload)
+            sid = wire[2:2 + v2.SID_BYTES] if wire[:2] == v2.MAGIC_T else b""
+            sess = next((s for s in self._sessions.values() if s.sid == sid), None) or self._old_sessions.get(sid)
+            if sess is None or sess.peer != agent:
+                return  # another process of this console, or an old session: not ours to open
+            self._push(agent, sess.open(wire))
         except Exception:  # one bad message must not stop the client's loop
             import logging
 

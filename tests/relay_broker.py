@@ -37,6 +37,16 @@ class Broker:
         return setup(self.folder, hosts=[self.host], family=family, agents=list(agents), consoles=list(consoles),
                      port=self.port, listen=self.listen)
 
+    def operator(self) -> relay.RelaySettings:
+        """An account that reads everything (`#`): what the broker's operator sees. Call after add(), before start()."""
+        from agent.relay.broker import _set_password
+
+        _set_password(self.folder, "operator", "operator-password")
+        with open(self.folder / "acl", "a") as acl:
+            acl.write("\n# the test's view of the broker operator\nuser operator\ntopic read #\n")
+        return relay.RelaySettings(f"{self.host}:{self.port}", (self.folder / "ca.crt").read_text(), "operator",
+                                   "operator-password")
+
     def bundle(self, device: str) -> relay.RelaySettings:
         return relay.load_bundle(self.folder / "bundles" / f"{device}.json")
 

@@ -51,6 +51,7 @@ class Home:
     family: Family
     agent_id: str
     state: Path
+    operator: relay.RelaySettings  # an account that reads `#`, as the broker's operator can
 
     def code(self) -> str:
         return self.link.state.open_pairing()[0]
@@ -73,13 +74,14 @@ def home(tmp_path: Path) -> Iterator[Home]:
     family = Family(tmp_path / "console", name="mom", use_keyring=False)
     broker = Broker(tmp_path / "relay")
     broker.add("nguyen", [agent_id], [family.identity.device_id])
+    operator = broker.operator()
     broker.start()
     save_settings(state, vault, broker.bundle(agent_id))
     relay_client.save_settings(family, broker.bundle(family.identity.device_id))
     bridge = RelayBridge(link.service, load_settings(state, vault), backend, retry_s=0.5).start()
     until(lambda: bridge.client is not None and bridge.client.is_connected())
     try:
-        yield Home(broker, store, backend, link, bridge, family, agent_id, state)
+        yield Home(broker, store, backend, link, bridge, family, agent_id, state, operator)
     finally:
         conn = relay_client._connections.pop(family.dir.resolve(), None)
         if conn is not None:
@@ -189,7 +191,7 @@ def test_pushed_items_arrive_at_once_and_are_stored_once(home: Home) -> None:
     heard: list[Any] = []
     arrived = threading.Event()
     conn.on_items.append(lambda agent, items: (heard.append((agent, items)), arrived.set()))
-    conn.watch(home.agent_id)
+    DeviceLink(home.family, home.agent_id).call("status", {})  # pushes travel inside the console's v2 session
     seq = home.child_writes("time_request", {"id": "r9", "minutes": 30})
     assert arrived.wait(20)
     assert heard == [(home.agent_id, [dict(heard[0][1][0], seq=seq)])] and heard[0][1][0]["payload"]["id"] == "r9"

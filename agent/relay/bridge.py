@@ -18,6 +18,7 @@ from typing import Any
 
 from agent.link.service import LinkService
 from agent.protocol import relay
+from agent.protocol import session as v2
 from agent.protocol.envelope import LANE_POLL, LANE_PUSH, Channel, peek_header
 from agent.protocol.errors import ProtocolError
 
@@ -61,6 +62,7 @@ class RelayBridge:
         self.settings = settings
         self.backend = backend
         self.me = service.identity.device_id
+        self.sessions = v2.AgentSessions(service.identity, service.state.peer)
         self.retry_s = retry_s
         self.client: Any = None
         self._stop = threading.Event()
@@ -119,10 +121,18 @@ class RelayBridge:
             return
         if agent != self.me or kind not in ("in", "pair"):
             return
+        payload, corr = bytes(msg.payload), getattr(msg.properties, "CorrelationData", None)
+        session = None
         pool = "cmd"
+        if kind == "in" and payload[:2] == v2.MAGIC_T:
+            try:  # opening is cheap; it tells which lane, so which pool
+                session, payload = self.sessions.open(str(console), payload)
+            except ProtocolError as exc:  # unauthenticated: the code only, in a property, never a payload
+                self._reply(relay.out_topic(self.me, str(console)), b"", 403, corr, error=exc.code)
+                return
         if kind == "in":
             try:
-                header = peek_header(msg.payload)
+                header = peek_header(payload) if not v2.is_v2(payload) else None
             except ProtocolError:
                 header = None
             if header is not None and header.lane == LANE_POLL:
@@ -132,13 +142,23 @@ class RelayBridge:
                 self.dropped += 1
                 return
             self._queued[pool] += 1
-        self._pools[pool].submit(self._work, pool, kind, console, bytes(msg.payload), msg.properties)
+        self._pools[pool].submit(self._work, pool, kind, console, payload, msg.properties, session)
 
-    def _work(self, pool: str, kind: str, console: str | None, payload: bytes, props: Any) -> None:
+    def _work(self, pool: str, kind: str, console: str | None, payload: bytes, props: Any,
+              session: v2.Session | None) -> None:
         try:
             corr = getattr(props, "CorrelationData", None)
             if kind == "in":
                 assert console is not None
+                out = relay.out_topic(self.me, console)
+                if payload[:2] == v2.MAGIC_H1:
+                    try:
+                        h2, _ = self.sessions.answer(console, payload)
+                    except ProtocolError as exc:
+                        self._reply(out, b"", 403, corr, error=exc.code)
+                        return
+                    self._reply(out, h2, 200, corr)
+                    return
                 try:
                     claimed = peek_header(payload).sender
                 except ProtocolError:
@@ -146,7 +166,10 @@ class RelayBridge:
                 if claimed != console:  # a reply would go to a console that did not ask
                     return
                 status, data = self.service.handle("POST", "/v1/msg", payload)
-                self._reply(relay.out_topic(self.me, console), data, status, corr)
+                if session is not None:  # the status travels sealed too: the broker sees no refusal
+                    self._reply(out, session.seal(status.to_bytes(2, "big") + data), 200, corr)
+                else:
+                    self._reply(out, data, status, corr)
             else:
                 reply_to = getattr(props, "ResponseTopic", None)
                 op = dict(getattr(props, "UserProperty", []) or []).get("op")
@@ -164,14 +187,16 @@ class RelayBridge:
             with self._qlock:
                 self._queued[pool] -= 1
 
-    def _reply(self, topic: str, data: bytes, status: int, corr: bytes | None) -> None:
+    def _reply(self, topic: str, data: bytes, status: int, corr: bytes | None, error: str | None = None) -> None:
         from paho.mqtt.packettypes import PacketTypes
         from paho.mqtt.properties import Properties
 
         props = Properties(PacketTypes.PUBLISH)
         if corr:
             props.CorrelationData = corr
-        props.UserProperty = [("status", str(status))]
+        extra = ([("status", str(status))] if status != 200 else []) + ([("error", error)] if error else [])
+        if extra:  # a v2 answer has none: its status is sealed inside
+            props.UserProperty = extra
         if self.client is not None:
             self.client.publish(topic, data, qos=1, properties=props)
 
@@ -196,18 +221,21 @@ class RelayBridge:
                 log.exception("relay push failed")
 
     def push_new(self) -> int:
-        """Seal the items written since the last push to every paired console (lane 2); return how many."""
+        """Seal the items written since the last push to every paired console (lane 2) inside each of its live v2
+        sessions (a console without one fetches by cursor when it comes); return how many items."""
         items = self.backend.outbox_since(self._pushed_seq, PUSH_LIMIT)
         if not items:
             return 0
         state = self.service.state
         for peer in state.peers():
             keys = state.peer(peer["device_id"])
-            if keys is None:
+            sessions = self.sessions.sessions_of(peer["device_id"])
+            if keys is None or not sessions:
                 continue
             chan = Channel(self.service.identity, keys)
             wire = chan.seal("push", {"items": items}, state.next_send(keys.device_id, LANE_PUSH), 0, LANE_PUSH)
-            self.client.publish(relay.out_topic(self.me, keys.device_id), wire, qos=1)
+            for session in sessions:
+                self.client.publish(relay.out_topic(self.me, keys.device_id), session.seal(wire), qos=1)
         self._pushed_seq = items[-1]["seq"]
         if len(items) == PUSH_LIMIT:
             self._push_wanted.set()
