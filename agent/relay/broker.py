@@ -119,6 +119,7 @@ def conf_text(folder: Path, listen: str, port: int, run_as: str, websockets_port
         "log_type notice",
         "max_packet_size 1100000",  # one envelope is at most 1 MiB (agent.protocol.envelope)
         "max_queued_messages 1000",
+        "set_tcp_nodelay true",  # small request/reply messages: Nagle + delayed ACK would add ~40 ms each way
         f"user {run_as}",
         f"listener {port} {listen}",
         f"cafile {folder / 'ca.crt'}",
