@@ -57,8 +57,7 @@ class SimAgent:
         self.bridge: RelayBridge | None = None
 
     def start(self) -> None:
-        self.bridge = RelayBridge(self.service, self.broker.bundle(self.identity.device_id), self.backend,
-                                  retry_s=0.5).start()
+        self.bridge = RelayBridge(self.service, self.broker.bundle(self.identity.device_id), self.backend).start()
 
     def stop(self) -> None:
         if self.bridge is not None:

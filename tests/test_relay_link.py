@@ -78,7 +78,7 @@ def home(tmp_path: Path) -> Iterator[Home]:
     broker.start()
     save_settings(state, vault, broker.bundle(agent_id))
     relay_client.save_settings(family, broker.bundle(family.identity.device_id))
-    bridge = RelayBridge(link.service, load_settings(state, vault), backend, retry_s=0.5).start()
+    bridge = RelayBridge(link.service, load_settings(state, vault), backend).start()
     until(lambda: bridge.client is not None and bridge.client.is_connected())
     try:
         yield Home(broker, store, backend, link, bridge, family, agent_id, state, operator)

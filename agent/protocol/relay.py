@@ -142,9 +142,14 @@ def _tls_context(ca_pem: str) -> ssl.SSLContext:
 
 
 def connect(settings: RelaySettings, *, client_id: str | None = None, will: tuple[str, bytes] | None = None,
-            on_message: Any = None, on_connect: Any = None, timeout_s: float = CONNECT_TIMEOUT_S) -> Any:
+            on_message: Any = None, on_connect: Any = None, timeout_s: float = CONNECT_TIMEOUT_S,
+            wait: bool = True) -> Any:
     """A connected, looping paho client (MQTT v5, TLS against the family CA). RelayError when the broker cannot be
-    reached or refuses the login. `on_connect(client)` runs after every (re)connection: subscribe there."""
+    reached or refuses the login. `on_connect(client)` runs after every (re)connection: subscribe there.
+
+    wait=False (the agent): return at once and let paho keep trying in the background, never abandoning a connection
+    half made — when many PCs reconnect together after a broker restart, a slow TLS handshake must not become a
+    retry storm."""
     import paho.mqtt.client as mqtt
     from paho.mqtt.packettypes import PacketTypes
     from paho.mqtt.properties import Properties
@@ -175,6 +180,10 @@ def connect(settings: RelaySettings, *, client_id: str | None = None, will: tupl
         client.on_message = on_message
     props = Properties(PacketTypes.CONNECT)
     props.SessionExpiryInterval = 0  # exactly-once comes from seq + cursor, not from sessions kept on the broker
+    if not wait:
+        client.connect_async(host, port, keepalive=30, clean_start=True, properties=props)
+        client.loop_start()
+        return client
     try:
         client.connect(host, port, keepalive=30, clean_start=True, properties=props)
     except (OSError, ssl.SSLError) as exc:

@@ -56,14 +56,12 @@ def load_settings(state_dir: Path, vault: Any) -> relay.RelaySettings | None:
 
 
 class RelayBridge:
-    def __init__(self, service: LinkService, settings: relay.RelaySettings, backend: Any, *,
-                 retry_s: float = 5.0) -> None:
+    def __init__(self, service: LinkService, settings: relay.RelaySettings, backend: Any) -> None:
         self.service = service
         self.settings = settings
         self.backend = backend
         self.me = service.identity.device_id
         self.sessions = v2.AgentSessions(service.identity, service.state.peer)
-        self.retry_s = retry_s
         self.client: Any = None
         self._stop = threading.Event()
         self._pools = {"cmd": ThreadPoolExecutor(2, thread_name_prefix="sprout-relay-cmd"),
@@ -72,29 +70,25 @@ class RelayBridge:
         self._qlock = threading.Lock()
         self._push_wanted = threading.Event()
         self._pushed_seq = self._newest_seq()  # history is fetched by cursor; pushes are what is new from now
-        self._threads = [threading.Thread(target=self._connect_loop, name="sprout-relay-connect", daemon=True),
-                         threading.Thread(target=self._push_loop, name="sprout-relay-push", daemon=True)]
+        self._threads = [threading.Thread(target=self._push_loop, name="sprout-relay-push", daemon=True)]
         self.dropped = 0
 
     # ---- life ------------------------------------------------------------------------------------------
     def start(self) -> RelayBridge:
+        self._connect()
         for t in self._threads:
             t.start()
         return self
 
-    def _connect_loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.client = relay.connect(self.settings, client_id=f"agent-{self.me[:20]}",
-                                            will=(relay.presence_topic(self.me), relay.OFFLINE),
-                                            on_message=self._on_message, on_connect=self._on_connect)
-                log.info("relay: connected to %s", self.settings.broker)
-                return  # paho reconnects by itself from now on; _on_connect subscribes again each time
-            except relay.RelayError as exc:
-                log.warning("relay: %s; trying again in %.0f s", exc.reason, self.retry_s)
-                self._stop.wait(self.retry_s)
+    def _connect(self) -> None:
+        # paho keeps trying (1 → 10 s back-off) from here on, the first connection included; _on_connect
+        # subscribes and says "online" each time
+        self.client = relay.connect(self.settings, client_id=f"agent-{self.me[:20]}", wait=False,
+                                    will=(relay.presence_topic(self.me), relay.OFFLINE),
+                                    on_message=self._on_message, on_connect=self._on_connect)
 
     def _on_connect(self, client: Any) -> None:
+        log.info("relay: connected to %s", self.settings.broker)
         client.subscribe([(f"{relay.ROOT}/{self.me}/in/+", 1), (relay.pair_topic(self.me), 1)])
         client.publish(relay.presence_topic(self.me), relay.ONLINE, qos=1, retain=True)
         self._push_wanted.set()  # anything written while the broker was away goes out now
