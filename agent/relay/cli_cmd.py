@@ -49,7 +49,19 @@ def _relay(args: argparse.Namespace) -> int:
     if args.bundle is None:
         raise CliError("import: name the bundle file written by sprout-relay setup")
     try:
-        settings = relay.load_bundle(args.bundle)
+        data = json.loads(args.bundle.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CliError(f"{args.bundle}: cannot read: {exc.strerror}") from None
+    except ValueError:
+        raise CliError(f"{args.bundle}: not JSON") from None
+    if isinstance(data, dict):  # a device maker's provisioning may issue the account only: oem.toml says where
+        from agent.service.runner import oem_settings
+
+        oem = oem_settings(state_dir)
+        data.setdefault("broker", oem.get("relay_broker"))
+        data.setdefault("ca", oem.get("relay_ca"))
+    try:
+        settings = relay.parse_bundle(data, str(args.bundle))
     except relay.RelayError as exc:
         raise CliError(exc.reason) from None
     if settings.username != identity.device_id:
