@@ -105,7 +105,7 @@ def acl_text(families: dict[str, dict[str, list[str]]]) -> str:
     return "\n".join(lines)
 
 
-def conf_text(folder: Path, listen: str, port: int, run_as: str, websockets_port: int | None = None) -> str:
+def conf_text(folder: Path, listen: str, port: int, run_as: str) -> str:
     lines = [
         "# written by sprout-relay setup",
         "per_listener_settings false",
@@ -127,9 +127,6 @@ def conf_text(folder: Path, listen: str, port: int, run_as: str, websockets_port
         f"keyfile {folder / 'server.key'}",
         "tls_version tlsv1.2",
     ]
-    if websockets_port:
-        lines += [f"listener {websockets_port} {listen}", "protocol websockets", f"cafile {folder / 'ca.crt'}",
-                  f"certfile {folder / 'server.crt'}", f"keyfile {folder / 'server.key'}"]
     return "\n".join(lines) + "\n"
 
 
@@ -155,8 +152,7 @@ def _set_password(folder: Path, user: str, password: str) -> None:
 
 
 def setup(folder: Path, *, hosts: list[str], family: str, agents: list[str], consoles: list[str],
-          port: int = relay.DEFAULT_PORT, listen: str = "0.0.0.0", run_as: str | None = None,
-          websockets_port: int | None = None) -> dict[str, Path]:
+          port: int = relay.DEFAULT_PORT, listen: str = "0.0.0.0", run_as: str | None = None) -> dict[str, Path]:
     """Create or extend the broker folder; return {device ID: bundle path} for devices added now."""
     folder = Path(folder).resolve()
     if not family or not family.replace("-", "").replace("_", "").isalnum():
@@ -204,7 +200,7 @@ def setup(folder: Path, *, hosts: list[str], family: str, agents: list[str], con
     _write(folder / "acl", acl_text(real), 0o600)
     _write(fam_path, json.dumps(families, indent=1))
     user = run_as or getpass.getuser()
-    _write(folder / "mosquitto.conf", conf_text(folder, listen, port, user, websockets_port), 0o600)
+    _write(folder / "mosquitto.conf", conf_text(folder, listen, port, user), 0o600)
     if user != getpass.getuser() and os.geteuid() == 0:
         import pwd
 
