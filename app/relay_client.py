@@ -73,6 +73,17 @@ def offline_alert(name: str, since: float | None, lang: str, tz: dt.tzinfo | Non
     return OFFLINE_TEXT[lang].format(name=name, time=when)
 
 
+def offline_notes(family: Family, lang: str) -> list[str]:
+    """"Minh Anh's PC has been offline since 14:05" for each paired PC the relay last said was offline."""
+    book = PresenceBook(family.dir).read()
+    notes = []
+    for d in family.devices():
+        entry = book.get(d["device_id"])
+        if isinstance(entry, dict) and entry.get("online") is False:
+            notes.append(offline_alert(d["name"], entry.get("since"), lang))
+    return notes
+
+
 class PresenceBook:
     """What the console last heard of each PC's presence, kept in the family folder across runs."""
 
