@@ -107,6 +107,8 @@ def test_focused_tk_window_is_the_foreground_app(env: dict[str, str], xvfb: str)
 
 @needs_xdotool
 @pytest.mark.skipif(not shutil.which("xmessage"), reason="xmessage is not installed")
+@pytest.mark.skipif(not shutil.which("xmessage"), reason="xmessage is not installed (Debian 12: x11-utils; "
+                    "Ubuntu 24.04: apt-get install xmessage)")
 def test_window_without_net_wm_pid_is_traced_through_x_resource(env: dict[str, str], xvfb: str) -> None:
     """Old toolkits (Xt's xmessage) never set _NET_WM_PID; the X server still knows the client's pid."""
     app = _window(["xmessage", "-geometry", "+50+50", "Giờ chơi đã hết"], env, wait_ready=False)

@@ -157,13 +157,15 @@ def test_the_broker_operator_sees_no_field_names_no_policy_text_and_no_domains(h
     ready = threading.Event()
 
     def on_connect(client: Any) -> None:
+        # set here, before the subscription goes out: set after connect() returned, the broker's answer could
+        # come first and nobody would hear it
+        client.on_subscribe = lambda *a: ready.set()
         client.subscribe("#", qos=1)
 
     spy = relay.connect(dataclasses.replace(home.operator, broker=f"127.0.0.1:{home.broker.port}"),
                         on_connect=on_connect, on_message=lambda c, u, m: seen.append((m.topic, bytes(m.payload) + b"\n" + repr(
                             getattr(m.properties, "UserProperty", [])).encode())))
-    spy.on_subscribe = lambda *a: ready.set()
-    assert ready.wait(10)
+    assert ready.wait(60)
     try:
         pair_through_relay(home)
         link = DeviceLink(home.family, home.agent_id)

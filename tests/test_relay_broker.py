@@ -49,11 +49,11 @@ class Spy:
         """True if the broker granted it."""
         self.sub_ev.clear()
         _, mid = self.client.subscribe(topic, qos=1)
-        assert self.sub_ev.wait(10)
+        assert self.sub_ev.wait(60)  # a loaded machine, not a hang
         return not self.sub_results[mid][0]
 
     def publish(self, topic: str, payload: bytes) -> None:
-        self.client.publish(topic, payload, qos=1).wait_for_publish(10)
+        self.client.publish(topic, payload, qos=1).wait_for_publish(60)
 
     def wait_for(self, payload: bytes) -> None:
         with self.cond:
