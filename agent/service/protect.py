@@ -38,6 +38,7 @@ from cryptography.exceptions import InvalidKey
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from agent.errors import CliError
+from agent.policy.canonical import canonical_json
 
 ACTIONS = ("stop", "uninstall", "change-files", "lift-cover")  # lift-cover: the screen cover when locking fails
 PROTECT_DIR = "protect"
@@ -87,7 +88,8 @@ def _read_json(path: Path, what: str) -> dict[str, Any] | None:
 
 
 def canonical(doc: dict[str, Any]) -> bytes:
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """The signed bytes of an approval body: the project's one canonical form (no floats)."""
+    return canonical_json(doc)
 
 
 def _scrypt(salt: bytes, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> Scrypt:
@@ -189,7 +191,11 @@ class Guard:
         peer = lookup(console)
         if peer is None:
             return self._decide(action, "approval", False, f"console {console[:12]} is not paired with this PC")
-        if not peer.verify(signature, canonical(body)):
+        try:
+            signed = canonical(body)
+        except (TypeError, ValueError) as exc:
+            return self._decide(action, "approval", False, f"malformed approval: {exc}")
+        if not peer.verify(signature, signed):
             return self._decide(action, "approval", False, "the approval's signature does not verify")
         now = self.clock()
         if wanted != action:
@@ -292,7 +298,8 @@ def sign_approval(sign: Callable[[bytes], bytes], console_device_id: str, action
                   ttl_s: float = 600.0, now: float | None = None) -> dict[str, Any]:
     """What a paired console sends to allow one action (sign = the console identity's Ed25519 sign)."""
     _check_action(action)
-    body = {"action": action, "expires": (time.time() if now is None else now) + ttl_s,
+    # Whole seconds: the canonical form refuses floats, so a signature has exactly one byte form
+    body = {"action": action, "expires": int((time.time() if now is None else now) + ttl_s),
             "nonce": secrets.token_hex(16)}
     return {"body": body, "console": console_device_id, "signature": base64.b64encode(sign(canonical(body))).decode()}
 
