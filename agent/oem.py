@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
-import json
 import os
 import shutil
 import struct
@@ -42,6 +41,7 @@ from typing import Any
 from xml.parsers import expat
 
 from agent.errors import CliError
+from agent.fileio import atomic_write_json
 
 LANGUAGES = ("vi", "en")
 LOGO_TYPES = (".png", ".svg")
@@ -371,10 +371,7 @@ def first_start(state_dir: Path, config_path: Path | None = None) -> Path:
 
 
 def _write(path: Path, doc: Any, mode: int) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
-    os.chmod(tmp, mode)
-    os.replace(tmp, path)
+    atomic_write_json(path, doc, mode, indent=2)
 
 
 def factory_reset(state_dir: Path) -> list[str]:

@@ -38,6 +38,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from agent.fileio import fsync_dir
+
 MAGIC = b"SPROUTIX"
 FORMAT_VERSION = 3
 _HEADER = struct.Struct("<HHIIQ")
@@ -261,18 +263,8 @@ def _write(out: Path, categories: list[str], arrays: list[array], count: int) ->
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(out.parent)
+    fsync_dir(out.parent)
     return total
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return  # Windows cannot open a directory; os.replace is already durable enough there
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _align(offset: int) -> int:

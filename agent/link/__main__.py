@@ -11,6 +11,8 @@ import sys
 import threading
 from pathlib import Path
 
+from agent.fileio import atomic_write
+
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m agent.link")
@@ -41,9 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     running = start_link(args.state, backend, vault, listen=args.listen, name=args.name or None,
                          advertise=args.advertise)
     if args.port_file:
-        tmp = args.port_file.with_suffix(".tmp")
-        tmp.write_text(str(running.address[1]))
-        tmp.replace(args.port_file)
+        atomic_write(args.port_file, str(running.address[1]).encode())
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

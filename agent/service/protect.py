@@ -38,6 +38,7 @@ from cryptography.exceptions import InvalidKey
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from agent.errors import CliError
+from agent.fileio import atomic_write_json
 from agent.policy.canonical import canonical_json
 
 ACTIONS = ("stop", "uninstall", "change-files", "lift-cover")  # lift-cover: the screen cover when locking fails
@@ -66,13 +67,7 @@ class Decision:
 
 def _atomic_json(path: Path, doc: Any, mode: int = 0o600) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, sort_keys=True)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    atomic_write_json(path, doc, mode)
 
 
 def _read_json(path: Path, what: str) -> dict[str, Any] | None:

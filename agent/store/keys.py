@@ -22,6 +22,8 @@ import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
 
+from agent.fileio import atomic_write
+
 log = logging.getLogger(__name__)
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -222,40 +224,12 @@ class SecretVault:
     def _file_put(self, name: str, value: bytes, *, exclusive: bool) -> bool:
         """Write atomically with mode 0600 from the start; with exclusive=True return False if it already exists."""
         path = self._path(name)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         try:
-            fd = os.open(tmp, flags, 0o600)
-            with os.fdopen(fd, "wb") as f:
-                f.write(value)
-                f.flush()
-                os.fsync(f.fileno())
-            if exclusive:
-                try:
-                    os.link(tmp, path)  # fails if another process created the key first
-                except FileExistsError:
-                    return False
-                finally:
-                    tmp.unlink(missing_ok=True)
-            else:
-                os.replace(tmp, path)
-            _fsync_dir(path.parent)
+            return atomic_write(path, value, 0o600, exclusive=exclusive)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             raise KeyCustodyError(f"{path}: cannot write the key file: {exc.strerror}") from None
-        return True
 
 
 def _check_name(name: Any) -> None:
     if not isinstance(name, str) or not _NAME_RE.match(name):
         raise ValueError(f"secret name {name!r}: use 1–64 letters, digits, '.', '_' or '-' (not starting with them)")
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
