@@ -12,7 +12,6 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from agent.protocol.devid import format_device_id, parse_device_id
 from agent.protocol.errors import ProtocolError
 from agent.protocol.identity import Identity, PeerKeys, b64d, b64e
+from agent.store import sqlite
 from app.keys import ConsoleVault
 
 _SCHEMA = """
@@ -48,26 +48,15 @@ class Family:
         self.vault = ConsoleVault(self.dir, use_keyring=use_keyring)
         self.identity = Identity.from_vault(self.vault, name or os.uname().nodename)
         self._aead = ChaCha20Poly1305(self.vault.get_or_create("family-key", lambda: os.urandom(32)))
-        path = self.dir / "family.sqlite"
-        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
-        self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = sqlite.connect(self.dir / "family.sqlite", timeout=30)
         self._db.executescript(_SCHEMA)
         self._lock = threading.RLock()
 
     def close(self) -> None:
         self._db.close()
 
-    @contextlib.contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def _tx(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return sqlite.transaction(self._db, self._lock)
 
     def _seal(self, where: str, value: Any) -> bytes:
         nonce = os.urandom(12)
