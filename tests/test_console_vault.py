@@ -60,3 +60,59 @@ def test_two_console_state_folders_do_not_share_keyring_entries(tmp_path):
     a = ConsoleVault(tmp_path / "a", keyring_backend=backend).get_or_create("family-key", lambda: b"A" * 32)
     b = ConsoleVault(tmp_path / "b", keyring_backend=backend).get_or_create("family-key", lambda: b"B" * 32)
     assert a != b
+
+
+def old_family_file(state, key: bytes, rows: list[tuple[str, int, str, str, dict]]) -> None:
+    """family.sqlite as consoles before the shared row scheme wrote it: ChaCha20-Poly1305, AAD items/DEV/SEQ."""
+    import json
+    import sqlite3
+
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+    from app.family import _SCHEMA
+
+    db = sqlite3.connect(state / "family.sqlite")
+    db.executescript(_SCHEMA.split("CREATE TABLE IF NOT EXISTS meta")[0])
+    for dev, seq, kind, day, body in rows:
+        nonce = os.urandom(12)
+        blob = nonce + ChaCha20Poly1305(key).encrypt(nonce, json.dumps(body).encode(), f"items/{dev}/{seq}".encode())
+        db.execute("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?)", (dev, seq, kind, day, 1.0, blob))
+    db.execute("UPDATE items SET sealed = X'00112233445566778899aabbccddeeff00112233445566778899' WHERE seq = 3")
+    db.commit()
+    db.close()
+
+
+def test_rows_sealed_by_an_older_console_open_and_are_resealed_in_the_shared_scheme(tmp_path):
+    key = os.urandom(32)
+    old_console_file(tmp_path, "family-key", key)
+    rows = [("dev1", 1, "summary", "2026-12-01", {"payload": {"minutes": 42}, "at": 5}),
+            ("dev1", 2, "request", None, {"payload": {"id": "r1"}, "at": 6}),
+            ("dev1", 3, "summary", "2026-12-02", {"payload": {"minutes": 1}, "at": 7})]  # damaged on disk
+    old_family_file(tmp_path, key, rows)
+    for _ in range(2):  # the second open reads the re-sealed file
+        family = Family(tmp_path, use_keyring=False)
+        try:
+            got = family.items("dev1")
+        finally:
+            family.close()
+        assert [(i["seq"], i["payload"]) for i in got[:2]] == [(1, {"minutes": 42}), (2, {"id": "r1"})]
+        assert got[2]["payload"] is None  # the damaged row still reads as unreadable, nothing crashes
+
+
+def test_a_row_moved_to_another_day_no_longer_opens(tmp_path):
+    import sqlite3
+
+    family = Family(tmp_path, use_keyring=False)
+    kid = Identity.generate("kid").public
+    family.add_device(kid, "127.0.0.1:1")
+    family.store_items(kid.device_id, [{"seq": 1, "kind": "summary", "payload": {"day": "2026-12-01", "m": 3}, "at": 1}])
+    family.close()
+    db = sqlite3.connect(tmp_path / "family.sqlite")
+    db.execute("UPDATE items SET day = '2026-12-05'")
+    db.commit()
+    db.close()
+    family = Family(tmp_path, use_keyring=False)
+    try:
+        assert family.items(kid.device_id)[0]["payload"] is None
+    finally:
+        family.close()
