@@ -147,36 +147,12 @@ def cmd_pair(args: argparse.Namespace, fam: Any) -> int:
 
 
 def _discover(timeout_s: float = 3.0) -> str:
-    import socket
-    import time
+    from app.discovery import browse
 
-    from zeroconf import ServiceBrowser, Zeroconf
-
-    found: list[str] = []
-
-    class Listener:
-        def add_service(self, zc: Zeroconf, type_: str, name: str) -> None:
-            info = zc.get_service_info(type_, name, timeout=1500)
-            if info and info.addresses:
-                found.append(f"{socket.inet_ntoa(info.addresses[0])}:{info.port}")
-
-        def update_service(self, *a: Any) -> None:
-            pass
-
-        def remove_service(self, *a: Any) -> None:
-            pass
-
-    zc = Zeroconf()
-    try:
-        ServiceBrowser(zc, "_sprout._tcp.local.", Listener())
-        deadline = time.monotonic() + timeout_s
-        while not found and time.monotonic() < deadline:
-            time.sleep(0.1)
-    finally:
-        zc.close()
+    found = browse(timeout_s, enough=bool)
     if len(found) != 1:
         raise UsageError(f"--host: none given and {len(found)} Sprout devices answered on the LAN; give HOST:PORT")
-    return found[0]
+    return found[0].address
 
 
 def cmd_devices(args: argparse.Namespace, fam: Any) -> int:
