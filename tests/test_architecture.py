@@ -8,6 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_MAY_IMPORT = ("agent.policy", "agent.protocol", "agent.store", "agent.resources", "agent.errors")
+QT = ("PySide6", "shiboken6", "PyQt5", "PyQt6", "common_qt")  # common_qt: the Qt helpers both Qt faces share
 
 
 def imports(path: Path) -> list[str]:
@@ -27,7 +28,7 @@ def sources(folder: str) -> list[Path]:
 
 def test_agent_never_imports_qt_outside_the_companion():
     offenders = [f"{p.relative_to(ROOT)}: {m}" for p in sources("agent") if "companion" not in p.parts
-                 for m in imports(p) if m.split(".")[0] in ("PySide6", "shiboken6", "PyQt5", "PyQt6")]
+                 for m in imports(p) if m.split(".")[0] in QT]
     assert offenders == []
 
 
@@ -41,3 +42,13 @@ def test_app_imports_only_the_contract():
     offenders = [f"{p.relative_to(ROOT)}: {m}" for p in sources("app") for m in imports(p)
                  if m.startswith("agent.") and not any(m == a or m.startswith(a + ".") for a in APP_MAY_IMPORT)]
     assert offenders == []
+
+
+def test_common_qt_is_shared_qt_only_and_imports_neither_face():
+    """common_qt (the Electrum-style place for what both Qt faces share) leans on Qt and the resources only."""
+    offenders = [f"{p.relative_to(ROOT)}: {m}" for p in sources("common_qt") for m in imports(p)
+                 if m.split(".")[0] in ("app",) or (m.startswith("agent.") and m != "agent.resources")]
+    assert offenders == []
+    users = {p.relative_to(ROOT).parts[0] + "/" + p.relative_to(ROOT).parts[1] for f in ("agent", "app")
+             for p in sources(f) if any(m.split(".")[0] == "common_qt" for m in imports(p))}
+    assert users == {"agent/companion", "app/gui"}
