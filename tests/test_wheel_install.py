@@ -69,6 +69,10 @@ def test_the_wheel_installs_and_runs_the_agent_without_gui_then_the_companion_wo
                    away, env)
     assert "fb88.com" in verdicts and "gambling" in verdicts and "wikipedia.org" in verdicts
 
+    no_gui = subprocess.run([str(bin_ / "sprout-agent"), "companion", "--socket", str(tmp_path / "c.sock")],
+                            cwd=away, env=env, capture_output=True, text=True, timeout=120)
+    assert no_gui.returncode == 2 and "sprout-parental[gui]" in no_gui.stderr and "Traceback" not in no_gui.stderr
+
     run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check", f"{wheel}[gui]"], away, env)
     lines = run([str(py), "-c", WORDING], away, env).splitlines()
     assert lines[0].startswith(str(env_dir)) and lines[0].endswith("sprout_resources/i18n")
