@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -40,8 +41,13 @@ def run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 900) -
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # Built from a copy: setuptools leaves build/ and *.egg-info beside the sources it builds, and the checkout
+    # of someone running the suite is not the place for them.
+    source = tmp_path_factory.mktemp("source") / "sprout"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".sprout-demo", ".pytest_cache"))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(ROOT)], out, env)
+    run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(source)], out, env)
     (found,) = out.glob("sprout_parental-*.whl")
     return found
 
