@@ -52,3 +52,20 @@ def test_common_qt_is_shared_qt_only_and_imports_neither_face():
     users = {p.relative_to(ROOT).parts[0] + "/" + p.relative_to(ROOT).parts[1] for f in ("agent", "app")
              for p in sources(f) if any(m.split(".")[0] == "common_qt" for m in imports(p))}
     assert users == {"agent/companion", "app/gui"}
+
+
+def test_the_os_sources_are_defined_once_in_agent_os():
+    """The service's sources (processes, foreground, idle, session, closer) are typed by agent/os/'s Protocols, never
+    redefined beside the code that uses them."""
+    def protocols(paths: list[Path]) -> dict[str, str]:
+        out = {}
+        for p in paths:
+            for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ClassDef) and any(getattr(b, "id", None) == "Protocol" for b in node.bases):
+                    out[node.name] = str(p.relative_to(ROOT))
+        return out
+
+    in_os = protocols(sources("agent/os"))
+    assert {"ProcessSource", "ForegroundSource", "IdleSource", "SessionControl", "ProcessCloser"} <= set(in_os)
+    elsewhere = protocols([p for p in sources("agent") if "os" not in p.relative_to(ROOT).parts[1:2]])
+    assert {n: f for n, f in elsewhere.items() if n in in_os} == {}
