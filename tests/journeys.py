@@ -312,7 +312,7 @@ def assemble_agent(tmp: Path, lang: str, start: str, *, session: Any = None, pol
     import datetime as dt
 
     from agent.ledger.clock import SimulatedClock
-    from agent.service.runner import ServiceOptions, build_core, start_extras
+    from agent.assembly import ServiceOptions, build_core, start_extras
 
     state = tmp / name
     opts = ServiceOptions(state_dir=state, user_mode=True, socket_path=state / "companion.sock",
