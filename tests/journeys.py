@@ -311,8 +311,8 @@ def assemble_agent(tmp: Path, lang: str, start: str, *, session: Any = None, pol
                    name: str = "agent") -> Iterator[AssembledAgent]:
     import datetime as dt
 
-    from agent.ledger.clock import SimulatedClock
     from agent.assembly import ServiceOptions, build_core, start_extras
+    from agent.ledger.clock import SimulatedClock
 
     state = tmp / name
     opts = ServiceOptions(state_dir=state, user_mode=True, socket_path=state / "companion.sock",
