@@ -8,7 +8,7 @@ from agent import cli
 # its entries when it does, so this only fills the gap until then.
 BUNDLE_COMMANDS = {
     "unlock": "agent.service.protect",
-    "factory-reset": "agent.oem",
+    "factory-reset": "agent.oem.cli_cmd",
     "list-update": "agent.listupdate",
     "system": "sprout_system",
 }
