@@ -30,7 +30,7 @@ COMMANDS: dict[str, str] = {
     "unlock": "agent.service.protect",
     "factory-reset": "agent.oem.cli_cmd",
     "set-child": "agent.service.child_account",
-    "list-update": "agent.listupdate",
+    "list-update": "agent.dns.listupdate",
 }
 
 

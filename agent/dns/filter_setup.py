@@ -55,7 +55,7 @@ def shipped_root() -> Path:
 def signed_update_root(state_dir: Path) -> Path | None:
     """The verified signed list set under STATE/list-updates (rolled back if damaged), or None when the device
     maker configured no update key or none was installed."""
-    from agent.listupdate import ListUpdater
+    from agent.dns.listupdate import ListUpdater
     from agent.oem import OemError, load_oem
 
     try:

@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     from agent.assembly import open_store  # the agent's one assembly: the same store and keys as the service
     from agent.errors import CliError
     from agent.link.backend import StoreBackend
-    from agent.link.runner import start_link
+    from agent.link.endpoint import start_link
     from agent.store.keys import KeyCustodyError
     from agent.store.records import StoreError
 

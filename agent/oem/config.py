@@ -14,7 +14,7 @@ oem.toml (all sections optional; unknown keys are errors so a typo never silentl
     [companion]
     show_pairing_code = true           # show the pairing code at the child's first login
     [lists]
-    source = "https://lists.example.vn/sprout/"   # or an absolute folder; see agent/listupdate.py
+    source = "https://lists.example.vn/sprout/"   # or an absolute folder; see agent/dns/listupdate.py
     public_key = "BASE64 Ed25519 public key"      # required with source
     [uninstall]
     token_sha256 = "hex"               # SHA-256 of the silent-uninstall token (the token itself is never stored)

@@ -2,7 +2,7 @@
 
 Bundled into the agent (installers/pyinstaller/entry_agent.py registers it) because the package scripts run
 without any Python of the system's own:
-  install      point the resolver at the filter (agent.os.resolver), write the browser policies
+  install      point the resolver at the filter (agent.os.dns_settings), write the browser policies
                (agent.dns.browser_policies), and record the upstream servers the filter forwards to
   remove       restore the resolver and the browser policies exactly, forget the upstream record
   first-start  turn the device maker's oem.toml into the first policy (agent.oem), once
@@ -75,7 +75,7 @@ def _backend(root: Path):  # type: ignore[no-untyped-def]
 
 def install(root: Path) -> list[str]:
     from agent.dns.browser_policies import write_linux_policies
-    from agent.os.resolver import FILTER_V4, SystemdResolvedBackend
+    from agent.os.dns_settings import FILTER_V4, SystemdResolvedBackend
 
     backend = _backend(root)
     if not sys.platform.startswith("linux"):
@@ -134,7 +134,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _cmd(args: argparse.Namespace) -> int:
     from agent.dns.browser_policies import BrowserPolicyError
     from agent.oem import OemError, first_start
-    from agent.os.resolver import ResolverError
+    from agent.os.dns_settings import ResolverError
 
     try:
         if args.step == "install":

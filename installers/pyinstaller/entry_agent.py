@@ -9,7 +9,7 @@ from agent import cli
 BUNDLE_COMMANDS = {
     "unlock": "agent.service.protect",
     "factory-reset": "agent.oem.cli_cmd",
-    "list-update": "agent.listupdate",
+    "list-update": "agent.dns.listupdate",
     "system": "sprout_system",
 }
 for _name, _module in BUNDLE_COMMANDS.items():
