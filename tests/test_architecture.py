@@ -174,3 +174,22 @@ def test_the_import_graph_has_no_cycle():
     assert cycles(import_graph(module_level_only=True)) == []
     found = cycles(import_graph(module_level_only=False))  # function-level imports too: oem <-> protect is gone
     assert [c for c in found if c not in KNOWN_LAZY_CYCLES] == []
+
+
+def test_no_block_of_six_lines_is_repeated_across_agent_and_app():
+    """The twins (atomic write, SQLite transaction, row sealing, key vault, zeroconf browser, Qt translation loader)
+    exist once; a copied block of six or more lines between agent/ and app/ is a new twin."""
+    size = 6
+
+    def blocks(p: Path) -> dict[tuple[str, ...], int]:
+        lines = [(t, n) for n, raw in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                 if (t := raw.strip()) and not t.startswith(("#", '"""', "from ", "import "))]
+        return {tuple(t for t, _ in lines[i:i + size]): lines[i][1] for i in range(len(lines) - size + 1)}
+
+    agent_side: dict[tuple[str, ...], str] = {}
+    for p in sources("agent") + sources("common_qt"):
+        for block, line in blocks(p).items():
+            agent_side.setdefault(block, f"{p.relative_to(ROOT)}:{line}")
+    twins = [f"{p.relative_to(ROOT)}:{line} = {agent_side[block]}" for p in sources("app")
+             for block, line in blocks(p).items() if block in agent_side]
+    assert twins == []
