@@ -58,7 +58,7 @@ class ProtectError(Exception):
 
 
 @dataclass(frozen=True)
-class Decision:
+class GuardDecision:
     allowed: bool
     action: str
     method: str  # pin | approval | oem-token | grant | none
@@ -137,7 +137,7 @@ class Guard:
         """Seconds until the next PIN try is accepted (0 when it may be tried now)."""
         return max(0.0, float(self._limits()["locked_until"]) - self.clock())
 
-    def verify_pin(self, pin: str, *, action: str) -> Decision:
+    def verify_pin(self, pin: str, *, action: str) -> GuardDecision:
         _check_action(action)
         record = _read_json(self.pin_path, "PIN record")
         if record is None:
@@ -170,7 +170,7 @@ class Guard:
     # -- a paired console's approval --------------------------------------------------------------------------
 
     def verify_approval(self, approval: dict[str, Any], *, action: str,
-                        peer_lookup: Callable[[str], Any] | None = None) -> Decision:
+                        peer_lookup: Callable[[str], Any] | None = None) -> GuardDecision:
         """approval = {"body": {...}, "console": device_id, "signature": b64}; peer_lookup(device_id) returns
         the pinned console's PeerKeys or None (default: the link's link.sqlite in this state folder)."""
         _check_action(action)
@@ -220,7 +220,7 @@ class Guard:
 
     # -- the device maker's token -----------------------------------------------------------------------------
 
-    def verify_oem_token(self, token: str, *, action: str) -> Decision:
+    def verify_oem_token(self, token: str, *, action: str) -> GuardDecision:
         _check_action(action)
         if not self.oem_token_sha256:
             return self._decide(action, "oem-token", False, "no device-maker token is configured (oem.toml)")
@@ -231,13 +231,13 @@ class Guard:
 
     # -- grants the package scripts consume --------------------------------------------------------------------
 
-    def grant(self, decision: Decision, ttl_s: float = GRANT_TTL_S) -> None:
+    def grant(self, decision: GuardDecision, ttl_s: float = GRANT_TTL_S) -> None:
         if not decision.allowed:
             raise ProtectError("grant: only an allowed decision can be granted")
         _atomic_json(self.dir / "grant.json", {"action": decision.action, "expires": self.clock() + ttl_s,
                                                "method": decision.method})
 
-    def consume_grant(self, action: str) -> Decision:
+    def consume_grant(self, action: str) -> GuardDecision:
         """Use up a grant for action (one use). A missing, expired or other-action grant is a refusal."""
         _check_action(action)
         path = self.dir / "grant.json"
@@ -254,9 +254,9 @@ class Guard:
 
     # -- reports ----------------------------------------------------------------------------------------------
 
-    def _decide(self, action: str, method: str, allowed: bool, reason: str) -> Decision:
+    def _decide(self, action: str, method: str, allowed: bool, reason: str) -> GuardDecision:
         self._report(action, method, allowed, reason)
-        return Decision(allowed, action, method, reason)
+        return GuardDecision(allowed, action, method, reason)
 
     def _report(self, action: str, method: str, allowed: bool, reason: str) -> None:
         # One file per attempt: no lock needed between a package script and the running service.
