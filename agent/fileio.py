@@ -6,11 +6,13 @@ through agent.store's vault, app/ use it; nothing else opens a temp file and ren
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 
 def atomic_write(path: Path, data: bytes, mode: int = 0o644, *, exclusive: bool = False) -> bool:
@@ -46,6 +48,29 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o644, *, exclusive: bool 
         raise
     fsync_dir(path.parent)
     return True
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path, mode: int = 0o644) -> Iterator[IO[bytes]]:
+    """atomic_write for data written in pieces (an index of millions of names, a list file): a binary file that
+    replaces `path` only if the block finishes; an exception leaves the old file and no temp file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.sprout-tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        if path.is_symlink():
+            path.unlink()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
 
 
 def atomic_write_json(path: Path, doc: Any, mode: int = 0o644, *, indent: int | None = None) -> None:

@@ -53,3 +53,18 @@ def test_a_failed_write_keeps_the_old_file_and_no_temp(tmp_path):
 def test_json_is_sorted_utf8_and_optionally_indented(tmp_path):
     atomic_write_json(tmp_path / "a.json", {"b": "Mầm", "a": 1}, indent=2)
     assert (tmp_path / "a.json").read_text(encoding="utf-8") == '{\n  "a": 1,\n  "b": "Mầm"\n}\n'
+
+
+def test_a_streamed_write_replaces_only_when_the_block_finishes(tmp_path):
+    from agent.fileio import atomic_writer
+
+    target = tmp_path / "index.bin"
+    target.write_bytes(b"old")
+    with pytest.raises(RuntimeError), atomic_writer(target, 0o600) as fh:
+        fh.write(b"half of the new")
+        raise RuntimeError("interrupted")
+    assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["index.bin"]
+    with atomic_writer(target, 0o600) as fh:
+        fh.write(b"new")
+        fh.write(b" index")
+    assert target.read_bytes() == b"new index" and stat.S_IMODE(target.stat().st_mode) == 0o600
