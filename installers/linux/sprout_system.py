@@ -3,7 +3,7 @@
 Bundled into the agent (installers/pyinstaller/entry_agent.py registers it) because the package scripts run
 without any Python of the system's own:
   install      point the resolver at the filter (agent.os.dns_settings), write the browser policies
-               (agent.dns.browser_policies), and record the upstream servers the filter forwards to
+               (agent.os.browser_policies), and record the upstream servers the filter forwards to
   remove       restore the resolver and the browser policies exactly, forget the upstream record
   first-start  turn the device maker's oem.toml into the first policy (agent.oem), once
   allow-stop   after `sprout-agent unlock --check`, lift the unit's RefuseManualStop until the next boot
@@ -74,7 +74,7 @@ def _backend(root: Path):  # type: ignore[no-untyped-def]
 
 
 def install(root: Path) -> list[str]:
-    from agent.dns.browser_policies import write_linux_policies
+    from agent.os.browser_policies import write_linux_policies
     from agent.os.dns_settings import FILTER_V4, SystemdResolvedBackend
 
     backend = _backend(root)
@@ -99,7 +99,7 @@ def install(root: Path) -> list[str]:
 
 
 def remove(root: Path) -> list[str]:
-    from agent.dns.browser_policies import remove_linux_policies
+    from agent.os.browser_policies import remove_linux_policies
 
     if not sys.platform.startswith("linux"):
         return [_backend(root).restore().message]
@@ -132,8 +132,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd(args: argparse.Namespace) -> int:
-    from agent.dns.browser_policies import BrowserPolicyError
     from agent.oem import OemError, first_start
+    from agent.os.browser_policies import BrowserPolicyError
     from agent.os.dns_settings import ResolverError
 
     try:
