@@ -61,7 +61,7 @@ def upstreams_before(root: Path, resolved: bool) -> list[str]:
 
 
 def _backend(root: Path):  # type: ignore[no-untyped-def]
-    from agent.os import resolver
+    from agent.os import dns_settings as resolver
 
     if sys.platform == "win32":  # the installers import the browser policies themselves (.reg, profile)
         import os
