@@ -18,7 +18,8 @@ pytestmark = pytest.mark.unit
 IMPORTS = {"psutil": "psutil", "cryptography": "cryptography", "keyring": "keyring", "requests": "requests",
            "spake2": "spake2", "dnslib": "dnslib", "zeroconf": "zeroconf", "platformdirs": "platformdirs",
            "holidays": "holidays", "qrcode": "qrcode", "python-xlib": "Xlib", "pyside6-essentials": "PySide6",
-           "pyside6-addons": "PySide6", "dnspython": "dns", "sqlite-utils": "sqlite_utils"}
+           "pyside6-addons": "PySide6", "dnspython": "dns", "sqlite-utils": "sqlite_utils", "pyelftools": "elftools",
+           "pefile": "pefile", "jeepney": "jeepney"}
 IMPLICIT = {"tzdata"}  # read by zoneinfo, never imported
 
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from agent.catalog.content import ContentIndex
 from agent.ledger.apps import AppClassifier
 from agent.ledger.clock import Clock
 from agent.ledger.sample import AppRef, Sample
-from agent.service.new_apps import QUALIFYING_KINDS, Candidate
 
 # The sources are the OS adapters' own interfaces (agent/os/), defined once there. An IdleSource may also offer
 # lock_hint() (what the session claims, logind's LockedHint), never believed on its own.
 from agent.os.foreground import ForegroundSource
 from agent.os.idle import IdleSource
 from agent.os.processes import ProcessSource, ProcInfo
+from agent.service.new_apps import QUALIFYING_KINDS, Candidate
 
 log = logging.getLogger(__name__)
 __all__ = ["ForegroundSource", "IdleSource", "Observation", "ProcessSource", "Sampler"]
