@@ -107,6 +107,7 @@ KNOWN_LAZY_CYCLES = [
     {"agent.os.foreground", "agent.os.foreground_macos", "agent.os.foreground_windows", "agent.os.foreground_x11"},
     {"agent.os.session", "agent.os.session_windows"},
     {"agent.os.terminate", "agent.os.terminate_windows"},
+    {"agent.os.capture", "agent.os.capture_linux", "agent.os.capture_macos", "agent.os.capture_windows"},
     {"app.cli", "app.consent_cli"},
 ]
 
