@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "factory-reset": "agent.oem.cli_cmd",
     "set-child": "agent.service.child_account",
     "list-update": "agent.dns.listupdate",
+    "relay": "agent.relay.cli_cmd",
 }
 
 

@@ -59,7 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="this console's name as the child's PC will show it (default: host name)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     s = sub.add_parser("pair", help="pair with a child's PC using the code it shows")
-    s.add_argument("--code", required=True)
+    s.add_argument("--code", help="the code the child's PC shows")
+    s.add_argument("--qr", help="the scanned QR text (sprout:pair?code=…&id=…&broker=…): through the relay if "
+                                "there is no --host")
     s.add_argument("--host", help="HOST:PORT of the agent (default: find it on the LAN with zeroconf)")
     s.set_defaults(func=cmd_pair)
     sub.add_parser("devices", help="list paired devices").set_defaults(func=cmd_devices)
@@ -109,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.pairing_cli import register as register_pairing
 
     register_pairing(sub, _lang)
+    from app.relay_cli import register as register_relay
+
+    register_relay(sub, _lang)
     return p
 
 
@@ -136,6 +141,15 @@ def cmd_pair(args: argparse.Namespace, fam: Any) -> int:
     from agent.protocol.pairing import normalize_code
     from app.link_client import pair
 
+    if args.qr:
+        from app.relay_cli import pair_from_qr
+
+        args.code, agent = pair_from_qr(args, fam)
+        if agent is not None:
+            say(args, "paired", name=agent.name or "relay", id=agent.display_id)
+            return 0
+    if not args.code:
+        raise UsageError("--code: give the code the child's PC shows (or --qr)")
     try:
         normalize_code(args.code)
     except ProtocolError as exc:
@@ -342,6 +356,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     finally:
+        if "app.relay_client" in sys.modules:  # its network thread may use the family: stop it first
+            sys.modules["app.relay_client"].close_all()
         if fam is not None:
             fam.close()
     return 2

@@ -60,7 +60,8 @@ class Family:
         self._cipher = self._adopt_rows(key)
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:  # a relay callback may be inside a query on its own thread (app.relay_client)
+            self._db.close()
 
     def _tx(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         return sqlite.transaction(self._db, self._lock)

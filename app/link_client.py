@@ -11,7 +11,7 @@ import contextlib
 import fcntl
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import requests
@@ -24,6 +24,7 @@ from agent.protocol.pairing import ConsolePairing
 from app.family import Family
 
 CONNECT_TIMEOUT_S = 5.0
+RELAY_HOST = "relay"  # the host recorded for a PC paired through the family's relay
 READ_TIMEOUT_S = 15.0
 
 
@@ -51,7 +52,10 @@ def _post(session: requests.Session, url: str, body: bytes, timeout: float) -> t
                          headers={"Content-Type": "application/json"}, stream=True)
         data = r.raw.read(MAX_ENVELOPE_BYTES + 1, decode_content=True)
     except requests.RequestException as exc:
-        raise LinkError("unreachable", f"cannot reach {url.split('/v1')[0]}: {type(exc).__name__}") from None
+        err = LinkError("unreachable", f"cannot reach {url.split('/v1')[0]}: {type(exc).__name__}")
+        # never connected: the request cannot have arrived, so the relay may carry the very same envelope
+        err.not_sent = isinstance(exc, requests.ConnectionError) and not isinstance(exc, requests.ReadTimeout)
+        raise err from None
     if len(data) > MAX_ENVELOPE_BYTES:
         raise LinkError("too_large", "the agent's reply is larger than any valid message")
     return r.status_code, data
@@ -75,12 +79,15 @@ def _json_reply(data: bytes) -> dict[str, Any]:
     return reply
 
 
-def pair(family: Family, host: str, code: str, session: requests.Session | None = None) -> PeerKeys:
-    """Run the pairing exchange with the agent at host; pin and return its keys. Raises LinkError/ProtocolError."""
+def pair(family: Family, host: str, code: str, session: requests.Session | None = None,
+         transport: Callable[[str, bytes, float], tuple[int, bytes]] | None = None) -> PeerKeys:
+    """Run the pairing exchange with the agent at host (or through `transport(path, body, timeout)`, the relay);
+    pin and return its keys. Raises LinkError/ProtocolError."""
     s = session or requests.Session()
-    url = base_url(host)
+    url = base_url(host) if transport is None else ""
+    send = transport or (lambda path, body, timeout: _post(s, url + path, body, timeout))
     attempt = ConsolePairing(code, family.identity.public)
-    status, data = _post(s, url + "/v1/pair/start", json.dumps(attempt.start_message()).encode(), READ_TIMEOUT_S)
+    status, data = send("/v1/pair/start", json.dumps(attempt.start_message()).encode(), READ_TIMEOUT_S)
     if status != 200:
         raise _error_of(status, data)
     reply = _json_reply(data)
@@ -89,9 +96,9 @@ def pair(family: Family, host: str, code: str, session: requests.Session | None 
     except ProtocolError:
         # tell the agent at once so the child's PC shows a new code; it would burn it after a minute anyway
         with contextlib.suppress(LinkError):
-            _post(s, url + "/v1/pair/abort", json.dumps({"session": reply.get("session")}).encode(), 5)
+            send("/v1/pair/abort", json.dumps({"session": reply.get("session")}).encode(), 5)
         raise
-    status, data = _post(s, url + "/v1/pair/finish", json.dumps(finish).encode(), READ_TIMEOUT_S)
+    status, data = send("/v1/pair/finish", json.dumps(finish).encode(), READ_TIMEOUT_S)
     if status != 200:
         raise _error_of(status, data)
     agent = attempt.agent_keys(_json_reply(data))
@@ -111,6 +118,26 @@ class DeviceLink:
         self.host = host or next(d["host"] for d in family.devices() if d["device_id"] == device_id)
         self.url = base_url(self.host) + "/v1/msg"
         self.session = session or requests.Session()
+        self.lan = self.host != RELAY_HOST  # a PC paired through the relay has no LAN address to try
+
+    def _exchange(self, body: bytes, timeout: float) -> tuple[int, bytes]:
+        """LAN first; the family's relay when the PC cannot be reached on the LAN (docs/relay.md)."""
+        from app import relay_client
+
+        if self.lan:
+            try:
+                return _post(self.session, self.url, body, timeout)
+            except LinkError as exc:
+                via = relay_client.for_family(self.family) if getattr(exc, "not_sent", False) else None
+                if via is None:
+                    raise
+                self.lan = False  # this link object stays on the relay; the next one tries the LAN again
+                return via.request(self.device_id, body, timeout)
+        via = relay_client.for_family(self.family)
+        if via is None:
+            raise LinkError("unreachable", "this PC was paired through a relay, and this console has no relay "
+                                           "settings (sprout-console relay import)")
+        return via.request(self.device_id, body, timeout)
 
     @contextlib.contextmanager
     def _lane(self, lane: int) -> Iterator[None]:
@@ -132,7 +159,7 @@ class DeviceLink:
         payload = {**payload, "clock": sign_clock(self.family.identity, self.device_id, time.time())}
         with self._lane(lane):
             ctr = self.family.next_send(self.device_id, lane)
-            status, data = _post(self.session, self.url, self.channel.seal(kind, payload, ctr, lane=lane), timeout)
+            status, data = self._exchange(self.channel.seal(kind, payload, ctr, lane=lane), timeout)
             if status != 200:
                 raise _error_of(status, data)
             try:

@@ -35,6 +35,7 @@ def _pair(args: argparse.Namespace) -> int:
     from agent.protocol.devid import format_device_id, parse_device_id
     from agent.protocol.errors import ProtocolError
     from agent.protocol.pairing import display_code
+    from agent.protocol.relay import pair_uri
 
     state_dir = args.state or _default_state(args.user_mode)
     try:
@@ -72,8 +73,12 @@ def _pair(args: argparse.Namespace) -> int:
             import qrcode
 
             qr = qrcode.QRCode(border=1)
-            qr.add_data(f"sprout:pair?code={code}")
+            from agent.relay.bridge import qr_fields
+
+            uri = pair_uri(code, *qr_fields(state_dir))
+            qr.add_data(uri)
             qr.print_ascii(invert=True)
+            print(uri)  # what the QR holds, for a console that cannot scan
         return 0
     finally:
         state.close()

@@ -18,6 +18,9 @@ oem.toml (all sections optional; unknown keys are errors so a typo never silentl
     public_key = "BASE64 Ed25519 public key"      # required with source
     [uninstall]
     token_sha256 = "hex"               # SHA-256 of the silent-uninstall token (the token itself is never stored)
+    [relay]                            # the device maker's MQTT broker for parents away from home (docs/relay.md)
+    broker = "mqtt.example.vn:8883"    # host[:port]; shown in the pairing QR code
+    ca = "relay-ca.pem"                # the CA that signed the broker's certificate, relative to oem.toml
 
 Found at $SPROUT_OEM, else /etc/sprout/oem.toml (Linux), %ProgramData%\\Sprout\\oem.toml (Windows),
 /Library/Application Support/Sprout/oem.toml (macOS). Every problem is one `oem.toml: key: reason` line.
@@ -42,6 +45,7 @@ _KNOWN_KEYS: dict[str, set[str]] = {
     "companion": {"show_pairing_code"},
     "lists": {"source", "public_key"},
     "uninstall": {"token_sha256"},
+    "relay": {"broker", "ca"},
 }
 
 
@@ -62,6 +66,8 @@ class OemConfig:
     list_source: str | None = None
     list_public_key: bytes | None = None
     uninstall_token_sha256: str | None = None
+    relay_broker: str | None = None
+    relay_ca_pem: str | None = None
 
     def policy(self) -> dict[str, Any]:
         """The complete, validated default policy this configuration asks for."""
@@ -190,9 +196,32 @@ def parse_oem(raw: dict[str, Any], path: Path) -> OemConfig:
             raise _err("uninstall.token_sha256", "must be 64 hex digits (sha256sum of the token)")
         kw["uninstall_token_sha256"] = token.lower()
 
+    kw.update(_relay(_section(raw, "relay"), path))
     config = OemConfig(**kw)
     config.policy()  # validate the presets and rules now, with oem.toml's names in the message
     return config
+
+
+def _relay(section: dict[str, Any], path: Path) -> dict[str, Any]:
+    from agent.protocol.relay import RelayError, parse_broker
+
+    broker, ca = _text(section, "broker", "relay.broker"), _text(section, "ca", "relay.ca", 500)
+    if broker is None and ca is None:
+        return {}
+    if broker is None or ca is None:
+        raise _err("relay.broker" if broker is None else "relay.ca", "relay needs both broker and ca")
+    try:
+        parse_broker(broker)
+    except RelayError as exc:
+        raise _err("relay.broker", exc.reason) from None
+    ca_path = (path.parent / ca).resolve()
+    try:
+        pem = ca_path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _err("relay.ca", f"cannot read {ca_path}: {getattr(exc, 'strerror', None) or exc}") from None
+    if "-----BEGIN CERTIFICATE-----" not in pem or len(pem) > 65536:
+        raise _err("relay.ca", f"{ca_path}: not a PEM certificate")
+    return {"relay_broker": broker, "relay_ca_pem": pem}
 
 
 def build_policy(age: int, presets: tuple[str, ...] | list[str], rules: dict[str, Any]) -> dict[str, Any]:

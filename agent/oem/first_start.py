@@ -32,7 +32,8 @@ def first_start(state_dir: Path, config_path: Path | None = None) -> Path:
         settings = {"brand_name": config.brand_name, "language": config.language,
                     "show_pairing_code": config.show_pairing_code, "list_source": config.list_source,
                     "list_public_key": base64.b64encode(config.list_public_key).decode()
-                    if config.list_public_key else None, "logo": None}
+                    if config.list_public_key else None, "logo": None,
+                    "relay_broker": config.relay_broker, "relay_ca": config.relay_ca_pem}
         if config.logo:
             logo = state_dir / f"brand-logo{config.logo.suffix.lower()}"
             shutil.copyfile(config.logo, logo)

@@ -28,9 +28,10 @@ from agent.protocol.identity import Identity, PeerKeys, b64d, b64e
 VERSION = 1
 MAX_ENVELOPE_BYTES = 1 << 20  # policies are a few KB, report pages are bounded by `limit`
 MAX_COUNTER = (1 << 63) - 1
-# Lanes are independent counter sequences, so a long-poll (lane 1) never blocks or reorders commands (lane 0).
-LANES = (0, 1)
-LANE_COMMANDS, LANE_POLL = 0, 1
+# Lanes are independent counter sequences, so a long-poll (lane 1) never blocks or reorders commands (lane 0); the
+# agent's unprompted pushes through the relay (lane 2, docs/relay.md) never race a reply for a counter.
+LANES = (0, 1, 2)
+LANE_COMMANDS, LANE_POLL, LANE_PUSH = 0, 1, 2
 
 
 def direction_key(shared: bytes, sender_id: str, receiver_id: str) -> bytes:

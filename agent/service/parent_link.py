@@ -62,12 +62,19 @@ def start_parent_link(core: AgentCore, opts: Any) -> Any:
             watch.check()
 
     running.service.on_event = on_link_event
+    from agent.relay.bridge import start_bridge
+
+    bridge = start_bridge(running.service, backend, core.vault, opts.state_dir)  # None: no relay, the LAN only
+    if bridge is not None:
+        core.on_outbox.append(bridge.notify)
     host, port = running.address
     log.info("parent link: %s:%d", host, port)
     (opts.state_dir / "link.address").write_text(f"{host}:{port}\n", encoding="utf-8")
 
     def stop() -> None:
         watch.stop()
+        if bridge is not None:
+            bridge.stop()
         running.stop()
 
     return stop

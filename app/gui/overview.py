@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui import i18n
 from app.gui.consent_dialog import ConsentDialog, consent_state_line
 from app.gui.consent_dialog import ui as consent_ui
 from app.gui.help import guide_link
 from app.gui.new_app_card import NewAppCard
 from app.gui.session import Session
 from app.gui.worker import error_text, run_async
+from app.relay_client import offline_notes
 from app.reports import today_against_limits
 
 REFRESH_MS = 30_000  # today's bars and online state; requests and reports arrive through the watcher at once
@@ -451,7 +453,13 @@ class OverviewPage(QWidget):
             else:
                 card.hide()
                 card.deleteLater()
-        if not alerts and not harmful and not new_apps:
+        away = offline_notes(self.session.family, i18n.current())  # heard from the relay's presence (last will)
+        for note in away:
+            label = QLabel(note)
+            label.setObjectName("offline_alert")
+            label.setWordWrap(True)
+            self.alerts_lay.addWidget(label)
+        if not alerts and not harmful and not new_apps and not away:
             self.alerts_lay.addWidget(QLabel(self.tr("No alerts in the last 7 days.")))
         else:
             self.alerts_lay.addWidget(guide_link("tamper", "link_tamper"))  # the parent's guide: after an alert

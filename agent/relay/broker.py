@@ -1,0 +1,239 @@
+"""`sprout-relay setup`: a family's own Mosquitto in one command (docs/relay.md, "Your own broker").
+
+    sprout-relay setup /etc/sprout-relay --host relay.example.net --family nguyen \\
+        --agent <child PC's device ID> --console <parent console's device ID>
+
+makes (once) a family CA and the broker's TLS certificate for the given host names/addresses, one broker account per
+device (username = its device ID, a random password), an ACL that confines every device to its own topics, and
+mosquitto.conf; then writes one credential bundle per new device (bundles/<id>.json, mode 0600) to import on that
+device (`sprout-agent relay import`, `sprout-console relay import`). Run it again to add devices or another family;
+existing accounts keep their passwords. Start the broker with `mosquitto -c DIR/mosquitto.conf` (send it SIGHUP
+after adding devices). The CA key never leaves DIR.
+
+The ACL (one block per device):
+    agent A:    read sprout/v1/A/in/+ and sprout/v1/A/pair; write sprout/v1/A/out/+; readwrite sprout/v1/A/presence
+    console C:  for each agent A of C's family: write sprout/v1/A/in/C and sprout/v1/A/pair;
+                read sprout/v1/A/out/C and sprout/v1/A/presence
+so nobody reads another console's replies, and no device touches another family's topics.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import ipaddress
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from agent.protocol import relay
+from agent.protocol.devid import parse_device_id
+from agent.protocol.errors import ProtocolError
+
+FAMILIES = "families.json"
+CERT_DAYS = 3650
+
+
+class SetupError(Exception):
+    """One line: what, where, why."""
+
+
+def _write(path: Path, data: bytes | str, mode: int = 0o600) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, mode)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data.encode() if isinstance(data, str) else data)
+    os.replace(tmp, path)
+
+
+def _make_ca_and_server(folder: Path, hosts: list[str]) -> None:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    later = now + dt.timedelta(days=CERT_DAYS)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Sprout family relay CA " + secrets.token_hex(4))])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(x509.random_serial_number()).not_valid_before(now).not_valid_after(later)
+          .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+          .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    key = ec.generate_private_key(ec.SECP256R1())
+    names: list[x509.GeneralName] = []
+    for h in hosts:
+        try:
+            names.append(x509.IPAddress(ipaddress.ip_address(h)))
+        except ValueError:
+            names.append(x509.DNSName(h))
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hosts[0])]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now).not_valid_after(later)
+            .add_extension(x509.SubjectAlternativeName(names), critical=False)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    pem = serialization.Encoding.PEM
+    plain = serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    _write(folder / "ca.key", ca_key.private_bytes(pem, *plain))
+    _write(folder / "ca.crt", ca.public_bytes(pem), 0o644)
+    _write(folder / "server.key", key.private_bytes(pem, *plain))
+    _write(folder / "server.crt", cert.public_bytes(pem), 0o644)
+
+
+def acl_text(families: dict[str, dict[str, list[str]]]) -> str:
+    lines = ["# written by sprout-relay setup: one block per device (docs/relay.md)", ""]
+    for name in sorted(families):
+        fam = families[name]
+        for a in fam["agents"]:
+            lines += [f"# family {name}: agent", f"user {a}", f"topic read {relay.ROOT}/{a}/in/+",
+                      f"topic read {relay.pair_topic(a)}", f"topic write {relay.ROOT}/{a}/out/+",
+                      f"topic readwrite {relay.presence_topic(a)}", ""]
+        for c in fam["consoles"]:
+            lines += [f"# family {name}: console", f"user {c}"]
+            for a in fam["agents"]:
+                lines += [f"topic write {relay.in_topic(a, c)}", f"topic write {relay.pair_topic(a)}",
+                          f"topic read {relay.out_topic(a, c)}", f"topic read {relay.presence_topic(a)}"]
+            lines.append("")
+    return "\n".join(lines)
+
+
+def conf_text(folder: Path, listen: str, port: int, run_as: str) -> str:
+    lines = [
+        "# written by sprout-relay setup",
+        "per_listener_settings false",
+        "allow_anonymous false",
+        f"password_file {folder / 'passwd'}",
+        f"acl_file {folder / 'acl'}",
+        "persistence true",
+        f"persistence_location {folder / 'data'}/",
+        "log_type error",
+        "log_type warning",
+        "log_type notice",
+        "max_packet_size 1100000",  # one envelope is at most 1 MiB (agent.protocol.envelope)
+        "max_queued_messages 1000",
+        "set_tcp_nodelay true",  # small request/reply messages: Nagle + delayed ACK would add ~40 ms each way
+        f"user {run_as}",
+        f"listener {port} {listen}",
+        f"cafile {folder / 'ca.crt'}",
+        f"certfile {folder / 'server.crt'}",
+        f"keyfile {folder / 'server.key'}",
+        "tls_version tlsv1.2",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _device(text: str, option: str) -> str:
+    try:
+        return parse_device_id(text)
+    except ProtocolError as exc:
+        raise SetupError(f"{option} {text}: {exc.reason}") from None
+
+
+def _set_password(folder: Path, user: str, password: str) -> None:
+    tool = shutil.which("mosquitto_passwd")
+    if tool is None:
+        raise SetupError("mosquitto_passwd not found: install the Debian package mosquitto")
+    path = folder / "passwd"
+    args = [tool, "-b", str(path), user, password]
+    if not path.exists():
+        args.insert(1, "-c")
+    done = subprocess.run(args, capture_output=True, text=True, timeout=30)
+    if done.returncode != 0:
+        raise SetupError(f"{path}: mosquitto_passwd failed: {done.stderr.strip()[:200]}")
+    os.chmod(path, 0o600)
+
+
+def setup(folder: Path, *, hosts: list[str], family: str, agents: list[str], consoles: list[str],
+          port: int = relay.DEFAULT_PORT, listen: str = "0.0.0.0", run_as: str | None = None) -> dict[str, Path]:
+    """Create or extend the broker folder; return {device ID: bundle path} for devices added now."""
+    folder = Path(folder).resolve()
+    if not family or not family.replace("-", "").replace("_", "").isalnum():
+        raise SetupError(f"--family {family!r}: use letters, digits, - and _")
+    agents = [_device(a, "--agent") for a in agents]
+    consoles = [_device(c, "--console") for c in consoles]
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    (folder / "data").mkdir(exist_ok=True, mode=0o700)
+    (folder / "bundles").mkdir(exist_ok=True, mode=0o700)
+    if not (folder / "ca.key").exists():
+        if not hosts:
+            raise SetupError("--host: name at least one host name or address the devices will use")
+        _make_ca_and_server(folder, hosts)
+    fam_path = folder / FAMILIES
+    try:
+        families: dict[str, Any] = json.loads(fam_path.read_text()) if fam_path.exists() else {}
+    except ValueError:
+        raise SetupError(f"{fam_path}: not JSON; fix or remove it") from None
+    known = {d: n for n, f in families.items() if n != "_meta" for d in f["agents"] + f["consoles"]}
+    for d in agents + consoles:
+        if known.get(d, family) != family:
+            raise SetupError(f"device {d[:13]}…: already belongs to family {known[d]!r}; one account, one family")
+    fam = families.setdefault(family, {"agents": [], "consoles": []})
+    ca_pem = (folder / "ca.crt").read_text()
+    meta = families.setdefault("_meta", {})
+    if hosts:
+        meta["broker"] = f"{hosts[0]}:{port}"
+    if not meta.get("broker"):
+        raise SetupError(f"{fam_path}: no broker address recorded; give --host")
+    written: dict[str, Path] = {}
+    for role, ids in (("agents", agents), ("consoles", consoles)):
+        for d in ids:
+            if d in fam[role]:
+                continue
+            password = secrets.token_urlsafe(24)
+            _set_password(folder, d, password)
+            fam[role].append(d)
+            bundle = {"broker": meta["broker"], "ca": ca_pem, "username": d, "password": password, "family": family}
+            path = folder / "bundles" / f"{d}.json"
+            _write(path, json.dumps(bundle, indent=1))
+            written[d] = path
+    if not (folder / "passwd").exists():
+        raise SetupError("no device yet: name at least one --agent or --console")
+    real = {n: f for n, f in families.items() if n != "_meta"}
+    _write(folder / "acl", acl_text(real), 0o600)
+    _write(fam_path, json.dumps(families, indent=1))
+    user = run_as or getpass.getuser()
+    _write(folder / "mosquitto.conf", conf_text(folder, listen, port, user), 0o600)
+    if user != getpass.getuser() and os.geteuid() == 0:
+        import pwd
+
+        pw = pwd.getpwnam(user)
+        for p in [folder, folder / "data", *(folder / n for n in ("acl", "passwd", "server.key", "mosquitto.conf"))]:
+            os.chown(p, pw.pw_uid, pw.pw_gid)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="sprout-relay", description="a family's own MQTT relay broker (Mosquitto)")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("setup", help="make or extend a broker folder: TLS, one account per device, ACLs")
+    s.add_argument("folder", type=Path)
+    s.add_argument("--host", action="append", default=[], help="name or address devices use (repeatable)")
+    s.add_argument("--port", type=int, default=relay.DEFAULT_PORT)
+    s.add_argument("--listen", default="0.0.0.0")
+    s.add_argument("--family", required=True)
+    s.add_argument("--agent", action="append", default=[], help="a child PC's device ID (repeatable)")
+    s.add_argument("--console", action="append", default=[], help="a parent console's device ID (repeatable)")
+    s.add_argument("--run-as", help="the account mosquitto drops to (default: the current one)")
+    args = p.parse_args(argv)
+    try:
+        written = setup(args.folder, hosts=args.host, family=args.family, agents=args.agent, consoles=args.console,
+                        port=args.port, listen=args.listen, run_as=args.run_as)
+    except (SetupError, relay.RelayError) as exc:
+        print(f"sprout-relay setup: {exc}", file=sys.stderr)
+        return 2
+    for device, path in written.items():
+        print(f"bundle for {device[:13]}…: {path}")
+    print(f"start: mosquitto -c {args.folder.resolve() / 'mosquitto.conf'}  (already running: send it SIGHUP)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
