@@ -63,13 +63,19 @@ class ServiceOptions:
     capture_every_s: float = 3.0
 
 
+def open_vault(state_dir: Path, *, file_fallback: bool) -> Any:
+    """The agent's key custody (the OS keyring, or 0600 files under STATE when allowed): its identity and store key."""
+    from agent.store.keys import SecretVault
+
+    return SecretVault("sprout-agent", state_dir, file_fallback=file_fallback)
+
+
 def open_store(state_dir: Path, *, file_fallback: bool, create: bool = True) -> tuple[Any, Any]:
     """The encrypted store and the key custody (SecretVault) it was opened with."""
     from agent.store.db import EncryptedStore
-    from agent.store.keys import SecretVault
 
     state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    vault = SecretVault("sprout-agent", state_dir, file_fallback=file_fallback)
+    vault = open_vault(state_dir, file_fallback=file_fallback)
     if create:
         key = vault.get_or_create(KEY_NAME, lambda: os.urandom(32))
     else:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.protocol.errors import ProtocolError
+from app.usage import UsageError as UsageError  # raised here and by the subcommand modules
 
 TEXT = {
     "paired": ("Đã ghép nối với {name} — mã thiết bị {id}", "Paired with {name} — device ID {id}"),
@@ -37,10 +38,6 @@ TEXT = {
     "offline": ("(không kết nối được {name}: {why}; hiện dữ liệu đã lưu)",
                 "(cannot reach {name}: {why}; showing stored data)"),
 }
-
-
-class UsageError(Exception):
-    pass
 
 
 def _lang(args: argparse.Namespace) -> int:

@@ -101,14 +101,13 @@ def test_one_place_assembles_the_agent():
 
 
 # Lazy dispatch from an OS concern's interface module to its platform modules, which import the interface's types
-# back (agent/os), and the console's consent subcommands: known, function-level only. Anything else is a new cycle.
+# back (agent/os): known, function-level only. Anything else is a new cycle.
 KNOWN_LAZY_CYCLES = [
     {"agent.os.processes", "agent.os.procfs"},
     {"agent.os.foreground", "agent.os.foreground_macos", "agent.os.foreground_windows", "agent.os.foreground_x11"},
     {"agent.os.session", "agent.os.session_windows"},
     {"agent.os.terminate", "agent.os.terminate_windows"},
     {"agent.os.capture", "agent.os.capture_linux", "agent.os.capture_macos", "agent.os.capture_windows"},
-    {"app.cli", "app.consent_cli"},
 ]
 
 
