@@ -28,9 +28,9 @@ COMMANDS: dict[str, str] = {
     "status": "agent.service.cli_status",
     "catalog": "agent.catalog.cli_cmd",
     "unlock": "agent.service.protect",
-    "factory-reset": "agent.oem",
+    "factory-reset": "agent.oem.cli_cmd",
     "set-child": "agent.service.child_account",
-    "list-update": "agent.listupdate",
+    "list-update": "agent.dns.listupdate",
     "relay": "agent.relay.cli_cmd",
 }
 

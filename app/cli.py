@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.protocol.errors import ProtocolError
+from app.usage import UsageError as UsageError  # raised here and by the subcommand modules
 
 TEXT = {
     "paired": ("Đã ghép nối với {name} — mã thiết bị {id}", "Paired with {name} — device ID {id}"),
@@ -37,10 +38,6 @@ TEXT = {
     "offline": ("(không kết nối được {name}: {why}; hiện dữ liệu đã lưu)",
                 "(cannot reach {name}: {why}; showing stored data)"),
 }
-
-
-class UsageError(Exception):
-    pass
 
 
 def _lang(args: argparse.Namespace) -> int:
@@ -161,36 +158,12 @@ def cmd_pair(args: argparse.Namespace, fam: Any) -> int:
 
 
 def _discover(timeout_s: float = 3.0) -> str:
-    import socket
-    import time
+    from app.discovery import browse
 
-    from zeroconf import ServiceBrowser, Zeroconf
-
-    found: list[str] = []
-
-    class Listener:
-        def add_service(self, zc: Zeroconf, type_: str, name: str) -> None:
-            info = zc.get_service_info(type_, name, timeout=1500)
-            if info and info.addresses:
-                found.append(f"{socket.inet_ntoa(info.addresses[0])}:{info.port}")
-
-        def update_service(self, *a: Any) -> None:
-            pass
-
-        def remove_service(self, *a: Any) -> None:
-            pass
-
-    zc = Zeroconf()
-    try:
-        ServiceBrowser(zc, "_sprout._tcp.local.", Listener())
-        deadline = time.monotonic() + timeout_s
-        while not found and time.monotonic() < deadline:
-            time.sleep(0.1)
-    finally:
-        zc.close()
+    found = browse(timeout_s, enough=bool)
     if len(found) != 1:
         raise UsageError(f"--host: none given and {len(found)} Sprout devices answered on the LAN; give HOST:PORT")
-    return found[0]
+    return found[0].address
 
 
 def cmd_devices(args: argparse.Namespace, fam: Any) -> int:

@@ -103,8 +103,8 @@ def cmd_show(args: argparse.Namespace, fam: Any, lang: int) -> int:
 
 
 def cmd_agree(args: argparse.Namespace, fam: Any, lang: int) -> int:
-    from app.cli import UsageError
     from app.link_client import DeviceLink
+    from app.usage import UsageError
 
     device = fam.find_device(args.device)
     link = DeviceLink(fam, device["device_id"])

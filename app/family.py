@@ -1,6 +1,10 @@
 """The console's record of its family: paired devices (pinned keys, counters, report cursors), the reports and
-requests fetched from them, and the parent's decisions — in one SQLite file whose payloads are sealed with
-ChaCha20-Poly1305 under a key from the console's vault (AAD = where the row lives, so rows cannot be swapped).
+requests fetched from them, and the parent's decisions — in one SQLite file whose payloads are sealed with the
+project's one row scheme (agent.store.cipher: AES-256-GCM, a per-file salt, a subkey per table, the row's plaintext
+columns as associated data, so rows cannot be swapped) under a key from the console's vault.
+
+Consoles before this one sealed rows with ChaCha20-Poly1305 (AAD "items/DEVICE/SEQ"); such a file is re-sealed once,
+in one transaction, the first time it is opened (see _adopt_rows).
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,8 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from agent.protocol.devid import format_device_id, parse_device_id
 from agent.protocol.errors import ProtocolError
 from agent.protocol.identity import Identity, PeerKeys, b64d, b64e
+from agent.store import sqlite
+from agent.store.cipher import SALT_BYTES, AeadRowCipher, RowAuthError, row_identity
 from app.keys import ConsoleVault
 
 _SCHEMA = """
@@ -34,6 +39,7 @@ CREATE TABLE IF NOT EXISTS items (device_id TEXT NOT NULL, seq INTEGER NOT NULL,
     day TEXT, fetched_at REAL NOT NULL, sealed BLOB NOT NULL, PRIMARY KEY (device_id, seq));
 CREATE TABLE IF NOT EXISTS decisions (request_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, state TEXT NOT NULL,
     minutes INTEGER NOT NULL, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
 """
 
 
@@ -47,37 +53,45 @@ class Family:
         self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.vault = ConsoleVault(self.dir, use_keyring=use_keyring)
         self.identity = Identity.from_vault(self.vault, name or os.uname().nodename)
-        self._aead = ChaCha20Poly1305(self.vault.get_or_create("family-key", lambda: os.urandom(32)))
-        path = self.dir / "family.sqlite"
-        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
-        self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        key = self.vault.get_or_create("family-key", lambda: os.urandom(32))
+        self._db = sqlite.connect(self.dir / "family.sqlite", timeout=30)
         self._db.executescript(_SCHEMA)
         self._lock = threading.RLock()
+        self._cipher = self._adopt_rows(key)
 
     def close(self) -> None:
         with self._lock:  # a relay callback may be inside a query on its own thread (app.relay_client)
             self._db.close()
 
-    @contextlib.contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def _tx(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return sqlite.transaction(self._db, self._lock)
 
-    def _seal(self, where: str, value: Any) -> bytes:
-        nonce = os.urandom(12)
-        return nonce + self._aead.encrypt(nonce, json.dumps(value, ensure_ascii=False).encode(), where.encode())
+    def _adopt_rows(self, key: bytes) -> AeadRowCipher:
+        """The file's row cipher; a file without a salt yet is new, or was sealed by an older console: its rows are
+        re-sealed here in one transaction (a row that did not open before stays as it is, and still reads as
+        unreadable)."""
+        with self._tx() as db:
+            row = db.execute("SELECT value FROM meta WHERE name = 'salt'").fetchone()
+            if row is not None:
+                return AeadRowCipher(key, bytes(row[0]))
+            salt = os.urandom(SALT_BYTES)
+            cipher = AeadRowCipher(key, salt)
+            for dev, seq, kind, day, blob in db.execute(
+                    "SELECT device_id, seq, kind, day, sealed FROM items").fetchall():
+                plain = _open_chacha_row(key, f"items/{dev}/{seq}", bytes(blob))
+                if plain is not None:
+                    db.execute("UPDATE items SET sealed = ? WHERE device_id = ? AND seq = ?",
+                               (cipher.seal("items", row_identity(dev, seq, kind, day), plain), dev, seq))
+            db.execute("INSERT INTO meta (name, value) VALUES ('salt', ?)", (salt,))
+        return cipher
 
-    def _unseal(self, where: str, blob: bytes) -> Any:
+    def _seal(self, row: bytes, value: Any) -> bytes:
+        return self._cipher.seal("items", row, json.dumps(value, ensure_ascii=False).encode())
+
+    def _unseal(self, row: bytes, blob: bytes, where: str) -> Any:
         try:
-            return json.loads(self._aead.decrypt(blob[:12], blob[12:], where.encode()))
-        except (InvalidTag, ValueError):
+            return json.loads(self._cipher.open("items", row, bytes(blob)))
+        except (RowAuthError, ValueError):
             return {"unreadable": f"stored row {where} failed authentication"}
 
     # ---- devices ---------------------------------------------------------------------------------------
@@ -163,10 +177,10 @@ class Family:
             for item in items:
                 seq = item["seq"]
                 payload = item.get("payload")
-                day = _item_day(item)
+                day, kind = _item_day(item), str(item.get("kind"))
+                sealed = self._seal(row_identity(device_id, seq, kind, day), {"payload": payload, "at": item.get("at")})
                 cur = db.execute("INSERT OR IGNORE INTO items VALUES (?, ?, ?, ?, ?, ?)",
-                                 (device_id, seq, str(item.get("kind")), day, time.time(),
-                                  self._seal(f"items/{device_id}/{seq}", {"payload": payload, "at": item.get("at")})))
+                                 (device_id, seq, kind, day, time.time(), sealed))
                 added += cur.rowcount
                 cursor = max(cursor, seq)
             db.execute("UPDATE devices SET cursor = ? WHERE device_id = ?", (cursor, device_id))
@@ -190,7 +204,7 @@ class Family:
                                       (r[0], r[1])).fetchone()[0] for r in rows]
         out = []
         for (dev, seq, k, d), blob in zip(rows, blobs, strict=True):
-            body = self._unseal(f"items/{dev}/{seq}", blob)
+            body = self._unseal(row_identity(dev, seq, k, d), blob, f"items/{dev}/{seq}")
             out.append({"device_id": dev, "seq": seq, "kind": k, "day": d, "payload": body.get("payload"),
                         "at": body.get("at")})
         return out
@@ -225,3 +239,12 @@ def _item_day(item: dict[str, Any]) -> str | None:
     if isinstance(at, str):
         return at[:10]
     return None
+
+
+def _open_chacha_row(key: bytes, where: str, blob: bytes) -> bytes | None:
+    """A row as consoles before the shared row scheme sealed it (ChaCha20-Poly1305, AAD = where); only read, once,
+    by _adopt_rows. None if it does not open."""
+    try:
+        return ChaCha20Poly1305(key).decrypt(blob[:12], blob[12:], where.encode())
+    except (InvalidTag, ValueError):
+        return None

@@ -1,60 +1,55 @@
-"""The console's key custody: the OS keyring, or (where none works, e.g. headless Linux) a key file readable only
-by this user — said plainly on first use. app/ cannot use agent.store's vault (contract rule), hence this small one.
+"""The console's key custody: agent.store's SecretVault (the one vault of the project) under the service name
+"sprout-console", its keyring entries scoped by state folder, and 0600 key files (keys/NAME.key, said plainly in the
+log) where no usable OS keyring exists.
+
+Consoles before this one wrote their own forms: hex text in the keyring, bare files keys/NAME. Those are read and
+rewritten once in the vault's form, so a family paired before keeps its keys.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-from collections.abc import Callable
+import contextlib
 from pathlib import Path
 
-log = logging.getLogger("sprout.console")
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
+
+from agent.store.keys import SecretVault
+
 SERVICE = "sprout-console"
 
 
-class ConsoleVault:
-    def __init__(self, state_dir: Path, *, use_keyring: bool = True) -> None:
-        self.dir = Path(state_dir) / "keys"
-        self.backend_name = "file"
-        self._keyring = None
-        if use_keyring:
-            try:
-                import keyring
-                from keyring.backends import fail
-
-                if not isinstance(keyring.get_keyring(), fail.Keyring):
-                    self._keyring = keyring
-                    self.backend_name = "keyring"
-            except Exception:  # a broken keyring install must not lock the parent out
-                self._keyring = None
-        if self._keyring is None:
-            log.warning("no OS keyring: console keys kept in %s (readable only by this user)", self.dir)
-
-    def _account(self, name: str) -> str:
-        return f"{self.dir.parent.resolve()}:{name}"
+class ConsoleVault(SecretVault):
+    def __init__(self, state_dir: Path, *, use_keyring: bool = True,
+                 keyring_backend: KeyringBackend | None = None) -> None:
+        state_dir = Path(state_dir)
+        if not use_keyring:
+            keyring_backend = fail.Keyring()
+        super().__init__(SERVICE, state_dir, file_fallback=True, keyring_backend=keyring_backend,
+                         account_prefix=f"{state_dir.resolve()}:")
+        self.dir = state_dir / "keys"
 
     def get(self, name: str) -> bytes | None:
-        if self._keyring is not None:
-            value = self._keyring.get_password(SERVICE, self._account(name))
-            return bytes.fromhex(value) if value else None
-        path = self.dir / name
-        return path.read_bytes() if path.exists() else None
-
-    def put(self, name: str, secret: bytes) -> None:
-        if self._keyring is not None:
-            self._keyring.set_password(SERVICE, self._account(name), secret.hex())
-            return
-        self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = self.dir / f".{name}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(secret)
-        tmp.replace(self.dir / name)
-
-    def get_or_create(self, name: str, factory: Callable[[], bytes]) -> bytes:
-        value = self.get(name)
-        if value is None:
-            value = factory()
-            self.put(name, value)
+        value = super().get(name)
+        if value is None and self.kind == "file":
+            value = self._adopt_bare_file(name)
         return value
+
+    def _adopt_bare_file(self, name: str) -> bytes | None:
+        old = self.dir / name
+        if not old.is_file() or old.is_symlink():
+            return None
+        data = old.read_bytes()
+        if not data:
+            return None
+        self._file_put(name, data, exclusive=True)
+        value = self._file_get(name)  # checked like every key file (owner, mode)
+        with contextlib.suppress(FileNotFoundError):
+            old.unlink()
+        return value
+
+    def _legacy_keyring_value(self, text: str) -> bytes | None:
+        try:
+            return bytes.fromhex(text) or None
+        except ValueError:
+            return None

@@ -22,19 +22,11 @@ from agent.protocol.errors import ProtocolError
 from agent.protocol.identity import PeerKeys
 from agent.protocol.pairing import ConsolePairing
 from app.family import Family
+from app.link_errors import LinkError as LinkError  # raised by every call here; defined apart for the relay
 
 CONNECT_TIMEOUT_S = 5.0
 RELAY_HOST = "relay"  # the host recorded for a PC paired through the family's relay
 READ_TIMEOUT_S = 15.0
-
-
-class LinkError(Exception):
-    """The link could not do what was asked; `code` is stable, `reason` is a sentence for the parent."""
-
-    def __init__(self, code: str, reason: str) -> None:
-        super().__init__(f"{code}: {reason}")
-        self.code = code
-        self.reason = reason
 
 
 def base_url(host: str) -> str:

@@ -36,8 +36,8 @@ def _say(args: argparse.Namespace, lang_of: Any, key: str, **kw: Any) -> None:
 
 
 def cmd_relay(args: argparse.Namespace, fam: Any, lang_of: Any) -> int:
-    from app.cli import UsageError
     from app.relay_client import for_family, offline_alert, save_settings
+    from app.usage import UsageError
 
     if args.action == "id":
         print(fam.identity.device_id)
@@ -80,9 +80,9 @@ def cmd_relay(args: argparse.Namespace, fam: Any, lang_of: Any) -> int:
 
 def pair_from_qr(args: argparse.Namespace, fam: Any) -> Any:
     """Pair from a scanned `sprout:pair?code=…&id=…&broker=…`: on the LAN with --host, else through the relay."""
-    from app.cli import UsageError
     from app.link_client import RELAY_HOST, pair
     from app.relay_client import for_family, load_settings, save_settings
+    from app.usage import UsageError
 
     try:
         fields = relay.parse_pair_uri(args.qr)

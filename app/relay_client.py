@@ -25,7 +25,7 @@ from agent.protocol import session as v2
 from agent.protocol.envelope import LANE_PUSH, Channel
 from agent.protocol.errors import ProtocolError
 from app.family import Family
-from app.link_client import LinkError
+from app.link_errors import LinkError
 
 SETTINGS_FILE = "relay.json"
 PRESENCE_FILE = "presence.json"

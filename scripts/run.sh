@@ -5,7 +5,7 @@
 # State lives in .sprout-demo/ (delete it to start over). Try:  dig @127.0.0.1 -p 47853 pornhub.com
 source "$(dirname "$0")/lib.sh"
 sprout_system_packages run
-sprout_venv dev
+sprout_venv dev,gui
 DEMO="${SPROUT_DEMO_DIR:-$ROOT/.sprout-demo}"
 AGENT_STATE="$DEMO/agent"
 CONSOLE_STATE="$DEMO/console"

@@ -67,7 +67,7 @@ def start_agent(tmp: Path, lang: str, *args: str, name: str = "agent", any_hour:
     if any_hour and "--policy" not in args:
         from agent.policy import preset
 
-        doc = preset(12, ["vn-decree-147"])  # what `run` enforces before a parent's rules (service/runner.py)
+        doc = preset(12, ["vn-decree-147"])  # what `run` enforces before a parent's rules (agent/assembly.py)
         doc["screen"]["windows"] = {}
         policy = tmp / f"{name}-any-hour-policy.json"
         policy.write_text(json.dumps(doc), encoding="utf-8")
@@ -311,8 +311,8 @@ def assemble_agent(tmp: Path, lang: str, start: str, *, session: Any = None, pol
                    name: str = "agent") -> Iterator[AssembledAgent]:
     import datetime as dt
 
+    from agent.assembly import ServiceOptions, build_core, start_extras
     from agent.ledger.clock import SimulatedClock
-    from agent.service.runner import ServiceOptions, build_core, start_extras
 
     state = tmp / name
     opts = ServiceOptions(state_dir=state, user_mode=True, socket_path=state / "companion.sock",

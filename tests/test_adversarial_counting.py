@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from agent.assembly import ServiceOptions, build_core, real_adapters
 from agent.ledger.clock import ScaledClock, SimulatedClock
 from agent.ledger.ledger import Ledger
 from agent.ledger.sample import AppRef, Sample
@@ -29,7 +30,6 @@ from agent.os.idle import CombinedIdle
 from agent.os.idle_logind import LogindIdle
 from agent.os.runner import CommandResult
 from agent.policy import Policy, load_policy_doc
-from agent.service.runner import ServiceOptions, build_core, real_adapters
 from tests.test_service_child_account import ROOT_ONLY, account
 from tests.test_service_enforcement import SLEEP, run_until
 from tests.xvfb import start_xvfb

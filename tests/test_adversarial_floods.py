@@ -27,8 +27,8 @@ from types import SimpleNamespace
 import pytest
 import requests
 
+from agent.assembly import ServiceOptions, build_core
 from agent.ledger.clock import SimulatedClock
-from agent.service.runner import ServiceOptions, build_core
 from tests.test_adversarial_pairing import ASK
 from tests.test_agent_e2e import BIN, ROOT, wait_for
 from tests.test_service_child_account import ROOT_ONLY, SYSTEM_PYTHON, account

@@ -14,6 +14,7 @@ import os
 import secrets
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 from agent.catalog import Catalog
@@ -72,12 +73,14 @@ def test_a_game_with_bytes_appended_is_still_that_game_by_its_build_id(tmp_path:
         procs[-1].wait(timeout=30)
         # A different program of the child's (its own build-id) is still just that program.
         procs.append(as_kid(kid, str(other), "600"))
-        obs = core.sampler.observe()
-        for _ in range(50):
-            if any(pid == procs[-1].pid for ps in obs.pids.values() for pid, _ in ps):
-                break
+        # Until the account switch (setpriv) has exec'd the program, the pid is setpriv's: wait for the program.
+        deadline = time.monotonic() + 60
+        while True:
             obs = core.sampler.observe()
-        ids = {app for app, ps in obs.pids.items() if any(pid == procs[-1].pid for pid, _ in ps)}
+            ids = {app for app, ps in obs.pids.items() if any(pid == procs[-1].pid for pid, _ in ps)}
+            if (ids and ids != {"setpriv"}) or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
         assert ids == {"editor"}
     finally:
         for p in procs:

@@ -16,11 +16,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from agent.assembly import ServiceOptions, build_core
 from agent.ledger.clock import SimulatedClock
 from agent.link.state import CODE_TTL_S, MAX_BURNS, LinkState
 from agent.protocol.identity import Identity
 from agent.protocol.pairing import ConsolePairing, new_code
-from agent.service.runner import ServiceOptions, build_core
 from tests.test_agent_e2e import BIN, CODE_RE, console, run
 from tests.test_link_service import Agent, Console
 from tests.test_service_child_account import ROOT_ONLY, SYSTEM_PYTHON, account

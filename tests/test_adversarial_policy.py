@@ -84,9 +84,9 @@ def test_a_revoked_rogue_console_cannot_keep_its_policy(agent, tmp_path: Path) -
 
 
 def test_withdrawing_the_only_console_that_set_a_policy_restores_the_family_preset(tmp_path: Path) -> None:
+    from agent.assembly import ServiceOptions, build_core
     from agent.ledger.clock import SimulatedClock
     from agent.policy import PolicyError
-    from agent.service.runner import ServiceOptions, build_core
 
     opts = ServiceOptions(state_dir=tmp_path / "state", user_mode=True)
     core = build_core(opts, clock=SimulatedClock(wall=1_795_000_000.0),

@@ -19,10 +19,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from agent.assembly import ServiceOptions, build_core
 from agent.ledger.clock import SimulatedClock
 from agent.os.timesource import NTP_EPOCH_OFFSET, TimeSourceError, TimeVerifier, sntp_time
 from agent.policy import load_policy_doc
-from agent.service.runner import ServiceOptions, build_core
 
 START = dt.datetime.fromisoformat("2026-12-01T18:00:00+07:00").timestamp()
 DAY = 24 * 3600

@@ -18,12 +18,12 @@ from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+from agent.assembly import ServiceOptions, build_core, start_extras
 from agent.ledger.clock import SimulatedClock
 from agent.policy import load_policy_doc
 from agent.protocol.clock_proof import sign_clock, verify_clock
 from agent.protocol.errors import ProtocolError
 from agent.protocol.identity import Identity
-from agent.service.runner import ServiceOptions, build_core, start_extras
 from tests.test_agent_e2e import BIN, CODE_RE, console, run
 
 DAY = 24 * 3600

@@ -41,7 +41,7 @@ def test_a_bad_dns_address_is_named(tmp_path: Path) -> None:
 
 
 def test_status_of_a_user_mode_agent_needs_no_flag_and_reads_in_minutes(tmp_path: Path) -> None:
-    from agent.service.runner import open_store
+    from agent.assembly import open_store
 
     state = tmp_path / "kid"
     store, _ = open_store(state, file_fallback=True)  # as `run --user-mode` leaves it: a key file, no keyring

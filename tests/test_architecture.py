@@ -8,6 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_MAY_IMPORT = ("agent.policy", "agent.protocol", "agent.store", "agent.resources", "agent.errors")
+QT = ("PySide6", "shiboken6", "PyQt5", "PyQt6", "common_qt")  # common_qt: the Qt helpers both Qt faces share
 
 
 def imports(path: Path) -> list[str]:
@@ -27,7 +28,7 @@ def sources(folder: str) -> list[Path]:
 
 def test_agent_never_imports_qt_outside_the_companion():
     offenders = [f"{p.relative_to(ROOT)}: {m}" for p in sources("agent") if "companion" not in p.parts
-                 for m in imports(p) if m.split(".")[0] in ("PySide6", "shiboken6", "PyQt5", "PyQt6")]
+                 for m in imports(p) if m.split(".")[0] in QT]
     assert offenders == []
 
 
@@ -41,3 +42,154 @@ def test_app_imports_only_the_contract():
     offenders = [f"{p.relative_to(ROOT)}: {m}" for p in sources("app") for m in imports(p)
                  if m.startswith("agent.") and not any(m == a or m.startswith(a + ".") for a in APP_MAY_IMPORT)]
     assert offenders == []
+
+
+def test_common_qt_is_shared_qt_only_and_imports_neither_face():
+    """common_qt (the Electrum-style place for what both Qt faces share) leans on Qt and the resources only."""
+    offenders = [f"{p.relative_to(ROOT)}: {m}" for p in sources("common_qt") for m in imports(p)
+                 if m.split(".")[0] in ("app",) or (m.startswith("agent.") and m != "agent.resources")]
+    assert offenders == []
+    users = {p.relative_to(ROOT).parts[0] + "/" + p.relative_to(ROOT).parts[1] for f in ("agent", "app")
+             for p in sources(f) if any(m.split(".")[0] == "common_qt" for m in imports(p))}
+    assert users == {"agent/companion", "app/gui"}
+
+
+def test_the_os_sources_are_defined_once_in_agent_os():
+    """The service's sources (processes, foreground, idle, session, closer) are typed by agent/os/'s Protocols, never
+    redefined beside the code that uses them."""
+    def protocols(paths: list[Path]) -> dict[str, str]:
+        out = {}
+        for p in paths:
+            for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ClassDef) and any(getattr(b, "id", None) == "Protocol" for b in node.bases):
+                    out[node.name] = str(p.relative_to(ROOT))
+        return out
+
+    in_os = protocols(sources("agent/os"))
+    assert {"ProcessSource", "ForegroundSource", "IdleSource", "SessionControl", "ProcessCloser"} <= set(in_os)
+    elsewhere = protocols([p for p in sources("agent") if "os" not in p.relative_to(ROOT).parts[1:2]])
+    assert {n: f for n, f in elsewhere.items() if n in in_os} == {}
+
+
+def calls(path: Path) -> list[str]:
+    """Dotted names called in a module (f(), a.b())."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            f, parts = node.func, []
+            while isinstance(f, ast.Attribute):
+                parts.append(f.attr)
+                f = f.value
+            if isinstance(f, ast.Name):
+                parts.append(f.id)
+            out.append(".".join(reversed(parts)))
+    return out
+
+
+def test_one_place_assembles_the_agent():
+    """agent/assembly.py builds the store, its keys, the sampler, enforcer and core; the DNS server is built once, in
+    agent/dns/filter_setup.py, for the service and `sprout-agent dns` alike. A second assembly elsewhere in agent/
+    is how the product's filter once came to differ from the command line's."""
+    where: dict[str, set[str]] = {}
+    for p in sources("agent"):
+        for name in calls(p):
+            if name in ("EncryptedStore.open", "SecretVault", "Sampler", "Enforcer", "AgentCore", "DnsFilterServer"):
+                where.setdefault(name, set()).add(str(p.relative_to(ROOT)))
+    assert where == {"EncryptedStore.open": {"agent/assembly.py"}, "SecretVault": {"agent/assembly.py"},
+                     "Sampler": {"agent/assembly.py"}, "Enforcer": {"agent/assembly.py"},
+                     "AgentCore": {"agent/assembly.py"}, "DnsFilterServer": {"agent/dns/filter_setup.py"}}
+
+
+# Lazy dispatch from an OS concern's interface module to its platform modules, which import the interface's types
+# back (agent/os): known, function-level only. Anything else is a new cycle.
+KNOWN_LAZY_CYCLES = [
+    {"agent.os.processes", "agent.os.procfs"},
+    {"agent.os.foreground", "agent.os.foreground_macos", "agent.os.foreground_windows", "agent.os.foreground_x11"},
+    {"agent.os.session", "agent.os.session_windows"},
+    {"agent.os.terminate", "agent.os.terminate_windows"},
+    {"agent.os.capture", "agent.os.capture_linux", "agent.os.capture_macos", "agent.os.capture_windows"},
+]
+
+
+def import_graph(module_level_only: bool) -> dict[str, set[str]]:
+    modules = {}
+    for folder in ("agent", "app", "common_qt"):
+        for p in sources(folder):
+            rel = p.relative_to(ROOT).with_suffix("")
+            name = ".".join(rel.parts[:-1] if rel.name == "__init__" else rel.parts)
+            tree = ast.parse(p.read_text(encoding="utf-8"))
+            deps = set()
+            for node in (tree.body if module_level_only else ast.walk(tree)):
+                if isinstance(node, ast.Import):
+                    deps |= {a.name for a in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    deps.add(node.module)
+                    deps |= {f"{node.module}.{a.name}" for a in node.names}
+            modules[name] = deps
+
+    def counts(m: str, d: str) -> bool:
+        # A module's own enclosing packages are already being imported when it runs: not an edge.
+        return d in modules and d != m and not m.startswith(d + ".")
+
+    graph = {m: {d for d in deps if counts(m, d)} for m, deps in modules.items()}
+    for m in graph:  # importing a.b.c runs a and a.b first
+        graph[m] |= {a for d in list(graph[m]) for i in range(1, d.count(".") + 1)
+                     if counts(m, a := ".".join(d.split(".")[:i]))}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[set[str]]:
+    """The strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    out: list[set[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = set()
+            while True:
+                w = stack.pop()
+                comp.add(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(comp)
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_the_import_graph_has_no_cycle():
+    assert cycles(import_graph(module_level_only=True)) == []
+    found = cycles(import_graph(module_level_only=False))  # function-level imports too: oem <-> protect is gone
+    assert [c for c in found if c not in KNOWN_LAZY_CYCLES] == []
+
+
+def test_no_block_of_six_lines_is_repeated_across_agent_and_app():
+    """The twins (atomic write, SQLite transaction, row sealing, key vault, zeroconf browser, Qt translation loader)
+    exist once; a copied block of six or more lines between agent/ and app/ is a new twin."""
+    size = 6
+
+    def blocks(p: Path) -> dict[tuple[str, ...], int]:
+        lines = [(t, n) for n, raw in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                 if (t := raw.strip()) and not t.startswith(("#", '"""', "from ", "import "))]
+        return {tuple(t for t, _ in lines[i:i + size]): lines[i][1] for i in range(len(lines) - size + 1)}
+
+    agent_side: dict[tuple[str, ...], str] = {}
+    for p in sources("agent") + sources("common_qt"):
+        for block, line in blocks(p).items():
+            agent_side.setdefault(block, f"{p.relative_to(ROOT)}:{line}")
+    twins = [f"{p.relative_to(ROOT)}:{line} = {agent_side[block]}" for p in sources("app")
+             for block, line in blocks(p).items() if block in agent_side]
+    assert twins == []

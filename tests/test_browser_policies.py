@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.dns.browser_policies import (
+from agent.os.browser_policies import (
     FIREFOX_LINUX,
     BrowserPolicyError,
     BrowserSettings,
@@ -137,7 +137,7 @@ def test_shipped_resources_are_up_to_date_and_parse():
     folder = resource_path("browser-policies")
     for rel, data in shipped_files().items():
         path = folder / rel
-        assert path.read_bytes() == data, f"{rel} is stale: run python -m agent.dns.browser_policies"
+        assert path.read_bytes() == data, f"{rel} is stale: run python -m agent.os.browser_policies"
         if rel.endswith(".json"):
             json.loads(data)
         elif rel.endswith(".mobileconfig"):

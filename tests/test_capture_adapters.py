@@ -185,7 +185,7 @@ def test_an_unknown_platform_sees_nothing():
 # ---- the service's watch over the real /proc scan -----------------------------------------------------------
 @pytest.fixture
 def core(tmp_path: Path, monkeypatch):
-    from agent.service.runner import ServiceOptions, build_core
+    from agent.assembly import ServiceOptions, build_core
 
     monkeypatch.setenv("SPROUT_OEM", str(tmp_path / "no-oem.toml"))
     core = build_core(ServiceOptions(state_dir=tmp_path / "state", user_mode=True, key_file_fallback=True))

@@ -214,8 +214,8 @@ def centre_colour(pix: QPixmap) -> tuple[int, int, int]:
 # ---- the service side: runner, status, the brand_logo op ----------------------------------------------------
 def build_core_with(state: Path, files: dict[str, bytes], oem: dict[str, Any]) -> Any:
     """The real runner.build_core on a state folder as first-start leaves it (oem.json + the copied logo)."""
+    from agent.assembly import ServiceOptions, build_core
     from agent.ledger.clock import SimulatedClock
-    from agent.service.runner import ServiceOptions, build_core
 
     state.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():

@@ -52,7 +52,7 @@ def test_family_keys_stay_in_vault_and_rows_are_sealed(tmp_path):
     ident_id = fam.identity.device_id
     fam.close()
     key_dir = tmp_path / "c" / "keys"
-    assert sorted(p.name for p in key_dir.iterdir()) == ["family-key", "link-identity"]
+    assert sorted(p.name for p in key_dir.iterdir()) == ["family-key.key", "link-identity.key"]  # the shared vault's files
     assert all(oct(p.stat().st_mode & 0o777) == "0o600" for p in key_dir.iterdir())
     again = Family(tmp_path / "c", use_keyring=False)
     assert again.identity.device_id == ident_id  # same identity after a restart

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from agent.dns.liststore import ListStore
-from agent.listupdate import FolderSource, ListUpdateError, ListUpdater
+from agent.dns.listupdate import FolderSource, ListUpdateError, ListUpdater
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -124,7 +124,7 @@ def test_explicit_rollback_and_no_previous(tmp_path: Path, key: Ed25519PrivateKe
 
 
 def test_cli_reports_a_bad_source_in_one_line(tmp_path: Path, key: Ed25519PrivateKey) -> None:
-    code = ("import sys; from agent import cli; cli.COMMANDS.setdefault('list-update', 'agent.listupdate'); "
+    code = ("import sys; from agent import cli; cli.COMMANDS.setdefault('list-update', 'agent.dns.listupdate'); "
             "sys.exit(cli.main(sys.argv[1:]))")
     env = {**os.environ, "SPROUT_OEM": str(tmp_path / "none.toml")}
     key_b64 = base64.b64encode(pub(key)).decode()

@@ -47,7 +47,7 @@ def test_launchd_plists() -> None:
 
 
 def test_macos_profile_is_the_shipped_browser_policy() -> None:
-    from agent.dns.browser_policies import BrowserSettings, macos_mobileconfig
+    from agent.os.browser_policies import BrowserSettings, macos_mobileconfig
 
     shipped = (REPO / "resources/browser-policies/macos/sprout-browser-policies.mobileconfig").read_bytes()
     assert plistlib.loads(shipped) == plistlib.loads(macos_mobileconfig(BrowserSettings()))

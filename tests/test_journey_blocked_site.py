@@ -86,7 +86,7 @@ def test_a_blocked_site_in_chromium_shows_the_agents_kind_page(netns: str, tmp_p
         log.close()
 
     # What the parent's side will see: the block was recorded by the agent (the site and its category).
-    from agent.service.runner import open_store
+    from agent.assembly import open_store
 
     store, _vault = open_store(state, file_fallback=True, create=False)
     try:

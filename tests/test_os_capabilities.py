@@ -66,11 +66,12 @@ def _run_args() -> argparse.Namespace:
 
 def _reach_serve(monkeypatch: pytest.MonkeyPatch, euid: int, caps: set[str]) -> str:
     """Runs the check with a given uid and capability set; serve() itself is replaced."""
-    from agent.service import cli_cmd, runner
+    from agent import assembly
+    from agent.service import cli_cmd
 
     monkeypatch.setattr(os, "geteuid", lambda: euid, raising=False)
     monkeypatch.setattr(capabilities, "effective_capabilities", lambda status=None: set(caps))
-    monkeypatch.setattr(runner, "serve", lambda opts: 0)
+    monkeypatch.setattr(assembly, "serve", lambda opts: 0)
     try:
         cli_cmd._run(_run_args())
     except CliError as exc:

@@ -16,9 +16,9 @@ import dns.query
 import pytest
 from test_dns_server_stub import StubUpstream, stub_address
 
+from agent.assembly import ServiceOptions, build_core
 from agent.dns.registrable import registrable_domain
 from agent.service.privacy_reminders import KEY, PrivacyReminders, ReminderBook, SiteWatch
-from agent.service.runner import ServiceOptions, build_core
 from agent.service.web_filter import start_web_filter
 from agent.skills.kit import BANDS, LANGS
 from agent.skills.reminders import KINDS, check_reminders, default_path, load_reminders

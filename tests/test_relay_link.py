@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from agent.link.backend import StoreBackend
-from agent.link.runner import RunningLink, start_link
+from agent.link.endpoint import RunningLink, start_link
 from agent.protocol import relay
 from agent.protocol.envelope import LANE_COMMANDS
 from agent.relay.bridge import RelayBridge, load_settings, save_settings

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.os.resolver import (
+from agent.os.dns_settings import (
     MacResolverBackend,
     ResolvConfBackend,
     ResolverError,

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from agent.assembly import ServiceOptions, build_core
 from agent.cli import main
 from agent.errors import CliError
 from agent.ledger.clock import SimulatedClock
 from agent.service import child_account as ca
-from agent.service.runner import ServiceOptions, build_core
 from tests import os_accounts
 
 ROOT = Path(__file__).resolve().parent.parent

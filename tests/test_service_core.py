@@ -167,7 +167,7 @@ def test_a_broken_saved_ledger_is_reported_not_silently_reset(tmp_path):
 
 
 def test_an_admin_child_is_reported_to_the_parent(tmp_path):
-    from agent.service.runner import report_admin_child
+    from agent.assembly import report_admin_child
 
     core, _clock, _procs, _ = make(tmp_path, {"version": 3})
     report_admin_child(core, 0)  # uid 0 is root: the most admin a child account can be
@@ -177,7 +177,7 @@ def test_an_admin_child_is_reported_to_the_parent(tmp_path):
 
 
 def test_a_policy_file_the_child_could_write_is_refused_by_the_service(tmp_path):
-    from agent.service.runner import check_owned_by_service
+    from agent.assembly import check_owned_by_service
 
     f = tmp_path / "policy.json"
     f.write_text("{}")
@@ -212,7 +212,7 @@ def test_web_blocks_are_counted_per_category_in_the_summary(tmp_path):
 
 
 def test_device_maker_settings_set_the_language_and_the_pairing_window(tmp_path):
-    from agent.service.runner import ServiceOptions, build_core
+    from agent.assembly import ServiceOptions, build_core
 
     state = tmp_path / "state"
     state.mkdir()

@@ -17,9 +17,9 @@ from pathlib import Path
 import psutil
 import pytest
 
+from agent.assembly import ServiceOptions, build_core, real_adapters
 from agent.ledger.clock import ScaledClock
 from agent.policy import load_policy_doc
-from agent.service.runner import ServiceOptions, build_core, real_adapters
 from tests.own_processes import OwnProcessTree
 
 SLEEP = shutil.which("sleep")

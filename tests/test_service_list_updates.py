@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from agent.listupdate import FolderSource, ListUpdater
+from agent.dns.listupdate import FolderSource, ListUpdater
 from agent.service.web_filter import _index
 
 

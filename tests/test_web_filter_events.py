@@ -14,7 +14,7 @@ import dns.query
 import pytest
 from test_dns_server_stub import StubUpstream
 
-from agent.service.runner import ServiceOptions, build_core
+from agent.assembly import ServiceOptions, build_core
 from agent.service.web_filter import SUMMARY_KIND, BlockEvents, start_web_filter
 
 

@@ -237,7 +237,7 @@ def test_asking_from_the_page_reaches_the_parents_once(running_agent) -> None:
     import re
     from urllib.parse import urlencode
 
-    from agent.service.runner import open_store
+    from agent.assembly import open_store
 
     _status, page = http(running_agent, "GET", "nordvpn.com")
     token = re.search(r'name="token" value="([^"]+)"', page).group(1)

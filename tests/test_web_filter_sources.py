@@ -13,7 +13,7 @@ from test_service_list_updates import publish
 from agent.cli import main
 from agent.dns.cli_classify import build_classifier
 from agent.dns.filter_setup import FilterSources, build_filter, open_category_index
-from agent.listupdate import FolderSource, ListUpdater
+from agent.dns.listupdate import FolderSource, ListUpdater
 from agent.policy import preset
 
 

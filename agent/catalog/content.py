@@ -3,7 +3,7 @@
 - **Learning.** The first time a catalogued game runs under its catalogued identity (its own executable name, or
   inside its catalogued install folder), the fingerprint of that executable is remembered as that game. A generic
   runtime (java, python, a browser, a shell) is never learned: the same file runs everything; those are recognised
-  by their launcher instead (agent/catalog/classifier.py). A file identical to one in the OS's own program folders
+  by their launcher instead (agent/catalog/lookup.py). A file identical to one in the OS's own program folders
   is a copy of a system program, never a game.
 - **Recognising.** A process the catalog does not see as a game (renamed, copied to ~/homework, named like a school
   app) whose executable has a learned fingerprint is that game.

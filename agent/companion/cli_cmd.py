@@ -42,7 +42,13 @@ def _run(args: argparse.Namespace) -> int:
         raise CliError(f"--socket: {path}: path too long for a Unix socket (keep it under 100 bytes)")
     if sys.platform == "win32":
         raise CliError("companion: Windows: the named-pipe client is not built yet; see docs/child-guide.md")
-    from agent.companion.app import run_companion  # Qt only when the companion really starts
+    try:
+        from agent.companion.app import run_companion  # Qt only when the companion really starts
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in ("PySide6", "shiboken6"):
+            raise
+        raise CliError("companion: the Qt windows are not installed here (an agent-only install); "
+                       "install them with: pip install 'sprout-parental[gui]'") from None
 
     # A missing socket is fine: the service may start after the session; the companion waits and reconnects.
     return run_companion(path, lang=args.lang)

@@ -1,45 +1,20 @@
-"""Load the companion's compiled Qt Linguist translations (resources/i18n/companion_<lang>.qm)."""
+"""The companion's translations (resources/i18n/companion_<lang>.qm), through the Qt faces' one loader."""
 
 from __future__ import annotations
 
-import logging
+from common_qt.i18n import LANGS, Translations
+from common_qt.i18n import qm_path as _qm_path
 
-from PySide6.QtCore import QCoreApplication, QTranslator
-
-from agent.resources import resource_path
-
-log = logging.getLogger(__name__)
-
-LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
+__all__ = ["DEFAULT_LANG", "LANGS", "Language", "qm_path"]
 
 
 def qm_path(lang: str) -> str:
-    return str(resource_path("i18n", f"companion_{lang}.qm"))
+    return _qm_path("companion", lang)
 
 
-class Language:
-    """Holds the one installed translator; switching installs the new one first so no text flashes untranslated."""
+class Language(Translations):
+    """Holds the companion's installed translators; switch(lang) returns the language now in force."""
 
     def __init__(self) -> None:
-        self.current: str | None = None
-        self._translator: QTranslator | None = None
-
-    def switch(self, lang: str | None) -> str:
-        lang = lang if lang in LANGS else DEFAULT_LANG
-        if lang == self.current:
-            return lang
-        app = QCoreApplication.instance()
-        translator = QTranslator(app)
-        if not translator.load(qm_path(lang)):
-            # English is also the source language, so the companion stays readable; say so for support.
-            log.error("companion: cannot load %s; showing the English source text", qm_path(lang))
-            translator = None
-        old = self._translator
-        if translator is not None and app is not None:
-            app.installTranslator(translator)  # sends LanguageChange: open windows re-word themselves
-        if old is not None and app is not None:
-            app.removeTranslator(old)
-        self._translator = translator
-        self.current = lang
-        return lang
+        super().__init__("companion", default=DEFAULT_LANG)

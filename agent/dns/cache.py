@@ -11,11 +11,12 @@ import copy
 import struct
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from dnslib import QTYPE, RR
+
+from agent.lru import LRU
 
 MAX_TTL = 86_400  # a day, as most resolvers cap
 NEGATIVE_TTL_CAP = 900  # RFC 2308 suggests 1–3 h; shorter so a newly registered site appears soon
@@ -48,8 +49,8 @@ class AnswerCache:
     def __init__(self, max_entries: int = 4096, clock: Callable[[], float] = time.monotonic) -> None:
         self.max_entries = max_entries
         self.clock = clock
-        self._entries: OrderedDict[tuple[str, int, int], CachedAnswer] = OrderedDict()
-        self._raw: OrderedDict[tuple[str, int], tuple] = OrderedDict()
+        self._entries: LRU[tuple[str, int, int], CachedAnswer] = LRU(max_entries)
+        self._raw: LRU[tuple[str, int], tuple] = LRU(max_entries)
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -65,10 +66,7 @@ class AnswerCache:
         now = self.clock()
         entry = CachedAnswer(rcode, copy.deepcopy(answer), copy.deepcopy(authority), now + ttl, now)
         with self._lock:
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            self._entries.put(key, entry)
 
     def get(self, key: tuple[str, int, int]) -> tuple[int, list[RR], list[RR]] | None:
         """(rcode, answer, authority) with TTLs aged, or None on a miss or an expired entry."""
@@ -95,11 +93,7 @@ class AnswerCache:
         now = self.clock()
         entry = (now + ttl, now, rcode, ancount, nscount, body, ttls, cnames)
         with self._lock:
-            raw = self._raw
-            raw[key] = entry
-            raw.move_to_end(key)
-            while len(raw) > self.max_entries:
-                raw.popitem(last=False)
+            self._raw.put(key, entry)
 
     def get_raw(self, key: tuple[str, int]) -> tuple[int, int, int, bytes, tuple[str, ...]] | None:
         """(rcode, ancount, nscount, record bytes with TTLs aged, CNAME targets), or None."""

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.dns.cli_classify import add_rule_options, build_classifier
-from agent.dns.upstream import Upstream, UpstreamPool, parse_hostport
+from agent.dns.upstream import Upstream, parse_hostport
 from agent.errors import CliError
 
 
@@ -66,7 +66,7 @@ def system_upstreams(listen: tuple[str, int], resolv_conf: Path = Path("/etc/res
 
 def run(args: argparse.Namespace) -> int:
     from agent.dns.blockpage import BlockPageServer
-    from agent.dns.server import DnsFilterServer
+    from agent.dns.filter_setup import filter_server
 
     listen = _address(args.listen, 53, "--listen")
     if args.upstream:
@@ -101,9 +101,8 @@ def run(args: argparse.Namespace) -> int:
         # Proves the child's browser reached the page (plain http); still no path, only the site.
         sink.add(f"{datetime.now(UTC).isoformat(timespec='seconds')}\tpage\t{host or '-'}\n")
 
-    pool = UpstreamPool(upstreams, timeout=args.timeout, total_timeout=2 * args.timeout)
-    server = DnsFilterServer(classifier, pool, listen, block_ipv4=block_ipv4, block_ipv6=block_ipv6,
-                             on_event=on_event, reuse_port=args.workers > 1)
+    server = filter_server(classifier, upstreams, listen, block_ipv4=block_ipv4, block_ipv6=block_ipv6,
+                           on_event=on_event, timeout_s=args.timeout, reuse_port=args.workers > 1)
     page = None
     if not args.no_blockpage:
         try:
@@ -157,16 +156,15 @@ def _worker(args: argparse.Namespace, listen: tuple[str, int], upstreams: list[U
             block_ipv6: str, parent: int) -> None:
     """One more `--workers` process: the same rules and upstreams on the parent's port (no block page of its
     own); stops on SIGTERM, Ctrl-C, or when the parent is gone."""
-    from agent.dns.server import DnsFilterServer
+    from agent.dns.filter_setup import filter_server
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     sink = LineSink().start()
 
     on_event = sink.add  # the event itself: the sink's thread makes it a line, not the answering loop
 
-    pool = UpstreamPool(upstreams, timeout=args.timeout, total_timeout=2 * args.timeout)
-    server = DnsFilterServer(build_classifier(args), pool, listen, block_ipv4=block_ipv4, block_ipv6=block_ipv6,
-                             on_event=on_event, reuse_port=True)
+    server = filter_server(build_classifier(args), upstreams, listen, block_ipv4=block_ipv4, block_ipv6=block_ipv6,
+                           on_event=on_event, timeout_s=args.timeout, reuse_port=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     server.start()

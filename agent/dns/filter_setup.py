@@ -1,5 +1,6 @@
-"""The one place the web filter's classifier is built: the agent's filter (`sprout-agent run`), `sprout-agent
-dns` and `sprout-agent classify` all come through `build_filter`, so a test of one is a test of all.
+"""The one place the web filter is built: the agent's filter (`sprout-agent run`), `sprout-agent dns` and
+`sprout-agent classify` all come through `build_filter` (the classifier) and `filter_server` (the DNS server around
+it), so a test of one is a test of all. agent/assembly.py puts the filter into the agent.
 
 Inputs, always the same four:
 - the policy's web section (blocked categories, allow/deny, SafeSearch, YouTube);
@@ -54,7 +55,7 @@ def shipped_root() -> Path:
 def signed_update_root(state_dir: Path) -> Path | None:
     """The verified signed list set under STATE/list-updates (rolled back if damaged), or None when the device
     maker configured no update key or none was installed."""
-    from agent.listupdate import ListUpdater
+    from agent.dns.listupdate import ListUpdater
     from agent.oem import OemError, load_oem
 
     try:
@@ -163,6 +164,22 @@ def build_filter(web: dict[str, Any] | WebRules, index: CategoryLookup) -> Class
 
 
 _FRIENDLY: frozenset[str] | None = None
+
+
+def filter_server(classifier: Classifier, upstreams: list[Any], listen: tuple[str, int], *,
+                  on_event: Any = None, block_ipv4: str = "127.0.0.1", block_ipv6: str = "::",
+                  timeout_s: float | None = None, reuse_port: bool = False, **more: Any) -> Any:
+    """The one construction of the DNS filter server (not started): the agent's (`sprout-agent run --dns`) and
+    `sprout-agent dns` (and each of its --workers) differ only in these arguments. `timeout_s` is per upstream
+    try (the whole query gets twice that); None keeps the pool's defaults. `more` goes to the server as it is
+    (the service's watch on first visits to social and chat sites)."""
+    from agent.dns.server import DnsFilterServer
+    from agent.dns.upstream import UpstreamPool
+
+    pool = UpstreamPool(upstreams) if timeout_s is None else UpstreamPool(upstreams, timeout=timeout_s,
+                                                                          total_timeout=2 * timeout_s)
+    return DnsFilterServer(classifier, pool, listen, block_ipv4=block_ipv4, block_ipv6=block_ipv6,
+                           on_event=on_event, reuse_port=reuse_port, **more)
 
 
 def child_friendly() -> frozenset[str]:

@@ -31,12 +31,13 @@ import os
 import re
 import struct
 import sys
-import tempfile
 import time
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from agent.fileio import atomic_writer
 
 MAGIC = b"SPROUTIX"
 FORMAT_VERSION = 3
@@ -234,45 +235,24 @@ def _write(out: Path, categories: list[str], arrays: list[array], count: int) ->
                       separators=(",", ":")).encode()
     offsets, total = _layout(len(meta), count)
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            hasher = hashlib.blake2b(digest_size=16)
-            written = 0
+    with atomic_writer(out, 0o600) as fh:
+        hasher = hashlib.blake2b(digest_size=16)
+        written = 0
 
-            def put(data: bytes | memoryview) -> None:
-                nonlocal written
-                hasher.update(data)
-                fh.write(data)
-                written += len(data)
+        def put(data: bytes | memoryview) -> None:
+            nonlocal written
+            hasher.update(data)
+            fh.write(data)
+            written += len(data)
 
-            put(MAGIC + _HEADER.pack(FORMAT_VERSION, 0, count, len(meta), total))
-            put(meta)
-            for offset, arr in zip(offsets[:-1], arrays, strict=True):
-                put(b"\0" * (offset - written))
-                put(memoryview(arr).cast("B"))
-            put(b"\0" * (offsets[-1] - written))
-            fh.write(hasher.digest())
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(out.parent)
+        put(MAGIC + _HEADER.pack(FORMAT_VERSION, 0, count, len(meta), total))
+        put(meta)
+        for offset, arr in zip(offsets[:-1], arrays, strict=True):
+            put(b"\0" * (offset - written))
+            put(memoryview(arr).cast("B"))
+        put(b"\0" * (offsets[-1] - written))
+        fh.write(hasher.digest())
     return total
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return  # Windows cannot open a directory; os.replace is already durable enough there
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _align(offset: int) -> int:

@@ -17,7 +17,6 @@ import gzip
 import json
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ from typing import Any
 
 from agent.dns.importers import ImportReport, ListImportError, ProgressFn, read_list
 from agent.dns.index import CategoryIndex, IndexFileError, IndexStats, build_index
+from agent.fileio import atomic_writer
 from agent.resources import resource_path
 
 INDEX_FILE = "index.bin"
@@ -281,32 +281,6 @@ class ListStore:
             fh.write(json.dumps(meta, indent=1, sort_keys=True).encode("utf-8"))
 
 
-class _atomic:
-    """Context manager giving a binary file that replaces `target` only if the block finishes."""
-
-    def __init__(self, target: Path) -> None:
-        self.target = target
-
-    def __enter__(self) -> Any:
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=self.target.name + ".", suffix=".tmp", dir=self.target.parent)
-        self.tmp = Path(name)
-        self.fh = os.fdopen(fd, "wb")
-        return self.fh
-
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        try:
-            if exc_type is None:
-                self.fh.flush()
-                os.fsync(self.fh.fileno())
-            self.fh.close()
-            if exc_type is None:
-                os.replace(self.tmp, self.target)
-                if os.name == "posix":
-                    fd = os.open(self.target.parent, os.O_RDONLY)
-                    try:
-                        os.fsync(fd)
-                    finally:
-                        os.close(fd)
-        finally:
-            self.tmp.unlink(missing_ok=True)
+def _atomic(target: Path) -> Any:
+    """A binary file that replaces `target` only if the block finishes (agent.fileio.atomic_writer)."""
+    return atomic_writer(target, 0o600)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 import sys
 import threading
 from pathlib import Path
+
+from agent.fileio import atomic_write
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,17 +24,15 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
-    from agent.link.backend import StoreBackend
-    from agent.link.runner import start_link
-    args.state.mkdir(parents=True, exist_ok=True, mode=0o700)
+    from agent.assembly import open_store  # the agent's one assembly: the same store and keys as the service
     from agent.errors import CliError
-    from agent.store.db import EncryptedStore
-    from agent.store.keys import KeyCustodyError, SecretVault
+    from agent.link.backend import StoreBackend
+    from agent.link.endpoint import start_link
+    from agent.store.keys import KeyCustodyError
     from agent.store.records import StoreError
 
     try:
-        vault = SecretVault("sprout-agent", args.state, file_fallback=args.key_file_fallback)
-        store = EncryptedStore.open(args.state / "agent.db", vault.get_or_create("store-key", lambda: os.urandom(32)))
+        store, vault = open_store(args.state, file_fallback=args.key_file_fallback)
     except (KeyCustodyError, StoreError) as exc:
         print(f"python -m agent.link: {CliError(str(exc))}", file=sys.stderr)
         return 2
@@ -41,9 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     running = start_link(args.state, backend, vault, listen=args.listen, name=args.name or None,
                          advertise=args.advertise)
     if args.port_file:
-        tmp = args.port_file.with_suffix(".tmp")
-        tmp.write_text(str(running.address[1]))
-        tmp.replace(args.port_file)
+        atomic_write(args.port_file, str(running.address[1]).encode())
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

@@ -31,7 +31,7 @@ def _default_state(user_mode: bool) -> Path:
 
 
 def _pair(args: argparse.Namespace) -> int:
-    from agent.link.runner import link_state
+    from agent.link.endpoint import link_state
     from agent.protocol.devid import format_device_id, parse_device_id
     from agent.protocol.errors import ProtocolError
     from agent.protocol.pairing import display_code

@@ -8,17 +8,17 @@ processes use the file at once (`sprout-agent pair` beside the running link), so
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from agent.protocol.errors import ProtocolError
 from agent.protocol.identity import PeerKeys, b64d, b64e
 from agent.protocol.pairing import new_code
+from agent.store import sqlite
 
 CODE_TTL_S = 600.0
 MAX_BURNS = 5  # then pairing closes until someone at the child's PC opens it again
@@ -44,11 +44,7 @@ class LinkState:
         self.path = Path(path)
         self.clock = clock
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
-        os.close(fd)
-        self._db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db = sqlite.connect(self.path, timeout=10, synchronous="NORMAL")
         self._db.executescript(_SCHEMA)
         self._db.execute("INSERT OR IGNORE INTO pairing (id, burns) VALUES (1, 0)")
         self._lock = threading.RLock()
@@ -57,16 +53,8 @@ class LinkState:
         with self._lock:
             self._db.close()
 
-    @contextlib.contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def _tx(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return sqlite.transaction(self._db, self._lock)
 
     # ---- pairing code ----------------------------------------------------------------------------------
     def open_pairing(self, *, force_new: bool = False, by: str = "admin at this PC") -> tuple[str, float]:

@@ -140,7 +140,7 @@ class PfLock(DnsLock):
 class WindowsFirewallLock(DnsLock):
     """Windows: outbound block rules for the child's SID (written, not run here). Windows Firewall cannot
     redirect, so DNS to any resolver but the filter is blocked; Windows then uses the filter it was pointed at
-    (agent/os/resolver.py)."""
+    (agent/os/dns_settings.py)."""
 
     def __init__(self, runner: CommandRunner | None = None) -> None:
         self.runner = runner or SubprocessRunner()

@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import psutil
 
@@ -101,6 +101,13 @@ def protected_pids() -> set[int]:
     """Never targets: the init process (and Windows' System), the agent and whoever started the agent."""
     system = {0, 1, 4} if sys.platform == "win32" else {0, 1}
     return system | {os.getpid(), os.getppid()}
+
+
+class ProcessCloser(Protocol):
+    """What the enforcer calls to close one of the child's processes (close_process, or a platform's own)."""
+
+    def __call__(self, pid: int, *, allowed_uid: int | str, grace_s: float,
+                 create_time: float | None = None) -> Any: ...
 
 
 def close_process(pid: int, *, allowed_uid: int | str, grace_s: float, create_time: float | None = None,

@@ -14,9 +14,9 @@ Every reply is sealed with kind "reply" and `re` = the request's counter.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from agent.policy.canonical import canonical_json
 from agent.protocol.errors import ProtocolError
 from agent.protocol.identity import Identity, PeerKeys, b64d, b64e
 
@@ -28,7 +28,12 @@ MAX_MESSAGE_CHARS = 300
 
 
 def _canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """The one canonical form (agent.policy.canonical); a float or a non-text key cannot be signed or verified:
+    refused as a bad payload, never a traceback."""
+    try:
+        return canonical_json(value)
+    except (TypeError, ValueError) as exc:
+        raise ProtocolError("bad_payload", f"not signable: {exc}") from None
 
 
 def sign_policy(me: Identity, doc: dict[str, Any]) -> dict[str, Any]:
@@ -87,9 +92,9 @@ def verify_decision(payload: Any, signer_keys: PeerKeys | None, agent_id: str) -
     return {"request_id": rid, "approve": approve, "minutes": minutes, "message": message}
 
 
-def sign_consent(me: Identity, agent_id: str, fields: list[str], at: float) -> dict[str, Any]:
+def sign_consent(me: Identity, agent_id: str, fields: list[str], at: float | int) -> dict[str, Any]:
     """The parent's agreement to see exactly `fields` on one device, signed like a policy."""
-    consent = {"fields": list(fields), "device": agent_id, "at": float(at)}
+    consent = {"fields": list(fields), "device": agent_id, "at": int(at)}  # whole seconds: canonical form has no floats
     return {"consent": consent, "signer": me.device_id,
             "sig": b64e(me.sign(b"sprout consent\x00" + _canonical(consent)))}
 

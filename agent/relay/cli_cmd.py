@@ -21,11 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _relay(args: argparse.Namespace) -> int:
+    from agent.assembly import open_vault
     from agent.link.cli_cmd import _default_state
     from agent.protocol import relay
     from agent.protocol.identity import Identity
     from agent.relay.bridge import SETTINGS_FILE, save_settings
-    from agent.store.keys import KEY_DIR_NAME, SecretVault
+    from agent.store.keys import KEY_DIR_NAME
 
     state_dir = args.state or _default_state(args.user_mode)
     if args.action == "show":
@@ -39,7 +40,7 @@ def _relay(args: argparse.Namespace) -> int:
     try:
         # the same custody the service chose (agent.service.cli_status): a key folder there means key files
         file_custody = args.key_file_fallback or args.user_mode or (state_dir / KEY_DIR_NAME).is_dir()
-        vault = SecretVault("sprout-agent", state_dir, file_fallback=file_custody)
+        vault = open_vault(state_dir, file_fallback=file_custody)
     except Exception as exc:
         raise CliError(f"keys: {exc}") from None
     identity = Identity.from_vault(vault)
@@ -55,7 +56,7 @@ def _relay(args: argparse.Namespace) -> int:
     except ValueError:
         raise CliError(f"{args.bundle}: not JSON") from None
     if isinstance(data, dict):  # a device maker's provisioning may issue the account only: oem.toml says where
-        from agent.service.runner import oem_settings
+        from agent.assembly import oem_settings
 
         oem = oem_settings(state_dir)
         data.setdefault("broker", oem.get("relay_broker"))

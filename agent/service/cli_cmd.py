@@ -48,8 +48,8 @@ def _default_state(user_mode: bool) -> Path:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from agent.assembly import ServiceOptions, serve
     from agent.policy import PolicyError
-    from agent.service.runner import ServiceOptions, serve
 
     if not args.user_mode and hasattr(os, "geteuid") and os.geteuid() != 0:
         # the packaged unit runs as the `sprout` account with AmbientCapabilities instead of uid 0

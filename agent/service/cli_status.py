@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from agent.service.runner import open_store
+    from agent.assembly import open_store
     from agent.store.keys import KEY_DIR_NAME, KeyCustodyError
 
     # The agent keeps its key in a 0600 file when it had no keyring (user mode, a service without one): where that

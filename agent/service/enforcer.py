@@ -12,23 +12,19 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Protocol
+from typing import Any
 
 from agent.ledger.ledger import Decision
 
+# The OS adapters' own interfaces (agent/os/), defined once there.
+from agent.os.session import SessionControl
+from agent.os.terminate import ProcessCloser as Closer
+
 log = logging.getLogger(__name__)
+__all__ = ["Closer", "Enforcer", "SessionControl"]
 
 BLOCK_GRACE_S = 1.0  # a blocked app gets a second to close itself, so it is gone within 2 s of starting
 SESSION_ACTION_EVERY_S = 10.0  # do not hammer lock/logout while the desktop takes its time
-
-
-class SessionControl(Protocol):
-    def lock(self) -> Any: ...
-
-    def logout(self) -> Any: ...
-
-
-Closer = Callable[..., Any]  # close_process(pid, *, allowed_uid, grace_s) -> result
 
 
 class Enforcer:

@@ -23,9 +23,9 @@ brand_logo(offset): the device maker's logo (oem.toml `[brand] logo`), in pieces
 until it holds `size` bytes, and checks the sha256 of the whole. An offset past the end (> size) is
 "bad_request"; no logo is "not_found".
 
-Who may talk: the server asks the kernel who the peer is (SO_PEERCRED on Linux, getpeereid on macOS/BSD) and
-refuses every OS user not in `allowed_uids` with one "forbidden" line, then hangs up. File permissions are a second
-fence, not the gate: macOS ignores a socket file's mode.
+Who may talk: the server asks the kernel who the peer is (agent/os/peercred.py: SO_PEERCRED on Linux, getpeereid
+on macOS/BSD) and refuses every OS user not in `allowed_uids` with one "forbidden" line, then hangs up. File
+permissions are a second fence, not the gate: macOS ignores a socket file's mode.
 
 Limits: a line is at most `max_line` bytes (longer → "too_long" and the connection is closed, as we cannot find
 the next line start safely); garbage lines (not UTF-8, not JSON, not an object, unknown op, wrong argument types)
@@ -42,7 +42,6 @@ import logging
 import os
 import socket
 import stat
-import struct
 import sys
 import threading
 import time
@@ -50,6 +49,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from agent.os.named_pipe import PIPE_NAME, NamedPipeListener, NamedPipeUnavailable, PipeConnection
+from agent.os.peercred import peer_uid
 from agent.service.companion_backend import REQUEST_SCOPES, CompanionBackend
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ MAX_CLIENTS = 16  # one companion per session; a few spare for support tools
 REFUSE_DRAIN_S = 2.0  # how long a refused peer's request is read before the refusal is sent
 PER_UID_SLOTS = 4  # a companion uses two (status, the notices long-poll); beyond this its oldest is closed
 LOGO_CHUNK = 32 * 1024  # raw bytes per brand_logo answer: ~43 KB once base64'd, well inside a 64 KiB line
-WINDOWS_PIPE_NAME = r"\\.\pipe\sprout-companion"
+WINDOWS_PIPE_NAME = PIPE_NAME
 
 
 class IpcSetupError(Exception):
@@ -74,30 +75,6 @@ class RequestError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-
-
-# ---- who is on the other end ---------------------------------------------------------------------------------
-def peer_uid(conn: socket.socket) -> int:
-    """The OS user id of the process at the other end of a connected Unix socket, as the kernel reports it."""
-    if sys.platform.startswith("linux"):
-        # struct ucred { pid_t pid; uid_t uid; gid_t gid; }
-        raw = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-        _pid, uid, _gid = struct.unpack("3i", raw)
-        return uid
-    return _getpeereid(conn.fileno())
-
-
-def _getpeereid(fd: int) -> int:
-    """macOS / BSD: getpeereid(2), which reads LOCAL_PEERCRED for us. Written for macOS, not run on this Linux box."""
-    import ctypes
-    import ctypes.util
-
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    uid, gid = ctypes.c_uint32(), ctypes.c_uint32()
-    if libc.getpeereid(fd, ctypes.byref(uid), ctypes.byref(gid)) != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, f"getpeereid failed: {os.strerror(err)}")
-    return int(uid.value)
 
 
 # ---- the socket's place on disk -----------------------------------------------------------------------------
@@ -477,104 +454,43 @@ def _too_long(max_line: int) -> dict[str, Any]:
             "error": {"code": "too_long", "message": f"line: longer than {max_line} bytes; closing the connection"}}
 
 
-# ---- Windows: a named pipe (designed here, NOT run: pywin32 is not installed on the Linux build machine) ------
+# ---- Windows: the same Dispatcher behind a named pipe (transport: agent/os/named_pipe.py; NOT run here) ---------
 class WindowsPipeServer:
-    """The same Dispatcher behind \\\\.\\pipe\\sprout-companion.
-
-    Security, in the order it applies:
-    1. The pipe is created with a DACL granting SYSTEM full control and the allowed users' SIDs read/write only,
-       and PIPE_REJECT_REMOTE_CLIENTS, so no other account and no other machine can open it.
-    2. For each connection, GetNamedPipeClientProcessId → OpenProcess → OpenProcessToken → TokenUser gives the
-       peer's SID, compared with `allowed_sids`; others get the same "forbidden" line as on Unix.
-    3. FILE_FLAG_FIRST_PIPE_INSTANCE on the first instance, so a process that squatted the name first is detected.
-    Not exercised by tests on this machine (no Windows, no pywin32); the Dispatcher it uses is.
-    """
+    """The same Dispatcher behind \\\\.\\pipe\\sprout-companion; the pipe, its DACL and the peer's SID come from
+    agent/os/named_pipe.py. Not exercised by tests on this machine (no Windows, no pywin32); the Dispatcher is."""
 
     def __init__(self, backend: CompanionBackend, allowed_sids: Iterable[str], *, name: str = WINDOWS_PIPE_NAME,
                  max_line: int = MAX_LINE, max_wait_s: float = MAX_WAIT_S) -> None:
-        self.name = name
         self.allowed_sids = frozenset(allowed_sids)
         self.max_line = max_line
-        self._stop = threading.Event()
-        self.dispatcher = Dispatcher(backend, max_wait_s=max_wait_s, stopping=self._stop.is_set)
-        self._thread: threading.Thread | None = None
+        self.listener = NamedPipeListener(name, self.allowed_sids, self._serve, max_clients=MAX_CLIENTS)
+        self.dispatcher = Dispatcher(backend, max_wait_s=max_wait_s, stopping=self.listener.stopping.is_set)
 
     def start(self) -> WindowsPipeServer:
         try:
-            import pywintypes  # noqa: F401  (pywin32: only present on Windows builds)
-        except ImportError as exc:
-            raise IpcSetupError("named pipe: pywin32 is not installed; the Windows channel needs it") from exc
-        self._thread = threading.Thread(target=self._accept_loop, name="companion-pipe", daemon=True)
-        self._thread.start()
+            self.listener.start()
+        except NamedPipeUnavailable as exc:
+            raise IpcSetupError(str(exc)) from exc
         return self
 
     def stop(self) -> None:
-        self._stop.set()
+        self.listener.stop()
 
-    def _security_attributes(self) -> Any:
-        import ntsecuritycon
-        import pywintypes
-        import win32security
-
-        dacl = win32security.ACL()
-        system = win32security.CreateWellKnownSid(win32security.WinLocalSystemSid)
-        dacl.AddAccessAllowedAce(win32security.ACL_REVISION, ntsecuritycon.GENERIC_ALL, system)
-        for sid_text in self.allowed_sids:
-            sid = win32security.ConvertStringSidToSid(sid_text)
-            dacl.AddAccessAllowedAce(win32security.ACL_REVISION,
-                                     ntsecuritycon.GENERIC_READ | ntsecuritycon.GENERIC_WRITE, sid)
-        sd = win32security.SECURITY_DESCRIPTOR()
-        sd.SetSecurityDescriptorDacl(1, dacl, 0)
-        sa = pywintypes.SECURITY_ATTRIBUTES()
-        sa.SECURITY_DESCRIPTOR = sd
-        return sa
-
-    def _peer_sid(self, handle: Any) -> str:
-        import win32api
-        import win32con
-        import win32pipe
-        import win32security
-
-        pid = win32pipe.GetNamedPipeClientProcessId(handle)
-        proc = win32api.OpenProcess(win32con.PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
-        token = win32security.OpenProcessToken(proc, win32con.TOKEN_QUERY)
-        sid, _attrs = win32security.GetTokenInformation(token, win32security.TokenUser)
-        return win32security.ConvertSidToStringSid(sid)
-
-    def _accept_loop(self) -> None:
-        import win32file
-        import win32pipe
-
-        first = True
-        sa = self._security_attributes()
-        while not self._stop.is_set():
-            open_mode = win32pipe.PIPE_ACCESS_DUPLEX | (win32file.FILE_FLAG_FIRST_PIPE_INSTANCE if first else 0)
-            pipe_mode = (win32pipe.PIPE_TYPE_BYTE | win32pipe.PIPE_READMODE_BYTE | win32pipe.PIPE_WAIT
-                         | getattr(win32pipe, "PIPE_REJECT_REMOTE_CLIENTS", 0x8))
-            handle = win32pipe.CreateNamedPipe(self.name, open_mode, pipe_mode, MAX_CLIENTS, 65536, 65536, 0, sa)
-            first = False
-            win32pipe.ConnectNamedPipe(handle, None)
-            threading.Thread(target=self._serve, args=(handle,), daemon=True).start()
-
-    def _serve(self, handle: Any) -> None:
-        import win32file
-        import win32pipe
-
+    def _serve(self, conn: PipeConnection) -> None:
         def send(msg: dict[str, Any]) -> None:
-            win32file.WriteFile(handle, encode(msg))
+            conn.write(encode(msg))
 
         try:
-            sid = self._peer_sid(handle)
-            if sid not in self.allowed_sids:
-                send({"id": None, "ok": False, "error": {"code": "forbidden",
-                                                          "message": f"connection: user {sid} may not use this pipe"}})
+            if conn.peer_sid not in self.allowed_sids:
+                send({"id": None, "ok": False, "error": {
+                    "code": "forbidden", "message": f"connection: user {conn.peer_sid} may not use this pipe"}})
                 return
             buf = LineBuffer(self.max_line)
-            while not self._stop.is_set():
-                _rc, data = win32file.ReadFile(handle, 65536)
+            while not self.listener.stopping.is_set():
+                data = conn.read()
                 if not data:
                     return
-                for line in buf.feed(bytes(data)):
+                for line in buf.feed(data):
                     if len(line) > self.max_line:
                         send(_too_long(self.max_line))
                         return
@@ -585,10 +501,6 @@ class WindowsPipeServer:
                     return
         except Exception as exc:  # pywintypes.error when the companion goes away
             log.debug("companion pipe closed: %s", exc)
-        finally:
-            with contextlib.suppress(Exception):
-                win32pipe.DisconnectNamedPipe(handle)
-            win32file.CloseHandle(handle)
 
 
 def start_local_channel(backend: CompanionBackend, path: Path | str | None, allowed_uids: Iterable[int] | None = None,

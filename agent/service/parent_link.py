@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from agent.link.backend import StoreBackend
-from agent.link.runner import start_link
+from agent.link.endpoint import start_link
 from agent.protocol.pairing import display_code
 from agent.service.consent import status_for_parent
 from agent.service.core import AgentCore

@@ -38,6 +38,8 @@ from cryptography.exceptions import InvalidKey
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from agent.errors import CliError
+from agent.fileio import atomic_write_json
+from agent.policy.canonical import canonical_json
 
 ACTIONS = ("stop", "uninstall", "change-files", "lift-cover")  # lift-cover: the screen cover when locking fails
 PROTECT_DIR = "protect"
@@ -56,7 +58,7 @@ class ProtectError(Exception):
 
 
 @dataclass(frozen=True)
-class Decision:
+class GuardDecision:
     allowed: bool
     action: str
     method: str  # pin | approval | oem-token | grant | none
@@ -65,13 +67,7 @@ class Decision:
 
 def _atomic_json(path: Path, doc: Any, mode: int = 0o600) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, sort_keys=True)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    atomic_write_json(path, doc, mode)
 
 
 def _read_json(path: Path, what: str) -> dict[str, Any] | None:
@@ -87,7 +83,8 @@ def _read_json(path: Path, what: str) -> dict[str, Any] | None:
 
 
 def canonical(doc: dict[str, Any]) -> bytes:
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """The signed bytes of an approval body: the project's one canonical form (no floats)."""
+    return canonical_json(doc)
 
 
 def _scrypt(salt: bytes, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> Scrypt:
@@ -140,7 +137,7 @@ class Guard:
         """Seconds until the next PIN try is accepted (0 when it may be tried now)."""
         return max(0.0, float(self._limits()["locked_until"]) - self.clock())
 
-    def verify_pin(self, pin: str, *, action: str) -> Decision:
+    def verify_pin(self, pin: str, *, action: str) -> GuardDecision:
         _check_action(action)
         record = _read_json(self.pin_path, "PIN record")
         if record is None:
@@ -173,7 +170,7 @@ class Guard:
     # -- a paired console's approval --------------------------------------------------------------------------
 
     def verify_approval(self, approval: dict[str, Any], *, action: str,
-                        peer_lookup: Callable[[str], Any] | None = None) -> Decision:
+                        peer_lookup: Callable[[str], Any] | None = None) -> GuardDecision:
         """approval = {"body": {...}, "console": device_id, "signature": b64}; peer_lookup(device_id) returns
         the pinned console's PeerKeys or None (default: the link's link.sqlite in this state folder)."""
         _check_action(action)
@@ -189,7 +186,11 @@ class Guard:
         peer = lookup(console)
         if peer is None:
             return self._decide(action, "approval", False, f"console {console[:12]} is not paired with this PC")
-        if not peer.verify(signature, canonical(body)):
+        try:
+            signed = canonical(body)
+        except (TypeError, ValueError) as exc:
+            return self._decide(action, "approval", False, f"malformed approval: {exc}")
+        if not peer.verify(signature, signed):
             return self._decide(action, "approval", False, "the approval's signature does not verify")
         now = self.clock()
         if wanted != action:
@@ -219,7 +220,7 @@ class Guard:
 
     # -- the device maker's token -----------------------------------------------------------------------------
 
-    def verify_oem_token(self, token: str, *, action: str) -> Decision:
+    def verify_oem_token(self, token: str, *, action: str) -> GuardDecision:
         _check_action(action)
         if not self.oem_token_sha256:
             return self._decide(action, "oem-token", False, "no device-maker token is configured (oem.toml)")
@@ -230,13 +231,13 @@ class Guard:
 
     # -- grants the package scripts consume --------------------------------------------------------------------
 
-    def grant(self, decision: Decision, ttl_s: float = GRANT_TTL_S) -> None:
+    def grant(self, decision: GuardDecision, ttl_s: float = GRANT_TTL_S) -> None:
         if not decision.allowed:
             raise ProtectError("grant: only an allowed decision can be granted")
         _atomic_json(self.dir / "grant.json", {"action": decision.action, "expires": self.clock() + ttl_s,
                                                "method": decision.method})
 
-    def consume_grant(self, action: str) -> Decision:
+    def consume_grant(self, action: str) -> GuardDecision:
         """Use up a grant for action (one use). A missing, expired or other-action grant is a refusal."""
         _check_action(action)
         path = self.dir / "grant.json"
@@ -253,9 +254,9 @@ class Guard:
 
     # -- reports ----------------------------------------------------------------------------------------------
 
-    def _decide(self, action: str, method: str, allowed: bool, reason: str) -> Decision:
+    def _decide(self, action: str, method: str, allowed: bool, reason: str) -> GuardDecision:
         self._report(action, method, allowed, reason)
-        return Decision(allowed, action, method, reason)
+        return GuardDecision(allowed, action, method, reason)
 
     def _report(self, action: str, method: str, allowed: bool, reason: str) -> None:
         # One file per attempt: no lock needed between a package script and the running service.
@@ -292,7 +293,8 @@ def sign_approval(sign: Callable[[bytes], bytes], console_device_id: str, action
                   ttl_s: float = 600.0, now: float | None = None) -> dict[str, Any]:
     """What a paired console sends to allow one action (sign = the console identity's Ed25519 sign)."""
     _check_action(action)
-    body = {"action": action, "expires": (time.time() if now is None else now) + ttl_s,
+    # Whole seconds: the canonical form refuses floats, so a signature has exactly one byte form
+    body = {"action": action, "expires": int((time.time() if now is None else now) + ttl_s),
             "nonce": secrets.token_hex(16)}
     return {"body": body, "console": console_device_id, "signature": base64.b64encode(sign(canonical(body))).decode()}
 

@@ -3,34 +3,24 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from agent.catalog.content import ContentIndex
 from agent.ledger.apps import AppClassifier
 from agent.ledger.clock import Clock
 from agent.ledger.sample import AppRef, Sample
+
+# The sources are the OS adapters' own interfaces (agent/os/), defined once there. An IdleSource may also offer
+# lock_hint() (what the session claims, logind's LockedHint), never believed on its own.
+from agent.os.foreground import ForegroundSource
+from agent.os.idle import IdleSource
+from agent.os.processes import ProcessSource, ProcInfo
 from agent.service.new_apps import QUALIFYING_KINDS, Candidate
 
 log = logging.getLogger(__name__)
-
-
-class ProcessSource(Protocol):
-    def snapshot(self) -> Sequence[Any]: ...  # items with pid, ppid, name, exe, uid, parent_name
-
-
-class ForegroundSource(Protocol):
-    def current(self) -> Any | None: ...  # an object with pid and name, or None when unknown this tick
-
-
-class IdleSource(Protocol):
-    def idle_seconds(self) -> float | None: ...
-
-    def locked(self) -> bool | None: ...  # only from a source the child cannot set
-
-    # Optional: what the session claims (logind's LockedHint), never believed on its own.
-    # def lock_hint(self) -> bool | None: ...
+__all__ = ["ForegroundSource", "IdleSource", "Observation", "ProcessSource", "Sampler"]
 
 
 @dataclass
@@ -143,7 +133,7 @@ class Sampler:
             pids[game.id].append(entry)
         return game
 
-    def _child_processes(self) -> list[Any]:
+    def _child_processes(self) -> list[ProcInfo]:
         skip = self.ignore_pids()
         out = []
         for p in self.processes.snapshot():
@@ -154,7 +144,7 @@ class Sampler:
             out.append(p)
         return out
 
-    def _ref(self, proc: Any, by_pid: dict[int, Any]) -> AppRef:
+    def _ref(self, proc: ProcInfo, by_pid: dict[int, ProcInfo]) -> AppRef:
         parents: list[str] = []
         parent_name = getattr(proc, "parent_name", None)
         if parent_name:

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.dns.classifier import INVALID_NAME, CategoryLookup, Classifier
-from agent.dns.filter_setup import FilterSetupError, FilterSources, build_filter, open_category_index
+from agent.dns.filter_setup import FilterSetupError, FilterSources, build_filter, filter_server, open_category_index
 from agent.dns.server import DnsFilterServer
-from agent.dns.upstream import Upstream, UpstreamPool, parse_hostport
+from agent.dns.upstream import Upstream, parse_hostport
 from agent.errors import CliError
 from agent.fileio import atomic_write
 from agent.service.core import AgentCore
@@ -233,9 +233,8 @@ def start_web_filter(core: AgentCore, opts: Any) -> Any:
     from agent.skills.reminders import load_reminders
 
     sites = SiteWatch(reminders_for(core))
-    server = DnsFilterServer(classifier_for(core.policy_doc, index), UpstreamPool(upstreams), listen,
-                             on_event=events.add, on_watched=sites,
-                             watch_categories=load_reminders().site_categories)
+    server = filter_server(classifier_for(core.policy_doc, index), upstreams, listen, on_event=events.add,
+                           on_watched=sites, watch_categories=load_reminders().site_categories)
     server.start()  # an OSError here (port in use) leaves nothing running; the runner reports it
     events.start()
     sites.start()

@@ -23,8 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
+from agent.store import sqlite
 from agent.store.cipher import KEY_BYTES, SALT_BYTES, AeadRowCipher, RowAuthError, RowCipher, row_identity
 from agent.store.records import (
     CorruptionReport,
@@ -99,7 +98,6 @@ class EncryptedStore:
     def __init__(self, path: Path, conn: sqlite3.Connection, cipher: RowCipher, clock: Callable[[], float]) -> None:
         self.path = path
         self._conn = conn
-        self._db = sqlite_utils.Database(conn, execute_plugins=False)
         self._cipher = cipher
         self._clock = clock
         self._lock = threading.RLock()
@@ -226,19 +224,12 @@ class EncryptedStore:
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One IMMEDIATE transaction: all of a batch or none of it."""
-        with self._lock, self._sqlite_errors():
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-                self._conn.execute("COMMIT")
-            except BaseException:
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
-                raise
+        with self._sqlite_errors(), sqlite.transaction(self._conn, self._lock) as conn:
+            yield conn
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         with self._lock, self._sqlite_errors():
-            return list(self._db.query(sql, params))
+            return sqlite.query(self._conn, sql, params)
 
     @contextlib.contextmanager
     def _sqlite_errors(self) -> Iterator[None]:

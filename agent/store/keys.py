@@ -22,6 +22,8 @@ import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
 
+from agent.fileio import atomic_write
+
 log = logging.getLogger(__name__)
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -77,14 +79,17 @@ class SecretVault:
 
     `backend_name` says where they live: "keyring: <backend>" or "file: <folder>".
     `keyring_backend` lets a caller (a test, a packager) name the backend instead of keyring's own choice.
+    `account_prefix` scopes the keyring entries (the console keeps one family per state folder: its entries are
+    named "<folder>:<name>"). Both the agent and the console (app.keys) keep their keys here.
     """
 
     def __init__(self, app_name: str, state_dir: Path, *, file_fallback: bool,
-                 keyring_backend: KeyringBackend | None = None) -> None:
+                 keyring_backend: KeyringBackend | None = None, account_prefix: str = "") -> None:
         if not app_name:
             raise ValueError("SecretVault: app_name is empty")
         self.app_name = app_name
         self.state_dir = Path(state_dir)
+        self.account_prefix = account_prefix
         self._keyring: KeyringBackend | None = None
         self._dir: Path | None = None
         backend = keyring_backend if keyring_backend is not None else keyring.get_keyring()
@@ -105,6 +110,11 @@ class SecretVault:
                     "permissions (no usable OS keyring: %s)", app_name, self._dir, why)
 
     # ---- public ------------------------------------------------------------------------------------------
+    @property
+    def kind(self) -> str:
+        """"keyring" or "file": where the secrets live, for a person to read."""
+        return "keyring" if self._keyring is not None else "file"
+
     def get(self, name: str) -> bytes | None:
         _check_name(name)
         if self._keyring is not None:
@@ -142,7 +152,7 @@ class SecretVault:
         _check_name(name)
         if self._keyring is not None:
             try:
-                self._keyring.delete_password(self.app_name, name)
+                self._keyring.delete_password(self.app_name, self.account_prefix + name)
             except keyring.errors.PasswordDeleteError:
                 pass  # already absent: delete is idempotent
             except Exception as exc:
@@ -155,12 +165,16 @@ class SecretVault:
     def _keyring_get(self, name: str) -> bytes | None:
         assert self._keyring is not None
         try:
-            text = self._keyring.get_password(self.app_name, name)
+            text = self._keyring.get_password(self.app_name, self.account_prefix + name)
         except Exception as exc:
             raise KeyCustodyError(f"{self.backend_name}: cannot read {name!r}: {type(exc).__name__}: {exc}") from None
         if text is None:
             return None
         if not text.startswith(_KEYRING_PREFIX):
+            legacy = self._legacy_keyring_value(text)
+            if legacy is not None:
+                self._keyring_put(name, legacy)  # rewritten once in the vault's own form
+                return legacy
             raise KeyCustodyError(f"{self.backend_name}: the entry {self.app_name}/{name} was not written by Sprout")
         try:
             return base64.b64decode(text[len(_KEYRING_PREFIX):], validate=True)
@@ -171,9 +185,13 @@ class SecretVault:
         assert self._keyring is not None
         text = _KEYRING_PREFIX + base64.b64encode(value).decode("ascii")
         try:
-            self._keyring.set_password(self.app_name, name, text)
+            self._keyring.set_password(self.app_name, self.account_prefix + name, text)
         except Exception as exc:
             raise KeyCustodyError(f"{self.backend_name}: cannot store {name!r}: {type(exc).__name__}") from None
+
+    def _legacy_keyring_value(self, text: str) -> bytes | None:
+        """A keyring entry in an older writer's form, decoded; None if it is not one (a subclass knows its past)."""
+        return None
 
     # ---- key files --------------------------------------------------------------------------------------
     def _prepare_dir(self) -> None:
@@ -222,40 +240,12 @@ class SecretVault:
     def _file_put(self, name: str, value: bytes, *, exclusive: bool) -> bool:
         """Write atomically with mode 0600 from the start; with exclusive=True return False if it already exists."""
         path = self._path(name)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         try:
-            fd = os.open(tmp, flags, 0o600)
-            with os.fdopen(fd, "wb") as f:
-                f.write(value)
-                f.flush()
-                os.fsync(f.fileno())
-            if exclusive:
-                try:
-                    os.link(tmp, path)  # fails if another process created the key first
-                except FileExistsError:
-                    return False
-                finally:
-                    tmp.unlink(missing_ok=True)
-            else:
-                os.replace(tmp, path)
-            _fsync_dir(path.parent)
+            return atomic_write(path, value, 0o600, exclusive=exclusive)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             raise KeyCustodyError(f"{path}: cannot write the key file: {exc.strerror}") from None
-        return True
 
 
 def _check_name(name: Any) -> None:
     if not isinstance(name, str) or not _NAME_RE.match(name):
         raise ValueError(f"secret name {name!r}: use 1–64 letters, digits, '.', '_' or '-' (not starting with them)")
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -1,36 +1,22 @@
-"""Loading the console's compiled translations (resources/i18n/console_<lang>.qm) and switching at run time."""
+"""The console's translations (resources/i18n/console_<lang>.qm) through the Qt faces' one loader (common_qt.i18n),
+its language for texts from the resources (pick), and Qt's own button texts in its catalogue."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale
 
-from agent.resources import resource_path
+from common_qt.i18n import LANGS, Translations
 
-LANGUAGES = ("vi", "en")
-_current: dict[str, QTranslator | str] = {}
+LANGUAGES = LANGS
+_translations = Translations("console", default="en")
 
 
 def switch(lang: str) -> bool:
     """Install the translators for lang (replacing the previous ones); widgets get a LanguageChange event."""
-    app = QCoreApplication.instance()
-    for key in ("qtbase", "translator"):
-        old = _current.pop(key, None)
-        if isinstance(old, QTranslator):
-            app.removeTranslator(old)
-    # Qt's own strings (OK, Cancel, Yes in dialogs) come from the qtbase catalogue shipped with PySide6
-    base = QTranslator(app)
-    if base.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(base)
-        _current["qtbase"] = base
-    tr = QTranslator(app)
-    ok = tr.load(str(resource_path("i18n", f"console_{lang}.qm")))
-    if ok:
-        app.installTranslator(tr)
-        _current["translator"] = tr
+    _translations.switch(lang, force=True)  # the console's windows count on a fresh LanguageChange each time
     qt_button_texts()
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese if lang == "vi" else QLocale.Language.English))
-    _current["lang"] = lang
-    return ok
+    return _translations.loaded
 
 
 def qt_button_texts() -> list[str]:
@@ -44,7 +30,7 @@ def qt_button_texts() -> list[str]:
 
 
 def current() -> str:
-    return str(_current.get("lang", "en"))
+    return _translations.current or "en"
 
 
 def pick(texts: dict[str, str]) -> str:

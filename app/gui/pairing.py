@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -237,32 +236,7 @@ class PairDialog(QDialog):
 
 
 def discover(timeout_s: float = 2.0) -> list[tuple[str, str]]:
-    """(name, HOST:PORT) of Sprout agents announcing _sprout._tcp on the LAN (zeroconf); [] if none answer."""
-    import time
+    """(name, HOST:PORT) of Sprout agents announcing themselves on the LAN (app.discovery); [] if none answer."""
+    from app.discovery import browse
 
-    from zeroconf import ServiceBrowser, Zeroconf
-
-    found: dict[str, tuple[str, str]] = {}
-
-    class Listener:
-        def add_service(self, zc: Zeroconf, type_: str, name: str) -> None:
-            info = zc.get_service_info(type_, name, timeout=1000)
-            if info and info.addresses:
-                found[name] = (name.split("._sprout")[0], f"{socket.inet_ntoa(info.addresses[0])}:{info.port}")
-
-        def update_service(self, *a: Any) -> None:
-            pass
-
-        def remove_service(self, *a: Any) -> None:
-            pass
-
-    try:
-        zc = Zeroconf()
-    except OSError:
-        return []
-    try:
-        ServiceBrowser(zc, "_sprout._tcp.local.", Listener())
-        time.sleep(timeout_s)
-    finally:
-        zc.close()
-    return sorted(found.values())
+    return [(a.name, a.address) for a in browse(timeout_s)]

@@ -122,7 +122,7 @@ class SettingsPage(QWidget):
         my_id.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         my_id.setAccessibleName(self.tr("This console's device ID"))
         form.addRow(self.tr("This console's device ID"), my_id)
-        where = (self.tr("the system keyring") if session.family.vault.backend_name == "keyring"
+        where = (self.tr("the system keyring") if session.family.vault.kind == "keyring"
                  else self.tr("a key file only your account can read"))
         form.addRow(self.tr("Key storage"), QLabel(where))
         lay.addWidget(box)

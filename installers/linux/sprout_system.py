@@ -2,8 +2,8 @@
 
 Bundled into the agent (installers/pyinstaller/entry_agent.py registers it) because the package scripts run
 without any Python of the system's own:
-  install      point the resolver at the filter (agent.os.resolver), write the browser policies
-               (agent.dns.browser_policies), and record the upstream servers the filter forwards to
+  install      point the resolver at the filter (agent.os.dns_settings), write the browser policies
+               (agent.os.browser_policies), and record the upstream servers the filter forwards to
   remove       restore the resolver and the browser policies exactly, forget the upstream record
   first-start  turn the device maker's oem.toml into the first policy (agent.oem), once
   allow-stop   after `sprout-agent unlock --check`, lift the unit's RefuseManualStop until the next boot
@@ -61,7 +61,7 @@ def upstreams_before(root: Path, resolved: bool) -> list[str]:
 
 
 def _backend(root: Path):  # type: ignore[no-untyped-def]
-    from agent.os import resolver
+    from agent.os import dns_settings as resolver
 
     if sys.platform == "win32":  # the installers import the browser policies themselves (.reg, profile)
         import os
@@ -74,8 +74,8 @@ def _backend(root: Path):  # type: ignore[no-untyped-def]
 
 
 def install(root: Path) -> list[str]:
-    from agent.dns.browser_policies import write_linux_policies
-    from agent.os.resolver import FILTER_V4, SystemdResolvedBackend
+    from agent.os.browser_policies import write_linux_policies
+    from agent.os.dns_settings import FILTER_V4, SystemdResolvedBackend
 
     backend = _backend(root)
     if not sys.platform.startswith("linux"):
@@ -99,7 +99,7 @@ def install(root: Path) -> list[str]:
 
 
 def remove(root: Path) -> list[str]:
-    from agent.dns.browser_policies import remove_linux_policies
+    from agent.os.browser_policies import remove_linux_policies
 
     if not sys.platform.startswith("linux"):
         return [_backend(root).restore().message]
@@ -132,9 +132,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd(args: argparse.Namespace) -> int:
-    from agent.dns.browser_policies import BrowserPolicyError
     from agent.oem import OemError, first_start
-    from agent.os.resolver import ResolverError
+    from agent.os.browser_policies import BrowserPolicyError
+    from agent.os.dns_settings import ResolverError
 
     try:
         if args.step == "install":

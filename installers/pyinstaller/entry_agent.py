@@ -8,8 +8,8 @@ from agent import cli
 # its entries when it does, so this only fills the gap until then.
 BUNDLE_COMMANDS = {
     "unlock": "agent.service.protect",
-    "factory-reset": "agent.oem",
-    "list-update": "agent.listupdate",
+    "factory-reset": "agent.oem.cli_cmd",
+    "list-update": "agent.dns.listupdate",
     "system": "sprout_system",
 }
 for _name, _module in BUNDLE_COMMANDS.items():

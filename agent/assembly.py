@@ -1,7 +1,11 @@
-"""Assemble the real service: store and keys, policy, OS adapters, the core, and the threads around it.
+"""The one place that assembles the agent from its parts: the policy source, the encrypted store and its key
+custody, the ledger (in the core), the OS adapters, the web filter, the parent link and the companion channel.
 
-`sprout-agent run` (system service) and `sprout-agent run --user-mode --state DIR` (no root: the same loop for
-the current user, used by the demo and the tests) both come through `build_service`.
+Every command and the service come through here, so what a test of a command proves holds for the product:
+  sprout-agent run [--user-mode]   build_core + start_extras, then serve() runs the loop (agent/service/loop.py)
+  sprout-agent dns                 web_classifier + dns_filter_server (the same as the service's filter)
+  sprout-agent classify            web_classifier
+  python -m agent.link             open_store + the link (start_link, as the service's parent link)
 """
 
 from __future__ import annotations
@@ -13,8 +17,6 @@ import logging
 import os
 import signal
 import sys
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,7 @@ from agent.oem import BrandLogo, LogoError, read_logo
 from agent.policy import PolicyError, load_policy_doc, preset
 from agent.service.core import AgentCore
 from agent.service.enforcer import Enforcer
+from agent.service.loop import ServiceLoop
 from agent.service.notices import NoticeBoard
 from agent.service.sampler import Sampler
 
@@ -60,13 +63,19 @@ class ServiceOptions:
     capture_every_s: float = 3.0
 
 
+def open_vault(state_dir: Path, *, file_fallback: bool) -> Any:
+    """The agent's key custody (the OS keyring, or 0600 files under STATE when allowed): its identity and store key."""
+    from agent.store.keys import SecretVault
+
+    return SecretVault("sprout-agent", state_dir, file_fallback=file_fallback)
+
+
 def open_store(state_dir: Path, *, file_fallback: bool, create: bool = True) -> tuple[Any, Any]:
     """The encrypted store and the key custody (SecretVault) it was opened with."""
     from agent.store.db import EncryptedStore
-    from agent.store.keys import SecretVault
 
     state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    vault = SecretVault("sprout-agent", state_dir, file_fallback=file_fallback)
+    vault = open_vault(state_dir, file_fallback=file_fallback)
     if create:
         key = vault.get_or_create(KEY_NAME, lambda: os.urandom(32))
     else:
@@ -163,31 +172,6 @@ def check_owned_by_service(path: Path) -> None:
                               f"others (owner uid {st.st_uid}, mode {oct(st.st_mode & 0o777)})")
 
 
-class TimezoneWatch:
-    """Notices the system time zone being changed (the ledger uses the policy's zone, so this only informs)."""
-
-    def __init__(self, every_s: float = 30.0) -> None:
-        self.every_s = every_s
-        self._next = 0.0
-        self._zone = self._read()
-
-    @staticmethod
-    def _read() -> tuple[str, ...]:
-        time.tzset()  # the C library caches the zone; re-read /etc/localtime and TZ
-        return (*time.tzname, str(time.timezone))
-
-    def changed(self) -> str | None:
-        now = time.monotonic()
-        if now < self._next:
-            return None
-        self._next = now + self.every_s
-        zone = self._read()
-        if zone != self._zone:
-            self._zone = zone
-            return zone[0]
-        return None
-
-
 def report_admin_child(core: AgentCore, child_uid: int | None) -> None:
     if child_uid is None or not hasattr(os, "getuid"):
         return
@@ -276,55 +260,6 @@ def waiting_adapters() -> dict[str, Any]:
 
     return {"processes": NoProcesses(), "foreground": None, "idle": NoChildSession(), "session": None,
             "closer": close_nothing}
-
-
-class ServiceLoop:
-    """The ~1 s tick on its own thread, plus clean shutdown (state saved) on SIGTERM/SIGINT."""
-
-    def __init__(self, core: AgentCore, tick_s: float = 1.0, state_dir: Path | None = None) -> None:
-        self.core = core
-        self.zone_watch = TimezoneWatch()
-        self.state_dir = state_dir
-        self._next_protect_check = 0.0
-        self.tick_s = tick_s
-        self.stop_event = threading.Event()
-        self.ticks = 0
-
-    def run(self) -> None:
-        next_at = time.monotonic()
-        while not self.stop_event.is_set():
-            try:
-                self.core.tick()
-                self.ticks += 1
-                zone = self.zone_watch.changed()
-                if zone:
-                    self.core.report_tamper("timezone_change", {"timezone": zone})
-                self._forward_protect_reports()
-            except Exception:
-                # One bad tick must not end enforcement; the next one starts clean.
-                log.exception("tick failed")
-            next_at += self.tick_s
-            delay = next_at - time.monotonic()
-            if delay < 0:  # fell behind (suspend, heavy load): don't burst to catch up
-                next_at, delay = time.monotonic(), 0
-            self.stop_event.wait(delay)
-        self.core.save()
-        self.core.enforcer.shutdown()
-
-    def _forward_protect_reports(self) -> None:
-        """Attempts to stop or remove Sprout (allowed or refused) are written by `sprout-agent unlock` and the
-        package scripts as files; every one reaches the parent as an alert."""
-        now = time.monotonic()
-        if self.state_dir is None or now < self._next_protect_check:
-            return
-        self._next_protect_check = now + 5.0
-        from agent.service.protect import drain_reports
-
-        for report in drain_reports(self.state_dir):
-            self.core.report_tamper("protected_action", report)
-
-    def stop(self, *_: Any) -> None:
-        self.stop_event.set()
 
 
 def serve(opts: ServiceOptions) -> int:

@@ -7,7 +7,7 @@ has one, Google SafeSearch, YouTube restricted mode, Bing strict (Edge), and pri
 Linux: JSON files in the browsers' managed-policy folders, written under a `root` so installers and tests can
 target a fake root, and removed exactly (a pre-existing Firefox policies.json is restored byte for byte).
 Windows: a .reg file (HKLM\\SOFTWARE\\Policies\\...) plus one that removes only our values. macOS: a
-.mobileconfig profile with one payload per browser. `python -m agent.dns.browser_policies` regenerates the
+.mobileconfig profile with one payload per browser. `python -m agent.os.browser_policies` regenerates the
 default files shipped in resources/browser-policies/.
 """
 

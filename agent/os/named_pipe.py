@@ -1,0 +1,126 @@
+"""Windows: a named pipe that only chosen local users can open — the transport of the companion's channel there.
+Designed here, NOT run: there is no Windows and no pywin32 on the Linux build machine; the line protocol behind it
+(agent/service/local_ipc.py's Dispatcher) is what the tests exercise.
+
+Security, in the order it applies:
+1. The pipe is created with a DACL granting SYSTEM full control and the allowed users' SIDs read/write only, and
+   PIPE_REJECT_REMOTE_CLIENTS, so no other account and no other machine can open it.
+2. For each connection, GetNamedPipeClientProcessId → OpenProcess → OpenProcessToken → TokenUser gives the peer's
+   SID; the caller compares it with the allowed ones.
+3. FILE_FLAG_FIRST_PIPE_INSTANCE on the first instance, so a process that squatted the name first is detected.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+PIPE_NAME = r"\\.\pipe\sprout-companion"
+
+
+class NamedPipeUnavailable(Exception):
+    """pywin32 is missing: the Windows channel cannot be opened."""
+
+
+class PipeConnection:
+    """One connected client: its SID as Windows reports it, and byte reads and writes."""
+
+    def __init__(self, handle: Any, peer_sid: str) -> None:
+        self.handle = handle
+        self.peer_sid = peer_sid
+
+    def read(self) -> bytes:
+        import win32file
+
+        _rc, data = win32file.ReadFile(self.handle, 65536)
+        return bytes(data)
+
+    def write(self, data: bytes) -> None:
+        import win32file
+
+        win32file.WriteFile(self.handle, data)
+
+
+class NamedPipeListener:
+    """Accepts clients on `name` and runs `on_connection(conn)` for each on its own thread, then disconnects."""
+
+    def __init__(self, name: str, allowed_sids: Iterable[str], on_connection: Callable[[PipeConnection], None], *,
+                 max_clients: int = 16) -> None:
+        self.name = name
+        self.allowed_sids = frozenset(allowed_sids)
+        self.on_connection = on_connection
+        self.max_clients = max_clients
+        self.stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> NamedPipeListener:
+        try:
+            import pywintypes  # noqa: F401  (pywin32: only present on Windows builds)
+        except ImportError as exc:
+            raise NamedPipeUnavailable("named pipe: pywin32 is not installed; the Windows channel needs it") from exc
+        self._thread = threading.Thread(target=self._accept_loop, name="companion-pipe", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def _security_attributes(self) -> Any:
+        import ntsecuritycon
+        import pywintypes
+        import win32security
+
+        dacl = win32security.ACL()
+        system = win32security.CreateWellKnownSid(win32security.WinLocalSystemSid)
+        dacl.AddAccessAllowedAce(win32security.ACL_REVISION, ntsecuritycon.GENERIC_ALL, system)
+        for sid_text in self.allowed_sids:
+            sid = win32security.ConvertStringSidToSid(sid_text)
+            dacl.AddAccessAllowedAce(win32security.ACL_REVISION,
+                                     ntsecuritycon.GENERIC_READ | ntsecuritycon.GENERIC_WRITE, sid)
+        sd = win32security.SECURITY_DESCRIPTOR()
+        sd.SetSecurityDescriptorDacl(1, dacl, 0)
+        sa = pywintypes.SECURITY_ATTRIBUTES()
+        sa.SECURITY_DESCRIPTOR = sd
+        return sa
+
+    @staticmethod
+    def _peer_sid(handle: Any) -> str:
+        import win32api
+        import win32con
+        import win32pipe
+        import win32security
+
+        pid = win32pipe.GetNamedPipeClientProcessId(handle)
+        proc = win32api.OpenProcess(win32con.PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
+        token = win32security.OpenProcessToken(proc, win32con.TOKEN_QUERY)
+        sid, _attrs = win32security.GetTokenInformation(token, win32security.TokenUser)
+        return win32security.ConvertSidToStringSid(sid)
+
+    def _accept_loop(self) -> None:
+        import win32file
+        import win32pipe
+
+        first = True
+        sa = self._security_attributes()
+        while not self.stopping.is_set():
+            open_mode = win32pipe.PIPE_ACCESS_DUPLEX | (win32file.FILE_FLAG_FIRST_PIPE_INSTANCE if first else 0)
+            pipe_mode = (win32pipe.PIPE_TYPE_BYTE | win32pipe.PIPE_READMODE_BYTE | win32pipe.PIPE_WAIT
+                         | getattr(win32pipe, "PIPE_REJECT_REMOTE_CLIENTS", 0x8))
+            handle = win32pipe.CreateNamedPipe(self.name, open_mode, pipe_mode, self.max_clients, 65536, 65536, 0,
+                                               sa)
+            first = False
+            win32pipe.ConnectNamedPipe(handle, None)
+            threading.Thread(target=self._serve, args=(handle,), daemon=True).start()
+
+    def _serve(self, handle: Any) -> None:
+        import win32file
+        import win32pipe
+
+        try:
+            self.on_connection(PipeConnection(handle, self._peer_sid(handle)))
+        finally:
+            with contextlib.suppress(Exception):
+                win32pipe.DisconnectNamedPipe(handle)
+            win32file.CloseHandle(handle)
