@@ -36,7 +36,10 @@ def xvfb() -> Iterator[str]:
 
 @pytest.fixture()
 def env(xvfb: str) -> dict[str, str]:
-    return {**os.environ, "DISPLAY": xvfb, "XDG_SESSION_TYPE": "x11"}
+    # The X programs get an environment of their own, not whatever earlier tests left in this process's: in the
+    # whole suite, xmessage once never showed its window though it did alone.
+    keep = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TMPDIR") if k in os.environ}
+    return {**keep, "DISPLAY": xvfb, "XDG_SESSION_TYPE": "x11"}
 
 
 def _window(cmd: list[str], env: dict[str, str], wait_ready: bool) -> subprocess.Popen:
