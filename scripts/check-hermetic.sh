@@ -40,6 +40,7 @@ for n in $(seq 1 "$RUNS"); do
   started=$(date +%s)
   if (cd "$WORK/sprout" && bash scripts/test.sh -q -p no:cacheprovider) >"$WORK/run-$n.log" 2>&1; then
     say "run $n: $(tail -1 "$WORK/run-$n.log") ($(( $(date +%s) - started )) s)"
+    cp "$WORK/run-$n.log" "/tmp/sprout-hermetic-run-$n.log"
   else
     say "run $n FAILED ($(( $(date +%s) - started )) s):"
     grep -E "^(FAILED|ERROR)" "$WORK/run-$n.log" >&2 || true
