@@ -343,7 +343,9 @@ def main(argv: list[str] | None = None) -> int:
     fam = None
     try:
         fam = _family(args)
-        return int(args.func(args, fam) or 0)
+        code = int(args.func(args, fam) or 0)
+        sys.stdout.flush()  # inside the try, so a reader that went away is handled below
+        return code
     except (UsageError, FamilyError) as exc:
         print(f"sprout-console {args.command}: {exc}", file=sys.stderr)
     except LinkError as exc:
@@ -352,6 +354,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sprout-console {args.command}: {exc.code}: {exc.reason}", file=sys.stderr)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader went away (`… | head`): stop quietly as other Unix tools do, and keep Python's flush at exit
+        # from raising the same error again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     finally:
         if "app.relay_client" in sys.modules:  # its network thread may use the family: stop it first
             sys.modules["app.relay_client"].close_all()
