@@ -236,7 +236,11 @@ def clipped(window: Any) -> list[str]:
     button or one-line label narrower than its words)."""
     from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
-    QApplication.processEvents()
+    # a text change posts a layout request to each level in turn (label, card, column, window): let every level
+    # settle first, so a machine too busy to have run the event loop yet is not read as a clipped text
+    for _ in range(6):
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
     out = []
     for w in [window, *window.findChildren(QWidget)]:
         if not w.isVisibleTo(window) or not w.isVisible():
