@@ -10,7 +10,6 @@ store, and Sprout's own kit (resources/skills).
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
@@ -19,9 +18,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from shots import cli, grab  # noqa: E402
 
 from agent.companion.consent_window import ConsentWindow  # noqa: E402
 from agent.companion.i18n import Language  # noqa: E402
@@ -49,11 +50,7 @@ def consent_view(age: int, folder: Path) -> dict[str, Any]:
 
 def save(widget: QWidget, path: Path) -> None:
     widget.adjustSize()
-    widget.resize(max(widget.width(), widget.minimumWidth()), widget.height())
-    widget.show()
-    QApplication.processEvents()
-    widget.grab().save(str(path))
-    widget.close()
+    grab(widget, path, (max(widget.width(), widget.minimumWidth()), widget.height()), adjust=False)
 
 
 def render(out: Path) -> list[Path]:
@@ -76,24 +73,13 @@ def render(out: Path) -> list[Path]:
             for box, choice in zip(win.boxes, (0, 1), strict=False):
                 box.choose(choice)
             win.check()
-            win.resize(900, 900)
-            path = out / f"companion-skills-{lang}.png"
-            win.show()
-            QApplication.processEvents()
-            win.grab().save(str(path))
-            win.close()
-            made.append(path)
+            made.append(grab(win, out / f"companion-skills-{lang}.png", (900, 900), adjust=False))
     language.switch("en")
     return made
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    args = ap.parse_args()
-    for p in render(args.out):
-        print(p)
-    return 0
+    return cli(render, __doc__)
 
 
 if __name__ == "__main__":

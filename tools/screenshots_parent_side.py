@@ -8,7 +8,6 @@ and who is asked next (no agent needed: the link is replaced by that view, named
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
@@ -20,8 +19,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 from screenshots_child_side import consent_view  # noqa: E402
+from shots import cli, grab  # noqa: E402
 
 from app.gui import i18n  # noqa: E402
 from app.gui.consent_dialog import ConsentDialog  # noqa: E402
@@ -44,17 +44,6 @@ class ExampleSession:
         return ExampleLink(self.view)
 
 
-def grab(widget: QWidget, path: Path, size: tuple[int, int] | None = None) -> Path:
-    widget.adjustSize()
-    if size:
-        widget.resize(*size)
-    widget.show()
-    QApplication.processEvents()
-    widget.grab().save(str(path))
-    widget.close()
-    return path
-
-
 def render(out: Path) -> list[Path]:
     QApplication.instance() or QApplication([])
     out.mkdir(parents=True, exist_ok=True)
@@ -72,11 +61,7 @@ def render(out: Path) -> list[Path]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    for p in render(ap.parse_args().out):
-        print(p)
-    return 0
+    return cli(render, __doc__)
 
 
 if __name__ == "__main__":

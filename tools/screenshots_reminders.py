@@ -10,16 +10,17 @@ The window is the real one (agent/companion/reminder_window.py) with the notice 
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from shots import cli, grab  # noqa: E402
 
 from agent.companion.i18n import Language  # noqa: E402
 from agent.companion.look import apply_look  # noqa: E402
@@ -47,25 +48,13 @@ def render(out: Path) -> list[Path]:
         for stem, reason, target, band, policy_band in SHOTS:
             notice = {"id": 1, "kind": "privacy_reminder", "reason": reason, "target": target, "band": band,
                       "left_s": None, "until": None}
-            win = ReminderWindow(notice, policy_band)
-            win.adjustSize()
-            win.show()
-            QApplication.processEvents()
-            path = out / f"companion-reminder-{stem}-{lang}.png"
-            win.grab().save(str(path))
-            win.close()
-            made.append(path)
+            made.append(grab(ReminderWindow(notice, policy_band), out / f"companion-reminder-{stem}-{lang}.png"))
     language.switch("en")
     return made
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    args = ap.parse_args()
-    for p in render(args.out):
-        print(p)
-    return 0
+    return cli(render, __doc__)
 
 
 if __name__ == "__main__":
