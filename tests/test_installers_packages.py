@@ -88,7 +88,7 @@ def deb(bundles: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_deb_contents_and_metadata(deb: Path) -> None:
     listing = run(["dpkg-deb", "--contents", str(deb)]).stdout
-    for path in ("./lib/systemd/system/sprout-agent.service", "./etc/xdg/autostart/sprout-companion.desktop",
+    for path in ("./usr/lib/systemd/system/sprout-agent.service", "./etc/xdg/autostart/sprout-companion.desktop",
                  "./usr/share/applications/sprout-console.desktop", "./usr/bin/sprout-agent -> ",
                  "./usr/share/icons/hicolor/scalable/apps/sprout.svg", "./usr/share/doc/sprout/copyright",
                  "./usr/lib/sprout/sprout-agent/sprout-agent", "./etc/polkit-1/rules.d/50-sprout.rules"):
@@ -243,11 +243,12 @@ def check_installed(root: Path) -> None:
         assert mode(f"usr/lib/sprout/{name}/{name}") == 0o755
     version = chroot(root, "sprout-agent", "--version")
     assert version.returncode == 0 and version.stdout.startswith("sprout-agent "), version.stderr
-    unit = root / "lib/systemd/system/sprout-agent.service"
+    unit = root / "usr/lib/systemd/system/sprout-agent.service"
     assert unit.read_bytes() == (REPO / "installers/linux/sprout-agent.service").read_bytes()
-    assert mode("lib/systemd/system/sprout-agent.service") == 0o644
+    assert mode("usr/lib/systemd/system/sprout-agent.service") == 0o644
     wants = root / "etc/systemd/system/multi-user.target.wants/sprout-agent.service"
-    assert os.readlink(wants) == "/lib/systemd/system/sprout-agent.service"
+    # deb-systemd-helper names the unit by whichever alias of merged /usr it finds first (versions differ)
+    assert os.readlink(wants) in ("/lib/systemd/system/sprout-agent.service", "/usr/lib/systemd/system/sprout-agent.service")
     verify_unit(root)
     for rel in ("etc/xdg/autostart/sprout-companion.desktop", "usr/share/applications/sprout-console.desktop",
                 "usr/share/icons/hicolor/scalable/apps/sprout.svg", "etc/opt/chrome/policies/managed/sprout.json",
@@ -328,7 +329,7 @@ def verify_unit(root: Path) -> None:
     it, with the command paths pointed into the chroot (it also checks that they exist and are executable)."""
     if not shutil.which("systemd-analyze"):
         pytest.skip("systemd-analyze is not installed (apt-get install -y systemd)")
-    unit = (root / "lib/systemd/system/sprout-agent.service").read_text()
+    unit = (root / "usr/lib/systemd/system/sprout-agent.service").read_text()
     folder = root.parent / "unit-check"
     folder.mkdir()
     (folder / "sprout-agent.service").write_text(unit.replace("/usr/bin/sprout-agent", f"{root}/usr/bin/sprout-agent"))

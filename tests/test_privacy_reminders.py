@@ -7,16 +7,14 @@ from __future__ import annotations
 import copy
 import json
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 from types import SimpleNamespace
 
 import dns.message
 import dns.query
 import pytest
+from agent_core import Tick, core  # noqa: F401  (core is a fixture)
 from test_dns_server_stub import StubUpstream, stub_address
 
-from agent.assembly import ServiceOptions, build_core
 from agent.dns.registrable import registrable_domain
 from agent.service.privacy_reminders import KEY, PrivacyReminders, ReminderBook, SiteWatch
 from agent.service.web_filter import start_web_filter
@@ -91,24 +89,6 @@ def test_only_the_registrable_domain_is_kept(name, domain):
 
 
 # ---- the service: once per site, rate-limited, remembered encrypted, nothing to the parent -------------------
-class Tick:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def core(tmp_path: Path, monkeypatch) -> Iterator:
-    monkeypatch.setenv("SPROUT_OEM", str(tmp_path / "no-oem.toml"))
-    opts = ServiceOptions(state_dir=tmp_path / "state", user_mode=True, key_file_fallback=True)
-    core = build_core(opts)
-    core.opts = opts
-    yield core
-    core.store.close()
-
-
 def set_age(core, birth_year: int, allow_social: bool = True) -> None:
     doc = copy.deepcopy(core.policy_doc)
     doc["version"] += 1

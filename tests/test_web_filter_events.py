@@ -5,35 +5,15 @@ thread, and leaves a bounded number of rows: a few itemised blocks plus "N block
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
 import dns.message
 import dns.query
-import pytest
+from agent_core import Tick, core  # noqa: F401  (core is a fixture)
 from test_dns_server_stub import StubUpstream
 
-from agent.assembly import ServiceOptions, build_core
 from agent.service.web_filter import SUMMARY_KIND, BlockEvents, start_web_filter
-
-
-class Tick:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def core(tmp_path: Path, monkeypatch) -> Iterator:
-    monkeypatch.setenv("SPROUT_OEM", str(tmp_path / "no-oem.toml"))
-    opts = ServiceOptions(state_dir=tmp_path / "state", user_mode=True, key_file_fallback=True)
-    core = build_core(opts)
-    core.opts = opts
-    yield core
-    core.store.close()
 
 
 def kinds(core) -> dict[str, int]:
