@@ -15,7 +15,7 @@ STAGE="$(mktemp -d "${TMPDIR:-/tmp}/sprout-deb.XXXXXX")"
 trap 'rm -rf "$STAGE"' EXIT
 PKG="$STAGE/sprout"
 umask 022
-mkdir -p "$PKG/DEBIAN" "$PKG/usr/bin" "$PKG/usr/lib/sprout" "$PKG/lib/systemd/system" "$PKG/etc/xdg/autostart" \
+mkdir -p "$PKG/DEBIAN" "$PKG/usr/bin" "$PKG/usr/lib/sprout" "$PKG/usr/lib/systemd/system" "$PKG/etc/xdg/autostart" \
     "$PKG/usr/share/applications" "$PKG/usr/share/icons/hicolor/scalable/apps" "$PKG/usr/share/doc/sprout" \
     "$PKG/etc/polkit-1/rules.d"
 for b in sprout-agent sprout-companion sprout-console; do
@@ -30,7 +30,7 @@ if [ "${STRIP:-1}" = 1 ] && command -v strip >/dev/null; then
 fi
 mkdir -p "$PKG/usr/share/lintian/overrides"
 install -m 0644 "$HERE/debian/lintian-overrides" "$PKG/usr/share/lintian/overrides/sprout"
-install -m 0644 "$HERE/sprout-agent.service" "$PKG/lib/systemd/system/sprout-agent.service"
+install -m 0644 "$HERE/sprout-agent.service" "$PKG/usr/lib/systemd/system/sprout-agent.service"
 # the unit runs as `sprout`: logind lets that account (only) lock the child's session and log it out
 install -m 0644 "$HERE/polkit/50-sprout.rules" "$PKG/etc/polkit-1/rules.d/50-sprout.rules"
 install -m 0644 "$HERE/sprout-companion.desktop" "$PKG/etc/xdg/autostart/sprout-companion.desktop"

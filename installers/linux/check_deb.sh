@@ -8,7 +8,7 @@ TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 dpkg-deb -x "$DEB" "$TMP/root"
 mkdir "$TMP/unit"
-sed "s#/usr/bin/sprout-agent#$TMP/root/usr/bin/sprout-agent#g" "$TMP/root/lib/systemd/system/sprout-agent.service" \
+sed "s#/usr/bin/sprout-agent#$TMP/root/usr/bin/sprout-agent#g" "$TMP/root/usr/lib/systemd/system/sprout-agent.service" \
     > "$TMP/unit/sprout-agent.service"
 systemd-analyze verify "$TMP/unit/sprout-agent.service"
 echo "systemd-analyze verify: ok"
