@@ -57,3 +57,22 @@ def test_status_of_a_user_mode_agent_needs_no_flag_and_reads_in_minutes(tmp_path
 def test_status_where_there_is_no_agent(tmp_path: Path) -> None:
     p = agent("status", "--state", str(tmp_path))
     assert p.returncode == 2 and "no agent database here" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_status_gives_an_events_clock_time_in_the_zone_of_its_day(tmp_path: Path) -> None:
+    """The days are the family's (the policy's zone, Hà Nội by default); so are the clock times beside them, even on a
+    PC whose system clock is set to UTC (a fresh Ubuntu): 17:19 UTC is 00:19 the next day in Hà Nội."""
+    import datetime as dt
+
+    from agent.assembly import open_store
+
+    state = tmp_path / "kid"
+    store, _ = open_store(state, file_fallback=True)
+    at = dt.datetime(2026, 12, 6, 17, 19, 3, tzinfo=dt.UTC).timestamp()
+    store.add_event("web_block", {"domain": "pornhub.com"}, day="2026-12-07", at=at)
+    store.close()
+    p = subprocess.run([str(BIN / "sprout-agent"), "status", "--state", str(state)], capture_output=True, text=True,
+                       timeout=60, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "TZ": "UTC"})
+    assert p.returncode == 0, p.stderr
+    assert "Recent events (Asia/Ho_Chi_Minh time):" in p.stdout
+    assert "  2026-12-07 00:19:03  web_block  domain=pornhub.com" in p.stdout, p.stdout

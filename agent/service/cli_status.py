@@ -4,10 +4,13 @@ child's PC, support, and tests). Reads only; works while the agent runs (SQLite 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime as dt
 import json
 import sys
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from agent.errors import CliError
 
@@ -61,10 +64,26 @@ def _status(args: argparse.Namespace) -> int:
     if not days:
         print("No time counted yet.")
     if events:
-        print("Recent events:")
+        zone = _family_zone(store)
+        print(f"Recent events ({zone.key} time):")
         for e in events:
-            print(f"  {e.day} {_clock(e.at)}  {e.kind}{_details(e.payload)}")
+            print(f"  {e.day} {_clock(e.at, zone)}  {e.kind}{_details(e.payload)}")
     return 0
+
+
+def _family_zone(store: Any) -> ZoneInfo:
+    """The policy's time zone, which also decides the days: an event's clock time must belong to its day, whatever
+    zone this PC's system clock is set to."""
+    from agent.policy import PolicyError, load_policy_doc
+    from agent.policy.schema import default_policy
+
+    name = default_policy()["timezone"]
+    latest = store.latest_policy()
+    if latest is not None:
+        # a damaged newest row: the default zone, as the agent itself would fall back to
+        with contextlib.suppress(PolicyError, KeyError):
+            name = load_policy_doc(latest.blob)["timezone"]
+    return ZoneInfo(name)
 
 
 def duration(seconds: float) -> str:
@@ -90,10 +109,8 @@ def _day_line(day: str, t: dict[str, Any]) -> str:
     return line
 
 
-def _clock(at: float) -> str:
-    import datetime as dt
-
-    return dt.datetime.fromtimestamp(at).strftime("%H:%M:%S")
+def _clock(at: float, zone: ZoneInfo) -> str:
+    return dt.datetime.fromtimestamp(at, zone).strftime("%H:%M:%S")
 
 
 def _details(payload: Any) -> str:
