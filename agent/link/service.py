@@ -49,6 +49,7 @@ class LinkService:
         self._pair_lock = threading.Lock()
         self._msg_lock = threading.Lock()  # open + counter check + counter store must be one step
         self._channels: dict[str, Channel] = {}
+        self.push_book: Any = None  # agent.relay.webpush.PushBook when this PC sends Web Push to linked phones
 
     # ---- entry point -----------------------------------------------------------------------------------
     def handle(self, method: str, path: str, body: bytes) -> tuple[int, bytes]:
@@ -183,6 +184,17 @@ class LinkService:
             self._event(exc.code, sender, exc.reason)
             return
         sink(at, sender)
+
+    def _do_push_subscribe(self, sender: str, payload: Any) -> dict[str, Any]:
+        if self.push_book is None:
+            raise ProtocolError("push_unavailable", "this PC does not send Web Push")
+        sub = self.push_book.subscribe(sender, payload)
+        self._event("push_subscribed", sender, sub.audience)
+        return {"ok": True}
+
+    def _do_push_unsubscribe(self, sender: str, payload: Any) -> dict[str, Any]:
+        removed = self.push_book is not None and self.push_book.remove(sender)
+        return {"ok": True, "removed": removed}
 
     def _do_status(self, sender: str, payload: Any) -> dict[str, Any]:
         return {"ok": True, "status": self.backend.status(), "device": self.identity.device_id,

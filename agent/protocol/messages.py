@@ -22,6 +22,7 @@ from agent.protocol.identity import Identity, PeerKeys, b64d, b64e
 
 REQUEST_KINDS = ("status", "policy_get", "policy_push", "outbox", "decision", "unpair", "consent", "consent_get",
                  "pair_allow")
+REQUEST_KINDS += ("push_subscribe", "push_unsubscribe")  # a linked phone's Web Push subscription (protocol/webpush.py)
 MAX_OUTBOX_LIMIT = 500
 MAX_WAIT_S = 25.0
 MAX_MESSAGE_CHARS = 300

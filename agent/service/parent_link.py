@@ -67,12 +67,20 @@ def start_parent_link(core: AgentCore, opts: Any) -> Any:
     bridge = start_bridge(running.service, backend, core.vault, opts.state_dir)  # None: no relay, the LAN only
     if bridge is not None:
         core.on_outbox.append(bridge.notify)
+    from agent.relay.webpush import PushBook, WebPusher
+
+    running.service.push_book = PushBook(core.vault)  # linked phones hand over their Web Push subscriptions
+    pusher = WebPusher(running.service.push_book, backend, running.service.identity.device_id,
+                       child_name=lambda: core.policy_doc["child"].get("name") or "",
+                       is_paired=lambda peer: state.peer(peer) is not None).start()
+    core.on_outbox.append(pusher.notify)
     host, port = running.address
     log.info("parent link: %s:%d", host, port)
     (opts.state_dir / "link.address").write_text(f"{host}:{port}\n", encoding="utf-8")
 
     def stop() -> None:
         watch.stop()
+        pusher.stop()
         if bridge is not None:
             bridge.stop()
         running.stop()
