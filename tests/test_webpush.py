@@ -110,6 +110,7 @@ def test_a_forged_or_stale_vapid_token_is_refused_by_the_push_service(service: P
     ("p256dh", "AAAA", "p256dh: expected 65 bytes"),
     ("p256dh", webpush.b64u(b"\x04" + b"\x01" * 64), "p256dh: not a P-256 public key"),
     ("auth", "not base64!", "auth: expected base64url"),
+    ("auth", "x", "auth: expected base64url"),
     ("vapid", webpush.b64u(b"\xff" * 32), "vapid: not a P-256 private key"),
     ("subject", "javascript:alert(1)", "subject: expected an https:// URL"),
     ("lang", "fr", "lang: expected one of vi, en"),
@@ -184,3 +185,63 @@ def test_a_removed_phone_gets_no_more_pushes(service: PushService, phone: Phone,
     store.outbox_put("time_request", {"id": "s", "minutes": 30})
     assert pusher.push_new() == 0 and book.all() == {}
     assert len(service.received) == 1
+
+
+@pytest.fixture()
+def phone_paired_as_a_console(tmp_path: Path) -> Iterator[Any]:
+    """The phone's identity as the agent pins it. Until phone linking lands (a console-signed phone_add), the phone
+    pairs with the pairing code like a console; the link messages it sends afterwards are a linked phone's."""
+    from app.family import Family
+
+    family = Family(tmp_path / "phone", name="mom's phone", use_keyring=False)
+    yield family
+    family.close()
+
+
+@pytest.mark.e2e
+def test_the_running_agent_wakes_a_closed_phone_when_the_child_asks(
+        tmp_path: Path, service: PushService, phone: Phone, phone_paired_as_a_console: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sprout-agent run`; the phone hands over its subscription in a sealed `push_subscribe`; the phone app is
+    closed; the child runs `sprout-agent ask 30`: the push service receives one push, the phone decrypts
+    "Minh Anh asks for 30 more minutes"; once the push service says 410 the agent stops pushing there."""
+    import contextlib
+
+    from agent.policy import preset
+    from app.link_client import DeviceLink, pair
+    from tests import journeys
+
+    monkeypatch.setitem(journeys.ENV, "REQUESTS_CA_BUNDLE", service.ca)  # the device trusts this push service
+    doc = preset(12, ["vn-decree-147"])
+    doc["screen"]["windows"] = {}
+    doc["child"]["name"] = "Minh Anh"
+    (tmp_path / "policy.json").write_text(json.dumps(doc), encoding="utf-8")
+    mom = phone_paired_as_a_console
+    with contextlib.contextmanager(journeys.start_agent)(tmp_path, "vi", "--policy", str(tmp_path / "policy.json")) \
+            as agent:
+        keys = pair(mom, agent.host, agent.pairing_code())
+        link = DeviceLink(mom, keys.device_id)
+        assert link.call("push_subscribe", phone.subscription(service.endpoint(), lang="vi")) == {"ok": True}
+        with pytest.raises(Exception) as bad:  # a broken subscription: refused, naming the field, nothing stored
+            link.call("push_subscribe", {**phone.subscription(service.endpoint()), "auth": "x"})
+        assert "auth" in str(bad.value)
+
+        def ask(minutes: int) -> None:
+            journeys.run(journeys.BIN / "sprout-agent", "ask", str(minutes), "--reason", "homework", "--socket",
+                         agent.socket, "--lang", "vi")
+
+        ask(30)
+        (got,) = service.wait(1, timeout=60)
+        assert got.note["t"] == "ask" and got.note["m"] == 30 and got.note["n"] == "Minh Anh"
+        assert got.note["a"] == keys.device_id and got.note["l"] == "vi"
+        assert b"homework" not in got.plaintext and b"Minh" not in got.body
+        (request,) = [i for i in link.fetch() if i["kind"] == "time_request"]  # the record comes by cursor
+        assert request["seq"] == got.note["s"] and request["payload"]["reason"] == "homework"
+
+        service.gone.add("/push/phone-1")
+        ask(45)
+        deadline = time.monotonic() + 60
+        while "push subscription" not in agent.log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert link.call("push_unsubscribe", {}) == {"ok": True, "removed": False}  # already forgotten
+        assert len(service.received) == 1

@@ -55,7 +55,10 @@ class PushFailed(Exception):
 def b64u_decode(text: Any, where: str, size: int | None = None) -> bytes:
     if not isinstance(text, str) or not re.fullmatch(r"[A-Za-z0-9_-]+={0,2}", text):
         raise ProtocolError("bad_payload", f"{where}: expected base64url text")
-    raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except ValueError:  # a length no base64 text has (binascii.Error)
+        raise ProtocolError("bad_payload", f"{where}: expected base64url text") from None
     if size is not None and len(raw) != size:
         raise ProtocolError("bad_payload", f"{where}: expected {size} bytes, got {len(raw)}")
     return raw
