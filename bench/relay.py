@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -36,9 +37,9 @@ def pct(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, int(p / 100 * len(s)))]
 
 
-# ---- a worker: its share of agents and consoles ------------------------------------------------------------
+# ---- a product worker: its share of real bridges and real relay clients (threads; up to a few hundred) ------------------------------------------------------------
 
-def worker(spec_path: Path) -> int:
+def product_worker(spec_path: Path) -> int:
     from agent.link.backend import StoreBackend
     from agent.link.service import LinkService
     from agent.link.state import LinkState
@@ -125,17 +126,272 @@ def worker(spec_path: Path) -> int:
     return 0
 
 
+# ---- a scale worker: thousands of agents and phones on one selector loop ----------------------------------------
+# Each simulated agent and phone is a real MQTT v5 client (paho-mqtt, TLS against the family CA, its own account,
+# the ACLs of `sprout-relay setup`) speaking the real relay protocol: a v2 session handshake (agent.protocol.session),
+# v1 envelopes inside (agent.protocol.envelope) with counters checked on every lane. What is left out is what does
+# not touch the broker: SQLite, the link service's policy work. paho runs on an external event loop (its socket
+# callbacks + loop_read/loop_write/loop_misc on one epoll selector), so one process holds a thousand clients with
+# one thread; file descriptors are not limited to select()'s 1024.
+
+class SimPair:
+    """One child's PC and the parent's phone linked to it, both ends of their sealed traffic."""
+
+    def __init__(self, n: int, agent: Any, phone: Any) -> None:
+        from agent.protocol import session as v2
+        from agent.protocol.envelope import Channel
+
+        self.n, self.agent, self.phone = n, agent, phone
+        self.a_id, self.p_id = agent.device_id, phone.device_id
+        self.agent_chan, self.phone_chan = Channel(agent, phone.public), Channel(phone, agent.public)
+        self.sessions = v2.AgentSessions(agent, lambda who: phone.public if who == self.p_id else None)
+        self.handshake: Any = None
+        self.session: Any = None
+        self.agent_recv = {0: 0, 1: 0, 2: 0}  # last counter accepted per lane, as link state keeps them
+        self.agent_send = {0: 0, 1: 0, 2: 0}
+        self.phone_recv = {0: 0, 1: 0, 2: 0}
+        self.phone_send = 0
+        self.sent_at = 0.0
+        self.requests_left = 0
+        self.latencies: list[float] = []
+        self.first: float | None = None
+        self.handshake_started = 0.0
+        self.pushed: dict[int, float] = {}  # seq → when the item was written at the agent
+        self.heard: dict[int, float] = {}
+        self.duplicates = 0
+        self.refused = 0
+        self.seq = 0
+
+
+def sim_worker(spec_path: Path) -> int:
+    import resource
+    import selectors
+
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.packettypes import PacketTypes
+    from paho.mqtt.properties import Properties
+
+    from agent.protocol import relay
+    from agent.protocol import session as v2
+    from agent.protocol.envelope import LANE_COMMANDS, LANE_PUSH
+    from agent.protocol.errors import ProtocolError
+
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    spec = json.loads(spec_path.read_text())
+    sel = selectors.DefaultSelector()  # epoll
+    pairs = [SimPair(n, Identity(bytes.fromhex(p["agent"]), "child-pc"), Identity(bytes.fromhex(p["console"]), "phone"))
+             for n, p in enumerate(spec["pairs"])]
+    connected: set[Any] = set()
+    errors: list[str] = []
+
+    def watch(client: Any, write: bool) -> None:
+        sock = client.socket()
+        if sock is None:
+            return
+        events = selectors.EVENT_READ | (selectors.EVENT_WRITE if write else 0)
+        try:
+            sel.modify(sock, events, client)
+        except KeyError:
+            sel.register(sock, events, client)
+
+    def make(settings: relay.RelaySettings, name: str, on_message: Any, subs: list[tuple[str, int]],
+             will: tuple[str, bytes] | None) -> Any:
+        c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=name, protocol=mqtt.MQTTv5)
+        c.username_pw_set(settings.username, settings.password)
+        c.tls_set_context(ctx)
+        if will:
+            c.will_set(will[0], will[1], qos=1, retain=True)
+        c.on_socket_open = lambda cl, ud, sock: watch(cl, False)
+        c.on_socket_close = lambda cl, ud, sock: sel.unregister(sock) if sock in sel.get_map() else None
+        c.on_socket_register_write = lambda cl, ud, sock: watch(cl, True)
+        c.on_socket_unregister_write = lambda cl, ud, sock: watch(cl, False)
+
+        def on_connect(cl: Any, ud: Any, flags: Any, reason: Any, props: Any) -> None:
+            if reason.is_failure:
+                errors.append(f"connect {name}: {reason}")
+                return
+            cl.socket().setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            cl.subscribe(subs)
+
+        c.on_connect = on_connect
+        c.on_subscribe = lambda cl, ud, mid, codes, props: connected.add(cl)
+        c.on_message = on_message
+        props = Properties(PacketTypes.CONNECT)
+        props.SessionExpiryInterval = 0
+        c.connect(host, port, keepalive=60, clean_start=True, properties=props)
+        return c
+
+    first_bundle = relay.parse_bundle(spec["pairs"][0]["agent_bundle"], "bundle")
+    host, port = first_bundle.address
+    ctx = relay._tls_context(first_bundle.ca_pem)
+
+    def publish(client: Any, topic: str, data: bytes, corr: bytes | None = None) -> None:
+        props = None
+        if corr:
+            props = Properties(PacketTypes.PUBLISH)
+            props.CorrelationData = corr
+        client.publish(topic, data, qos=1, properties=props)
+
+    # ---- the agent's side: the bridge's rules (answer H1, open, reply in the session; push on lane 2) -------------
+    def agent_message(pair: SimPair) -> Any:
+        def on_message(cl: Any, ud: Any, msg: Any) -> None:
+            wire, corr = bytes(msg.payload), getattr(msg.properties, "CorrelationData", None)
+            out = relay.out_topic(pair.a_id, pair.p_id)
+            try:
+                if wire[:2] == v2.MAGIC_H1:
+                    h2, _ = pair.sessions.answer(pair.p_id, wire)
+                    publish(cl, out, h2, corr)
+                    return
+                session, inner = pair.sessions.open(pair.p_id, wire)
+                header, _ = pair.agent_chan.open(inner, lambda lane: pair.agent_recv[lane])
+                pair.agent_recv[header.lane] = header.counter
+                pair.agent_send[header.lane] += 1
+                reply = pair.agent_chan.seal("reply", {"ok": True, "status": {"screen_s": 1234}},
+                                             pair.agent_send[header.lane], header.counter, header.lane)
+                publish(cl, out, session.seal((200).to_bytes(2, "big") + reply), corr)
+            except ProtocolError as exc:
+                pair.refused += 1
+                errors.append(f"agent refused: {exc.code}")
+        return on_message
+
+    def push(pair: SimPair) -> None:
+        """The child asks: the item is written, sealed to the phone and published, as RelayBridge.push_new does."""
+        pair.seq += 1
+        item = {"seq": pair.seq, "kind": "time_request", "payload": {"id": f"r{pair.seq}", "minutes": 30}}
+        pair.pushed[pair.seq] = time.perf_counter()
+        pair.agent_send[LANE_PUSH] += 1
+        wire = pair.agent_chan.seal("push", {"items": [item]}, pair.agent_send[LANE_PUSH], 0, LANE_PUSH)
+        (session,) = pair.sessions.sessions_of(pair.p_id)
+        publish(agents[pair.n], relay.out_topic(pair.a_id, pair.p_id), session.seal(wire))
+
+    # ---- the phone's side: handshake, requests one after another, pushes stored once by seq -----------------------
+    def phone_request(pair: SimPair) -> None:
+        pair.phone_send += 1
+        wire = pair.phone_chan.seal("status", {}, pair.phone_send, lane=LANE_COMMANDS)
+        pair.sent_at = time.perf_counter()
+        publish(phones[pair.n], relay.in_topic(pair.a_id, pair.p_id), pair.session.seal(wire),
+                pair.phone_send.to_bytes(8, "big"))
+
+    def phone_message(pair: SimPair) -> Any:
+        def on_message(cl: Any, ud: Any, msg: Any) -> None:
+            wire, now = bytes(msg.payload), time.perf_counter()
+            try:
+                if wire[:2] == v2.MAGIC_H2:
+                    pair.session = pair.handshake.finish(wire)
+                    phone_request(pair)
+                    return
+                inner = pair.session.open(wire)
+                if inner[:2] == b"\x00\xc8":  # a reply: status 200, then the envelope
+                    header, _ = pair.phone_chan.open(inner[2:], lambda lane: pair.phone_recv[lane])
+                    pair.phone_recv[header.lane] = header.counter
+                    if pair.first is None:
+                        pair.first = now - pair.handshake_started
+                    else:
+                        pair.latencies.append(now - pair.sent_at)
+                    pair.requests_left -= 1
+                    if pair.requests_left > 0:
+                        phone_request(pair)
+                    return
+                header, payload = pair.phone_chan.open(inner, lambda lane: pair.phone_recv[lane])
+                pair.phone_recv[header.lane] = header.counter
+                for item in payload["items"]:
+                    if item["seq"] in pair.heard:
+                        pair.duplicates += 1
+                    else:
+                        pair.heard[item["seq"]] = now
+            except ProtocolError as exc:
+                pair.refused += 1
+                errors.append(f"phone refused: {exc.code}")
+        return on_message
+
+    def run_until(done: Any, limit_s: float) -> bool:
+        deadline = time.monotonic() + limit_s
+        last_misc = 0.0
+        while not done():
+            if time.monotonic() > deadline:
+                return False
+            for key, events in sel.select(0.05):
+                c = key.data
+                if events & selectors.EVENT_READ:
+                    c.loop_read(100)
+                    sock = c.socket()
+                    while sock is not None and hasattr(sock, "pending") and sock.pending():
+                        c.loop_read(100)  # TLS may hold decrypted bytes that epoll cannot see
+                if events & selectors.EVENT_WRITE:
+                    c.loop_write()
+            if time.monotonic() - last_misc > 1.0:
+                last_misc = time.monotonic()
+                for c in list(agents) + list(phones):
+                    c.loop_misc()
+        return True
+
+    agents, phones = [], []
+    t0 = time.perf_counter()
+    for pair, p in zip(pairs, spec["pairs"], strict=True):
+        a = relay.parse_bundle(p["agent_bundle"], "bundle")
+        c = relay.parse_bundle(p["console_bundle"], "bundle")
+        agents.append(make(a, f"agent-{pair.a_id[:20]}", agent_message(pair),
+                           [(f"{relay.ROOT}/{pair.a_id}/in/+", 1)], (relay.presence_topic(pair.a_id), relay.OFFLINE)))
+        phones.append(make(c, f"phone-{pair.p_id[:20]}", phone_message(pair),
+                           [(relay.out_topic(pair.a_id, pair.p_id), 1)], None))
+        run_until(lambda: True, 0)  # let CONNACKs in while connecting the rest
+    run_until(lambda: len(connected) >= 2 * len(pairs), 300)
+    print(json.dumps({"connected": len(connected) // 2, "connect_s": time.perf_counter() - t0}), flush=True)
+    sys.stdin.readline()  # the parent says go, so all workers measure at once
+
+    # phase 1: every phone opens a v2 session with its PC, then sends its requests one after another
+    t0 = time.perf_counter()
+    for pair in pairs:
+        pair.requests_left = spec["requests"]
+        pair.handshake = v2.ConsoleHandshake(pair.phone, pair.agent.public)
+        pair.handshake_started = time.perf_counter()
+        publish(phones[pair.n], relay.in_topic(pair.a_id, pair.p_id), pair.handshake.hello(), b"h")
+    run_until(lambda: all(p.requests_left <= 0 for p in pairs), 300)
+    wall = time.perf_counter() - t0
+    # phase 2: in `waves` rounds, every child asks at once; each phone must hear each request exactly once
+    for _ in range(spec["waves"]):
+        for pair in pairs:
+            if pair.session is not None:
+                push(pair)
+        want = sum(len(p.pushed) for p in pairs)
+        run_until(lambda want=want: sum(len(p.heard) for p in pairs) >= want, 30)
+    run_until(lambda: False, 1.0)  # a second more: a duplicate would arrive now
+    pushes = [p.heard[s] - t for p in pairs for s, t in p.pushed.items() if s in p.heard]
+    missed = sum(len(p.pushed) - len(p.heard) for p in pairs)
+    print(json.dumps({"latencies": [x for p in pairs for x in p.latencies],
+                      "first": [p.first for p in pairs if p.first is not None], "pushes": pushes, "missed": missed,
+                      "duplicates": sum(p.duplicates for p in pairs), "errors": errors[:20] + [
+                          f"{p.requests_left} requests unanswered" for p in pairs if p.requests_left > 0][:20],
+                      "wall": wall}), flush=True)
+    for c in agents + phones:
+        c.disconnect()
+    run_until(lambda: False, 0.5)
+    return 0
+
+
 # ---- the parent: broker, accounts, workers, figures -------------------------------------------------------
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--pairs", type=int, default=200, help="agents, each with one console (default 200)")
-    ap.add_argument("--shard", type=int, default=50, help="pairs per worker process (default 50)")
-    ap.add_argument("--requests", type=int, default=10, help="status requests per console (default 10)")
+    ap.add_argument("--pairs", type=int, default=2000, help="agents, each with one phone or console (default 2000)")
+    ap.add_argument("--mode", choices=("sim", "product"), default="sim",
+                    help="sim: protocol-level agents and phones, many per process on one event loop (scale); "
+                         "product: the real relay bridge and relay client, one thread each (a few hundred)")
+    ap.add_argument("--shard", type=int, help="pairs per worker process (default 500 sim, 50 product)")
+    ap.add_argument("--requests", type=int, default=5, help="status requests per phone, one after another (default 5)")
+    ap.add_argument("--waves", type=int, default=3, help="sim: rounds in which every child asks at once (default 3)")
     ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--worker-mode", default="sim", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
-        return worker(args.worker)
+        return sim_worker(args.worker) if args.worker_mode == "sim" else product_worker(args.worker)
+    args.shard = args.shard or (500 if args.mode == "sim" else 50)
+    import resource
+
+    # 2 descriptors a client here, more in the broker (one per connection): lift the soft limit to the hard one
+    # for this process and everything it starts, the broker included (its max_connections is unlimited by default)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (resource.getrlimit(resource.RLIMIT_NOFILE)[1],) * 2)
 
     import psutil
 
@@ -148,6 +404,8 @@ def main() -> int:
     t0 = time.perf_counter()
     for i, (a, c) in enumerate(ids):  # one family each, as on a device maker's broker
         broker.add(f"f{i}", [a], [c])
+        if i % 250 == 249:
+            print(f"  {i + 1} families…", flush=True)
     print(f"set-up: {args.pairs} families, {2 * args.pairs} accounts (sprout-relay setup) in "
           f"{time.perf_counter() - t0:.1f} s")
     broker.start()
@@ -162,11 +420,15 @@ def main() -> int:
                   "agent_bundle": json.loads((broker.folder / "bundles" / f"{ids[i][0]}.json").read_text()),
                   "console_bundle": json.loads((broker.folder / "bundles" / f"{ids[i][1]}.json").read_text())}
                  for i in range(start, min(args.pairs, start + args.shard))]
-        (folder / "spec.json").write_text(json.dumps({"pairs": pairs, "requests": args.requests}))
-        workers.append(subprocess.Popen([sys.executable, __file__, "--worker", str(folder / "spec.json")],
+        (folder / "spec.json").write_text(json.dumps({"pairs": pairs, "requests": args.requests,
+                                                      "waves": args.waves}))
+        workers.append(subprocess.Popen([sys.executable, __file__, "--worker", str(folder / "spec.json"),
+                                         "--worker-mode", args.mode],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                         text=True))
     up = sum(json.loads(w.stdout.readline())["connected"] for w in workers)
+    print(f"file descriptors: limit {resource.getrlimit(resource.RLIMIT_NOFILE)[0]}; broker holds "
+          f"{proc.num_fds()}", flush=True)
     print(f"{up} of {args.pairs} agents connected (TLS) in {time.perf_counter() - t0:.1f} s, "
           f"{len(workers)} worker processes")
     rss_conn = proc.memory_info().rss
@@ -193,18 +455,22 @@ def main() -> int:
     first = [x for r in results for x in r["first"]]
     pushes = [x for r in results for x in r["pushes"]]
     errors = [e for r in results for e in r["errors"]]
+    dups = sum(r.get("duplicates", 0) for r in results)
     busy = (cpu1.user + cpu1.system) - (cpu0.user + cpu0.system)
-    print(f"request → reply (v2 session, sealed v1 inside): {len(lat)} requests from {args.pairs} consoles at once; "
+    print(f"request → reply (v2 session, sealed v1 inside): {len(lat)} requests from {args.pairs} phones at once; "
           f"p50 {1000 * statistics.median(lat):.1f} ms, p99 {1000 * pct(lat, 99):.1f} ms, max {1000 * max(lat):.0f} ms")
-    print(f"first request of each console (connect + TLS + v2 handshake + request): "
+    print(f"first request of each phone (v2 handshake + request, all at once): "
           f"p50 {1000 * statistics.median(first):.0f} ms, p99 {1000 * pct(first, 99):.0f} ms")
     if pushes:
-        print(f"child's request → console (push, all {args.pairs} at once): p50 {1000 * statistics.median(pushes):.1f}"
-              f" ms, p99 {1000 * pct(pushes, 99):.1f} ms; missed {sum(r['missed'] for r in results)}")
+        print(f"child's request → phone (push; {len(pushes)} = {args.pairs} children at once × waves): p50 "
+              f"{1000 * statistics.median(pushes):.1f} ms, p99 {1000 * pct(pushes, 99):.1f} ms, max "
+              f"{1000 * max(pushes):.0f} ms; missed {sum(r['missed'] for r in results)}, duplicates {dups}")
     print(f"broker: CPU {busy:.2f} s in {wall:.1f} s of measuring ({100 * busy / wall:.0f}% of one core); RSS "
           f"{rss_idle / 2**20:.1f} MiB idle with {2 * args.pairs} accounts, {rss_conn / 2**20:.1f} MiB with "
           f"{2 * args.pairs} TLS connections, peak {peak[0] / 2**20:.1f} MiB")
     print(f"errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
+    print(f"machine: {os.cpu_count()} cores, load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          "(shared: other work was running)")
     broker.stop()
     return 0
 
