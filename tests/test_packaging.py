@@ -19,7 +19,8 @@ IMPORTS = {"psutil": "psutil", "cryptography": "cryptography", "keyring": "keyri
            "spake2": "spake2", "dnslib": "dnslib", "zeroconf": "zeroconf", "platformdirs": "platformdirs",
            "holidays": "holidays", "qrcode": "qrcode", "python-xlib": "Xlib", "pyside6-essentials": "PySide6",
            "pyside6-addons": "PySide6", "dnspython": "dns", "sqlite-utils": "sqlite_utils", "pyelftools": "elftools",
-           "pefile": "pefile", "jeepney": "jeepney", "publicsuffixlist": "publicsuffixlist", "paho-mqtt": "paho"}
+           "pefile": "pefile", "jeepney": "jeepney", "publicsuffixlist": "publicsuffixlist", "paho-mqtt": "paho",
+           "http-ece": "http_ece", "py-vapid": "py_vapid"}
 IMPLICIT = {"tzdata"}  # read by zoneinfo, never imported
 
 
