@@ -305,13 +305,18 @@ def sim_worker(spec_path: Path) -> int:
                 errors.append(f"phone refused: {exc.code}")
         return on_message
 
+    due: list[tuple[float, Any]] = []  # (perf_counter time, action): work spread over `spread` seconds
+
     def run_until(done: Any, limit_s: float) -> bool:
         deadline = time.monotonic() + limit_s
         last_misc = 0.0
-        while not done():
+        while not done() or due:
             if time.monotonic() > deadline:
                 return False
-            for key, events in sel.select(0.05):
+            now = time.perf_counter()
+            while due and due[0][0] <= now:
+                due.pop(0)[1]()
+            for key, events in sel.select(0.002 if due else 0.05):
                 c = key.data
                 if events & selectors.EVENT_READ:
                     c.loop_read(100)
@@ -340,21 +345,29 @@ def sim_worker(spec_path: Path) -> int:
     print(json.dumps({"connected": len(connected) // 2, "connect_s": time.perf_counter() - t0}), flush=True)
     sys.stdin.readline()  # the parent says go, so all workers measure at once
 
-    # phase 1: every phone opens a v2 session with its PC, then sends its requests one after another
+    # phase 1: every phone opens a v2 session with its PC (all at once, or their starts spread evenly over `spread`
+    # seconds), then sends its requests one after another
     t0 = time.perf_counter()
-    for pair in pairs:
+    spread = spec["spread"]
+
+    def start(pair: SimPair) -> None:
         pair.requests_left = spec["requests"]
         pair.handshake = v2.ConsoleHandshake(pair.phone, pair.agent.public)
         pair.handshake_started = time.perf_counter()
         publish(phones[pair.n], relay.in_topic(pair.a_id, pair.p_id), pair.handshake.hello(), b"h")
+
+    for pair in pairs:
+        pair.requests_left = spec["requests"]
+        due.append((t0 + spread * pair.n / len(pairs), lambda pair=pair: start(pair)))
     run_until(lambda: all(p.requests_left <= 0 for p in pairs), 300)
     wall = time.perf_counter() - t0
-    # phase 2: in `waves` rounds, every child asks at once; each phone must hear each request exactly once
+    # phase 2: in `waves` rounds every child asks (all at once, or spread evenly over `spread` seconds); each phone
+    # must hear each request exactly once
     for _ in range(spec["waves"]):
-        for pair in pairs:
-            if pair.session is not None:
-                push(pair)
-        want = sum(len(p.pushed) for p in pairs)
+        t1 = time.perf_counter()
+        due.extend((t1 + spread * pair.n / len(pairs), lambda pair=pair: push(pair)) for pair in pairs
+                   if pair.session is not None)
+        want = sum(len(p.pushed) for p in pairs) + len(due)
         run_until(lambda want=want: sum(len(p.heard) for p in pairs) >= want, 30)
     run_until(lambda: False, 1.0)  # a second more: a duplicate would arrive now
     pushes = [p.heard[s] - t for p in pairs for s, t in p.pushed.items() if s in p.heard]
@@ -381,6 +394,8 @@ def main() -> int:
     ap.add_argument("--shard", type=int, help="pairs per worker process (default 500 sim, 50 product)")
     ap.add_argument("--requests", type=int, default=5, help="status requests per phone, one after another (default 5)")
     ap.add_argument("--waves", type=int, default=3, help="sim: rounds in which every child asks at once (default 3)")
+    ap.add_argument("--spread", type=float, default=0.0,
+                    help="sim: seconds over which the phones start and each wave's children ask (default 0: at once)")
     ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--worker-mode", default="sim", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -421,7 +436,7 @@ def main() -> int:
                   "console_bundle": json.loads((broker.folder / "bundles" / f"{ids[i][1]}.json").read_text())}
                  for i in range(start, min(args.pairs, start + args.shard))]
         (folder / "spec.json").write_text(json.dumps({"pairs": pairs, "requests": args.requests,
-                                                      "waves": args.waves}))
+                                                      "waves": args.waves, "spread": args.spread}))
         workers.append(subprocess.Popen([sys.executable, __file__, "--worker", str(folder / "spec.json"),
                                          "--worker-mode", args.mode],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -457,12 +472,14 @@ def main() -> int:
     errors = [e for r in results for e in r["errors"]]
     dups = sum(r.get("duplicates", 0) for r in results)
     busy = (cpu1.user + cpu1.system) - (cpu0.user + cpu0.system)
-    print(f"request → reply (v2 session, sealed v1 inside): {len(lat)} requests from {args.pairs} phones at once; "
+    print(f"request → reply (v2 session, sealed v1 inside): {len(lat)} requests from {args.pairs} phones "
+          f"{'at once' if not args.spread else f'starting within {args.spread:g} s'}; "
           f"p50 {1000 * statistics.median(lat):.1f} ms, p99 {1000 * pct(lat, 99):.1f} ms, max {1000 * max(lat):.0f} ms")
-    print(f"first request of each phone (v2 handshake + request, all at once): "
+    print(f"first request of each phone (v2 handshake + request): "
           f"p50 {1000 * statistics.median(first):.0f} ms, p99 {1000 * pct(first, 99):.0f} ms")
     if pushes:
-        print(f"child's request → phone (push; {len(pushes)} = {args.pairs} children at once × waves): p50 "
+        when = "at once" if not args.spread else f"within {args.spread:g} s"
+        print(f"child's request → phone (push; {len(pushes)} = {args.pairs} children {when} × {args.waves} waves): p50 "
               f"{1000 * statistics.median(pushes):.1f} ms, p99 {1000 * pct(pushes, 99):.1f} ms, max "
               f"{1000 * max(pushes):.0f} ms; missed {sum(r['missed'] for r in results)}, duplicates {dups}")
     print(f"broker: CPU {busy:.2f} s in {wall:.1f} s of measuring ({100 * busy / wall:.0f}% of one core); RSS "
