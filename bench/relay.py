@@ -15,6 +15,7 @@ psutil. On a 2-core machine the Python clients, not the broker, are the ceiling.
 from __future__ import annotations
 
 import argparse
+import heapq
 import json
 import os
 import socket
@@ -152,6 +153,7 @@ class SimPair:
         self.phone_recv = {0: 0, 1: 0, 2: 0}
         self.phone_send = 0
         self.sent_at = 0.0
+        self.next_at = 0.0
         self.requests_left = 0
         self.latencies: list[float] = []
         self.first: float | None = None
@@ -290,8 +292,11 @@ def sim_worker(spec_path: Path) -> int:
                     else:
                         pair.latencies.append(now - pair.sent_at)
                     pair.requests_left -= 1
-                    if pair.requests_left > 0:
+                    if pair.requests_left > 0 and not spread:
                         phone_request(pair)
+                    elif pair.requests_left > 0:  # one request per `spread` seconds: an open loop, not a flood
+                        pair.next_at += spread
+                        later(max(now, pair.next_at), lambda: phone_request(pair))
                     return
                 header, payload = pair.phone_chan.open(inner, lambda lane: pair.phone_recv[lane])
                 pair.phone_recv[header.lane] = header.counter
@@ -305,7 +310,11 @@ def sim_worker(spec_path: Path) -> int:
                 errors.append(f"phone refused: {exc.code}")
         return on_message
 
-    due: list[tuple[float, Any]] = []  # (perf_counter time, action): work spread over `spread` seconds
+    due: list[tuple[float, int, Any]] = []  # a heap of (perf_counter time, n, action): work spread over time
+    order = iter(range(1 << 62))
+
+    def later(at: float, action: Any) -> None:
+        heapq.heappush(due, (at, next(order), action))
 
     def run_until(done: Any, limit_s: float) -> bool:
         deadline = time.monotonic() + limit_s
@@ -315,7 +324,7 @@ def sim_worker(spec_path: Path) -> int:
                 return False
             now = time.perf_counter()
             while due and due[0][0] <= now:
-                due.pop(0)[1]()
+                heapq.heappop(due)[2]()
             for key, events in sel.select(0.002 if due else 0.05):
                 c = key.data
                 if events & selectors.EVENT_READ:
@@ -358,15 +367,17 @@ def sim_worker(spec_path: Path) -> int:
 
     for pair in pairs:
         pair.requests_left = spec["requests"]
-        due.append((t0 + spread * pair.n / len(pairs), lambda pair=pair: start(pair)))
+        pair.next_at = t0 + spread * pair.n / len(pairs)
+        later(pair.next_at, lambda pair=pair: start(pair))
     run_until(lambda: all(p.requests_left <= 0 for p in pairs), 300)
     wall = time.perf_counter() - t0
     # phase 2: in `waves` rounds every child asks (all at once, or spread evenly over `spread` seconds); each phone
     # must hear each request exactly once
     for _ in range(spec["waves"]):
         t1 = time.perf_counter()
-        due.extend((t1 + spread * pair.n / len(pairs), lambda pair=pair: push(pair)) for pair in pairs
-                   if pair.session is not None)
+        for pair in pairs:
+            if pair.session is not None:
+                later(t1 + spread * pair.n / len(pairs), lambda pair=pair: push(pair))
         want = sum(len(p.pushed) for p in pairs) + len(due)
         run_until(lambda want=want: sum(len(p.heard) for p in pairs) >= want, 30)
     run_until(lambda: False, 1.0)  # a second more: a duplicate would arrive now
@@ -395,13 +406,16 @@ def main() -> int:
     ap.add_argument("--requests", type=int, default=5, help="status requests per phone, one after another (default 5)")
     ap.add_argument("--waves", type=int, default=3, help="sim: rounds in which every child asks at once (default 3)")
     ap.add_argument("--spread", type=float, default=0.0,
-                    help="sim: seconds over which the phones start and each wave's children ask (default 0: at once)")
+                    help="sim: seconds over which the phones start and each wave's children ask, and between one "
+                         "phone's requests (default 0: all at once, each request right after the last reply)")
     ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--worker-mode", default="sim", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
         return sim_worker(args.worker) if args.worker_mode == "sim" else product_worker(args.worker)
     args.shard = args.shard or (500 if args.mode == "sim" else 50)
+    if args.mode == "product":  # its consoles send at once and every child asks once
+        args.waves, args.spread = 1, 0.0
     import resource
 
     # 2 descriptors a client here, more in the broker (one per connection): lift the soft limit to the hard one
@@ -473,7 +487,7 @@ def main() -> int:
     dups = sum(r.get("duplicates", 0) for r in results)
     busy = (cpu1.user + cpu1.system) - (cpu0.user + cpu0.system)
     print(f"request → reply (v2 session, sealed v1 inside): {len(lat)} requests from {args.pairs} phones "
-          f"{'at once' if not args.spread else f'starting within {args.spread:g} s'}; "
+          f"{'at once' if not args.spread else f'each one every {args.spread:g} s, starts spread over it'}; "
           f"p50 {1000 * statistics.median(lat):.1f} ms, p99 {1000 * pct(lat, 99):.1f} ms, max {1000 * max(lat):.0f} ms")
     print(f"first request of each phone (v2 handshake + request): "
           f"p50 {1000 * statistics.median(first):.0f} ms, p99 {1000 * pct(first, 99):.0f} ms")
