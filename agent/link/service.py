@@ -15,12 +15,13 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.link.backend import AgentBackend, ConsentRejected, DecisionRejected, PolicyRejected
+from agent.link.phones import PhoneBook
 from agent.link.state import LinkState
-from agent.protocol import messages
+from agent.protocol import messages, phone_link
 from agent.protocol.clock_proof import verify_clock
 from agent.protocol.envelope import MAX_ENVELOPE_BYTES, Channel, peek_header
 from agent.protocol.errors import ProtocolError
-from agent.protocol.identity import Identity
+from agent.protocol.identity import Identity, PeerKeys
 from agent.protocol.pairing import AgentPairing
 
 log = logging.getLogger("sprout.link")
@@ -28,6 +29,7 @@ log = logging.getLogger("sprout.link")
 SESSION_TTL_S = 60.0
 MAX_PENDING = 4
 _STATUS = {"pairing_closed": 409, "code_expired": 409, "pair_busy": 409, "unknown_peer": 403, "revoked": 403,
+           "phone_removed": 403,
            "forged": 403, "replay": 403, "wrong_peer": 403, "wrong_code": 403, "pair_forged": 403,
            "too_large": 413, "not_found": 404, "method": 405}
 
@@ -50,6 +52,8 @@ class LinkService:
         self._msg_lock = threading.Lock()  # open + counter check + counter store must be one step
         self._channels: dict[str, Channel] = {}
         self.push_book: Any = None  # agent.relay.webpush.PushBook when this PC sends Web Push to linked phones
+        self.phones = PhoneBook(state)
+        self.on_phone_removed: list[Callable[[str], None]] = []  # the relay bridge drops the phone's sessions
 
     # ---- entry point -----------------------------------------------------------------------------------
     def handle(self, method: str, path: str, body: bytes) -> tuple[int, bytes]:
@@ -139,9 +143,21 @@ class LinkService:
         return 200, _json({"ok": True})
 
     # ---- sealed messages -------------------------------------------------------------------------------
+    def peer_keys(self, device_id: str) -> PeerKeys | None:
+        """A pinned console or a linked phone (not unpaired, not removed), or None."""
+        return self.state.peer(device_id) or self.phones.peer(device_id)
+
+    def is_phone(self, device_id: str) -> bool:
+        return self.state.peer(device_id) is None and self.phones.peer(device_id) is not None
+
     def _channel(self, device_id: str) -> Channel:
-        peer = self.state.peer(device_id)
+        peer = self.peer_keys(device_id)
         if peer is None:
+            gone = self.phones.removed(device_id)
+            if gone is not None:
+                when = time.strftime("%Y-%m-%d %H:%M", time.localtime(gone["removed_at"]))
+                raise ProtocolError("phone_removed", f"this phone was removed from the family by a parent on {when};"
+                                                     " this PC refuses it")
             code = "revoked" if self.state.is_revoked(device_id) else "unknown_peer"
             raise ProtocolError(code, "this console is not paired with this device" if code == "unknown_peer"
                                 else "this console was unpaired; its key is refused")
@@ -161,6 +177,10 @@ class LinkService:
         self._peer_clock(header.sender, payload)
         if header.kind not in messages.REQUEST_KINDS:
             result: dict[str, Any] = {"ok": False, "error": "unknown_kind", "reason": f"unknown kind {header.kind!r}"}
+        elif header.kind not in phone_link.PHONE_KINDS and self.is_phone(header.sender):
+            self._event("phone_not_allowed", header.sender, f"a phone asked for {header.kind!r}")
+            result = {"ok": False, "error": "not_allowed",
+                      "reason": f"a linked phone may not send {header.kind!r}; use the parent's console"}
         else:
             try:
                 result = getattr(self, "_do_" + header.kind)(header.sender, payload)
@@ -175,7 +195,7 @@ class LinkService:
         """A paired console's signed clock (agent.protocol.clock_proof) goes to the service as a trusted time."""
         sink = getattr(self.backend, "peer_time", None)
         value = payload.get("clock") if isinstance(payload, dict) else None
-        keys = self.state.peer(sender)
+        keys = self.peer_keys(sender)
         if sink is None or value is None or keys is None:
             return
         try:
@@ -196,6 +216,15 @@ class LinkService:
         removed = self.push_book is not None and self.push_book.remove(sender)
         return {"ok": True, "removed": removed}
 
+    def _signer(self, sender: str, signer: Any) -> PeerKeys | None:
+        """The keys a signed payload is checked with: a pinned console's, or a phone's own (a phone signs only as
+        itself, and nobody may sign as a phone but the phone)."""
+        if not isinstance(signer, str):
+            return None
+        if self.is_phone(sender) or self.state.peer(signer) is None:
+            return self.phones.peer(signer) if signer == sender else None
+        return self.state.peer(signer)
+
     def _do_status(self, sender: str, payload: Any) -> dict[str, Any]:
         return {"ok": True, "status": self.backend.status(), "device": self.identity.device_id,
                 "name": self.identity.public.name}
@@ -205,8 +234,14 @@ class LinkService:
 
     def _do_policy_push(self, sender: str, payload: Any) -> dict[str, Any]:
         signer = payload.get("signer") if isinstance(payload, dict) else None
-        keys = self.state.peer(signer) if isinstance(signer, str) else None
+        keys = self._signer(sender, signer)
         doc = messages.verify_policy(payload, keys)
+        if self.is_phone(sender):  # a phone moves the main levers only (daily minutes, bedtime)
+            problem = phone_link.lever_change_problem(self.backend.current_policy(), doc)
+            if problem is not None:
+                self._event("phone_not_allowed", sender, f"policy change outside the levers: {problem}")
+                return {"ok": False, "error": "not_allowed",
+                        "reason": f"a phone may change daily minutes and bedtime only, not {problem}"}
         try:
             self.backend.apply_policy(doc, signer)
         except PolicyRejected as exc:
@@ -224,7 +259,7 @@ class LinkService:
 
     def _do_decision(self, sender: str, payload: Any) -> dict[str, Any]:
         signer = payload.get("signer") if isinstance(payload, dict) else None
-        keys = self.state.peer(signer) if isinstance(signer, str) else None
+        keys = self._signer(sender, signer)
         d = messages.verify_decision(payload, keys, self.identity.device_id)
         try:
             result = self.backend.apply_decision(d["request_id"], d["approve"], d["minutes"], d["message"], signer)
@@ -253,7 +288,7 @@ class LinkService:
 
     def _do_consent(self, sender: str, payload: Any) -> dict[str, Any]:
         signer = payload.get("signer") if isinstance(payload, dict) else None
-        keys = self.state.peer(signer) if isinstance(signer, str) else None
+        keys = self._signer(sender, signer)
         fields = messages.verify_consent(payload, keys, self.identity.device_id)
         try:
             view = self.backend.apply_consent(fields, signer)
@@ -262,3 +297,28 @@ class LinkService:
             return {"ok": False, "error": "consent_rejected", "reason": exc.reason}
         self._event("consent_applied", sender, f"state {view.get('state')}")
         return {"ok": True, "consent": view}
+
+    def _do_phone_add(self, sender: str, payload: Any) -> dict[str, Any]:
+        """A paired console signs a phone into the family (agent.protocol.phone_link): pin it with a phone's rights."""
+        signer = payload.get("signer") if isinstance(payload, dict) else None
+        st = phone_link.verify_statement(payload, self.state.peer(signer) if isinstance(signer, str) else None,
+                                         "phone_add")
+        phone = PeerKeys.from_json(st["phone"])
+        if self.state.peer(phone.device_id) is not None or phone.device_id == self.identity.device_id:
+            raise ProtocolError("bad_payload", "phone_add: that key is a console's or this PC's own")
+        new = self.phones.add(phone, st.get("relay") or "", signer)
+        self._event("phone_added" if new else "phone_renamed", phone.device_id,
+                    f"phone {phone.name!r} linked by console {signer[:12]}")
+        return {"ok": True, "phone": phone.device_id}
+
+    def _do_phone_remove(self, sender: str, payload: Any) -> dict[str, Any]:
+        signer = payload.get("signer") if isinstance(payload, dict) else None
+        st = phone_link.verify_statement(payload, self.state.peer(signer) if isinstance(signer, str) else None,
+                                         "phone_remove")
+        phone_id = st["phone_id"]
+        self.phones.remove(phone_id, signer)
+        self._channels.pop(phone_id, None)
+        for hook in self.on_phone_removed:
+            hook(phone_id)
+        self._event("phone_removed", phone_id, f"phone removed by console {signer[:12]}")
+        return {"ok": True}

@@ -9,6 +9,8 @@ Requests (console -> agent) and their payloads:
   consent       {consent:{fields, device, at}, signer, sig}  -> {ok, consent} (the parent's signed ask and agreement)
   consent_get   {}                                          -> {ok, consent} (state, proposal, in force, record)
   unpair        {}                                          -> {ok}
+  phone_add     {statement, signer, sig}                    -> {ok, phone} (agent.protocol.phone_link; consoles only)
+  phone_remove  {statement, signer, sig}                    -> {ok}        (the phone is refused from then on)
 Every reply is sealed with kind "reply" and `re` = the request's counter.
 """
 
@@ -21,7 +23,7 @@ from agent.protocol.errors import ProtocolError
 from agent.protocol.identity import Identity, PeerKeys, b64d, b64e
 
 REQUEST_KINDS = ("status", "policy_get", "policy_push", "outbox", "decision", "unpair", "consent", "consent_get",
-                 "pair_allow")
+                 "pair_allow", "phone_add", "phone_remove")
 REQUEST_KINDS += ("push_subscribe", "push_unsubscribe")  # a linked phone's Web Push subscription (protocol/webpush.py)
 MAX_OUTBOX_LIMIT = 500
 MAX_WAIT_S = 25.0

@@ -61,7 +61,8 @@ class RelayBridge:
         self.settings = settings
         self.backend = backend
         self.me = service.identity.device_id
-        self.sessions = v2.AgentSessions(service.identity, service.state.peer)
+        self.sessions = v2.AgentSessions(service.identity, service.peer_keys)
+        service.on_phone_removed.append(self.sessions.drop_peer)
         self.client: Any = None
         self._stop = threading.Event()
         self._pools = {"cmd": ThreadPoolExecutor(2, thread_name_prefix="sprout-relay-cmd"),
@@ -116,13 +117,16 @@ class RelayBridge:
         if agent != self.me or kind not in ("in", "pair"):
             return
         payload, corr = bytes(msg.payload), getattr(msg.properties, "CorrelationData", None)
+        if kind == "in":  # a phone's topic is its broker account (a slot), not its device ID: map it back
+            peer = self.service.phones.by_relay(str(console))
+            topic_id, console = str(console), peer or console
         session = None
         pool = "cmd"
         if kind == "in" and payload[:2] == v2.MAGIC_T:
             try:  # opening is cheap; it tells which lane, so which pool
                 session, payload = self.sessions.open(str(console), payload)
             except ProtocolError as exc:  # unauthenticated: the code only, in a property, never a payload
-                self._reply(relay.out_topic(self.me, str(console)), b"", 403, corr, error=exc.code)
+                self._reply(relay.out_topic(self.me, topic_id), b"", 403, corr, error=self._refusal(console, exc))
                 return
         if kind == "in":
             try:
@@ -136,20 +140,27 @@ class RelayBridge:
                 self.dropped += 1
                 return
             self._queued[pool] += 1
-        self._pools[pool].submit(self._work, pool, kind, console, payload, msg.properties, session)
+        self._pools[pool].submit(self._work, pool, kind, console, payload, msg.properties, session,
+                                 topic_id if kind == "in" else None)
+
+    def _refusal(self, peer: str | None, exc: ProtocolError) -> str:
+        """The clear-text refusal code: a removed phone learns why (its parent sees "removed"), nothing more."""
+        if exc.code == "unknown_peer" and peer and self.service.phones.removed(peer) is not None:
+            return "phone_removed"
+        return exc.code
 
     def _work(self, pool: str, kind: str, console: str | None, payload: bytes, props: Any,
-              session: v2.Session | None) -> None:
+              session: v2.Session | None, topic_id: str | None = None) -> None:
         try:
             corr = getattr(props, "CorrelationData", None)
             if kind == "in":
                 assert console is not None
-                out = relay.out_topic(self.me, console)
+                out = relay.out_topic(self.me, topic_id or console)
                 if payload[:2] == v2.MAGIC_H1:
                     try:
                         h2, _ = self.sessions.answer(console, payload)
                     except ProtocolError as exc:
-                        self._reply(out, b"", 403, corr, error=exc.code)
+                        self._reply(out, b"", 403, corr, error=self._refusal(console, exc))
                         return
                     self._reply(out, h2, 200, corr)
                     return
@@ -221,15 +232,18 @@ class RelayBridge:
         if not items:
             return 0
         state = self.service.state
-        for peer in state.peers():
-            keys = state.peer(peer["device_id"])
-            sessions = self.sessions.sessions_of(peer["device_id"])
+        phones = self.service.phones
+        targets = [(p["device_id"], p["device_id"]) for p in state.peers()]
+        targets += [(p["device_id"], p["relay"] or p["device_id"]) for p in phones.list()]  # a phone's topic: its slot
+        for device, topic_id in targets:
+            keys = self.service.peer_keys(device)
+            sessions = self.sessions.sessions_of(device)
             if keys is None or not sessions:
                 continue
             chan = Channel(self.service.identity, keys)
             wire = chan.seal("push", {"items": items}, state.next_send(keys.device_id, LANE_PUSH), 0, LANE_PUSH)
             for session in sessions:
-                self.client.publish(relay.out_topic(self.me, keys.device_id), session.seal(wire), qos=1)
+                self.client.publish(relay.out_topic(self.me, topic_id), session.seal(wire), qos=1)
         self._pushed_seq = items[-1]["seq"]
         if len(items) == PUSH_LIMIT:
             self._push_wanted.set()

@@ -15,6 +15,14 @@ The ACL (one block per device):
     console C:  for each agent A of C's family: write sprout/v1/A/in/C and sprout/v1/A/pair;
                 read sprout/v1/A/out/C and sprout/v1/A/presence
 so nobody reads another console's replies, and no device touches another family's topics.
+
+Phones (docs/phone-linking.md): `--phones N` gives every console of the family N phone accounts ("slots": random
+names shaped like device IDs, random passwords), written to bundles/<console>.phones.json for that console to import;
+the console hands one, sealed, to each phone it links. A slot S of a family with agents A… may write
+sprout/v1/A/in/S and read sprout/v1/A/out/S and sprout/v1/A/presence — nothing else (no pairing, no other topic).
+`--retire-slot S` deletes a removed phone's account. Linking itself runs on sprout/v1/link/<locator>/{req,resp}
+under the public account sprout-link (password sprout-link), which may only write req and read resp; consoles read
+req and write resp.
 """
 
 from __future__ import annotations
@@ -32,7 +40,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from agent.protocol import relay
+from agent.protocol import phone_link, relay
 from agent.protocol.devid import parse_device_id
 from agent.protocol.errors import ProtocolError
 
@@ -88,8 +96,11 @@ def _make_ca_and_server(folder: Path, hosts: list[str]) -> None:
     _write(folder / "server.crt", cert.public_bytes(pem), 0o644)
 
 
-def acl_text(families: dict[str, dict[str, list[str]]]) -> str:
-    lines = ["# written by sprout-relay setup: one block per device (docs/relay.md)", ""]
+def acl_text(families: dict[str, dict[str, Any]]) -> str:
+    link = f"{relay.ROOT}/link/+"
+    lines = ["# written by sprout-relay setup: one block per device (docs/relay.md)", "",
+             "# phone linking: the public link account writes requests and reads answers, nothing else",
+             f"user {phone_link.LINK_ACCOUNT}", f"topic write {link}/req", f"topic read {link}/resp", ""]
     for name in sorted(families):
         fam = families[name]
         for a in fam["agents"]:
@@ -101,7 +112,14 @@ def acl_text(families: dict[str, dict[str, list[str]]]) -> str:
             for a in fam["agents"]:
                 lines += [f"topic write {relay.in_topic(a, c)}", f"topic write {relay.pair_topic(a)}",
                           f"topic read {relay.out_topic(a, c)}", f"topic read {relay.presence_topic(a)}"]
-            lines.append("")
+            lines += [f"topic read {link}/req", f"topic write {link}/resp", ""]
+        for c, slots in sorted(fam.get("phone_slots", {}).items()):
+            for slot in slots:
+                lines += [f"# family {name}: phone slot of console {c[:13]}", f"user {slot}"]
+                for a in fam["agents"]:
+                    lines += [f"topic write {relay.in_topic(a, slot)}", f"topic read {relay.out_topic(a, slot)}",
+                              f"topic read {relay.presence_topic(a)}"]
+                lines.append("")
     return "\n".join(lines)
 
 
@@ -151,8 +169,52 @@ def _set_password(folder: Path, user: str, password: str) -> None:
     os.chmod(path, 0o600)
 
 
+def _delete_account(folder: Path, user: str) -> None:
+    tool = shutil.which("mosquitto_passwd")
+    if tool is None:
+        raise SetupError("mosquitto_passwd not found: install the Debian package mosquitto")
+    done = subprocess.run([tool, "-D", str(folder / "passwd"), user], capture_output=True, text=True, timeout=30)
+    if done.returncode != 0:
+        raise SetupError(f"{folder / 'passwd'}: mosquitto_passwd -D failed: {done.stderr.strip()[:200]}")
+
+
+def _phone_slots(folder: Path, fam: dict[str, Any], meta: dict[str, Any], ca_pem: str, family: str,
+                 wanted: int, retire: list[str]) -> dict[str, Path]:
+    """Give every console of the family `wanted` phone accounts; retire the named ones. {console: bundle path}."""
+    slots: dict[str, list[str]] = fam.setdefault("phone_slots", {})
+    for name in retire:
+        owner = next((c for c, names in slots.items() if name in names), None)
+        if owner is None:
+            raise SetupError(f"--retire-slot {name[:13]}…: no phone account of family {family!r} has that name")
+        _delete_account(folder, name)
+        slots[owner].remove(name)
+        fam.setdefault("retired_slots", []).append(name)
+    written: dict[str, Path] = {}
+    for console in fam["consoles"] if wanted else []:
+        have = slots.setdefault(console, [])
+        new = []
+        while len(have) + len(new) < wanted:
+            new.append({"username": phone_link.b32_slot_name(), "password": secrets.token_urlsafe(24)})
+        if not new:
+            continue
+        for slot in new:
+            _set_password(folder, slot["username"], slot["password"])
+        have.extend(s["username"] for s in new)
+        path = folder / "bundles" / f"{console}.phones.json"
+        try:
+            old = json.loads(path.read_text()).get("phone_slots", []) if path.exists() else []
+        except ValueError:
+            old = []
+        bundle = {"broker": meta["broker"], "ca": ca_pem, "family": family, "console": console,
+                  "phone_slots": [s for s in old if s.get("username") in have] + new}
+        _write(path, json.dumps(bundle, indent=1))
+        written[console] = path
+    return written
+
+
 def setup(folder: Path, *, hosts: list[str], family: str, agents: list[str], consoles: list[str],
-          port: int = relay.DEFAULT_PORT, listen: str = "0.0.0.0", run_as: str | None = None) -> dict[str, Path]:
+          port: int = relay.DEFAULT_PORT, listen: str = "0.0.0.0", run_as: str | None = None, phones: int = 0,
+          retire_slots: list[str] = ()) -> dict[str, Path]:  # type: ignore[assignment]
     """Create or extend the broker folder; return {device ID: bundle path} for devices added now."""
     folder = Path(folder).resolve()
     if not family or not family.replace("-", "").replace("_", "").isalnum():
@@ -196,6 +258,10 @@ def setup(folder: Path, *, hosts: list[str], family: str, agents: list[str], con
             written[d] = path
     if not (folder / "passwd").exists():
         raise SetupError("no device yet: name at least one --agent or --console")
+    written.update({f"phones of {c}": p for c, p in _phone_slots(folder, fam, meta, ca_pem, family, phones,
+                                                                  list(retire_slots)).items()})
+    if fam["consoles"]:
+        _set_password(folder, phone_link.LINK_ACCOUNT, phone_link.LINK_PASSWORD)  # public on purpose: see above
     real = {n: f for n, f in families.items() if n != "_meta"}
     _write(folder / "acl", acl_text(real), 0o600)
     _write(fam_path, json.dumps(families, indent=1))
@@ -222,15 +288,20 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--agent", action="append", default=[], help="a child PC's device ID (repeatable)")
     s.add_argument("--console", action="append", default=[], help="a parent console's device ID (repeatable)")
     s.add_argument("--run-as", help="the account mosquitto drops to (default: the current one)")
+    s.add_argument("--phones", type=int, default=0, metavar="N",
+                   help="give every console of the family N accounts for linked phones (docs/phone-linking.md)")
+    s.add_argument("--retire-slot", action="append", default=[], metavar="ACCOUNT",
+                   help="delete the broker account of a removed phone (sprout-console phone remove prints it)")
     args = p.parse_args(argv)
     try:
         written = setup(args.folder, hosts=args.host, family=args.family, agents=args.agent, consoles=args.console,
-                        port=args.port, listen=args.listen, run_as=args.run_as)
+                        port=args.port, listen=args.listen, run_as=args.run_as, phones=args.phones,
+                        retire_slots=args.retire_slot)
     except (SetupError, relay.RelayError) as exc:
         print(f"sprout-relay setup: {exc}", file=sys.stderr)
         return 2
     for device, path in written.items():
-        print(f"bundle for {device[:13]}…: {path}")
+        print(f"bundle for {device[:22]}…: {path}")
     print(f"start: mosquitto -c {args.folder.resolve() / 'mosquitto.conf'}  (already running: send it SIGHUP)")
     return 0
 
