@@ -111,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.relay_cli import register as register_relay
 
     register_relay(sub, _lang)
+    from app.phone_link_cli import register as register_phone
+
+    register_phone(sub, _lang)
     return p
 
 

@@ -45,6 +45,23 @@ def cmd_relay(args: argparse.Namespace, fam: Any, lang_of: Any) -> int:
     if args.action == "import":
         if not args.bundle:
             raise UsageError("import: name the bundle file written by sprout-relay setup")
+        from app.phone_link_cli import import_slots
+
+        try:
+            import json
+            from pathlib import Path
+
+            data = json.loads(Path(args.bundle).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = None  # load_bundle below says what is wrong
+        if isinstance(data, dict) and "password" not in data:  # NAME.phones.json: the accounts for linked phones
+            from app.link_errors import LinkError
+
+            try:
+                if import_slots(fam, data, str(args.bundle), lang_of(args)):
+                    return 0
+            except LinkError as exc:
+                raise UsageError(exc.reason) from None
         try:
             settings = relay.load_bundle(args.bundle)
             save_settings(fam, settings)
