@@ -280,7 +280,9 @@ def open_offer(key: bytes, phone: Identity, hello: bytes, wire: bytes,
     except InvalidTag:
         raise ProtocolError("forged", "the answer was not sealed by the console that showed the code") from None
     offer = json.loads(plain)
-    verify_statement(offer.get("phone_add"), console, "phone_add")
+    st = verify_statement(offer.get("phone_add"), console, "phone_add")
+    if st.get("phone_id") != phone.device_id:
+        raise ProtocolError("bad_payload", "the console signed another phone")
     return console, offer
 
 
