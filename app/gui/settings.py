@@ -88,7 +88,9 @@ class SettingsPage(QWidget):
         self.add_child_btn = QPushButton(self.tr("Add a child…"))
         self.rename_btn = QPushButton(self.tr("Rename…"))
         self.unpair_btn = QPushButton(self.tr("Unpair…"))
-        for b in (self.pair_btn, self.add_child_btn, self.rename_btn, self.unpair_btn):
+        self.phone_btn = QPushButton(i18n.pick({"vi": "Liên kết điện thoại…", "en": "Link a phone…"}))
+        self.phone_btn.clicked.connect(self.link_phone)
+        for b in (self.pair_btn, self.add_child_btn, self.rename_btn, self.unpair_btn, self.phone_btn):
             b.setAccessibleName(b.text().rstrip("…"))
             row.addWidget(b)
         row.addStretch(1)
@@ -128,6 +130,19 @@ class SettingsPage(QWidget):
         lay.addWidget(box)
         lay.addStretch(1)
         self.fill_devices()
+
+    def link_phone(self) -> None:
+        """The parent's phone: QR code, short code, linked phones and Remove (app.gui.phone_link_dialog)."""
+        from app.gui.phone_link_dialog import PhoneLinkDialog
+        from app.link_errors import LinkError
+        from app.relay_client import load_settings
+
+        try:
+            settings = load_settings(self.session.family)
+        except LinkError:
+            settings = None
+        self.dialog = PhoneLinkDialog(self.session.family, self, settings=settings)
+        self.dialog.open()
 
     def _lang(self) -> None:
         lang = self.lang.currentData()
