@@ -127,3 +127,52 @@ def test_a_removed_phones_account_is_retired_on_the_broker(tmp_path: Path) -> No
         assert p.returncode == 2 and "no phone account" in p.stderr and "Traceback" not in p.stderr
     finally:
         broker.stop()
+
+
+def test_a_typed_code_links_through_the_broker_and_the_operator_sees_no_name_and_no_password(tmp_path: Path) -> None:
+    """The short code path end to end on the real broker (scrypt on both sides), recorded from `#` as the broker's
+    operator: the hello and the offer carry no phone name, no PC name, no broker password, no code."""
+    import threading
+
+    from agent.protocol.identity import Identity
+    from app.family import Family
+    from app.phone_link import ConsoleLink, PhoneBook, serve
+    from tests.python_phone import PythonPhone
+
+    family = Family(tmp_path / "console", name="mom", use_keyring=False)
+    pc = Identity.generate("Minh Anh's PC")
+    family.add_device(pc.public, "127.0.0.1:9")
+    broker = Broker(tmp_path / "relay")
+    broker.add("nguyen", [pc.device_id], [family.identity.device_id])
+    from agent.relay.broker import setup
+
+    setup(broker.folder, hosts=[], family="nguyen", agents=[], consoles=[], port=broker.port, phones=1)
+    operator = broker.operator()
+    broker.start()
+    book = PhoneBook(family)
+    spy = Spy(operator)
+    try:
+        assert spy.subscribe("#")
+        book.import_slots(json.loads((broker.folder / "bundles" / f"{family.identity.device_id}.phones.json")
+                                     .read_text()), "bundle")
+        link = ConsoleLink(book, broker.bundle(family.identity.device_id))
+        ready = threading.Event()
+        result: list = []
+        server = threading.Thread(target=lambda: result.append(serve(link, 60, on_ready=ready.set)))
+        server.start()
+        assert ready.wait(30)
+        phone = PythonPhone("Điện thoại của mẹ")
+        offer = phone.link(code=phone_link.display_code(link.ticket.code).lower(),
+                           broker=f"{broker.host}:{broker.port}", ca_pem=(broker.folder / "ca.crt").read_text())
+        server.join(30)
+        assert result[0].phone.device_id == phone.device_id and phone.console.device_id == family.identity.device_id
+        seen = b"".join(t.encode() + p for t, p in spy.got)
+        assert phone_link.req_topic(link.ticket.locator).encode() in seen  # the operator sees that a link happened
+        for secret in ("Điện thoại của mẹ".encode(), b"Minh Anh", offer["relay"]["password"].encode(),
+                       link.ticket.code.encode(), link.ticket.code[4:].encode(), b"phone_add", b"mom"):
+            assert secret not in seen, secret
+    finally:
+        spy.close()
+        book.close()
+        family.close()
+        broker.stop()

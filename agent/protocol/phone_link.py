@@ -247,14 +247,20 @@ def _offer_key(key: bytes, dh: bytes, hello: bytes) -> bytes:
 
 
 def _offer_aad(console: PeerKeys, hello: bytes) -> bytes:
-    return canonical_json({"v": VERSION, "console": console.to_json(), "hello": b64e(hello_digest(hello))})
+    return canonical_json({"v": VERSION, "console": _bare_keys(console), "hello": b64e(hello_digest(hello))})
+
+
+def _bare_keys(keys: PeerKeys) -> dict[str, str]:
+    """Public keys without the name: names travel only inside boxes (the broker operator reads no names)."""
+    return {"sign": b64e(keys.sign_pub), "kx": b64e(keys.kx_pub)}
 
 
 def make_offer(key: bytes, console: Identity, phone: PeerKeys, hello: bytes, offer: dict[str, Any]) -> bytes:
     """The family, sealed to the phone: only the console holding the link key and its own static key can make it."""
+    offer = dict(offer, console_name=console.public.name)
     sealed = ChaCha20Poly1305(_offer_key(key, console.shared_secret(phone), hello)).encrypt(
         _ZERO_NONCE, canonical_json(offer), _offer_aad(console.public, hello))  # the key is used once: per hello
-    return canonical_json({"v": VERSION, "console": console.public.to_json(), "box": b64e(sealed)})
+    return canonical_json({"v": VERSION, "console": _bare_keys(console.public), "box": b64e(sealed)})
 
 
 def refusal(code: str) -> bytes:
@@ -271,7 +277,8 @@ def open_offer(key: bytes, phone: Identity, hello: bytes, wire: bytes,
     if "error" in data:
         code = str(data["error"])[:40]
         raise ProtocolError(code, REFUSALS.get(code, "the console refused the link"))
-    console = PeerKeys.from_json(data.get("console"))
+    console = PeerKeys.from_json(dict(data.get("console") or {}, name="")) if isinstance(data.get("console"), dict) \
+        else PeerKeys.from_json(None)
     if console_id is not None and console.device_id != console_id:
         raise ProtocolError("wrong_console", "the answer is not from the console whose QR code was scanned")
     try:
@@ -280,6 +287,7 @@ def open_offer(key: bytes, phone: Identity, hello: bytes, wire: bytes,
     except InvalidTag:
         raise ProtocolError("forged", "the answer was not sealed by the console that showed the code") from None
     offer = json.loads(plain)
+    console = PeerKeys(console.sign_pub, console.kx_pub, str(offer.get("console_name", ""))[:80])
     st = verify_statement(offer.get("phone_add"), console, "phone_add")
     if st.get("phone_id") != phone.device_id:
         raise ProtocolError("bad_payload", "the console signed another phone")

@@ -194,19 +194,20 @@ export function openOffer(key, me, hello, wire, consoleId = null) {
   if (!data || data.v !== VERSION) throw new LinkError('bad_link', `the answer is not a link v${VERSION} message`);
   if ('error' in data) throw new LinkError(String(data.error).slice(0, 40), refusalText(String(data.error)));
   const c = data.console ?? {};
-  const cKeys = { signPublic: b64d(c.sign, 'console.sign'), kxPublic: b64d(c.kx, 'console.kx'), name: c.name ?? '' };
+  const cKeys = { signPublic: b64d(c.sign, 'console.sign'), kxPublic: b64d(c.kx, 'console.kx') };
   if (cKeys.signPublic.length !== 32 || cKeys.kxPublic.length !== 32) throw new LinkError('bad_keys', 'public keys are 32 bytes each');
   cKeys.id = deviceId(cKeys.signPublic, cKeys.kxPublic);
   if (consoleId !== null && cKeys.id !== consoleId) throw new LinkError('wrong_console', refusalText('wrong_console'));
   const helloBytes = typeof hello === 'string' ? enc.encode(hello) : hello;
   const digest = b64e(sha256(helloBytes));
   const dh = x25519.getSharedSecret(me.kxPrivate, cKeys.kxPublic);
-  const aad = enc.encode(canonicalJson({ v: VERSION, console: { sign: c.sign, kx: c.kx, name: cKeys.name }, hello: digest }));
+  const aad = enc.encode(canonicalJson({ v: VERSION, console: { sign: c.sign, kx: c.kx }, hello: digest }));
   let plain;
   try {
     plain = chacha20poly1305(kdf(concat(key, dh), `offer\0${digest}`), new Uint8Array(12), aad).decrypt(b64d(data.box, 'box'));
   } catch { throw new LinkError('forged', refusalText('forged')); }
   const offer = JSON.parse(dec.decode(plain));
+  cKeys.name = String(offer.console_name ?? '');  // names travel only inside the box
   verifyStatement(offer.phone_add, cKeys, 'phone_add');
   if (offer.phone_add.statement.phone_id !== me.id) throw new LinkError('bad_payload', 'the console signed another phone');
   return { console: { id: cKeys.id, name: cKeys.name, sign: c.sign, kx: c.kx }, agents: offer.agents, relay: offer.relay, phoneAdd: offer.phone_add };
