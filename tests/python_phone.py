@@ -36,6 +36,8 @@ class PythonPhone:
         self._sessions: dict[str, v2.Session] = {}
         self._ctr: dict[tuple[str, int], int] = {}
         self._recv: dict[tuple[str, int], int] = {}
+        self.pushed: list[dict[str, Any]] = []  # outbox items the PCs pushed (lane 2), as the app shows them at once
+        self.push_arrived = threading.Event()
 
     @property
     def device_id(self) -> str:
@@ -124,6 +126,26 @@ class PythonPhone:
             props = {str(k): str(v) for k, v in getattr(msg.properties, "UserProperty", []) or []}
             waiter[1].extend([bytes(msg.payload), props])
             waiter[0].set()
+        elif not corr:
+            self._push(msg.topic, bytes(msg.payload))
+
+    def _push(self, topic: str, wire: bytes) -> None:
+        """A PC's unprompted push (lane 2) inside one of this phone's sessions: keep its items."""
+        from agent.protocol.envelope import LANE_PUSH
+
+        agent = topic.split("/")[2]
+        sess = self._sessions.get(agent)
+        if sess is None or agent not in self.agents:
+            return
+        try:
+            header, payload = Channel(self.identity, self.agents[agent]).open(
+                sess.open(wire), self._recv.get((agent, LANE_PUSH), 0))
+        except ProtocolError:
+            return
+        if header.kind == "push" and header.lane == LANE_PUSH:
+            self._recv[(agent, LANE_PUSH)] = header.counter
+            self.pushed.extend(payload.get("items") or [])
+            self.push_arrived.set()
 
     def _exchange(self, agent: str, body: bytes, timeout: float) -> tuple[bytes, dict[str, str]]:
         from paho.mqtt.packettypes import PacketTypes

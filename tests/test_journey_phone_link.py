@@ -86,12 +86,18 @@ def test_the_parent_links_a_phone_grants_from_it_and_removes_it(tmp_path: Path, 
             assert phone.device_id[:7] in console("phone", "list").stdout
             assert "phone_added" in link_events()
 
-            # the child asks; the phone hears it through the relay and grants 15 minutes
+            # the child asks; the PC pushes it to the phone at once through the relay, and the phone grants 15 min
+            assert phone.call(agent_id, "status", {})["device"] == agent_id  # the app is open: it has a session
             assert run(BIN / "sprout-agent", "ask", "20", "--reason", "bài tập", "--socket", agent.socket,
                        "--lang", lang).returncode == 0
-            items = phone.call(agent_id, "outbox", {"cursor": 0, "limit": 100})["items"]
-            (request,) = [i["payload"] for i in items if i["kind"] == "time_request"]
+            deadline = time.monotonic() + 30
+            while not [i for i in phone.pushed if i["kind"] == "time_request"]:
+                assert time.monotonic() < deadline, phone.pushed
+                phone.push_arrived.wait(1)
+            (request,) = [i["payload"] for i in phone.pushed if i["kind"] == "time_request"]
             assert request["minutes"] == 20 and request["reason"] == "bài tập"
+            items = phone.call(agent_id, "outbox", {"cursor": 0, "limit": 100})["items"]
+            assert request in [i["payload"] for i in items]  # and what it missed, by cursor, as a console does
             decision = messages.sign_decision(phone.identity, agent_id, request["id"], True, 15, "Con học tốt nhé")
             result = phone.call(agent_id, "decision", decision)["result"]
             assert result["state"] in ("granted", "approved") and result["minutes"] == 15, result
