@@ -297,3 +297,33 @@ def test_the_console_tells_each_pc_and_keeps_what_an_offline_pc_has_not_heard(fa
     assert book.tell(call) == {"Bảo's PC": "ok"}
     assert heard == [(pcs[0].device_id, "phone_add"), (pcs[1].device_id, "phone_add")]
     assert book.tell(call) == {}
+
+
+def test_a_phones_lever_change_outlives_another_consoles_unpairing_and_goes_with_the_phone(tmp_path: Path) -> None:
+    from agent.assembly import ServiceOptions, build_core
+    from agent.ledger.clock import SimulatedClock
+    from agent.link.phones import PhoneBook as AgentPhones
+    from agent.link.state import LinkState
+    from agent.service.parent_link import RevocationWatch
+
+    core = build_core(ServiceOptions(state_dir=tmp_path / "state", user_mode=True),
+                      clock=SimulatedClock(wall=1_795_000_000.0),
+                      adapters={"processes": type("P", (), {"snapshot": lambda self: []})(), "closer": print})
+    state = LinkState(tmp_path / "link.sqlite")
+    mom, dad, phone = (Identity.generate(n) for n in ("mom", "dad", "phone"))
+    state.pin(mom.public)
+    state.pin(dad.public)
+    AgentPhones(state).add(phone.public, "", mom.device_id)
+    watch = RevocationWatch(state, core)
+    core.apply_policy(dict(preset(age=10), version=2), signer=dad.device_id)
+    core.apply_policy(dict(preset(age=10), version=3), signer=mom.device_id)
+    core.apply_policy(dict(preset(age=10), version=4), signer=phone.device_id)  # the phone moved a lever
+    state.revoke(dad.device_id)
+    watch.check()
+    assert core.policy_doc["version"] == 4  # dad's unpairing leaves the phone's change in force
+    AgentPhones(state).remove(phone.device_id, mom.device_id)
+    watch.check()
+    assert core.policy_doc["version"] == 3  # a removed phone's change goes; mom's is in force again
+    alerts = [o.payload for o in core.store.outbox_since(0, 100) if o.kind == "alert"]
+    assert alerts[-1]["kind"] == "policy_withdrawn" and alerts[-1]["console"] == phone.device_id
+    state.close()

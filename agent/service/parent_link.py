@@ -94,7 +94,10 @@ class RevocationWatch:
     and every `every_s` on its own thread: never on the tick."""
 
     def __init__(self, state: Any, core: AgentCore, every_s: float = 1.0) -> None:
+        from agent.link.phones import PhoneBook
+
         self.state = state
+        self.phones = PhoneBook(state)  # a linked phone's lever changes count as trusted; a removed one's go too
         self.core = core
         self.every_s = every_s
         self._done: set[str] = set()
@@ -103,12 +106,14 @@ class RevocationWatch:
         self._thread = threading.Thread(target=self._run, name="sprout-revocations", daemon=True)
 
     def trusted(self, signer: str | None) -> bool:
-        return signer in (None, "local-file") or (isinstance(signer, str) and self.state.peer(signer) is not None)
+        return signer in (None, "local-file") or (isinstance(signer, str) and (
+            self.state.peer(signer) is not None or self.phones.peer(signer) is not None))
 
     def check(self) -> None:
         with self._lock:
             try:
                 revoked = {p["device_id"] for p in self.state.peers(include_revoked=True) if p["revoked_at"]}
+                revoked |= {p["device_id"] for p in self.phones.list(include_removed=True) if p["removed_at"]}
             except Exception:
                 log.exception("cannot read the paired consoles")
                 return
