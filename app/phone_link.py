@@ -10,7 +10,6 @@ setup --phones N` made for it, which phone holds which, the linked phones, and w
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
 import threading
@@ -45,16 +44,11 @@ class PhoneBook:
     def __init__(self, family: Family, clock: Callable[[], float] = time.time) -> None:
         self.family = family
         self.clock = clock
-        self._db = sqlite.connect(family.dir / "phones.sqlite", timeout=30)
+        self._file = sqlite.Locked(sqlite.connect(family.dir / "phones.sqlite", timeout=30))
+        self._db, self._lock = self._file.conn, self._file.lock
         self._db.executescript(_SCHEMA)
-        self._lock = threading.RLock()
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    def _tx(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
-        return sqlite.transaction(self._db, self._lock)
+        self._tx = self._file.tx
+        self.close = self._file.close
 
     # ---- phone accounts on the broker ----------------------------------------------------------------------
     def import_slots(self, data: Any, where: str) -> int:

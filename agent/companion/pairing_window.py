@@ -9,37 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-import qrcode
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from agent.companion.common import Page, button, help_label, set_text
 from agent.companion.look import BrandImage, sprout_pixmap
 from agent.companion.status_window import product_name
+from common_qt.qr import qr_pixmap
 
 translate = QCoreApplication.translate
 
 LOGO_HEIGHT = 56  # the size of the sprout picture it stands in for
-
-
-def qr_pixmap(text: str, box: int = 6) -> QPixmap:
-    """The QR code drawn module by module from qrcode's matrix (no imaging library needed)."""
-    qr = qrcode.QRCode(border=2)
-    qr.add_data(text)
-    matrix = qr.get_matrix()
-    size = len(matrix) * box
-    pix = QPixmap(size, size)
-    pix.fill(QColor("white"))
-    painter = QPainter(pix)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor("black"))
-    for y, row in enumerate(matrix):
-        for x, dark in enumerate(row):
-            if dark:
-                painter.drawRect(x * box, y * box, box, box)
-    painter.end()
-    return pix
 
 
 class PairingWindow(Page):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,3 +44,19 @@ def query(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> lis
     cur = conn.execute(sql, params)
     names = [d[0] for d in cur.description or ()]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+class Locked:
+    """A connection and the one lock its users share, with the two things every holder needs: an IMMEDIATE
+    transaction under that lock, and closing under it (a callback on another thread may be inside a query)."""
+
+    def __init__(self, conn: sqlite3.Connection, lock: Any = None) -> None:
+        self.conn = conn
+        self.lock = lock if lock is not None else threading.RLock()
+
+    def tx(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.conn, self.lock)
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()

@@ -8,9 +8,8 @@ import datetime as dt
 import threading
 from typing import Any
 
-import qrcode
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QGroupBox,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from agent.protocol import phone_link
 from app.gui.i18n import pick
 from app.gui.worker import run_async
+from common_qt.qr import qr_pixmap
 
 T = {
     "title": {"vi": "Liên kết điện thoại", "en": "Link a phone"},
@@ -57,23 +57,6 @@ T = {
     "close": {"vi": "Đóng", "en": "Close"},
 }
 
-
-def qr_pixmap(text: str, box: int = 5) -> QPixmap:
-    """The QR code drawn module by module from qrcode's matrix (no imaging library needed)."""
-    qr = qrcode.QRCode(border=2)
-    qr.add_data(text)
-    matrix = qr.get_matrix()
-    pix = QPixmap(len(matrix) * box, len(matrix) * box)
-    pix.fill(QColor("white"))
-    painter = QPainter(pix)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor("black"))
-    for y, row in enumerate(matrix):
-        for x, dark in enumerate(row):
-            if dark:
-                painter.drawRect(x * box, y * box, box, box)
-    painter.end()
-    return pix
 
 
 class PhoneLinkDialog(QDialog):
@@ -145,7 +128,7 @@ class PhoneLinkDialog(QDialog):
             self.new_btn.setEnabled(False)
             return
         self.link = ConsoleLink(self.book, self.settings)
-        self.qr.setPixmap(qr_pixmap(self.link.ticket.qr_text()))
+        self.qr.setPixmap(qr_pixmap(self.link.ticket.qr_text(), box=5))
         self.code.setText(phone_link.display_code(self.link.ticket.code))
         self.status.setText(pick(T["waiting"]))
         if self.autostart:
