@@ -104,6 +104,9 @@ def test_a_phone_scans_the_windows_qr_code_through_the_real_broker(qtbot, tmp_pa
     qtbot.addWidget(dialog)
     phone = PythonPhone("Bố's phone")
     try:
+        assert dialog.status.text() == "Connecting to the relay broker…" and dialog.code.text() == ""
+        qtbot.waitUntil(lambda: dialog.code.text() != "", timeout=60_000)  # shown once the console listens
+        assert dialog.status.text() == "Waiting for the phone…"
         offer = phone.link(qr=dialog.link.ticket.qr_text(), ca_pem=(broker.folder / "ca.crt").read_text())
         assert offer["relay"]["username"] and list(phone.agents) == [agent.device_id]
         qtbot.waitUntil(lambda: "Bố's phone" in dialog.status.text(), timeout=60_000)

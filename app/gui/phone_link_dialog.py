@@ -8,7 +8,7 @@ import datetime as dt
 import threading
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,6 +33,7 @@ T = {
               "en": "Open Sprout's parent app on your phone and scan this code. It works once, for 5 minutes."},
     "or_type": {"vi": "Không quét được? Gõ mã này vào điện thoại:", "en": "Cannot scan? Type this code on the phone:"},
     "waiting": {"vi": "Đang chờ điện thoại…", "en": "Waiting for the phone…"},
+    "connecting": {"vi": "Đang kết nối máy chủ chuyển tiếp…", "en": "Connecting to the relay broker…"},
     "linked": {"vi": "Đã liên kết “{name}”. Các máy của con đã được báo.",
                "en": "Linked “{name}”. The children's PCs have been told."},
     "linked_untold": {"vi": "Đã liên kết “{name}”. Sẽ báo {n} máy của con khi kết nối được.",
@@ -59,6 +60,12 @@ T = {
 
 
 
+class _Ready(QObject):
+    """The worker says the link topic is subscribed; Qt delivers it on the window's thread."""
+
+    ready = Signal(object)
+
+
 class PhoneLinkDialog(QDialog):
     def __init__(self, family: Any, parent: QWidget | None = None, *, settings: Any = None,
                  autostart: bool = True) -> None:
@@ -71,6 +78,9 @@ class PhoneLinkDialog(QDialog):
         self.autostart = autostart
         self.link: Any = None
         self._stop = threading.Event()
+        self._closed = False
+        self._ready = _Ready(self)
+        self._ready.ready.connect(self._show_ticket)
         self.setWindowTitle(pick(T["title"]))
         self.setMinimumWidth(460)
         lay = QVBoxLayout(self)
@@ -128,27 +138,39 @@ class PhoneLinkDialog(QDialog):
             self.new_btn.setEnabled(False)
             return
         self.link = ConsoleLink(self.book, self.settings)
-        self.qr.setPixmap(qr_pixmap(self.link.ticket.qr_text(), box=5))
-        self.code.setText(phone_link.display_code(self.link.ticket.code))
+        self.qr.clear()
+        self.code.clear()
+        if not self.autostart:
+            self._show_ticket(self.link)
+            return
+        # the code is shown only once the console listens on its link topic: a phone that scans at once is heard
+        self.status.setText(pick(T["connecting"]))
+        link, stop = self.link, self._stop
+        run_async(lambda: self._serve(link, stop), self._done, self._failed)
+
+    def _show_ticket(self, link: Any) -> None:
+        if self._closed or link is not self.link:
+            return
+        self.qr.setPixmap(qr_pixmap(link.ticket.qr_text(), box=5))
+        self.code.setText(phone_link.display_code(link.ticket.code))
         self.status.setText(pick(T["waiting"]))
-        if self.autostart:
-            link, stop = self.link, self._stop
-            run_async(lambda: self._serve(link, stop), self._done, self._failed)
 
     def _serve(self, link: Any, stop: threading.Event) -> tuple[Any, Any, dict[str, str]]:
         from app.phone_link import serve
 
-        outcome = serve(link, phone_link.LINK_TTL_S, stop=stop)
+        outcome = serve(link, phone_link.LINK_TTL_S, on_ready=lambda: self._ready.ready.emit(link), stop=stop)
         told = self.book.tell() if outcome.phone is not None else {}
         return link, outcome, told
 
     def _done(self, result: tuple[Any, Any, dict[str, str]]) -> None:
         link, outcome, told = result
-        if link is not self.link:  # an older code's answer after "New code"
+        if self._closed or link is not self.link:  # closed, or an older code's answer after "New code"
             return
         self.show_outcome(outcome, told)
 
     def _failed(self, exc: Exception) -> None:
+        if self._closed:
+            return
         self.status.setText(pick(T["failed"]).format(why=getattr(exc, "reason", str(exc))))
 
     def show_outcome(self, outcome: Any, told: dict[str, str]) -> None:
@@ -191,5 +213,6 @@ class PhoneLinkDialog(QDialog):
         run_async(self.book.tell)  # each PC now, or when it can next be reached
 
     def done(self, result: int) -> None:  # closing the dialog ends the wait for a phone
+        self._closed = True
         self._stop.set()
         super().done(result)
