@@ -56,7 +56,7 @@ _ZERO_NONCE = bytes(12)
 # What a linked phone may ask of a child's agent (docs/phone-linking.md, the contract): answer requests, read today's
 # usage, alerts and summaries, change the main levers. No pairing, no phone_add/remove, no unpair, no consent.
 PHONE_KINDS = ("status", "policy_get", "policy_push", "outbox", "decision", "consent_get", "lock_now",
-               "pause_internet")
+               "pause_internet", "push_subscribe", "push_unsubscribe")
 # The levers a phone may change in a policy; everything else must stay as it is in force (agent refuses otherwise).
 PHONE_LEVERS = (("screen", "daily_minutes"), ("screen", "windows"), ("games", "daily_minutes"))
 

@@ -72,7 +72,8 @@ def start_parent_link(core: AgentCore, opts: Any) -> Any:
     running.service.push_book = PushBook(core.vault)  # linked phones hand over their Web Push subscriptions
     pusher = WebPusher(running.service.push_book, backend, running.service.identity.device_id,
                        child_name=lambda: core.policy_doc["child"].get("name") or "",
-                       is_paired=lambda peer: state.peer(peer) is not None).start()
+                       # a console or a linked phone; a removed phone gets no pushes
+                       is_paired=lambda peer: running.service.peer_keys(peer) is not None).start()
     core.on_outbox.append(pusher.notify)
     host, port = running.address
     log.info("parent link: %s:%d", host, port)
