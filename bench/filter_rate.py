@@ -5,7 +5,10 @@
 The filter is built exactly as `sprout-agent run` builds it on a fresh install (agent/dns/filter_setup.py: shipped
 lists, large shipped lists, child-friendly allowlist, keywords, SafeSearch) with the default policy it enforces
 before a parent sends one (ages 11–13, Vietnam game rule). The sets (bench/filter_sets/):
-    adult-heldout.txt           2,000 names drawn at random from the large adult list and left out of its index
+    adult-independent.txt       1,200 adult names from a source the shipped lists do not derive from (Sinfonietta's
+                                hosts file, not UT1): the AV-Comparatives-style rate, lists and rules together
+    adult-heldout.txt           2,000 names drawn at random from the large adult list and left out of its index:
+                                what the rules alone do for adult names no list holds
     vn-heldout.txt              Vietnamese betting mirrors and adult names, written by hand, on no list
     child-friendly-heldout.txt  education, news, health and help sites, on no list and not on the allowlist
 """
@@ -40,14 +43,24 @@ def installed_filter():  # -> Classifier (imported late: the script runs without
     return build_filter(preset(12, ["vn-decree-147"])["web"], open_category_index(FilterSources()))
 
 
+def on_a_list(names: list[str]) -> int:
+    """How many names (or a parent domain of them) a shipped list holds: the part of a block rate the lists give."""
+    from agent.dns.filter_setup import FilterSources, open_category_index
+
+    index = open_category_index(FilterSources())
+    return sum(1 for n in names if any(layer.match(n) for layer in [index.curated, *index.bulk]))
+
+
 def measure() -> dict:
     clf = installed_filter()
     out = {}
-    for name, blocked_is_right in (("adult-heldout.txt", True), ("vn-heldout.txt", True),
-                                   ("child-friendly-heldout.txt", False)):
+    for name, blocked_is_right in (("adult-independent.txt", True), ("adult-heldout.txt", True),
+                                   ("vn-heldout.txt", True), ("child-friendly-heldout.txt", False)):
         names = read_set(SETS / name)
         blocked = [n for n, _cat in names if clf.classify(n).verdict in ("block", "nxdomain")]
         entry = {"names": len(names), "blocked": len(blocked), "rate": round(len(blocked) / len(names), 4)}
+        if name == "adult-independent.txt":
+            entry["on_a_list"] = on_a_list([n for n, _c in names])
         if not blocked_is_right:
             entry["false_alarms"] = blocked
         else:
@@ -66,7 +79,8 @@ def main() -> int:
         return 0
     for name, entry in figures.items():
         kind = "false alarms" if "false_alarms" in entry else "blocked"
-        print(f"{name:30} {entry['names']:6} names  {kind}: {entry['blocked']:5}  ({100 * entry['rate']:.1f} %)")
+        listed = f"  (a list holds {entry['on_a_list']})" if "on_a_list" in entry else ""
+        print(f"{name:30} {entry['names']:6} names  {kind}: {entry['blocked']:5}  ({100 * entry['rate']:.1f} %){listed}")
         for extra in ("false_alarms", "missed_examples"):
             if entry.get(extra):
                 print(f"    {extra}: {', '.join(entry[extra])}")
