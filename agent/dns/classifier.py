@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from agent.dns.mirrors import canonical_alias
 from agent.dns.safesearch import BLOCKED, YOUTUBE_LEVELS, SafeSearch, default_safesearch
 
 BLOCK, ALLOW, REWRITE, NXDOMAIN = "block", "allow", "rewrite", "nxdomain"
@@ -214,6 +215,10 @@ class Classifier:
             listed = index.curated_lookup(name)  # the large lists' false alarms never reach these names
         else:
             listed = index.lookup(name)
+            if listed is None:
+                alias = canonical_alias(name)  # x.blogspot.de is x.blogspot.com
+                if alias is not None:
+                    listed = index.lookup(alias)
         if listed is not None and listed in rules.blocked_categories:
             return self._decision(BLOCK, listed, None, "list")
         if friendly:
