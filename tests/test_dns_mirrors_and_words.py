@@ -46,3 +46,17 @@ def test_more_adult_words_in_more_languages(name: str) -> None:
                                   "hancockcollege.edu", "analyticsacademy.org", "cumulusclouds.org"])
 def test_ordinary_words_that_contain_an_adult_word_stay_ordinary(name: str) -> None:
     assert default_model().category(name) != "adult", default_model().explain(name)
+
+
+@pytest.mark.parametrize("name, category", [("lauxanh.us", "adult"), ("phimnguoilon.net", "adult"),
+                                            ("loanluan.site", "adult"), ("gamebaidoithuong.vip", "gambling"),
+                                            ("nhacaiuytin.top", "gambling"), ("bacayonline.club", "gambling"),
+                                            ("quayhu88.com", "gambling")])
+def test_vietnamese_adult_and_betting_words(name: str, category: str) -> None:
+    assert default_model().category(name) == category, default_model().explain(name)
+
+
+@pytest.mark.parametrize("name", ["doithuongthe.vn", "nguoilon.vn", "thethao247.vn", "bongdaplus.vn",
+                                  "diemthi.vnexpress.net", "thuvien.edu.vn", "baotintuc.vn"])
+def test_vietnamese_ordinary_sites_stay_ordinary(name: str) -> None:
+    assert default_model().category(name) is None, default_model().explain(name)
