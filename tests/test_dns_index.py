@@ -110,13 +110,23 @@ class _CollidingBlake:
         real = hashlib.blake2b(data, **kw)
         if kw.get("key") != index_mod._HASH_KEY:
             return real
-        digest = real.digest()
+        return _Forced(real)
 
-        class _Fixed:
-            def digest(self) -> bytes:
-                return b"\x42" * 6 + digest[6:]
 
-        return _Fixed()
+class _Forced:
+    """A keyed blake2b state whose digest keeps only the check bytes; copy/update as lookups use them."""
+
+    def __init__(self, real: object) -> None:
+        self.real = real
+
+    def copy(self) -> _Forced:
+        return _Forced(self.real.copy())
+
+    def update(self, data: bytes) -> None:
+        self.real.update(data)
+
+    def digest(self) -> bytes:
+        return b"\x42" * 6 + self.real.digest()[6:]
 
 
 def test_fingerprint_clash_never_blocks_an_innocent_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -150,15 +150,22 @@ class SafeSearch:
             raise SafeSearchError(f"{base}: no SafeSearch tables (*.json) found")
         return cls([_load_table(p) for p in files])
 
-    def rewrite(self, name: str, web: dict[str, Any]) -> tuple[str, str] | None:
+    def rewrite(self, name: str, web: dict[str, Any],
+                suffixes: list[str] | None = None) -> tuple[str, str] | None:
         """(engine, safe host) when the web section forces safe mode for this exact name, (engine, BLOCKED) when
-        the engine has no safe mode to force and SafeSearch is on, else None."""
+        the engine has no safe mode to force and SafeSearch is on, else None. `suffixes`: the name and its
+        parents when the caller has them already (the classifier does, for every query)."""
         table = self._by_name.get(name)
-        if table is None and self._by_suffix:
-            rest = name
-            while table is None and "." in rest:
-                table = self._by_suffix.get(rest)
-                rest = rest.split(".", 1)[1]
+        by_suffix = self._by_suffix
+        if table is None and by_suffix:
+            if suffixes is None:
+                suffixes = [name[i + 1:] for i, c in enumerate(name) if c == "."]
+                suffixes.insert(0, name)
+            if not by_suffix.keys().isdisjoint(suffixes):  # one C-level test for the usual "no"
+                for suffix in suffixes[:-1]:  # a bare top-level domain is nobody's suffix entry
+                    table = by_suffix.get(suffix)
+                    if table is not None:
+                        break
         if table is None:
             return None
         target = table.target_for(web)

@@ -300,7 +300,7 @@ class DnsFilterServer:
         if parsed is None:
             return None
         name, qtype, qend, edns = parsed
-        decision = self.classifier.classify(name)
+        decision = self.classifier.classify_wire(name)
         verdict = decision.verdict
         if verdict in (BLOCK, NXDOMAIN):
             replies = self._block_replies or self._replies()
@@ -429,7 +429,7 @@ class DnsFilterServer:
         if parsed is None:
             return None
         name, qtype, qend, edns = parsed
-        decision = self.classifier.classify(name)
+        decision = self.classifier.classify_wire(name)
         verdict = decision.verdict
         if verdict != BLOCK and verdict != NXDOMAIN:
             return None
