@@ -82,3 +82,24 @@ def test_the_shipped_large_list_answers_the_same_through_both_paths(tmp_path: Pa
     for name in ("xvideos.com", "www.xvideos.com", "cdn.xhamster.com", "khanacademy.org", "vuihoc.vn",
                  "raspberrypi.org", "example.com"):
         assert clf_a.classify_wire(name) == clf_b.classify(name), name
+
+
+def test_the_tail_shortcut_decides_as_the_whole_chain(index: CategoryIndex) -> None:
+    """A name whose last two labels end no allow, deny, SafeSearch, canary or child-friendly entry skips those
+    steps; with the shortcut off (every step tried) the decisions are the same."""
+    from agent.dns.filter_setup import child_friendly
+
+    web = {"blocked_categories": ["adult", "gambling", "bypass"], "allow": ["essex.ac.uk", "good.example.com"],
+           "deny": ["bad.example.org", "fb88.com"], "safesearch": {"google": True, "bing": True}, "youtube": "strict"}
+    fast, whole = build_filter(web, index), build_filter(web, index)
+    whole._special_tails = None
+    assert fast._special_tails is not None and "example.com" in fast._special_tails
+    rng = random.Random(11)
+    names = [*NAMES, "good.example.com", "x.good.example.com", "other.example.com", "bad.example.org",
+             "www.bad.example.org", "fb88.com", "m.fb88.com", "www.google.co.uk", "uk.search.yahoo.com",
+             "www.youtube.com", "vuihoc.vn", "www.vuihoc.vn", "mask-h2.icloud.com", "x.use-application-dns.net",
+             *sorted(child_friendly())[:200]]
+    names += ["".join(rng.choice("abcxyz") for _ in range(rng.randrange(1, 8))) + rng.choice(
+        [".com", ".example.com", ".yahoo.com", ".google.com", ".edu.vn", ".org", ".blogspot.de"]) for _ in range(3000)]
+    for name in names:
+        assert fast.classify(name) == whole.classify(name), name

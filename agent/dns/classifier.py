@@ -121,6 +121,12 @@ def _suffixes(name: str) -> list[str]:
     return out
 
 
+def _tail(name: str) -> str:
+    """The last two labels of a name ("www.example.com" → "example.com"), or the name when it has fewer."""
+    last = name.rfind(".")
+    return name[name.rfind(".", 0, last) + 1:] if last > 0 else name
+
+
 def _matches(name: str, entries: frozenset[str]) -> bool:
     """Whether the name or any parent domain is one of the entries."""
     return bool(entries) and not entries.isdisjoint(_suffixes(name))
@@ -148,6 +154,15 @@ class Classifier:
         # Equal decisions shared: a million names on one list make one Decision, not a million (a few dozen
         # exist); keyed by a plain tuple, whose hash is C code (the dataclass's is not)
         self._shared: dict[tuple[str, str | None, str | None, str], Decision] = {}
+        # The last two labels of every entry the chain checks before the lists (allow, deny, SafeSearch, canaries,
+        # child-friendly): a name whose own last two labels are none of these can match none of them, so the
+        # chain goes straight to the lists without building the name's suffixes. One set test for nearly every
+        # never-seen name instead of five.
+        names = getattr(self.safesearch, "names", None)
+        special = rules.allow | rules.deny | (names() if names is not None else frozenset()) | CANARIES | friendly
+        # A one-label entry (a whole top-level domain) would hide behind any tail; such a table turns this off.
+        single = names is None or any("." not in entry for entry in special)
+        self._special_tails: frozenset[str] | None = None if single else frozenset(map(_tail, special))
 
     def classify(self, name: str) -> Decision:
         qname = normalize_qname(name)
@@ -210,6 +225,9 @@ class Classifier:
         return Decision(NXDOMAIN, category, None, INVALID_NAME)
 
     def _decide(self, name: str) -> Decision:
+        tails = self._special_tails
+        if tails is not None and _tail(name) not in tails:
+            return self._listed(name, False)
         rules = self.rules
         suffixes = _suffixes(name)
         if rules.allow and not rules.allow.isdisjoint(suffixes):
@@ -225,6 +243,11 @@ class Classifier:
         if name in CANARIES:
             return self._decision(NXDOMAIN, CANARY_CATEGORY, None, "canary")
         friendly = bool(self.friendly) and not self.friendly.isdisjoint(suffixes)
+        return self._listed(name, friendly)
+
+    def _listed(self, name: str, friendly: bool) -> Decision:
+        """The chain from the category index on: lists (with Blogger mirrors), child-friendly, keywords."""
+        rules = self.rules
         index = self.index
         if index is None:
             listed = None

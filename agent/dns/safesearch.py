@@ -171,6 +171,10 @@ class SafeSearch:
         target = table.target_for(web)
         return (table.engine, target) if target is not None else None
 
+    def names(self) -> frozenset[str]:
+        """Every exact name and suffix entry of every table: what a name must end with to be rewritten."""
+        return frozenset(self._by_name) | frozenset(self._by_suffix)
+
     def engines(self) -> list[str]:
         return [t.engine for t in self.tables]
 
