@@ -26,7 +26,10 @@ from typing import Any
 from agent.dns.importers import ImportReport, ListImportError, ProgressFn, read_list
 from agent.dns.index import CategoryIndex, IndexFileError, IndexStats, build_index
 from agent.fileio import atomic_writer
+from agent.os.file_lock import make_file_lock
 from agent.resources import resource_path
+
+_exclusive_lock = make_file_lock()  # the OS adapter: flock on POSIX, msvcrt.locking on Windows
 
 INDEX_FILE = "index.bin"
 META_FILE = "lists.json"
@@ -167,19 +170,7 @@ class ListStore:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.state_dir / ".lock", os.O_CREAT | os.O_RDWR, 0o600)
         try:
-            if os.name == "nt":  # pragma: no cover - Windows
-                import msvcrt
-
-                while True:
-                    try:
-                        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # retries for 10 s, then raises
-                        break
-                    except OSError:
-                        continue
-            else:
-                import fcntl
-
-                fcntl.flock(fd, fcntl.LOCK_EX)
+            _exclusive_lock(fd)
             yield
         finally:
             os.close(fd)  # closing the descriptor releases the lock

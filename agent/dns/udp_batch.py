@@ -6,8 +6,9 @@ blocked name costs. `UdpBatch` reads up to `slots` queries with one recvmmsg, an
 sendmmsg, replying to each sender from the very sockaddr bytes the kernel wrote: no address tuple is built unless a
 query goes the slow way (`address`).
 
-This is the Linux adapter only. `UdpBatch.available()` is False elsewhere (or when libc lacks the calls), and the
-server then keeps its one-datagram-per-call loop; both loops answer with the same bytes (tests run both).
+The calls come from the OS adapter agent/os/mmsg.py (Linux). `UdpBatch.available()` is False elsewhere (or when
+libc lacks the calls), and the server then keeps its one-datagram-per-call loop; both loops answer with the same
+bytes (tests run both).
 
 Memory: each slot holds a whole 64 KiB datagram, so a query is never cut short; the slots live in an anonymous
 mmap, so only the pages a datagram touches become resident.
@@ -20,8 +21,9 @@ import errno
 import mmap
 import socket
 import struct
-import sys
 from typing import Any
+
+from agent.os.mmsg import load_mmsg
 
 SLOT_BYTES = 65536  # the largest UDP payload (65,507) fits: recvfrom(65535) saw every datagram whole, so do we
 SOCKADDR_BYTES = 128  # sizeof(struct sockaddr_storage)
@@ -58,22 +60,7 @@ def _field_struct(offset: int, fmt: str, count: int) -> struct.Struct:
     return struct.Struct("@" + one * count)
 
 
-def _load_libc() -> Any | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        recvmmsg, sendmmsg = libc.recvmmsg, libc.sendmmsg
-    except (OSError, AttributeError):
-        return None
-    recvmmsg.argtypes = (ctypes.c_int, ctypes.c_void_p, ctypes.c_uint, ctypes.c_int, ctypes.c_void_p)
-    recvmmsg.restype = ctypes.c_int
-    sendmmsg.argtypes = (ctypes.c_int, ctypes.c_void_p, ctypes.c_uint, ctypes.c_int)
-    sendmmsg.restype = ctypes.c_int
-    return libc
-
-
-_LIBC = _load_libc()
+_LIBC = load_mmsg()  # the OS adapter: None where there are no batch calls (not Linux)
 
 
 class UdpBatch:
