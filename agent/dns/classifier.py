@@ -187,7 +187,7 @@ class Classifier:
         hit = memo.get(name)
         if hit is not None:
             return hit
-        if name[0] == "-" or name[-1] == "-" or "-." in name or ".-" in name:
+        if "-" in name and (name[0] == "-" or name[-1] == "-" or "-." in name or ".-" in name):
             return self.classify(name)  # the unparseable path
         decision = self._decide(name)
         if len(memo) >= self._memo_size:
