@@ -27,6 +27,8 @@ from agent.errors import CliError
 from agent.ledger.apps import AppClassifier
 from agent.ledger.clock import Clock, SystemClock
 from agent.oem import BrandLogo, LogoError, read_logo
+from agent.os.account import ACCOUNT
+from agent.os.files import FILE_RULES
 from agent.policy import PolicyError, load_policy_doc, preset
 from agent.service.core import AgentCore
 from agent.service.enforcer import Enforcer
@@ -164,16 +166,15 @@ def check_owned_by_service(path: Path) -> None:
     """As a system service (root, or the `sprout` account), a policy file the child could have written is refused:
     it must belong to root or to the service's own account and be writable by no one else. (The child's admin
     rights are detected and reported separately.)"""
-    if not hasattr(os, "geteuid"):
-        return
     st = path.stat()
-    if st.st_uid not in (0, os.geteuid()) or st.st_mode & 0o022:
+    # Owners and mode bits as this OS keeps them (agent/os/files.py); Windows: the folder's ACL, set by the installer.
+    if FILE_RULES.foreign_owner(st, also=(0,)) is not None or FILE_RULES.loose_mode(st, 0o022):
         raise PolicyError([], f"{path}: must be owned by root or the service account and not writable by group or "
                               f"others (owner uid {st.st_uid}, mode {oct(st.st_mode & 0o777)})")
 
 
 def report_admin_child(core: AgentCore, child_uid: int | None) -> None:
-    if child_uid is None or not hasattr(os, "getuid"):
+    if child_uid is None or ACCOUNT.uid() is None:  # no uid accounts on this OS (Windows: SIDs)
         return
     import pwd
 
@@ -211,7 +212,7 @@ def build_core(opts: ServiceOptions, *, clock: Clock | None = None, adapters: di
         store, vault = open_store(opts.state_dir, file_fallback=opts.key_file_fallback or opts.user_mode)
     doc = initial_policy(store, opts.policy_file, user_mode=opts.user_mode)
     awaiting = awaiting_child(opts)
-    child_uid = opts.child_uid if opts.child_uid is not None else (os.getuid() if hasattr(os, "getuid") else None)
+    child_uid = opts.child_uid if opts.child_uid is not None else ACCOUNT.real_uid()
     if awaiting:
         child_uid = None
         adapters = adapters or waiting_adapters()

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from agent.os.files import FILE_RULES
+
 
 def atomic_write(path: Path, data: bytes, mode: int = 0o644, *, exclusive: bool = False) -> bool:
     """Write `data` to `path` with `mode` via a new temporary file (created with that mode, so it is never briefly
@@ -80,11 +82,5 @@ def atomic_write_json(path: Path, doc: Any, mode: int = 0o644, *, indent: int | 
 
 
 def fsync_dir(folder: Path) -> None:
-    """Make a rename in `folder` durable. Windows cannot open a folder; its os.replace is durable enough there."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    """Make a rename in `folder` durable (how, per OS: agent/os/files.py)."""
+    FILE_RULES.fsync_dir(folder)

@@ -193,3 +193,46 @@ def test_no_block_of_six_lines_is_repeated_across_agent_and_app():
     twins = [f"{p.relative_to(ROOT)}:{line} = {agent_side[block]}" for p in sources("app")
              for block, line in blocks(p).items() if block in agent_side]
     assert twins == []
+
+
+# agent/dns belongs to another engineer's branch while this rule lands; its three branches (liststore's rename on
+# Windows, udp_batch's Linux-only recvmmsg, cli_lists' root check) move to agent/os with that work.
+PLATFORM_BRANCHES_ALLOWED_FOR_NOW = ("agent/dns/",)
+
+
+def platform_branches(path: Path) -> list[str]:
+    """Places that ask which OS this is: sys.platform, os.name, platform.system() and friends, hasattr(os, ...)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if (node.value.id, node.attr) in (("sys", "platform"), ("os", "name")) or (
+                    node.value.id == "platform" and node.attr in ("system", "platform", "uname", "win32_ver",
+                                                                  "mac_ver", "release")):
+                found.append(f"{node.value.id}.{node.attr} (line {node.lineno})")
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "hasattr"
+              and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in ("os", "socket", "signal")):
+            found.append(f"hasattr({node.args[0].id}, ...) (line {node.lineno})")
+    return found
+
+
+def test_no_platform_branch_outside_agent_os():
+    """Platform code lives behind agent/os/'s adapters (one per OS concern); the rest of the product asks them."""
+    offenders = {}
+    for folder in ("agent", "app", "common_qt"):
+        for p in sources(folder):
+            rel = str(p.relative_to(ROOT))
+            if rel.startswith(("agent/os/", *PLATFORM_BRANCHES_ALLOWED_FOR_NOW)):
+                continue
+            if found := platform_branches(p):
+                offenders[rel] = found
+    assert offenders == {}
+
+
+def test_the_platform_branch_finder_finds_them(tmp_path):
+    """The rule above cannot pass by missing what it looks for."""
+    sample = tmp_path / "sample.py"
+    sample.write_text("import os, sys, platform\nif sys.platform == 'win32': pass\nif os.name == 'nt': pass\n"
+                      "if platform.system() == 'Darwin': pass\nif hasattr(os, 'geteuid'): pass\n"
+                      "x = sys.executable; y = os.path.join('a', 'b')\n", encoding="utf-8")
+    assert sorted(platform_branches(sample)) == ["hasattr(os, ...) (line 5)", "os.name (line 3)",
+                                                 "platform.system (line 4)", "sys.platform (line 2)"]

@@ -37,6 +37,8 @@ from agent.catalog.launch_args import Launched, family_of_name, launched_by
 from agent.catalog.model import Entry, normalize_name, normalize_path, path_fragment
 from agent.ledger.apps import app_id_for
 from agent.ledger.sample import AppRef
+from agent.os.account import ACCOUNT
+from agent.os.programs import program_conventions
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +56,6 @@ GENERIC_KINDS = frozenset({"browser", "system", "launcher"})
 # app there is the real one.
 SYSTEM_ROOTS = ("/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/", "/usr/lib/", "/usr/libexec/", "/lib/", "/lib64/",
                 "/system/", "/windows/", "/usr/local/bin/")
-TRUSTED_ROOTS_WINDOWS = ("/program files/", "/program files (x86)/", "/windows/")
 # Interpreters whose copies are looked for by content (their real files, found on PATH once).
 RUNTIME_PROBES = ("python3", "python", "java", "wine", "wine64", "wine64-preloader", "wine-preloader")
 RUNTIME_DIRS = ("/usr/bin", "/usr/local/bin", "/bin")  # PATH may start with a shim (pyenv) in front of these
@@ -110,8 +111,9 @@ class ContentIndex:
         self._runtime_sizes: dict[int, list[tuple[str, str]]] | None = None  # size → [(path, family)]
         self._paths = {e.id: tuple(path_fragment(p) for ps in e.paths.values() for p in ps) for e in entries}
         self.child_uid = child_uid
-        self._service_uids = frozenset(service_uids) | ({os.geteuid()} if hasattr(os, "geteuid") else set())
-        self._windows = (platform or sys.platform) == "win32"
+        me = ACCOUNT.uid()
+        self._service_uids = frozenset(service_uids) | ({me} if me is not None else set())
+        self._programs = program_conventions(platform)  # how this OS lays out programs (agent/os/programs.py)
         self._hasher = hasher
         self.learned: dict[str, tuple[str, str]] = {}  # fingerprint → (app id, kind)
         # ELF build-id / PE version identity → (app id, kind): survives appended bytes, renaming and copying
@@ -176,7 +178,8 @@ class ContentIndex:
             if self.learned or self.learned_meta:
                 self._note_system(exe)
             return ref if ref.kind != "school" or self._trusted_location(exe) else self._demote(ref, exe)
-        if exe and (self.learned or self.learned_meta or self.marked or ref.kind == "school" or self._windows):
+        if exe and (self.learned or self.learned_meta or self.marked or ref.kind == "school"
+                    or self._programs.pe_programs):
             hit = self._known_file(exe)
             if hit is not None:  # a learned game (or a real school app) under another name or folder
                 return AppRef(hit[0], hit[1], ref.name, ref.pid)
@@ -349,7 +352,7 @@ class ContentIndex:
         if self.learned_meta:
             key = self._meta(path)
             hit = self.learned_meta.get(key) if key else None
-        if hit is None and (self._windows or path.lower().endswith(".exe")):
+        if hit is None and (self._programs.pe_programs or path.lower().endswith(".exe")):
             hit = self._by_pe(path)
         if hit is not None and hit[1] in GAME_KINDS:
             digest = digest or self._digest(path)
@@ -447,8 +450,8 @@ class ContentIndex:
 
     # ---- where the child cannot write --------------------------------------------------------------------
     def _trusted_location(self, exe: str) -> bool:
-        if self._windows:
-            return normalize_path(exe).startswith(TRUSTED_ROOTS_WINDOWS)
+        if self._programs.trusted_roots is not None:
+            return normalize_path(exe).startswith(self._programs.trusted_roots)
         path = os.path.realpath(exe)
         if not self._owned_safely(path, sticky_parent=False):
             return False

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import stat
-import sys
 from pathlib import Path
 
 from agent.errors import CliError
+from agent.os.local_channel import local_transport
 
 SYSTEM_SOCKET = Path("/run/sprout/companion.sock")
 
@@ -40,7 +40,7 @@ def _run(args: argparse.Namespace) -> int:
         raise CliError(f"--socket: {path}: exists but is not a socket (is this the service's socket path?)")
     if len(str(path).encode()) > 100:
         raise CliError(f"--socket: {path}: path too long for a Unix socket (keep it under 100 bytes)")
-    if sys.platform == "win32":
+    if local_transport() == "named_pipe":  # agent/os/local_channel.py: Windows
         raise CliError("companion: Windows: the named-pipe client is not built yet; see docs/child-guide.md")
     try:
         from agent.companion.app import run_companion  # Qt only when the companion really starts

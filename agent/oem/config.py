@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import base64
 import os
-import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from agent.oem.logo import LogoError, logo_type, read_logo
+from agent.os.system_dirs import system_config_dir
 
 LANGUAGES = ("vi", "en")
 _KNOWN_KEYS: dict[str, set[str]] = {
@@ -78,11 +78,7 @@ def default_path() -> Path:
     override = os.environ.get("SPROUT_OEM")
     if override:
         return Path(override)
-    if sys.platform == "win32":
-        return Path(os.environ.get("PROGRAMDATA", r"C:\ProgramData")) / "Sprout" / "oem.toml"
-    if sys.platform == "darwin":
-        return Path("/Library/Application Support/Sprout/oem.toml")
-    return Path("/etc/sprout/oem.toml")
+    return system_config_dir() / "oem.toml"
 
 
 def load_oem(path: Path | None = None) -> OemConfig | None:

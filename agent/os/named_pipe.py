@@ -13,9 +13,14 @@ Security, in the order it applies:
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Protocol
+
+from agent.os.local_channel import LineBuffer, LineHandler, encode, too_long
+
+log = logging.getLogger(__name__)
 
 PIPE_NAME = r"\\.\pipe\sprout-companion"
 
@@ -124,3 +129,59 @@ class NamedPipeListener:
             with contextlib.suppress(Exception):
                 win32pipe.DisconnectNamedPipe(handle)
             win32file.CloseHandle(handle)
+
+
+class PipeEnd(Protocol):
+    """One connected client as the line server needs it (PipeConnection; a test's fake pipe end)."""
+
+    peer_sid: str
+
+    def read(self) -> bytes: ...
+
+    def write(self, data: bytes) -> None: ...
+
+
+class NamedPipeLineServer:
+    """The companion's line protocol over the pipe: the peer's SID is checked against the allowed ones, then each
+    request line gets one answer line from `make_handler(stopping)` (the service's Dispatcher). Written for
+    Windows, NOT run there from this machine; its serving loop is tested with a fake pipe end."""
+
+    def __init__(self, make_handler: Callable[[Callable[[], bool]], LineHandler], allowed_sids: Iterable[str], *,
+                 name: str = PIPE_NAME, max_line: int = 64 * 1024, max_clients: int = 16) -> None:
+        self.allowed_sids = frozenset(allowed_sids)
+        self.max_line = max_line
+        self.listener = NamedPipeListener(name, self.allowed_sids, self.serve, max_clients=max_clients)
+        self.handle_line = make_handler(self.listener.stopping.is_set)
+
+    def start(self) -> NamedPipeLineServer:
+        self.listener.start()  # NamedPipeUnavailable without pywin32
+        return self
+
+    def stop(self) -> None:
+        self.listener.stop()
+
+    def serve(self, conn: PipeEnd) -> None:
+        def send(msg: dict[str, Any]) -> None:
+            conn.write(encode(msg))
+
+        try:
+            if conn.peer_sid not in self.allowed_sids:
+                send({"id": None, "ok": False, "error": {
+                    "code": "forbidden", "message": f"connection: user {conn.peer_sid} may not use this pipe"}})
+                return
+            buf = LineBuffer(self.max_line)
+            while not self.listener.stopping.is_set():
+                data = conn.read()
+                if not data:
+                    return
+                for line in buf.feed(data):
+                    if len(line) > self.max_line:
+                        send(too_long(self.max_line))
+                        return
+                    if line.strip():
+                        send(self.handle_line(line))
+                if buf.overflowing:
+                    send(too_long(self.max_line))
+                    return
+        except Exception as exc:  # pywintypes.error when the companion goes away
+            log.debug("companion pipe closed: %s", exc)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import logging
-import os
 import re
 import shlex
 import sys
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.errors import CliError
+from agent.os.account import ACCOUNT
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +204,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _cmd_set_child(args: argparse.Namespace) -> int:
     from agent.service.protect import Guard
 
-    if hasattr(os, "geteuid") and os.geteuid() != 0:
+    if ACCOUNT.is_superuser() is False:
         raise CliError("set-child: run it as root (sudo sprout-agent set-child NAME)")
     uid = resolve_account(args.account)
     import pwd

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from agent.errors import CliError
+from agent.os.account import ACCOUNT
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -51,7 +51,7 @@ def _run(args: argparse.Namespace) -> int:
     from agent.assembly import ServiceOptions, serve
     from agent.policy import PolicyError
 
-    if not args.user_mode and hasattr(os, "geteuid") and os.geteuid() != 0:
+    if not args.user_mode and ACCOUNT.is_superuser() is False:
         # the packaged unit runs as the `sprout` account with AmbientCapabilities instead of uid 0
         from agent.os.capabilities import missing_for_service
 

@@ -42,14 +42,14 @@ import logging
 import os
 import socket
 import stat
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from agent.os.named_pipe import PIPE_NAME, NamedPipeListener, NamedPipeUnavailable, PipeConnection
+from agent.os.local_channel import LineBuffer, encode, open_local_channel, too_long
+from agent.os.named_pipe import PIPE_NAME, NamedPipeLineServer, NamedPipeUnavailable
 from agent.os.peercred import peer_uid
 from agent.service.companion_backend import REQUEST_SCOPES, CompanionBackend
 
@@ -259,33 +259,6 @@ class Dispatcher:
             time.sleep(min(self.poll_s, left))
 
 
-class LineBuffer:
-    """Collects bytes and yields whole lines; says when a line grows past the limit."""
-
-    def __init__(self, max_line: int) -> None:
-        self.max_line = max_line
-        self._buf = bytearray()
-
-    def feed(self, data: bytes) -> list[bytes]:
-        self._buf += data
-        lines: list[bytes] = []
-        while True:
-            nl = self._buf.find(b"\n")
-            if nl < 0:
-                break
-            lines.append(bytes(self._buf[:nl]))
-            del self._buf[: nl + 1]
-        return lines
-
-    @property
-    def overflowing(self) -> bool:
-        return len(self._buf) > self.max_line
-
-
-def encode(msg: dict[str, Any]) -> bytes:
-    return json.dumps(msg, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
-
-
 # ---- the Unix socket server ---------------------------------------------------------------------------------
 class LocalIpcServer:
     """Serve a CompanionBackend on a Unix domain socket, one thread per connection (few, local, mostly idle)."""
@@ -432,13 +405,13 @@ class LocalIpcServer:
                     return
                 for line in buf.feed(data):
                     if len(line) > self.max_line:
-                        conn.sendall(encode(_too_long(self.max_line)))
+                        conn.sendall(encode(too_long(self.max_line)))
                         return
                     if not line.strip():
                         continue
                     conn.sendall(encode(self.dispatcher.handle_line(line)))
                 if buf.overflowing:
-                    conn.sendall(encode(_too_long(self.max_line)))
+                    conn.sendall(encode(too_long(self.max_line)))
                     return
         except OSError:
             return  # the companion went away mid-answer: nothing to clean beyond the socket
@@ -449,66 +422,22 @@ class LocalIpcServer:
             conn.close()
 
 
-def _too_long(max_line: int) -> dict[str, Any]:
-    return {"id": None, "ok": False,
-            "error": {"code": "too_long", "message": f"line: longer than {max_line} bytes; closing the connection"}}
-
-
-# ---- Windows: the same Dispatcher behind a named pipe (transport: agent/os/named_pipe.py; NOT run here) ---------
-class WindowsPipeServer:
-    """The same Dispatcher behind \\\\.\\pipe\\sprout-companion; the pipe, its DACL and the peer's SID come from
-    agent/os/named_pipe.py. Not exercised by tests on this machine (no Windows, no pywin32); the Dispatcher is."""
-
-    def __init__(self, backend: CompanionBackend, allowed_sids: Iterable[str], *, name: str = WINDOWS_PIPE_NAME,
-                 max_line: int = MAX_LINE, max_wait_s: float = MAX_WAIT_S) -> None:
-        self.allowed_sids = frozenset(allowed_sids)
-        self.max_line = max_line
-        self.listener = NamedPipeListener(name, self.allowed_sids, self._serve, max_clients=MAX_CLIENTS)
-        self.dispatcher = Dispatcher(backend, max_wait_s=max_wait_s, stopping=self.listener.stopping.is_set)
-
-    def start(self) -> WindowsPipeServer:
-        try:
-            self.listener.start()
-        except NamedPipeUnavailable as exc:
-            raise IpcSetupError(str(exc)) from exc
-        return self
-
-    def stop(self) -> None:
-        self.listener.stop()
-
-    def _serve(self, conn: PipeConnection) -> None:
-        def send(msg: dict[str, Any]) -> None:
-            conn.write(encode(msg))
-
-        try:
-            if conn.peer_sid not in self.allowed_sids:
-                send({"id": None, "ok": False, "error": {
-                    "code": "forbidden", "message": f"connection: user {conn.peer_sid} may not use this pipe"}})
-                return
-            buf = LineBuffer(self.max_line)
-            while not self.listener.stopping.is_set():
-                data = conn.read()
-                if not data:
-                    return
-                for line in buf.feed(data):
-                    if len(line) > self.max_line:
-                        send(_too_long(self.max_line))
-                        return
-                    if line.strip():
-                        send(self.dispatcher.handle_line(line))
-                if buf.overflowing:
-                    send(_too_long(self.max_line))
-                    return
-        except Exception as exc:  # pywintypes.error when the companion goes away
-            log.debug("companion pipe closed: %s", exc)
-
-
 def start_local_channel(backend: CompanionBackend, path: Path | str | None, allowed_uids: Iterable[int] | None = None,
                         allowed_sids: Iterable[str] = (),
-                        admit: Callable[[int], bool] | None = None) -> LocalIpcServer | WindowsPipeServer:
-    """Open the right channel for this OS: a named pipe on Windows, a Unix socket elsewhere. Call .stop() to close."""
-    if sys.platform == "win32":
-        return WindowsPipeServer(backend, allowed_sids).start()
-    if path is None:
-        raise IpcSetupError("socket: a path is needed on this OS")
-    return LocalIpcServer(backend, path, allowed_uids, admit=admit).start()
+                        admit: Callable[[int], bool] | None = None) -> LocalIpcServer | NamedPipeLineServer:
+    """Open this OS's channel (agent/os/local_channel.py chooses: a Unix socket, or a named pipe on Windows) with
+    the same Dispatcher behind it. Call .stop() to close."""
+    def unix_socket() -> LocalIpcServer:
+        if path is None:
+            raise IpcSetupError("socket: a path is needed on this OS")
+        return LocalIpcServer(backend, path, allowed_uids, admit=admit)
+
+    def named_pipe() -> NamedPipeLineServer:
+        return NamedPipeLineServer(lambda stopping: Dispatcher(backend, stopping=stopping).handle_line, allowed_sids,
+                                   max_line=MAX_LINE, max_clients=MAX_CLIENTS)
+
+    channel = open_local_channel(unix_socket=unix_socket, named_pipe=named_pipe)
+    try:
+        return channel.start()
+    except NamedPipeUnavailable as exc:
+        raise IpcSetupError(str(exc)) from exc

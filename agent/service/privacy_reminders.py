@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.dns.registrable import registrable_domain
+from agent.os.account import ACCOUNT
 from agent.os.capture import CaptureSource
 from agent.service.core import AgentCore, RateLimit
 from agent.skills.kit import band_for_age
@@ -122,15 +123,14 @@ def reminders_for(core: AgentCore) -> PrivacyReminders:
 def start_capture_watch(core: AgentCore, opts: Any) -> Callable[[], None] | None:
     """The camera/microphone watch of `sprout-agent run`: the OS adapter for this platform, for the child's
     account (user mode: the current user). None when there is no child yet (nothing of anyone else is read)."""
-    import os
 
     from agent.os.capture import make_capture_source
 
     if core.awaiting_child:
         return None
     uid = getattr(opts, "child_uid", None)
-    if uid is None and hasattr(os, "getuid"):
-        uid = os.getuid()
+    if uid is None:
+        uid = ACCOUNT.real_uid()
     source = make_capture_source(child_uid=uid, device_root=getattr(opts, "capture_device_root", None))
     watch = CaptureWatch(reminders_for(core), source, every_s=getattr(opts, "capture_every_s", 3.0)).start()
     return watch.stop

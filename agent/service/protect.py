@@ -39,6 +39,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from agent.errors import CliError
 from agent.fileio import atomic_write_json
+from agent.os.account import ACCOUNT
 from agent.policy.canonical import canonical_json
 
 ACTIONS = ("stop", "uninstall", "change-files", "lift-cover")  # lift-cover: the screen cover when locking fails
@@ -262,7 +263,7 @@ class Guard:
         # One file per attempt: no lock needed between a package script and the running service.
         at = self.clock()
         doc = {"kind": "tamper" if not allowed else "protected-action", "action": action, "method": method,
-               "allowed": allowed, "reason": reason, "at": at, "uid": os.getuid() if hasattr(os, "getuid") else None}
+               "allowed": allowed, "reason": reason, "at": at, "uid": ACCOUNT.real_uid()}
         # Named so that sorting gives the order of attempts: the wall time, then the boot's monotonic clock for
         # attempts within the same instant (and an injected, frozen clock in tests).
         name = f"{at:017.6f}-{time.monotonic_ns():020d}-{secrets.token_hex(4)}.json"

@@ -23,6 +23,8 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 
 from agent.fileio import atomic_write
+from agent.os.account import ACCOUNT
+from agent.os.files import FILE_RULES
 
 log = logging.getLogger(__name__)
 
@@ -201,13 +203,13 @@ class SecretVault:
             st = self._dir.stat()
         except OSError as exc:
             raise KeyCustodyError(f"{self._dir}: cannot create the key folder: {exc.strerror}") from None
-        if os.name == "posix":
-            if st.st_uid != os.geteuid():
-                raise KeyCustodyError(f"{self._dir}: the key folder belongs to uid {st.st_uid}, not this account "
-                                      f"(uid {os.geteuid()})")
-            if st.st_mode & 0o022:
-                raise KeyCustodyError(f"{self._dir}: the key folder is writable by group/others "
-                                      f"(mode {stat.S_IMODE(st.st_mode):04o}); run: chmod 700 {self._dir}")
+        # Owners and mode bits as this OS keeps them (agent/os/files.py; Windows: ACLs, nothing to check here).
+        if FILE_RULES.foreign_owner(st) is not None:
+            raise KeyCustodyError(f"{self._dir}: the key folder belongs to uid {st.st_uid}, not this account "
+                                  f"(uid {ACCOUNT.uid()})")
+        if FILE_RULES.loose_mode(st, 0o022):
+            raise KeyCustodyError(f"{self._dir}: the key folder is writable by group/others "
+                                  f"(mode {stat.S_IMODE(st.st_mode):04o}); run: chmod 700 {self._dir}")
 
     def _path(self, name: str) -> Path:
         assert self._dir is not None
@@ -224,14 +226,13 @@ class SecretVault:
         with os.fdopen(fd, "rb") as f:
             # Checked on the open descriptor, every read: a key that others can read is no longer a secret.
             st = os.fstat(f.fileno())
-            if os.name == "posix":
-                if st.st_mode & 0o077:
-                    raise KeyCustodyError(
-                        f"{path}: the key file is readable or writable by group/others (mode "
-                        f"{stat.S_IMODE(st.st_mode):04o}); refusing to use it. Treat the key as exposed; if it is "
-                        f"yours, run: chmod 600 {path}")
-                if st.st_uid != os.geteuid():
-                    raise KeyCustodyError(f"{path}: the key file belongs to uid {st.st_uid}, not this account")
+            if FILE_RULES.loose_mode(st, 0o077):
+                raise KeyCustodyError(
+                    f"{path}: the key file is readable or writable by group/others (mode "
+                    f"{stat.S_IMODE(st.st_mode):04o}); refusing to use it. Treat the key as exposed; if it is "
+                    f"yours, run: chmod 600 {path}")
+            if FILE_RULES.foreign_owner(st) is not None:
+                raise KeyCustodyError(f"{path}: the key file belongs to uid {st.st_uid}, not this account")
             data = f.read()
         if not data:
             raise KeyCustodyError(f"{path}: the key file is empty")
