@@ -22,8 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from agent.link.backend import StoreBackend
+from agent.link.handler import LinkService
 from agent.link.server import LinkServer
-from agent.link.service import LinkService
 from agent.link.state import LinkState
 from agent.policy import preset
 from agent.protocol.identity import Identity

@@ -236,3 +236,35 @@ def test_the_platform_branch_finder_finds_them(tmp_path):
                       "x = sys.executable; y = os.path.join('a', 'b')\n", encoding="utf-8")
     assert sorted(platform_branches(sample)) == ["hasattr(os, ...) (line 5)", "os.name (line 3)",
                                                  "platform.system (line 4)", "sys.platform (line 2)"]
+
+
+# Class names defined in two places on purpose or not yet ours to change, each with its reason.
+SHARED_CLASS_NAMES = {
+    "NoticeWindow": "each Qt face (the child's companion, the parent's console) has its own notice window",
+    "Session": "agent/protocol/session.py (protocol v2, another engineer's branch) and app/gui/session.py",
+    "_Handler": "private HTTP handlers of two servers (the block page, the link)",
+}
+# Modules named like a package of agent/ (agent/link/service.py beside agent/service/ was one): only these.
+MODULES_NAMED_LIKE_A_PACKAGE = {
+    "agent/link/service.py": "a compatibility import of agent/link/handler.py while agent/relay/bridge.py uses it",
+    "agent/protocol/relay.py": "the relay's wire contract, on the relay engineer's branch",
+}
+
+
+def test_class_names_collide_with_nothing():
+    where: dict[str, list[str]] = {}
+    for folder in ("agent", "app", "common_qt"):
+        for p in sources(folder):
+            for node in ast.parse(p.read_text(encoding="utf-8")).body:
+                if isinstance(node, ast.ClassDef):
+                    where.setdefault(node.name, []).append(str(p.relative_to(ROOT)))
+    twice = {name: files for name, files in where.items() if len(files) > 1 and name not in SHARED_CLASS_NAMES}
+    assert twice == {}
+    assert len(where["LedgerDecision"]) == 1 and len(where["AppCatalogError"]) == 1
+
+
+def test_no_module_is_named_like_a_package():
+    packages = {p.name for p in (ROOT / "agent").iterdir() if (p / "__init__.py").exists()}
+    clashing = {str(p.relative_to(ROOT)) for p in sources("agent")
+                if p.stem in packages and p.parent != ROOT / "agent" and p.parent.name != p.stem}
+    assert clashing <= set(MODULES_NAMED_LIKE_A_PACKAGE)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.catalog import AppInfo, Catalog, CatalogError, normalize_name
+from agent.catalog import AppCatalogError, AppInfo, Catalog, normalize_name
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +180,7 @@ def _entry(**kw: object) -> dict[str, object]:
 
 
 def _error(path: Path) -> str:
-    with pytest.raises(CatalogError) as exc:
+    with pytest.raises(AppCatalogError) as exc:
         Catalog.load(path)
     return str(exc.value)
 
@@ -223,7 +223,7 @@ def test_bad_entry_is_reported_with_where_and_why(tmp_path: Path, entry: dict[st
 
 def test_many_problems_are_all_collected(tmp_path: Path) -> None:
     p = _write(tmp_path, {"schema": 2, "entries": [_entry(kind="x", id="A A"), "nope"]})
-    with pytest.raises(CatalogError) as exc:
+    with pytest.raises(AppCatalogError) as exc:
         Catalog.load(p)
     problems = exc.value.problems
     assert any("schema: must be 1" in m for m in problems)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 from agent.link.backend import StoreBackend
+from agent.link.handler import LinkService
 from agent.link.server import LinkServer
-from agent.link.service import LinkService
 from agent.link.state import LinkState
 from agent.protocol.identity import Identity
 from app.cli import main

@@ -10,8 +10,8 @@ import pytest
 import requests
 
 from agent.link.backend import StoreBackend
+from agent.link.handler import LinkService
 from agent.link.server import LinkServer
-from agent.link.service import LinkService
 from agent.link.state import CODE_TTL_S, MAX_BURNS, LinkState
 from agent.policy import preset
 from agent.protocol import messages

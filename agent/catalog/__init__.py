@@ -4,8 +4,8 @@
     catalog.classify("RobloxPlayerBeta.exe")     # AppInfo(id="roblox", title="Roblox", kind="game", via="name")
 """
 
-from agent.catalog.loader import CatalogError
+from agent.catalog.loader import AppCatalogError
 from agent.catalog.lookup import Catalog
 from agent.catalog.model import KINDS, AppInfo, Entry, normalize_name
 
-__all__ = ["KINDS", "AppInfo", "Catalog", "CatalogError", "Entry", "normalize_name"]
+__all__ = ["KINDS", "AppCatalogError", "AppInfo", "Catalog", "Entry", "normalize_name"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from agent.catalog import KINDS, Catalog, CatalogError
+from agent.catalog import KINDS, AppCatalogError, Catalog
 from agent.errors import CliError
 
 
@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _load(path: Path | None) -> Catalog:
     try:
         return Catalog.load(path)
-    except CatalogError as exc:
+    except AppCatalogError as exc:
         raise CliError(str(exc)) from None
 
 

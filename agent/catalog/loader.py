@@ -13,7 +13,7 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
 MAX_PROBLEMS_SHOWN = 5
 
 
-class CatalogError(ValueError):
+class AppCatalogError(ValueError):
     """The catalog file is unreadable or invalid. `problems` lists every `file: where: why` found."""
 
     def __init__(self, problems: list[str]) -> None:
@@ -24,28 +24,28 @@ class CatalogError(ValueError):
 
 
 def read_catalog(path: Path) -> tuple[list[Entry], list[dict[str, str]]]:
-    """Returns (entries, game_folders). Raises CatalogError listing all problems; never half-loads."""
+    """Returns (entries, game_folders). Raises AppCatalogError listing all problems; never half-loads."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise CatalogError([f"{path}: file not found"]) from None
+        raise AppCatalogError([f"{path}: file not found"]) from None
     except OSError as exc:
-        raise CatalogError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+        raise AppCatalogError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
     except UnicodeDecodeError as exc:
-        raise CatalogError([f"{path}: not UTF-8 text: byte {exc.start}"]) from None
+        raise AppCatalogError([f"{path}: not UTF-8 text: byte {exc.start}"]) from None
     except json.JSONDecodeError as exc:
-        raise CatalogError([f"{path}: line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}"]) from None
+        raise AppCatalogError([f"{path}: line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}"]) from None
     problems: list[str] = []
     where = str(path)
     if not isinstance(raw, dict):
-        raise CatalogError([f"{where}: top level: must be an object with 'schema' and 'entries'"])
+        raise AppCatalogError([f"{where}: top level: must be an object with 'schema' and 'entries'"])
     if raw.get("schema") != 1:
         problems.append(f"{where}: schema: must be 1, got {raw.get('schema')!r}")
     folders = _game_folders(raw.get("game_folders", []), where, problems)
     items = raw.get("entries")
     if not isinstance(items, list) or not items:
         problems.append(f"{where}: entries: must be a non-empty list")
-        raise CatalogError(problems)
+        raise AppCatalogError(problems)
     entries: list[Entry] = []
     seen_ids: dict[str, int] = {}
     seen_names: dict[str, str] = {}
@@ -71,7 +71,7 @@ def read_catalog(path: Path) -> tuple[list[Entry], list[dict[str, str]]]:
         if folder["launcher"] and folder["launcher"] not in seen_ids:
             problems.append(f"{where}: game_folders[{i}].launcher: no entry has id {folder['launcher']!r}")
     if problems:
-        raise CatalogError(problems)
+        raise AppCatalogError(problems)
     return entries, folders
 
 

@@ -53,7 +53,7 @@ class Catalog:
     # -- construction -------------------------------------------------------------------------------------------
     @classmethod
     def load(cls, path: Path | None = None) -> Catalog:
-        """Load and validate the catalog (default resources/catalog/apps.json). Raises CatalogError."""
+        """Load and validate the catalog (default resources/catalog/apps.json). Raises AppCatalogError."""
         entries, folders = read_catalog(path or resource_path("catalog", "apps.json"))
         return cls(entries, folders)
 

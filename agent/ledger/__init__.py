@@ -1,7 +1,8 @@
 """The time ledger: pure accounting of screen, app and game time, and the decisions that follow from it."""
 
 from agent.ledger.clock import Clock, Instant, SimulatedClock, SystemClock
-from agent.ledger.ledger import DayTotals, Decision, Ledger
+from agent.ledger.ledger import DayTotals, Ledger, LedgerDecision
 from agent.ledger.sample import AppRef, Sample
 
-__all__ = ["AppRef", "Clock", "DayTotals", "Decision", "Instant", "Ledger", "Sample", "SimulatedClock", "SystemClock"]
+__all__ = ["AppRef", "Clock", "DayTotals", "Instant", "Ledger", "LedgerDecision", "Sample", "SimulatedClock",
+           "SystemClock"]

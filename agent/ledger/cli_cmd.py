@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from agent.catalog import CatalogError
+    from agent.catalog import AppCatalogError
     from agent.ledger.simulate import ScenarioError, simulate
 
     name = "<stdin>" if str(args.scenario) == "-" else str(args.scenario)
@@ -34,7 +34,7 @@ def _run(args: argparse.Namespace) -> int:
         result = simulate(scenario)
     except ScenarioError as exc:
         raise CliError(f"{name}: {exc}") from None
-    except CatalogError as exc:
+    except AppCatalogError as exc:
         raise CliError(f"the game catalog is broken: {exc}") from None
     json.dump(result, sys.stdout, ensure_ascii=False, indent=None if args.compact else 2)
     print()

@@ -1,6 +1,6 @@
 """The time ledger: counts screen, app and game seconds for the right local day and decides what to do.
 
-Pure and deterministic: it is fed `Sample`s (with their clock readings) and returns `Decision`s; it performs
+Pure and deterministic: it is fed `Sample`s (with their clock readings) and returns `LedgerDecision`s; it performs
 no I/O and reads no clock of its own. The rules (docs/time-rules.md):
 - elapsed time is the difference of monotonic readings; a gap longer than `max_gap_s` is sleep or a stopped
   agent, never use;
@@ -27,7 +27,7 @@ ENFORCE_KINDS = frozenset({"block", "close", "lock", "logout"})
 
 
 @dataclass(frozen=True)
-class Decision:
+class LedgerDecision:
     kind: str  # warn | remind | block | close | lock | logout | notify | clock_change | sleep | gap | grant
     target: str | None  # "screen", "games", an app or game id, or None
     reason: str
@@ -197,14 +197,14 @@ class Ledger:
                 del self.days[old]
 
     # ---- the tick --------------------------------------------------------------------------------------
-    def resume(self, at: Instant) -> list[Decision]:
+    def resume(self, at: Instant) -> list[LedgerDecision]:
         """Start (or restart after a stop) at this instant without charging the time in between.
 
         After a restart within the same boot, the boot clock measured the stop: trusted time goes on from the last
         trusted time by exactly that much, whatever the wall clock says. After a reboot the stop cannot be
         measured: if the wall clock claims more than CLOCK_TOLERANCE_S passed, trusted time is *held* at the last
         trusted time (the day's counters stay) until a source the child cannot set agrees (`set_trusted_time`)."""
-        decisions: list[Decision] = []
+        decisions: list[LedgerDecision] = []
         self._needs_resume = False
         saved, self._saved_boot = self._saved_boot, None
         if self._last is not None and saved is not None and saved[0] and self.boot_id:
@@ -218,14 +218,14 @@ class Ledger:
                 self._anchor_boot, self._anchor_wall = at.boot, before
                 self._reported_offset = at.wall - before
                 self.held = True
-                decisions.append(Decision("time_held", None, "reboot_unverified", before, None,
+                decisions.append(LedgerDecision("time_held", None, "reboot_unverified", before, None,
                                           detail={"wall": at.wall, "claimed_ahead_s": round(at.wall - before)}))
                 gap = 0.0
             else:
                 self._anchor(at, not_before=before)
                 gap = self._anchor_wall - before
             if gap > 1.5:
-                decisions.append(Decision("gap", None, "agent_not_running", self._anchor_wall, int(gap),
+                decisions.append(LedgerDecision("gap", None, "agent_not_running", self._anchor_wall, int(gap),
                                           detail={"from": before}))
             self._last = at
             return decisions
@@ -235,19 +235,19 @@ class Ledger:
             gap = self._anchor_wall - before
             # Any stop longer than a tick is worth telling the parent: killing the agent is the obvious trick.
             if gap > 1.5:
-                decisions.append(Decision("gap", None, "agent_not_running", self._anchor_wall, int(gap),
+                decisions.append(LedgerDecision("gap", None, "agent_not_running", self._anchor_wall, int(gap),
                                           detail={"from": before}))
         else:
             self._anchor(at)
         self._last = at
         return decisions
 
-    def observe(self, sample: Sample) -> list[Decision]:
+    def observe(self, sample: Sample) -> list[LedgerDecision]:
         at = sample.at
         if self._last is None or self._needs_resume:
             self._needs_resume = False
             return self.resume(at)
-        decisions: list[Decision] = []
+        decisions: list[LedgerDecision] = []
         d_mono = at.mono - self._last.mono
         d_boot = at.boot - self._last.boot
         if d_mono < 0 or d_boot < 0:  # counters reset: the machine rebooted under a persisted ledger
@@ -258,9 +258,9 @@ class Ledger:
         slept = d_boot - d_mono
         charge = d_mono
         if slept > self.max_gap_s:
-            decisions.append(Decision("sleep", None, "machine_asleep", now, int(slept)))
+            decisions.append(LedgerDecision("sleep", None, "machine_asleep", now, int(slept)))
         if d_mono > self.max_gap_s:
-            decisions.append(Decision("gap", None, "no_samples", now, int(d_mono)))
+            decisions.append(LedgerDecision("gap", None, "no_samples", now, int(d_mono)))
             charge = 0.0
         games = self._games_in_play(sample)
         # Input idleness pauses screen time only when no game is in play and no media plays: a gamepad, a
@@ -284,7 +284,7 @@ class Ledger:
         return decisions
 
     def _check_lock_claim(self, sample: Sample, seconds: float, input_active: bool, playing: bool, now: float,
-                          decisions: list[Decision]) -> None:
+                          decisions: list[LedgerDecision]) -> None:
         """A session that says it is locked while someone types, clicks or plays in it is lying: once per claim,
         a tamper decision the parent hears of. A real lock screen takes a password (a few seconds of input), so
         only LOCK_CLAIM_TOLERANCE_S of activity under the claim is let pass."""
@@ -296,13 +296,13 @@ class Ledger:
             self._claim_active_s += seconds
         if self._claim_active_s > LOCK_CLAIM_TOLERANCE_S and not self._claim_reported:
             self._claim_reported = True
-            decisions.append(Decision("lock_disagrees", None, "lock_hint_while_in_use", now, None,
+            decisions.append(LedgerDecision("lock_disagrees", None, "lock_hint_while_in_use", now, None,
                                       detail={"active_s": round(self._claim_active_s), "playing": playing}))
 
-    def _check_wall_clock(self, at: Instant, now: float, decisions: list[Decision]) -> None:
+    def _check_wall_clock(self, at: Instant, now: float, decisions: list[LedgerDecision]) -> None:
         offset = at.wall - now
         if abs(offset - self._reported_offset) > CLOCK_TOLERANCE_S:
-            decisions.append(Decision("clock_change", None, "wall_clock_moved", now, None,
+            decisions.append(LedgerDecision("clock_change", None, "wall_clock_moved", now, None,
                                       detail={"moved_s": round(offset - self._reported_offset),
                                               "wall": at.wall}))
             self._reported_offset = offset
@@ -387,7 +387,7 @@ class Ledger:
         return None if limit is None else limit * 60 - day.per_app_s.get(app.id, 0.0)
 
     def _decide(self, ctx: _DayContext, day: DayTotals, sample: Sample, now: float,
-                decisions: list[Decision], remind: bool) -> None:
+                decisions: list[LedgerDecision], remind: bool) -> None:
         p = self.policy
         enforced: set[tuple[str, str | None]] = set()
 
@@ -396,7 +396,7 @@ class Ledger:
             if key in enforced:
                 return
             enforced.add(key)
-            decisions.append(Decision(kind, target, reason, now, _secs(left), new=key not in self._last_enforced))
+            decisions.append(LedgerDecision(kind, target, reason, now, _secs(left), new=key not in self._last_enforced))
 
         def warn(target: str, left: float, reason: str) -> None:
             crossed = [m for m in p.warn_minutes if left <= m * 60]
@@ -404,7 +404,8 @@ class Ledger:
             if left > 0 and fresh:
                 for m in crossed:
                     day.fired.add(f"warn:{target}:{m}")
-                decisions.append(Decision("warn", target, reason, now, _secs(left), detail={"minutes": min(fresh)}))
+                decisions.append(LedgerDecision("warn", target, reason, now, _secs(left),
+                                                detail={"minutes": min(fresh)}))
 
         seen: dict[str, AppRef] = {a.id: a for a in sample.running}
         if sample.foreground is not None:
@@ -434,13 +435,13 @@ class Ledger:
                     enforce("close", app.id, reason, 0)
                 elif (app.id in in_play) and f"notify:{app.id}" not in day.fired:
                     day.fired.add(f"notify:{app.id}")
-                    decisions.append(Decision("notify", app.id, reason, now, 0))
+                    decisions.append(LedgerDecision("notify", app.id, reason, now, 0))
             elif app.id in in_play:
                 warn(app.id, left, "game_limit")
 
         if remind:
             game = min(in_play) if in_play else None
-            decisions.append(Decision("remind", game, "game_reminder", now, _secs(self.games_left_s(day, game)),
+            decisions.append(LedgerDecision("remind", game, "game_reminder", now, _secs(self.games_left_s(day, game)),
                                       detail={"played_s": int(day.games_s)}))
 
         if not sample.locked and not self._free_of_screen_time(sample.foreground):
@@ -451,7 +452,7 @@ class Ledger:
                     if action == "notify":
                         if "notify:screen" not in day.fired:
                             day.fired.add("notify:screen")
-                            decisions.append(Decision("notify", "screen", reason, now, 0))
+                            decisions.append(LedgerDecision("notify", "screen", reason, now, 0))
                     else:
                         enforce(action, "screen", reason, 0)
                 else:
@@ -463,7 +464,7 @@ class Ledger:
         return cap is not None and cap + day.grant_games_s - day.per_game_s.get(game_id, 0.0) <= 0
 
     # ---- grants ----------------------------------------------------------------------------------------
-    def grant(self, seconds: int, at: Instant, *, scope: str = "screen", day: str | None = None) -> Decision:
+    def grant(self, seconds: int, at: Instant, *, scope: str = "screen", day: str | None = None) -> LedgerDecision:
         """Extra time from the parent. `day` is the local day the request was made for (default: today);
         a grant for a day that has passed is recorded but changes nothing now."""
         if scope not in ("screen", "games"):
@@ -478,7 +479,7 @@ class Ledger:
             totals.grant_games_s += seconds
         # Warnings fire again as the new end approaches.
         totals.fired = {f for f in totals.fired if not f.startswith(("warn:", "notify:"))}
-        return Decision("grant", scope, "parent_grant", now, seconds,
+        return LedgerDecision("grant", scope, "parent_grant", now, seconds,
                         detail={"day": target_day, "applies_now": target_day == today})
 
     # ---- status and persistence ------------------------------------------------------------------------

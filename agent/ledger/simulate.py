@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from agent.ledger.apps import AppClassifier
 from agent.ledger.clock import SimulatedClock
-from agent.ledger.ledger import Decision, Ledger
+from agent.ledger.ledger import Ledger, LedgerDecision
 from agent.ledger.sample import AppRef, Sample
 from agent.policy import PolicyError, load_policy
 
@@ -131,7 +131,7 @@ class Simulator:
                     raise ScenarioError(f"{path}.day: must be a date YYYY-MM-DD") from None
         return step
 
-    def _record(self, decisions: list[Decision]) -> None:
+    def _record(self, decisions: list[LedgerDecision]) -> None:
         tz = self.policy.timezone
         # The simulator carries out every enforcement at once, so each one it receives is a real new action.
         for d in decisions:
@@ -148,7 +148,7 @@ class Simulator:
 
     def _info(self, kind: str, reason: str, detail: dict[str, Any]) -> None:
         now = self.ledger.trusted_time(self.clock.now())
-        self._record([Decision(kind, None, reason, now, None, detail=detail)])
+        self._record([LedgerDecision(kind, None, reason, now, None, detail=detail)])
 
     def run(self) -> dict[str, Any]:
         self._record(self.ledger.resume(self.clock.now()))

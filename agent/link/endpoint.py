@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from agent.link.backend import AgentBackend
+from agent.link.handler import LinkService
 from agent.link.server import LinkServer
-from agent.link.service import LinkService
 from agent.link.state import LinkState
 from agent.protocol.identity import Identity, Vault
 

@@ -21,7 +21,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from agent.link.service import LinkService
+from agent.link.handler import LinkService
 from agent.protocol.envelope import MAX_ENVELOPE_BYTES
 
 log = logging.getLogger("sprout.link")

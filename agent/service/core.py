@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.ledger.clock import Clock
-from agent.ledger.ledger import Decision, Ledger
+from agent.ledger.ledger import Ledger, LedgerDecision
 from agent.link.backend import version_problem
 from agent.oem import BrandLogo
 from agent.policy import Policy, PolicyError, Problem, age_band, age_from_birth_year, load_policy_doc, preset
@@ -187,7 +187,7 @@ class AgentCore:
             self._last_save = self.monotonic()
 
     # ---- the tick --------------------------------------------------------------------------------------
-    def tick(self) -> list[Decision]:
+    def tick(self) -> list[LedgerDecision]:
         obs = self.sampler.observe()
         with self._lock:
             decisions = self.ledger.observe(obs.sample)
@@ -226,7 +226,7 @@ class AgentCore:
         if removed:
             log.info("retention: removed %d records older than %d days", removed, self.policy.retention_days)
 
-    def _record(self, decisions: list[Decision]) -> None:
+    def _record(self, decisions: list[LedgerDecision]) -> None:
         for d in decisions:
             if d.enforces and not d.new:
                 continue
@@ -248,7 +248,7 @@ class AgentCore:
         day = dt.datetime.fromtimestamp(at, self.policy.timezone).date().isoformat()
         self.store.add_event(kind, payload, day=day, at=at)
 
-    def _notice(self, d: Decision) -> dict[str, Any]:
+    def _notice(self, d: LedgerDecision) -> dict[str, Any]:
         until = None
         if d.kind in ("close", "lock", "block") and d.reason in ("game_limit", "games_daily_limit", "screen_limit"):
             until = "tomorrow"
@@ -414,7 +414,7 @@ class AgentCore:
                                "left_s": None, "until": None, "at": at})
 
     def grant(self, seconds: int, *, scope: str = "screen", day: str | None = None,
-              request_id: str | None = None, message: str = "", asked_day: str | None = None) -> Decision:
+              request_id: str | None = None, message: str = "", asked_day: str | None = None) -> LedgerDecision:
         with self._lock:
             forgiven = self._forgive_overrun(day or self.ledger.local_day(self.clock.now())) \
                 if scope == "screen" else 0.0

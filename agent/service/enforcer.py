@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from agent.ledger.ledger import Decision
+from agent.ledger.ledger import LedgerDecision
 
 # The OS adapters' own interfaces (agent/os/), defined once there.
 from agent.os.session import SessionControl
@@ -41,7 +41,7 @@ class Enforcer:
         self._last_session_action = -1e9
         self.results: list[dict[str, Any]] = []  # what was done, for events (drained by the service)
 
-    def act(self, decisions: list[Decision], pids: dict[str, list[tuple[int, float | None]]]) -> None:
+    def act(self, decisions: list[LedgerDecision], pids: dict[str, list[tuple[int, float | None]]]) -> None:
         for d in decisions:
             if d.kind in ("close", "block") and d.target:
                 grace = self.grace_s if d.kind == "close" else min(self.grace_s, BLOCK_GRACE_S)
@@ -50,7 +50,7 @@ class Enforcer:
             elif d.kind in ("lock", "logout"):
                 self._session(d.kind)
 
-    def _close(self, pid: int, created: float | None, decision: Decision, grace: float) -> None:
+    def _close(self, pid: int, created: float | None, decision: LedgerDecision, grace: float) -> None:
         with self._lock:
             if pid in self._closing:
                 return
