@@ -237,6 +237,55 @@ def test_decision_bound_to_device_and_fields():
         messages.verify_decision(more, parent.public, agent_id)
 
 
+def _bad(call) -> str:  # type: ignore[no-untyped-def]
+    with pytest.raises(ProtocolError) as exc:
+        call()
+    assert exc.value.code == "bad_payload"
+    return str(exc.value)
+
+
+def test_signed_payloads_are_typed_and_each_mistake_named_with_its_path():
+    parent = Identity.generate()
+    agent_id = Identity.generate().device_id
+    signed = messages.sign_decision(parent, agent_id, "r1", False, 0)
+    assert messages.verify_decision(signed, parent.public, agent_id) == {
+        "request_id": "r1", "approve": False, "minutes": 0, "message": ""}
+    typed = messages.TimeDecision.build(signed["decision"])
+    assert (typed.request_id, typed.approve, typed.minutes) == ("r1", False, 0)
+
+    def signed_decision(**fields):  # type: ignore[no-untyped-def]
+        d = {"request_id": "r1", "approve": True, "minutes": 10, "device": agent_id, **fields}
+        d = {k: v for k, v in d.items() if v is not ...}
+        return {"decision": d, "signer": parent.device_id,
+                "sig": b64e(parent.sign(b"sprout decision\x00" + messages._canonical(d)))}
+
+    said = _bad(lambda: messages.verify_decision(signed_decision(request_id="", minutes=1441, approve="yes"),
+                                                 parent.public, agent_id))
+    assert "decision.request_id: must be text of 1 to 64 characters" in said
+    assert "decision.approve: must be true or false, got text" in said
+    assert "decision.minutes: must be between 0 and 1440, got 1441" in said
+    assert "message" not in _bad(lambda: messages.verify_decision(signed_decision(minutes=...), parent.public,
+                                                                  agent_id))
+    # a newer console may sign more fields: they are ignored, never an error
+    assert messages.verify_decision(signed_decision(colour="red"), parent.public, agent_id)["minutes"] == 10
+
+    consent = messages.sign_consent(parent, agent_id, ["apps", "sites"], 1_700_000_000)
+    assert messages.verify_consent(consent, parent.public, agent_id) == ["apps", "sites"]
+    long_names = messages.sign_consent(parent, agent_id, ["x" * 41], 1)
+    assert "consent.fields[0]: must be text of at most 40 characters" in _bad(
+        lambda: messages.verify_consent(long_names, parent.public, agent_id))
+
+
+def test_outbox_query_defaults_and_limits():
+    assert messages.outbox_args({}) == (0, 100, 0.0)
+    assert messages.outbox_args({"cursor": 7, "limit": 500, "wait_s": 2.5, "later": 1}) == (7, 500, 2.5)
+    assert _bad(lambda: messages.outbox_args({"cursor": -1})) == "bad_payload: outbox.cursor: must be between 0 and 9223372036854775807, got -1"
+    assert "outbox.limit: must be between 1 and 500, got 10000" in _bad(lambda: messages.outbox_args({"limit": 10_000}))
+    assert "outbox.wait_s: must be from 0 to 25, got nan" in _bad(lambda: messages.outbox_args({"wait_s": float("nan")}))
+    assert "outbox.wait_s: must be a number, got true/false" in _bad(lambda: messages.outbox_args({"wait_s": True}))
+    assert "outbox: must be an object, got a list" in _bad(lambda: messages.outbox_args([]))
+
+
 def test_peer_keys_json_validation():
     keys = Identity.generate("máy của An").public
     assert PeerKeys.from_json(keys.to_json()) == keys

@@ -12,8 +12,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from agent.policy.errors import PolicyError, Problem
 from agent.policy.schema import CURRENT_SCHEMA, WEEKDAYS, default_policy
-from agent.policy.validate import PolicyError, Problem
 
 _WEEKEND = ("sat", "sun")
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from agent.policy.doc import PolicyDoc
+from agent.policy.fields import hhmm_to_minutes
 from agent.policy.schema import WEEKDAYS
-from agent.policy.validate import hhmm_to_minutes
 
 
 @dataclass(frozen=True)
@@ -48,41 +49,42 @@ class Policy:
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Policy:
         """Build from a complete, validated document (use agent.policy.load_policy for untrusted input)."""
-        screen, games, apps = doc["screen"], doc["games"], doc["apps"]
+        typed = PolicyDoc.build(doc)
+        screen, games, apps = typed.screen, typed.games, typed.apps
         windows: list[tuple[Window, ...] | None] = []
         for d in WEEKDAYS:
-            day = screen["windows"].get(d)
+            day = screen.windows.get(d)
             if day is None:
                 windows.append(None)
                 continue
             wins = []
             for w in day:
-                s, e = hhmm_to_minutes(w["start"]), hhmm_to_minutes(w["end"])
+                s, e = hhmm_to_minutes(w.start), hhmm_to_minutes(w.end)
                 wins.append(Window(s, e if e > s else e + 1440))
             windows.append(tuple(sorted(wins, key=lambda w: w.start)))
         return cls(
             doc=doc,
-            version=doc["version"],
-            timezone=ZoneInfo(doc["timezone"]),
-            screen_daily=tuple(screen["daily_minutes"][d] for d in WEEKDAYS),
+            version=typed.version,
+            timezone=ZoneInfo(typed.timezone),
+            screen_daily=tuple(screen.daily_minutes[d] for d in WEEKDAYS),
             windows=tuple(windows),
-            holiday_minutes=screen["holiday_minutes"],
-            holidays=screen["holidays"],
-            games_daily=games["daily_minutes"],
-            per_game_default=games["per_game_minutes"],
-            per_game=dict(games["per_game"]),
-            reminder_minutes=games["reminder_minutes"],
-            always_allowed=frozenset(apps["always_allowed"]),
-            blocked=frozenset(apps["blocked"]),
-            app_limits=dict(apps["limits"]),
-            mark_as_game=frozenset(apps["mark_as_game"]),
-            mark_as_school=frozenset(apps["mark_as_school"]),
-            games_by_content=dict(apps.get("games_by_content", {})),
-            at_limit_games=doc["at_limit"]["games"],
-            at_limit_screen=doc["at_limit"]["screen"],
-            grace_seconds=doc["at_limit"]["grace_seconds"],
-            warn_minutes=tuple(sorted(set(doc["warnings"]["minutes_before"]), reverse=True)),
-            retention_days=doc["privacy"]["retention_days"],
+            holiday_minutes=screen.holiday_minutes,
+            holidays=screen.holidays,
+            games_daily=games.daily_minutes,
+            per_game_default=games.per_game_minutes,
+            per_game=dict(games.per_game),
+            reminder_minutes=games.reminder_minutes,
+            always_allowed=frozenset(apps.always_allowed),
+            blocked=frozenset(apps.blocked),
+            app_limits=dict(apps.limits),
+            mark_as_game=frozenset(apps.mark_as_game),
+            mark_as_school=frozenset(apps.mark_as_school),
+            games_by_content=dict(apps.games_by_content),
+            at_limit_games=typed.at_limit.games,
+            at_limit_screen=typed.at_limit.screen,
+            grace_seconds=typed.at_limit.grace_seconds,
+            warn_minutes=tuple(sorted(set(typed.warnings.minutes_before), reverse=True)),
+            retention_days=typed.privacy.retention_days,
         )
 
     def is_holiday(self, day: dt.date) -> bool:

@@ -16,9 +16,11 @@ Every reply is sealed with kind "reply" and `re` = the request's counter.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from agent.policy.canonical import canonical_json
+from agent.policy.fields import Bool, Int, Model, Number, Text, Texts, check, rule
 from agent.protocol.errors import ProtocolError
 from agent.protocol.identity import Identity, PeerKeys, b64d, b64e
 
@@ -28,6 +30,50 @@ REQUEST_KINDS += ("push_subscribe", "push_unsubscribe")  # a linked phone's Web 
 MAX_OUTBOX_LIMIT = 500
 MAX_WAIT_S = 25.0
 MAX_MESSAGE_CHARS = 300
+
+
+# ---- typed payloads (rules: agent/policy/fields.py); unknown fields are ignored, as a newer console may add some --
+@dataclass(frozen=True)
+class TimeDecision(Model):
+    """The parent's signed answer to a child's time request (`device` is checked apart: wrong_device)."""
+
+    closed = False
+
+    request_id: str = rule(Text(64, min_len=1))
+    approve: bool = rule(Bool())
+    minutes: int = rule(Int(0, 24 * 60))
+    message: str = rule(Text(MAX_MESSAGE_CHARS), default="")
+
+
+@dataclass(frozen=True)
+class ConsentGrant(Model):
+    """The parent's signed agreement to see exactly these fields on one device (`device`, `at` checked apart)."""
+
+    closed = False
+
+    fields: list[str] = rule(Texts(20, Text(40)))
+
+
+@dataclass(frozen=True)
+class OutboxQuery(Model):
+    """What the console asks of the outbox: items after `cursor`, at most `limit`, waiting up to `wait_s`."""
+
+    closed = False
+
+    cursor: int = rule(Int(0, 2**63 - 1), default=0)
+    limit: int = rule(Int(1, MAX_OUTBOX_LIMIT), default=100)
+    wait_s: float = rule(Number(0, MAX_WAIT_S), default=0)
+
+
+M = TypeVar("M", bound=Model)
+
+
+def _typed(model: type[M], value: Any, path: str) -> M:
+    """The payload as its typed model, or ProtocolError("bad_payload", "path: reason; …")."""
+    problems = check(model, value, path)
+    if problems:
+        raise ProtocolError("bad_payload", "; ".join(str(p) for p in problems[:5]))
+    return model.build(value)
 
 
 def _canonical(value: Any) -> bytes:
@@ -83,16 +129,7 @@ def verify_decision(payload: Any, signer_keys: PeerKeys | None, agent_id: str) -
         raise ProtocolError("bad_signature", "the decision signature does not verify with the signer's pinned key")
     if d.get("device") != agent_id:
         raise ProtocolError("wrong_device", "the decision was signed for another device")
-    rid, approve, minutes, message = d.get("request_id"), d.get("approve"), d.get("minutes"), d.get("message", "")
-    if not isinstance(rid, str) or not 0 < len(rid) <= 64:
-        raise ProtocolError("bad_payload", "decision.request_id must be a short string")
-    if not isinstance(approve, bool):
-        raise ProtocolError("bad_payload", "decision.approve must be true or false")
-    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 <= minutes <= 24 * 60:
-        raise ProtocolError("bad_payload", "decision.minutes must be a whole number from 0 to 1440")
-    if not isinstance(message, str) or len(message) > MAX_MESSAGE_CHARS:
-        raise ProtocolError("bad_payload", f"decision.message must be text of at most {MAX_MESSAGE_CHARS} chars")
-    return {"request_id": rid, "approve": approve, "minutes": minutes, "message": message}
+    return _typed(TimeDecision, d, "decision").to_dict()
 
 
 def sign_consent(me: Identity, agent_id: str, fields: list[str], at: float | int) -> dict[str, Any]:
@@ -112,20 +149,9 @@ def verify_consent(payload: Any, signer_keys: PeerKeys | None, agent_id: str) ->
         raise ProtocolError("bad_signature", "the consent signature does not verify with the signer's pinned key")
     if c.get("device") != agent_id:
         raise ProtocolError("wrong_device", "the consent was signed for another device")
-    fields = c.get("fields")
-    if not isinstance(fields, list) or len(fields) > 20 or not all(isinstance(f, str) and len(f) <= 40 for f in fields):
-        raise ProtocolError("bad_payload", "consent.fields must be a short list of names")
-    return fields
+    return _typed(ConsentGrant, c, "consent").fields
 
 
 def outbox_args(payload: Any) -> tuple[int, int, float]:
-    if not isinstance(payload, dict):
-        raise ProtocolError("bad_payload", "outbox needs an object")
-    cursor, limit, wait = payload.get("cursor", 0), payload.get("limit", 100), payload.get("wait_s", 0)
-    if not isinstance(cursor, int) or isinstance(cursor, bool) or cursor < 0:
-        raise ProtocolError("bad_payload", "outbox.cursor must be a non-negative integer")
-    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_OUTBOX_LIMIT:
-        raise ProtocolError("bad_payload", f"outbox.limit must be from 1 to {MAX_OUTBOX_LIMIT}")
-    if not isinstance(wait, int | float) or isinstance(wait, bool) or not 0 <= wait <= MAX_WAIT_S:
-        raise ProtocolError("bad_payload", f"outbox.wait_s must be from 0 to {MAX_WAIT_S}")
-    return cursor, limit, float(wait)
+    q = _typed(OutboxQuery, payload, "outbox")
+    return q.cursor, q.limit, float(q.wait_s)

@@ -1,0 +1,451 @@
+"""Typed models for JSON documents: a model is a frozen dataclass whose fields carry their rule (`rule(Int(0, 60))`).
+
+One walk (`check`) reads any model and reports every problem as `path: reason` (never stopping at the first);
+`build` turns a checked document into the model's typed values. The policy (agent/policy/doc.py) and the wire
+messages (agent/protocol/messages.py) are declared with these rules, so each constraint is written once, next to
+its field, and every document is checked the same way.
+
+The reasons are the words parents read in the console and on the command line: keep them stable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from agent.policy.errors import Problem
+from agent.policy.schema import MAX_LIST_ITEMS
+
+APP_ID = re.compile(r"^[a-z0-9][a-z0-9._+\- ]{0,79}$")
+EXE_SUFFIX = re.compile(r"\.(exe|app|appimage|bin|x86_64)$")
+HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
+FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass
+class Context:
+    """What a check may need beyond the document: the category names this agent ships (None: not known)."""
+
+    known_categories: set[str] | None = None
+
+
+class Checks:
+    """Collects problems while a document is walked."""
+
+    def __init__(self, context: Context | None = None) -> None:
+        self.problems: list[Problem] = []
+        self.context = context or Context()
+
+    def add(self, path: str, reason: str) -> None:
+        self.problems.append(Problem(path, reason))
+
+    def obj(self, value: Any, path: str, known: Iterable[str]) -> dict | None:
+        """An object with only `known` fields (each unknown one is reported, as a typo would be)."""
+        if not isinstance(value, dict):
+            self.add(path, f"must be an object, got {kind(value)}")
+            return None
+        known = known if isinstance(known, set | frozenset | dict) else set(known)
+        for key in value:
+            if key not in known:
+                self.add(f"{path}.{key}" if path else key, "unknown field (a typo?)")
+        return value
+
+
+def kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {bool: "true/false", int: "a number", float: "a decimal number", str: "text", list: "a list",
+            dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def hhmm_to_minutes(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+class Rule(Protocol):
+    def check(self, c: Checks, value: Any, path: str) -> None: ...
+
+    def build(self, value: Any) -> Any: ...
+
+
+class _Plain:
+    """A rule whose checked value is already its typed value."""
+
+    def build(self, value: Any) -> Any:
+        return value
+
+
+def rule(r: Rule, default: Any = dataclasses.MISSING) -> Any:
+    """A model field with its rule: `minutes: int | None = rule(Int(0, 1440, nullable=True))`. With a default, a
+    document may leave the field out (then it is the default, unchecked)."""
+    return field(default=default, metadata={"rule": r})
+
+
+# ---- leaf rules ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Int(_Plain):
+    lo: int
+    hi: int
+    nullable: bool = False
+
+    def check(self, c: Checks, value: Any, path: str) -> None:
+        if value is None and self.nullable:
+            return
+        if isinstance(value, bool) or not isinstance(value, int):
+            want = "a whole number or null" if self.nullable else "a whole number"
+            c.add(path, f"must be {want}, got {kind(value)}")
+        elif not self.lo <= value <= self.hi:
+            c.add(path, f"must be between {self.lo} and {self.hi}, got {value}")
+
+
+@dataclass(frozen=True)
+class Bool(_Plain):
+    def check(self, c: Checks, value: Any, path: str) -> None:
+        if not isinstance(value, bool):
+            c.add(path, f"must be true or false, got {kind(value)}")
+
+
+@dataclass(frozen=True)
+class Choice(_Plain):
+    choices: tuple[str, ...]
+
+    def check(self, c: Checks, value: Any, path: str) -> None:
+        if value not in self.choices:
+            c.add(path, f"must be one of {', '.join(self.choices)}, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Const(_Plain):
+    """A value fixed by the code (a schema number after migration)."""
+
+    value: int
+    reason: str  # formatted with want= and got=
+
+    def check(self, c: Checks, value: Any, path: str) -> None:
+        if value != self.value:
+            c.add(path, self.reason.format(want=self.value, got=value))
+
+
+@dataclass(frozen=True)
+class Text(_Plain):
+    max_len: int
+    min_len: int = 0
+
+    def ok(self, value: Any) -> bool:
+        return isinstance(value, str) and self.min_len <= len(value) <= self.max_len
+
+    def check(self, c: Checks, value: Any, path: str) -> None:
+        if not self.ok(value):
+            size = f"{self.min_len} to {self.max_len}" if self.min_len else f"at most {self.max_len}"
+            c.add(path, f"must be text of {size} characters")
+
+
+@dataclass(frozen=True)
+class Number(_Plain):
+    """A whole or decimal number (seconds, say) from lo to hi."""
+
+    lo: float
+    hi: float
+
+    def check(self, c: Checks, value: Any, path: str) -> None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            c.add(path, f"must be a number, got {kind(value)}")
+        elif not self.lo <= value <= self.hi:
+            c.add(path, f"must be from {self.lo:g} to {self.hi:g}, got {value}")
+
+
+@dataclass(frozen=True)
+class Texts(_Plain):
+    """A short list of short texts."""
+
+    max_items: int
+    item: Text
+
+    def check(self, c: Checks, value: Any, path: str) -> None:
+        if not isinstance(value, list) or len(value) > self.max_items:
+            c.add(path, f"must be a list of at most {self.max_items} texts")
+            return
+        for i, v in enumerate(value):
+            self.item.check(c, v, f"{path}[{i}]")
+
+
+@dataclass(frozen=True)
+class NullOr(_Plain):
+    """null, or exactly `value`; `reason` says what the value means."""
+
+    value: str
+    reason: str
+
+    def check(self, c: Checks, value: Any, path: str) -> None:
+        if value is not None and value != self.value:
+            c.add(path, f"{self.reason}, got {value!r}")
+
+
+@dataclass(frozen=True)
+class TimeZoneName(_Plain):
+    def check(self, c: Checks, value: Any, path: str) -> None:
+        if not isinstance(value, str) or not value or ".." in value or value.startswith("/"):
+            c.add(path, f"must be an IANA time zone name such as Asia/Ho_Chi_Minh, got {value!r}")
+            return
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            c.add(path, f"unknown time zone {value!r} (use an IANA name such as Asia/Ho_Chi_Minh)")
+
+
+@dataclass(frozen=True)
+class Names(_Plain):
+    """A list of names matching `pattern`; app ids must be written without their extension."""
+
+    pattern: re.Pattern[str]
+    what: str
+    app_ids: bool = False
+
+    def check(self, c: Checks, value: Any, path: str) -> None:
+        if not isinstance(value, list):
+            c.add(path, f"must be a list, got {kind(value)}")
+            return
+        if len(value) > MAX_LIST_ITEMS:
+            c.add(path, f"has {len(value)} items; at most {MAX_LIST_ITEMS}")
+            return
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or not self.pattern.match(item):
+                c.add(f"{path}[{i}]", f"must be {self.what}, got {item!r}")
+            elif self.app_ids and EXE_SUFFIX.search(item):
+                c.add(f"{path}[{i}]", f"write the name without its extension: {EXE_SUFFIX.sub('', item)!r}")
+
+
+@dataclass(frozen=True)
+class KnownCategories(Names):
+    """Category names, each one this agent ships (resources/categories) when that list is known."""
+
+    def check(self, c: Checks, value: Any, path: str) -> None:
+        super().check(c, value, path)
+        known = c.context.known_categories
+        if known is not None and isinstance(value, list):
+            for i, cat in enumerate(value):
+                if isinstance(cat, str) and self.pattern.match(cat) and cat not in known:
+                    c.add(f"{path}[{i}]", f"unknown category {cat!r}; known: {', '.join(sorted(known))}")
+
+
+@dataclass(frozen=True)
+class Ints(_Plain):
+    """A short list of whole numbers."""
+
+    max_items: int
+    item: Int
+
+    def check(self, c: Checks, value: Any, path: str) -> None:
+        if not isinstance(value, list) or len(value) > self.max_items:
+            c.add(path, f"must be a list of at most {self.max_items} whole numbers")
+            return
+        for i, v in enumerate(value):
+            self.item.check(c, v, f"{path}[{i}]")
+
+
+@dataclass(frozen=True)
+class AppMinutes(_Plain):
+    """app id → whole minutes."""
+
+    hi: int
+
+    def check(self, c: Checks, value: Any, path: str) -> None:
+        if not isinstance(value, dict):
+            c.add(path, f"must be an object of app id → minutes, got {kind(value)}")
+            return
+        for app_id, minutes in value.items():
+            if not APP_ID.match(app_id):
+                c.add(f"{path}.{app_id}", "is not a valid app id (lower-case letters, digits, . _ + -)")
+            elif EXE_SUFFIX.search(app_id):
+                c.add(f"{path}.{app_id}", f"write the name without its extension: {EXE_SUFFIX.sub('', app_id)!r}")
+            Int(0, self.hi).check(c, minutes, f"{path}.{app_id}")
+
+
+@dataclass(frozen=True)
+class ContentMarks(_Plain):
+    """Programs the parent counted as games by what they are: content fingerprint (64 hex) → the app id it counts
+    as (what the PC reported it as)."""
+
+    def check(self, c: Checks, value: Any, path: str) -> None:
+        if not isinstance(value, dict):
+            c.add(path, f"must be an object of content fingerprint → app id, got {kind(value)}")
+            return
+        if len(value) > MAX_LIST_ITEMS:
+            c.add(path, f"has {len(value)} programs; at most {MAX_LIST_ITEMS}")
+        for fp, app_id in value.items():
+            if not FINGERPRINT.match(fp):
+                c.add(f"{path}.{fp[:80]}", "is not a content fingerprint (64 lower-case hex digits)")
+            elif not isinstance(app_id, str) or not APP_ID.match(app_id):
+                c.add(f"{path}.{fp}", "must be an app id (lower-case letters, digits, . _ + -)")
+
+
+@dataclass(frozen=True)
+class ClockTime(_Plain):
+    """HH:MM; a start is at most 23:59, an end may be 24:00."""
+
+    is_end: bool
+
+    def ok(self, value: Any) -> bool:
+        return isinstance(value, str) and bool(HHMM.match(value)) and (self.is_end or value != "24:00")
+
+    def check(self, c: Checks, value: Any, path: str) -> None:
+        if not self.ok(value):
+            latest = "24:00" if self.is_end else "23:59"
+            c.add(path, f"must be a time HH:MM (00:00–{latest}), got {value!r}")
+
+
+# ---- models and the rules that hold them --------------------------------------------------------------------
+M = TypeVar("M", bound="Model")
+
+
+class Model:
+    """Base of the typed models. A subclass is a frozen dataclass whose fields are declared with `rule(...)`.
+
+    `required`: how a missing field is reported — None: checked as null (its rule says whether null is fine);
+    a reason: reported with that reason; `required_first`: all missing fields are reported before any check,
+    in `field_order` (the policy's top level)."""
+
+    required: ClassVar[str | None] = None
+    required_first: ClassVar[bool] = False
+    field_order: ClassVar[tuple[str, ...] | None] = None
+    closed: ClassVar[bool] = True  # unknown fields are reported (False: ignored, as in signed wire messages)
+
+    @classmethod
+    def rules(cls) -> list[tuple[str, Rule]]:
+        cached = cls.__dict__.get("_rules")
+        if cached is None:
+            cached = [(f.name, f.metadata["rule"]) for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+            cls._rules = cached  # type: ignore[attr-defined]
+            cls._defaults = {f.name: f.default for f in dataclasses.fields(cls)  # type: ignore[arg-type,attr-defined]
+                             if f.default is not dataclasses.MISSING}
+        return cached
+
+    @classmethod
+    def check(cls, c: Checks, value: Any, path: str) -> None:
+        rules = cls.rules()
+        defaults: dict[str, Any] = cls._defaults  # type: ignore[attr-defined]
+        known = {name for name, _ in rules} if cls.closed else value if isinstance(value, dict) else ()
+        obj = c.obj(value, path, known)
+        if obj is None:
+            return
+        if cls.required_first:
+            for name in cls.field_order or [n for n, _ in rules]:
+                if name not in obj:
+                    c.add(_join(path, name), cls.required or "missing")
+        for name, r in rules:
+            if name in obj:
+                r.check(c, obj[name], _join(path, name))
+            elif name in defaults:
+                continue
+            elif cls.required is None:
+                r.check(c, None, _join(path, name))
+            elif not cls.required_first:
+                c.add(_join(path, name), cls.required)
+        cls.relations(c, obj, path)
+
+    @classmethod
+    def relations(cls, c: Checks, obj: dict[str, Any], path: str) -> None:
+        """Rules between fields (override); runs after every field was checked."""
+
+    @classmethod
+    def build(cls: type[M], value: dict[str, Any]) -> M:
+        """The typed model of a document that passed `check`."""
+        rules = cls.rules()
+        defaults: dict[str, Any] = cls._defaults  # type: ignore[attr-defined]
+        return cls(**{name: r.build(value[name]) if name in value else defaults.get(name) for name, r in rules})
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)  # type: ignore[call-overload]
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+@dataclass(frozen=True)
+class Sub:
+    """A field holding another model."""
+
+    model: type[Model]
+
+    def check(self, c: Checks, value: Any, path: str) -> None:
+        self.model.check(c, value, path)
+
+    def build(self, value: Any) -> Any:
+        return self.model.build(value)
+
+
+@dataclass(frozen=True)
+class Weekly:
+    """An object keyed by weekday. `every_day`: each weekday must be there (`missing` says how to write "none");
+    otherwise the days given are checked, in the order given."""
+
+    item: Any  # a Rule
+    days: tuple[str, ...]
+    every_day: bool = False
+    missing: str = "missing"
+
+    def check(self, c: Checks, value: Any, path: str) -> None:
+        obj = c.obj(value, path, set(self.days))
+        if obj is None:
+            return
+        if self.every_day:
+            for d in self.days:
+                if d not in obj:
+                    c.add(f"{path}.{d}", self.missing)
+                else:
+                    self.item.check(c, obj[d], f"{path}.{d}")
+        else:
+            for d, v in obj.items():
+                if d in self.days:
+                    self.item.check(c, v, f"{path}.{d}")
+
+    def build(self, value: Any) -> Any:
+        return {d: self.item.build(v) for d, v in value.items()}
+
+
+@dataclass(frozen=True)
+class DayWindows:
+    """One day's allowed windows (a model of ClockTime fields "start" and "end"): at most `max_items`, none of zero
+    length, none overlapping; a window that ends earlier than it starts crosses midnight into the next day."""
+
+    model: type[Model]
+    max_items: int = 12
+
+    def check(self, c: Checks, value: Any, path: str) -> None:
+        if not isinstance(value, list) or len(value) > self.max_items:
+            c.add(path, f"must be a list of at most {self.max_items} windows like "
+                        "{\"start\": \"07:00\", \"end\": \"21:00\"}")
+            return
+        spans: list[tuple[int, int, int]] = []
+        for i, w in enumerate(value):
+            wp = f"{path}[{i}]"
+            self.model.check(c, w, wp)
+            # An unknown field is only reported; bad times leave nothing to compare.
+            if not (isinstance(w, dict) and all(r.ok(w.get(n)) for n, r in self.model.rules())):
+                continue
+            start, end = hhmm_to_minutes(w["start"]), hhmm_to_minutes(w["end"])
+            if start == end:
+                c.add(wp, "start and end are equal; leave the day out of windows to allow it all day")
+                continue
+            spans.append((start, end if end > start else end + 1440, i))
+        spans.sort()
+        for (_s1, e1, i1), (s2, _e2, i2) in itertools.pairwise(spans):
+            if s2 < e1:
+                c.add(f"{path}[{max(i1, i2)}]", f"overlaps window [{min(i1, i2)}]")
+
+    def build(self, value: Any) -> Any:
+        return [self.model.build(w) for w in value]
+
+
+def check(model: type[Model], value: Any, path: str = "", context: Context | None = None) -> list[Problem]:
+    """Every problem of `value` as `model`; an empty list means it is valid."""
+    c = Checks(context)
+    model.check(c, value, path)
+    return c.problems
