@@ -75,8 +75,8 @@ E2E_FILES = {  # the assembled product as people use it: sprout-agent run, Qt wi
     "test_readme_walkthrough", "test_web_filter_firewall", "test_web_filter_installed", "test_wheel_install",
 }
 UNIT_FILES = {  # one module, in memory or on temporary files
-    "test_architecture", "test_canonical", "test_fileio", "test_ledger_days", "test_ledger_state", "test_lru",
-    "test_os_idle", "test_os_platforms", "test_packaging", "test_protocol", "test_reports", "test_store_sqlite",
+    "test_architecture", "test_policy_canonical", "test_fileio", "test_ledger_days", "test_ledger_state", "test_lru",
+    "test_os_idle", "test_os_platforms", "test_packaging", "test_protocol", "test_console_reports", "test_store_sqlite",
     "test_web_filter_rates",
 }
 

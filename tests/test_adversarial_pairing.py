@@ -22,7 +22,7 @@ from agent.link.state import CODE_TTL_S, MAX_BURNS, LinkState
 from agent.protocol.identity import Identity
 from agent.protocol.pairing import ConsolePairing, new_code
 from tests.test_agent_e2e import BIN, CODE_RE, console, run
-from tests.test_link_service import Agent, Console
+from tests.test_link_handler import Agent, Console
 from tests.test_service_child_account import ROOT_ONLY, SYSTEM_PYTHON, account
 
 ASK = ("import json, socket, sys\ns = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(sys.argv[1])\n"
