@@ -11,6 +11,7 @@ The reasons are the words parents read in the console and on the command line: k
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import re
 from collections.abc import Iterable
@@ -49,7 +50,7 @@ class Checks:
         if not isinstance(value, dict):
             self.add(path, f"must be an object, got {kind(value)}")
             return None
-        known = known if isinstance(known, set | frozenset | dict) else set(known)
+        known = known if isinstance(known, (set, frozenset, dict)) else set(known)
         for key in value:
             if key not in known:
                 self.add(f"{path}.{key}" if path else key, "unknown field (a typo?)")
@@ -317,36 +318,41 @@ class Model:
     closed: ClassVar[bool] = True  # unknown fields are reported (False: ignored, as in signed wire messages)
 
     @classmethod
-    def rules(cls) -> list[tuple[str, Rule]]:
-        cached = cls.__dict__.get("_rules")
-        if cached is None:
-            cached = [(f.name, f.metadata["rule"]) for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
-            cls._rules = cached  # type: ignore[attr-defined]
-            cls._defaults = {f.name: f.default for f in dataclasses.fields(cls)  # type: ignore[arg-type,attr-defined]
-                             if f.default is not dataclasses.MISSING}
-        return cached
+    def _shape(cls) -> _Shape:
+        shape = _SHAPES.get(cls)
+        if shape is None:
+            fs = dataclasses.fields(cls)  # type: ignore[arg-type]
+            shape = _SHAPES[cls] = _Shape(
+                rules=tuple((f.name, f.metadata["rule"]) for f in fs),
+                names=frozenset(f.name for f in fs),
+                defaults={f.name: f.default for f in fs if f.default is not dataclasses.MISSING})
+        return shape
+
+    @classmethod
+    def rules(cls) -> tuple[tuple[str, Rule], ...]:
+        return cls._shape().rules
 
     @classmethod
     def check(cls, c: Checks, value: Any, path: str) -> None:
-        rules = cls.rules()
-        defaults: dict[str, Any] = cls._defaults  # type: ignore[attr-defined]
-        known = {name for name, _ in rules} if cls.closed else value if isinstance(value, dict) else ()
-        obj = c.obj(value, path, known)
+        shape = _SHAPES.get(cls) or cls._shape()
+        defaults, required = shape.defaults, cls.required
+        obj = c.obj(value, path, shape.names if cls.closed else value if isinstance(value, dict) else ())
         if obj is None:
             return
+        prefix = f"{path}." if path else ""
         if cls.required_first:
-            for name in cls.field_order or [n for n, _ in rules]:
+            for name in cls.field_order or [n for n, _ in shape.rules]:
                 if name not in obj:
-                    c.add(_join(path, name), cls.required or "missing")
-        for name, r in rules:
+                    c.add(prefix + name, required or "missing")
+        for name, r in shape.rules:
             if name in obj:
-                r.check(c, obj[name], _join(path, name))
-            elif name in defaults:
+                r.check(c, obj[name], prefix + name)
+            elif name in defaults or cls.required_first:
                 continue
-            elif cls.required is None:
-                r.check(c, None, _join(path, name))
-            elif not cls.required_first:
-                c.add(_join(path, name), cls.required)
+            elif required is None:
+                r.check(c, None, prefix + name)
+            else:
+                c.add(prefix + name, required)
         cls.relations(c, obj, path)
 
     @classmethod
@@ -356,16 +362,27 @@ class Model:
     @classmethod
     def build(cls: type[M], value: dict[str, Any]) -> M:
         """The typed model of a document that passed `check`."""
-        rules = cls.rules()
-        defaults: dict[str, Any] = cls._defaults  # type: ignore[attr-defined]
-        return cls(**{name: r.build(value[name]) if name in value else defaults.get(name) for name, r in rules})
+        shape = cls._shape()
+        defaults = shape.defaults
+        # Filled directly, not through __init__: every value was checked, and a frozen dataclass's __init__ costs
+        # one object.__setattr__ a field (the ledger's view and every link request build one).
+        model = object.__new__(cls)
+        model.__dict__.update({name: r.build(value[name]) if name in value else defaults.get(name)
+                               for name, r in shape.rules})
+        return model
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)  # type: ignore[call-overload]
 
 
-def _join(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
+@dataclass(frozen=True)
+class _Shape:
+    rules: tuple[tuple[str, Rule], ...]
+    names: frozenset[str]
+    defaults: dict[str, Any]
+
+
+_SHAPES: dict[type, _Shape] = {}
 
 
 @dataclass(frozen=True)
@@ -391,8 +408,12 @@ class Weekly:
     every_day: bool = False
     missing: str = "missing"
 
+    @functools.cached_property
+    def _day_set(self) -> frozenset[str]:
+        return frozenset(self.days)
+
     def check(self, c: Checks, value: Any, path: str) -> None:
-        obj = c.obj(value, path, set(self.days))
+        obj = c.obj(value, path, self._day_set)
         if obj is None:
             return
         if self.every_day:
@@ -426,9 +447,11 @@ class DayWindows:
         spans: list[tuple[int, int, int]] = []
         for i, w in enumerate(value):
             wp = f"{path}[{i}]"
+            before = len(c.problems)
             self.model.check(c, w, wp)
             # An unknown field is only reported; bad times leave nothing to compare.
-            if not (isinstance(w, dict) and all(r.ok(w.get(n)) for n, r in self.model.rules())):
+            if len(c.problems) != before and not (
+                    isinstance(w, dict) and all(r.ok(w.get(n)) for n, r in self.model.rules())):
                 continue
             start, end = hhmm_to_minutes(w["start"]), hhmm_to_minutes(w["end"])
             if start == end:
