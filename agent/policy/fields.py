@@ -35,12 +35,15 @@ class Context:
     known_categories: set[str] | None = None
 
 
+_NO_CONTEXT = Context()
+
+
 class Checks:
     """Collects problems while a document is walked."""
 
     def __init__(self, context: Context | None = None) -> None:
         self.problems: list[Problem] = []
-        self.context = context or Context()
+        self.context = context or _NO_CONTEXT
 
     def add(self, path: str, reason: str) -> None:
         self.problems.append(Problem(path, reason))
@@ -324,6 +327,8 @@ class Model:
             fs = dataclasses.fields(cls)  # type: ignore[arg-type]
             shape = _SHAPES[cls] = _Shape(
                 rules=tuple((f.name, f.metadata["rule"]) for f in fs),
+                builders=tuple((f.name, None if isinstance(f.metadata["rule"], _Plain) else f.metadata["rule"])
+                               for f in fs),
                 names=frozenset(f.name for f in fs),
                 defaults={f.name: f.default for f in fs if f.default is not dataclasses.MISSING})
         return shape
@@ -336,8 +341,14 @@ class Model:
     def check(cls, c: Checks, value: Any, path: str) -> None:
         shape = _SHAPES.get(cls) or cls._shape()
         defaults, required = shape.defaults, cls.required
-        obj = c.obj(value, path, shape.names if cls.closed else value if isinstance(value, dict) else ())
-        if obj is None:
+        if cls.closed:
+            obj = c.obj(value, path, shape.names)
+            if obj is None:
+                return
+        elif isinstance(value, dict):
+            obj = value
+        else:
+            c.add(path, f"must be an object, got {kind(value)}")
             return
         prefix = f"{path}." if path else ""
         if cls.required_first:
@@ -362,13 +373,14 @@ class Model:
     @classmethod
     def build(cls: type[M], value: dict[str, Any]) -> M:
         """The typed model of a document that passed `check`."""
-        shape = cls._shape()
+        shape = _SHAPES.get(cls) or cls._shape()
         defaults = shape.defaults
         # Filled directly, not through __init__: every value was checked, and a frozen dataclass's __init__ costs
-        # one object.__setattr__ a field (the ledger's view and every link request build one).
+        # one object.__setattr__ a field (the ledger's view and every link request build one). A plain rule's
+        # value is its typed value: only nested models are built.
         model = object.__new__(cls)
-        model.__dict__.update({name: r.build(value[name]) if name in value else defaults.get(name)
-                               for name, r in shape.rules})
+        model.__dict__.update({name: (value[name] if r is None else r.build(value[name])) if name in value
+                               else defaults.get(name) for name, r in shape.builders})
         return model
 
     def to_dict(self) -> dict[str, Any]:
@@ -378,6 +390,7 @@ class Model:
 @dataclass(frozen=True)
 class _Shape:
     rules: tuple[tuple[str, Rule], ...]
+    builders: tuple[tuple[str, Rule | None], ...]  # None: the value is kept as it is
     names: frozenset[str]
     defaults: dict[str, Any]
 
