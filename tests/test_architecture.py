@@ -243,6 +243,8 @@ SHARED_CLASS_NAMES = {
     "NoticeWindow": "each Qt face (the child's companion, the parent's console) has its own notice window",
     "Session": "agent/protocol/session.py (protocol v2, another engineer's branch) and app/gui/session.py",
     "_Handler": "private HTTP handlers of two servers (the block page, the link)",
+    "PhoneBook": "agent/link/phones.py and app/phone_link.py, from the phone-link work merged at the end of issue 15: "
+                 "to be told apart on that work's branch",
 }
 # Modules named like a package of agent/ (agent/link/service.py beside agent/service/ was one): only these.
 MODULES_NAMED_LIKE_A_PACKAGE = {
