@@ -16,7 +16,7 @@ export async function startScanner(video, onCode) {
       canvas.width = video.videoWidth; canvas.height = video.videoHeight;
       ctx.drawImage(video, 0, 0);
       const found = jsQR(ctx.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height);
-      if (found?.data && found.data.startsWith('sprout:')) { onCode(found.data); return; }
+      if (found?.data && found.data.startsWith('sprout:')) { stop(); onCode(found.data); return; }  // the camera goes off first
     }
     setTimeout(tick, 150);
   };
