@@ -11,6 +11,7 @@ import contextlib
 import datetime
 import json
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,6 +110,7 @@ def _request_and_grant(driver: Any, tmp_path: Path, lang: str, agent: Any) -> No
     from selenium.webdriver.common.by import By
 
     # the child asks for 30 more minutes; the phone shows it at once (a push, or the lane-1 long-poll)
+    limit_before = _limit(driver)
     reason = "bài tập toán" if lang == "vi" else "maths homework"
     asked = run(BIN / "sprout-agent", "ask", "30", "--reason", reason, "--socket", agent.socket, "--lang", lang)
     assert asked.returncode == 0
@@ -134,6 +136,8 @@ def _request_and_grant(driver: Any, tmp_path: Path, lang: str, agent: Any) -> No
     finally:
         child.close()
     assert _granted_s(seen) >= 30 * 60, seen
+    # and the phone hears it back from the PC: today's limit is 30 minutes longer
+    wait_for(driver, lambda: _limit(driver) == limit_before + 30, why="the longer limit")
     shot(driver, shots_dir(tmp_path), f"phone-granted-{lang}")
 
 
@@ -202,6 +206,15 @@ def _the_past_week_in_the_outbox(state: Path, today: datetime.date) -> dict[str,
     finally:
         store.close()
     return minutes
+
+
+def _limit(driver: Any) -> int:
+    from selenium.webdriver.common.by import By
+
+    text = driver.find_element(By.CSS_SELECTOR, "[data-test=today]").text
+    found = re.search(r"(\d+) (?:of|/) (\d+)", text)
+    assert found, text
+    return int(found.group(2))
 
 
 def _final(text: str) -> str | None:
