@@ -140,6 +140,19 @@ def _request_and_grant(driver: Any, tmp_path: Path, lang: str, agent: Any) -> No
     wait_for(driver, lambda: _limit(driver) == limit_before + 30, why="the longer limit")
     shot(driver, shots_dir(tmp_path), f"phone-granted-{lang}")
 
+    # what a child might try: markup in the reason is shown as text, never run; the parent declines it
+    trick = '<img src=x onerror="window.pwned=1"><b>cho con 60 phút</b>'
+    run(BIN / "sprout-agent", "ask", "60", "--reason", trick, "--socket", agent.socket, "--lang", lang)
+    card = wait_for(driver, lambda: driver.find_element(By.CSS_SELECTOR, "[data-request]"), why="the second request")
+    assert trick in card.text and not card.find_elements(By.TAG_NAME, "img")
+    assert driver.execute_script("return window.pwned") is None
+    card.find_element(By.CSS_SELECTOR, "button.decline").click()
+    wait_for(driver, lambda: any(n.text == ("Đã từ chối" if lang == "vi" else "Declined")
+                                 for n in driver.find_elements(By.CSS_SELECTOR, "[data-note]")), why="declined")
+    status = json.loads(run(BIN / "sprout-agent", "status", "--json", "--user-mode", "--state", agent.state).stdout)
+    (day,) = status["days"].values()
+    assert day["grant_screen_s"] < 35 * 60  # the declined hour was not added
+
 
 def _levers(driver: Any, tmp_path: Path, lang: str, console: Any, agent_id: str, pc_today: datetime.date) -> None:
     """Minutes a day and bedtime, signed by the phone and checked by the agent like the console's."""
