@@ -37,13 +37,17 @@ def phone_browser(lang: str, profile: Path, fake_camera: Path | None = None) -> 
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                f"--lang={'vi-VN' if lang == 'vi' else 'en-GB'}", "--force-device-scale-factor=1",
+                "--force-device-scale-factor=1",
                 "--no-first-run", "--disable-extensions"):
         opts.add_argument(arg)
     if fake_camera is not None:  # the QR code shown to the phone's camera (linking)
         opts.add_argument("--use-fake-device-for-media-stream")
         opts.add_argument("--use-fake-ui-for-media-stream")
         opts.add_argument(f"--use-file-for-fake-video-capture={fake_camera}")
+    locale = "vi-VN" if lang == "vi" else "en-GB"
+    # the phone's languages (navigator.language: the app's first language when none was chosen)
+    opts.add_experimental_option("prefs", {"intl.accept_languages": f"{locale},{lang}"})
+    opts.add_argument(f"--accept-lang={locale},{lang}")
     opts.add_argument(f"--user-data-dir={profile}")  # the test's own profile: its localStorage, its service worker
     opts.add_experimental_option("mobileEmulation", {
         "deviceMetrics": {"width": PHONE_W, "height": PHONE_H, "pixelRatio": 2, "touch": True},

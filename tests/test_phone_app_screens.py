@@ -67,9 +67,7 @@ def test_a_phone_not_linked_yet_says_how_and_reads_a_qr_code_from_its_camera(tmp
     code = "sprout:link?c=K7M2-Q9XF&id=TESTCONSOLEID"
     driver = phone_browser(lang, tmp_path / "chromium", fake_camera=qr_y4m(code, tmp_path / "qr.y4m"))
     try:
-        driver.get(served.url)
-        driver.execute_script("localStorage.setItem('sprout-phone-lang', arguments[0])", lang)
-        driver.get(served.url)
+        driver.get(served.url)  # no language chosen yet: the phone's own (navigator.language)
         body = wait_for(driver, lambda: driver.find_element(By.TAG_NAME, "main").text, why="first screen")
         assert ("Điện thoại này chưa được liên kết" if lang == "vi" else "This phone is not linked yet") in body
         assert ("Liên kết điện thoại" if lang == "vi" else "Link a phone") in body
@@ -160,6 +158,20 @@ def test_the_app_is_served_with_what_a_pwa_needs_and_a_strict_policy(served: Pho
     assert exc.value.code == 404
     with pytest.raises(urllib.error.HTTPError):
         get("../../agent/cli.py")
+
+
+def test_a_phone_that_hangs_up_mid_download_costs_no_traceback(served: PhoneAppServer,
+                                                               capfd: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    host, port = served.httpd.server_address[:2]
+    for _ in range(5):
+        with socket.create_connection((host, port), timeout=5) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")  # RST
+            s.sendall(b"GET /app.js HTTP/1.0\r\n\r\n")
+    with urllib.request.urlopen(served.url, timeout=10) as r:  # and it still serves
+        assert r.status == 200
+    assert "Traceback" not in capfd.readouterr().err
 
 
 def test_plain_http_only_on_loopback() -> None:

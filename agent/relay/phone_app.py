@@ -51,6 +51,16 @@ class _Handler(SimpleHTTPRequestHandler):
         pass  # no access log: a parent's IP address and times are nobody's business here
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # a phone that closes the page mid-download is no error of ours; anything else is logged, one line
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, ConnectionError | ssl.SSLError | TimeoutError):
+            print(f"sprout-relay phone-app: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+
 def is_loopback(host: str) -> bool:
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -68,7 +78,7 @@ class PhoneAppServer:
         self.folder = Path(folder or resource_path("phone"))
         if not (self.folder / "index.html").exists():
             raise ValueError(f"{self.folder}: no phone app here (index.html missing)")
-        self.httpd = ThreadingHTTPServer((host, port), partial(_Handler, directory=str(self.folder)))
+        self.httpd = _Server((host, port), partial(_Handler, directory=str(self.folder)))
         self.tls = cert is not None
         if cert is not None:
             ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
