@@ -1,8 +1,10 @@
 // The phone app's service worker: the app's shell works offline (network first, the cached copy when there is
 // none). Only this app's own static files are cached; nothing a PC sent is ever stored here (that stays in the
-// page's localStorage). Web Push (phone/src/sw-push.js) adds its own handlers beside these.
+// page's localStorage). Web Push (phone/src/sw-push.js, built to sw-push.js) adds its handlers to this same worker:
+// one scope has one service worker.
+importScripts('sw-push.js');
 const CACHE = 'sprout-phone-v1';
-const SHELL = ['./', './index.html', './app.js', './app.css', './manifest.webmanifest', './icons/sprout-64.png',
+const SHELL = ['./', './index.html', './app.js', './app.css', './manifest.webmanifest', './sw-push.js', './icons/sprout-64.png',
   './icons/sprout-128.png', './icons/sprout-256.png', './icons/sprout-192.png', './icons/sprout-512.png'];
 
 self.addEventListener('install', (event) => {
