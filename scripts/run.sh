@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up and runs Sprout on this one machine as a "this PC" family:
 #   the agent in user mode (time limits, the parent link on 127.0.0.1:47800, the DNS filter on 127.0.0.1:47853),
-#   the child's companion, and the parent console, already paired. Ctrl-C (or closing the console) stops it all.
+#   the child's companion, and the parent console, already paired; with mosquitto installed, a local family broker
+#   and the parent's phone app (its address is printed). Ctrl-C (or closing the console) stops it all.
 # State lives in .sprout-demo/ (delete it to start over). Try:  dig @127.0.0.1 -p 47853 pornhub.com
 source "$(dirname "$0")/lib.sh"
 sprout_system_packages run
@@ -19,6 +20,25 @@ cleanup() {
   wait 2>/dev/null || true
 }
 trap cleanup EXIT INT TERM
+
+# The parent's phone app beside the console: a local family broker (MQTT over TLS, and over WebSockets for the
+# phone; loopback only) and the app's own files, when Debian's mosquitto is installed (docs/relay.md).
+MOSQUITTO="$(command -v mosquitto || { [ -x /usr/sbin/mosquitto ] && echo /usr/sbin/mosquitto; } || true)"
+PHONE_URL=""
+if [ -n "$MOSQUITTO" ]; then
+  RELAY="$DEMO/relay"
+  if [ ! -f "$RELAY/families.json" ]; then
+    agent_id=$("$BIN/sprout-agent" relay id --user-mode --state "$AGENT_STATE")
+    "$BIN/sprout-relay" setup "$RELAY" --host 127.0.0.1 --listen 127.0.0.1 --port "${SPROUT_MQTT_PORT:-47881}" \
+      --family demo --agent "$agent_id" --ws-port "${SPROUT_WS_PORT:-47882}" --ws-plain >/dev/null
+    "$BIN/sprout-agent" relay import "$RELAY/bundles/$agent_id.json" --user-mode --state "$AGENT_STATE" >/dev/null
+  fi
+  "$MOSQUITTO" -c "$RELAY/mosquitto.conf" >>"$DEMO/relay.log" 2>&1 &
+  pids+=($!)
+  "$BIN/sprout-relay" phone-app --listen 127.0.0.1 --port "${SPROUT_APP_PORT:-47880}" >>"$DEMO/phone-app.log" 2>&1 &
+  pids+=($!)
+  PHONE_URL="http://127.0.0.1:${SPROUT_APP_PORT:-47880}/"
+fi
 
 rm -f "$AGENT_STATE/link.address"
 "$BIN/sprout-agent" run --user-mode --state "$AGENT_STATE" --link "$LINK" --dns "$DNS" --lang vi \
@@ -38,6 +58,12 @@ if "$BIN/sprout-console" --state "$CONSOLE_STATE" --lang en devices 2>/dev/null 
   echo "Demo parent PIN: ${SPROUT_DEMO_PIN:-1234}"
 fi
 "$BIN/sprout-console" --state "$CONSOLE_STATE" devices
+if [ -n "$PHONE_URL" ]; then
+  echo "The parent's phone app: $PHONE_URL  (open it in a browser beside the console; Chromium's device toolbar"
+  echo "  shows it phone-sized; the family broker for it: $DEMO/relay, log $DEMO/relay.log)"
+else
+  echo "The parent's phone app needs a family broker: install Debian's mosquitto and run this again."
+fi
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "No desktop display here (no DISPLAY or WAYLAND_DISPLAY): the companion and console windows need one."

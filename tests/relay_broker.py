@@ -33,9 +33,10 @@ class Broker:
         self.proc: subprocess.Popen | None = None
         self.log = self.folder.parent / f"{self.folder.name}.log"
 
-    def add(self, family: str, agents: list[str] = (), consoles: list[str] = ()) -> dict[str, Path]:  # type: ignore[assignment]
+    def add(self, family: str, agents: list[str] = (), consoles: list[str] = (),  # type: ignore[assignment]
+            **more: object) -> dict[str, Path]:
         return setup(self.folder, hosts=[self.host], family=family, agents=list(agents), consoles=list(consoles),
-                     port=self.port, listen=self.listen)
+                     port=self.port, listen=self.listen, **more)  # type: ignore[arg-type]
 
     def operator(self) -> relay.RelaySettings:
         """An account that reads everything (`#`): what the broker's operator sees. Call after add(), before start()."""
@@ -53,7 +54,8 @@ class Broker:
     def _repoint(self, port: int) -> None:
         """The port was taken between choosing and binding: move the conf and the bundles to another one."""
         conf = self.folder / "mosquitto.conf"
-        conf.write_text(re.sub(r"^listener \d+ ", f"listener {port} ", conf.read_text(), flags=re.M))
+        # only the first listener (MQTT over TLS); a WebSockets listener keeps its own port
+        conf.write_text(re.sub(r"^listener \d+ ", f"listener {port} ", conf.read_text(), count=1, flags=re.M))
         for path in (self.folder / "bundles").glob("*.json"):
             data = json.loads(path.read_text())
             data["broker"] = f"{self.host}:{port}"

@@ -1,6 +1,8 @@
-"""Shared test vectors for the sealed envelope (agent/protocol/envelope.py), written from the Python implementation:
-resources/phone/envelope-vectors.json. The phone's JavaScript (phone/src/envelope.js, built to
-resources/phone/envelope.js) must seal the same bytes and refuse the same forgeries (tests/test_envelope_vectors.py).
+"""Shared test vectors for the sealed envelope (agent/protocol/envelope.py) and the v2 session layer
+(agent/protocol/session.py), written from the Python implementation: resources/phone/envelope-vectors.json and
+resources/phone/session-vectors.json. The phone's JavaScript (phone/src/envelope.js and phone/src/session.js, built
+to resources/phone/) must seal the same bytes and refuse the same forgeries (tests/test_envelope_vectors.py,
+tests/test_phone_app_session.py).
 
     .venv/bin/python tools/envelope_vectors.py [--check]
 """
@@ -16,11 +18,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from agent.protocol.envelope import Channel
 from agent.protocol.identity import Identity, b64d, b64e
 
 OUT = Path(__file__).resolve().parent.parent / "resources" / "phone" / "envelope-vectors.json"
+SESSION_OUT = OUT.with_name("session-vectors.json")
 # fixed, published secrets: these keys protect nothing
 CONSOLE = Identity(bytes(range(64)), "mẹ")
 AGENT = Identity(bytes(range(64, 128)), "Minh Anh")
@@ -75,18 +79,87 @@ def vectors() -> dict[str, Any]:
             "parties": {"console": _party(CONSOLE), "agent": _party(AGENT)}, "seal": seal, "refuse": refuse}
 
 
+class _FixedKeys:
+    """Stands in for X25519PrivateKey inside agent.protocol.session while the vectors are written: the agent's
+    ephemeral key must be a published constant so that JavaScript can reproduce the same bytes."""
+
+    def __init__(self, key: X25519PrivateKey) -> None:
+        self.key = key
+
+    def generate(self) -> X25519PrivateKey:
+        return self.key
+
+
+def session_vectors() -> dict[str, Any]:
+    """One v2 handshake with fixed ephemeral keys and sid, transport both ways, and what must be refused."""
+    from agent.protocol import session as v2
+
+    e_c = X25519PrivateKey.from_private_bytes(bytes(range(128, 160)))
+    e_a = X25519PrivateKey.from_private_bytes(bytes(range(160, 192)))
+    sid = bytes(range(200, 216))
+    hs = v2.ConsoleHandshake(CONSOLE, AGENT.public, clock=lambda: 0.0)
+    hs.sid, hs._e = sid, e_c
+    hs._e_pub = e_c.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    h1 = hs.hello()
+    agent_side = v2.AgentSessions(AGENT, lambda d: CONSOLE.public if d == CONSOLE.device_id else None,
+                                  clock=lambda: 0.0)
+    real = v2.X25519PrivateKey
+    v2.X25519PrivateKey = _FixedKeys(e_a)  # type: ignore[assignment,misc]
+    try:
+        h2, agent_session = agent_side.answer(CONSOLE.device_id, h1)
+    finally:
+        v2.X25519PrivateKey = real  # type: ignore[misc]
+    console_session = hs.finish(h2)
+    inner = Channel(CONSOLE, AGENT.public).seal("status", {"clock": {"at": 1.0}}, 1)
+    c2a = console_session.seal(inner)
+    assert agent_side.open(CONSOLE.device_id, c2a)[1] == inner
+    reply_env = Channel(AGENT, CONSOLE.public).seal("reply", {"ok": True, "name": "Minh Anh"}, 1, 1)
+    a2c_reply = agent_session.seal((200).to_bytes(2, "big") + reply_env)
+    push_env = Channel(AGENT, CONSOLE.public).seal("push", {"items": [{"seq": 1, "kind": "time_request"}]}, 1, 0, 2)
+    a2c_push = agent_session.seal(push_env)
+    raw = serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    flip = lambda b, i: b[:i] + bytes([b[i] ^ 1]) + b[i + 1:]  # noqa: E731
+    small_order = bytes(32)  # the all-zero point: every DH with it is zero
+    return {
+        "about": "protocol v2 session vectors, written by tools/envelope_vectors.py from the Python implementation",
+        "console": _party(CONSOLE), "agent": _party(AGENT),
+        "sid": sid.hex(), "console_ephemeral": e_c.private_bytes(*raw).hex(),
+        "h1": h1.hex(), "h2": h2.hex(),
+        "c2a": [{"inner": inner.decode(), "wire": c2a.hex()}],
+        "a2c_reply": {"status": 200, "envelope": reply_env.decode(), "wire": a2c_reply.hex()},
+        "a2c_push": {"envelope": push_env.decode(), "wire": a2c_push.hex()},
+        "refuse_h2": [
+            {"name": "a flipped tag bit", "code": "session_forged", "h2": flip(h2, len(h2) - 1).hex()},
+            {"name": "another sid", "code": "bad_session", "h2": flip(h2, 3).hex()},
+            {"name": "truncated", "code": "bad_session", "h2": h2[:-1].hex()},
+            {"name": "a small-order ephemeral key", "code": "bad_session",
+             "h2": (h2[:2 + v2.SID_BYTES] + small_order + h2[-16:]).hex()},
+        ],
+        "refuse_transport": [
+            {"name": "a flipped ciphertext bit", "code": "forged", "wire": flip(a2c_reply, v2.T_HEAD + 3).hex()},
+            {"name": "a changed counter", "code": "forged", "wire": flip(a2c_reply, v2.T_HEAD - 1).hex()},
+            {"name": "another session's sid", "code": "bad_session", "wire": flip(a2c_reply, 5).hex()},
+            {"name": "its own message reflected", "code": "forged", "wire": c2a.hex()},
+            {"name": "truncated", "code": "bad_session", "wire": a2c_reply[:v2.T_HEAD + 10].hex()},
+        ],
+    }
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--check", action="store_true", help="exit 1 if the committed file differs")
     args = ap.parse_args()
-    text = json.dumps(vectors(), ensure_ascii=False, indent=1) + "\n"
-    if args.check:
-        same = OUT.exists() and OUT.read_text(encoding="utf-8") == text
-        print("envelope vectors up to date" if same else f"{OUT} is stale: run tools/envelope_vectors.py")
-        return 0 if same else 1
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT}")
-    return 0
+    stale = 0
+    for out, data in ((OUT, vectors()), (SESSION_OUT, session_vectors())):
+        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        if args.check:
+            same = out.exists() and out.read_text(encoding="utf-8") == text
+            print(f"{out.name} up to date" if same else f"{out} is stale: run tools/envelope_vectors.py")
+            stale += not same
+            continue
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out}")
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

@@ -23,6 +23,13 @@ sprout/v1/A/in/S and read sprout/v1/A/out/S and sprout/v1/A/presence — nothing
 `--retire-slot S` deletes a removed phone's account. Linking itself runs on sprout/v1/link/<locator>/{req,resp}
 under the public account sprout-link (password sprout-link), which may only write req and read resp; consoles read
 req and write resp.
+A phone may also have an account named by its device ID (`--phone ID`): the same rules as a console (tests, and
+families that provision phones by hand).
+
+With `--ws-port` the broker also speaks MQTT over WebSockets for the parent's phone app (docs/relay.md, "The
+parent's phone app"); `sprout-relay phone-app` serves the app's static files (resources/phone) on the same host.
+TLS by default (the family's server certificate, or `--ws-cert/--ws-key` for a public
+one a phone's browser trusts without installing the family CA); plain `ws://` only on a loopback address.
 """
 
 from __future__ import annotations
@@ -123,7 +130,18 @@ def acl_text(families: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def conf_text(folder: Path, listen: str, port: int, run_as: str) -> str:
+def ws_lines(folder: Path, ws: dict[str, Any]) -> list[str]:
+    """The WebSockets listener: MQTT for the phone app. Not its files: Mosquitto 2.0's http_dir sends no
+    Content-Type, and a browser registers a service worker (the offline shell) only from a JavaScript MIME type, so
+    `sprout-relay phone-app` (agent/relay/phone_app.py) serves them beside it."""
+    lines = [f"listener {ws['port']} {ws['listen']}", "protocol websockets"]
+    if ws.get("tls", True):
+        lines += [f"certfile {ws.get('cert') or folder / 'server.crt'}",
+                  f"keyfile {ws.get('key') or folder / 'server.key'}", "tls_version tlsv1.2"]
+    return lines
+
+
+def conf_text(folder: Path, listen: str, port: int, run_as: str, ws: dict[str, Any] | None = None) -> str:
     lines = [
         "# written by sprout-relay setup",
         "per_listener_settings false",
@@ -145,6 +163,8 @@ def conf_text(folder: Path, listen: str, port: int, run_as: str) -> str:
         f"keyfile {folder / 'server.key'}",
         "tls_version tlsv1.2",
     ]
+    if ws:
+        lines += ws_lines(folder, ws)
     return "\n".join(lines) + "\n"
 
 
@@ -212,11 +232,47 @@ def _phone_slots(folder: Path, fam: dict[str, Any], meta: dict[str, Any], ca_pem
     return written
 
 
+def _ws_settings(ws_port: int | None, listen: str, tls: bool, cert: Path | None, key: Path | None,
+                 before: dict[str, Any] | None) -> dict[str, Any] | None:
+    if ws_port is None:
+        return before  # a later run that does not mention WebSockets keeps what an earlier one set
+    if not 0 < ws_port < 65536:
+        raise SetupError(f"--ws-port {ws_port}: use a port from 1 to 65535")
+    if not tls:
+        try:
+            loopback = ipaddress.ip_address(listen).is_loopback
+        except ValueError:
+            loopback = listen == "localhost"
+        if not loopback:
+            raise SetupError(f"--ws-plain: plain ws:// only on a loopback address, not {listen!r} (a phone's "
+                             "password would cross the network in the clear)")
+    if (cert is None) != (key is None):
+        raise SetupError("--ws-cert and --ws-key go together")
+    for option, path in (("--ws-cert", cert), ("--ws-key", key)):
+        if path is not None and not Path(path).is_file():
+            raise SetupError(f"{option} {path}: no such file")
+    return {"port": ws_port, "listen": listen, "tls": tls, "cert": str(Path(cert).resolve()) if cert else None,
+            "key": str(Path(key).resolve()) if key else None}
+
+
+def ws_url(meta: dict[str, Any]) -> str | None:
+    """The address a phone's browser connects to (and opens the app at), or None without a WebSockets listener."""
+    ws = meta.get("ws")
+    if not ws:
+        return None
+    host = relay.parse_broker(meta["broker"])[0]
+    host = f"[{host}]" if ":" in host else host
+    return f"{'wss' if ws.get('tls', True) else 'ws'}://{host}:{ws['port']}/mqtt"
+
+
 def setup(folder: Path, *, hosts: list[str], family: str, agents: list[str], consoles: list[str],
           port: int = relay.DEFAULT_PORT, listen: str = "0.0.0.0", run_as: str | None = None, phones: int = 0,
-          retire_slots: list[str] = ()) -> dict[str, Path]:  # type: ignore[assignment]
+          retire_slots: list[str] = (), phone_ids: list[str] = (),  # type: ignore[assignment]
+          ws_port: int | None = None, ws_tls: bool = True, ws_cert: Path | None = None,
+          ws_key: Path | None = None) -> dict[str, Path]:
     """Create or extend the broker folder; return {device ID: bundle path} for devices added now."""
     folder = Path(folder).resolve()
+    consoles = list(consoles) + list(phone_ids)  # a phone has a console's topics and rules (docs/relay.md)
     if not family or not family.replace("-", "").replace("_", "").isalnum():
         raise SetupError(f"--family {family!r}: use letters, digits, - and _")
     agents = [_device(a, "--agent") for a in agents]
@@ -244,6 +300,9 @@ def setup(folder: Path, *, hosts: list[str], family: str, agents: list[str], con
         meta["broker"] = f"{hosts[0]}:{port}"
     if not meta.get("broker"):
         raise SetupError(f"{fam_path}: no broker address recorded; give --host")
+    ws = _ws_settings(ws_port, listen, ws_tls, ws_cert, ws_key, meta.get("ws"))
+    if ws:
+        meta["ws"] = ws
     written: dict[str, Path] = {}
     for role, ids in (("agents", agents), ("consoles", consoles)):
         for d in ids:
@@ -253,6 +312,8 @@ def setup(folder: Path, *, hosts: list[str], family: str, agents: list[str], con
             _set_password(folder, d, password)
             fam[role].append(d)
             bundle = {"broker": meta["broker"], "ca": ca_pem, "username": d, "password": password, "family": family}
+            if ws_url(meta):
+                bundle["ws"] = ws_url(meta)  # the phone app's way in (MQTT over WebSockets)
             path = folder / "bundles" / f"{d}.json"
             _write(path, json.dumps(bundle, indent=1))
             written[d] = path
@@ -266,7 +327,7 @@ def setup(folder: Path, *, hosts: list[str], family: str, agents: list[str], con
     _write(folder / "acl", acl_text(real), 0o600)
     _write(fam_path, json.dumps(families, indent=1))
     user = run_as or getpass.getuser()
-    _write(folder / "mosquitto.conf", conf_text(folder, listen, port, user), 0o600)
+    _write(folder / "mosquitto.conf", conf_text(folder, listen, port, user, meta.get("ws")), 0o600)
     if user != getpass.getuser() and os.geteuid() == 0:
         import pwd
 
@@ -277,9 +338,15 @@ def setup(folder: Path, *, hosts: list[str], family: str, agents: list[str], con
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["phone-app"]:
+        from agent.relay.phone_app import main as phone_app
+
+        return phone_app(argv[1:])
     p = argparse.ArgumentParser(prog="sprout-relay", description="a family's own MQTT relay broker (Mosquitto)")
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("setup", help="make or extend a broker folder: TLS, one account per device, ACLs")
+    sub.add_parser("phone-app", help="serve the parent's phone app (sprout-relay phone-app --help)")
     s.add_argument("folder", type=Path)
     s.add_argument("--host", action="append", default=[], help="name or address devices use (repeatable)")
     s.add_argument("--port", type=int, default=relay.DEFAULT_PORT)
@@ -287,16 +354,22 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--family", required=True)
     s.add_argument("--agent", action="append", default=[], help="a child PC's device ID (repeatable)")
     s.add_argument("--console", action="append", default=[], help="a parent console's device ID (repeatable)")
+    s.add_argument("--phone", action="append", default=[], help="a linked phone's device ID (repeatable)")
     s.add_argument("--run-as", help="the account mosquitto drops to (default: the current one)")
     s.add_argument("--phones", type=int, default=0, metavar="N",
                    help="give every console of the family N accounts for linked phones (docs/phone-linking.md)")
     s.add_argument("--retire-slot", action="append", default=[], metavar="ACCOUNT",
                    help="delete the broker account of a removed phone (sprout-console phone remove prints it)")
+    s.add_argument("--ws-port", type=int, help="also speak MQTT over WebSockets here and serve the phone app")
+    s.add_argument("--ws-cert", type=Path, help="a public certificate (chain) for the WebSockets listener")
+    s.add_argument("--ws-key", type=Path, help="its private key")
+    s.add_argument("--ws-plain", action="store_true", help="plain ws:// (loopback addresses only: a demo, tests)")
     args = p.parse_args(argv)
     try:
         written = setup(args.folder, hosts=args.host, family=args.family, agents=args.agent, consoles=args.console,
                         port=args.port, listen=args.listen, run_as=args.run_as, phones=args.phones,
-                        retire_slots=args.retire_slot)
+                        retire_slots=args.retire_slot, phone_ids=args.phone, ws_port=args.ws_port,
+                        ws_tls=not args.ws_plain, ws_cert=args.ws_cert, ws_key=args.ws_key)
     except (SetupError, relay.RelayError) as exc:
         print(f"sprout-relay setup: {exc}", file=sys.stderr)
         return 2
