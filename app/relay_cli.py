@@ -7,6 +7,7 @@ and go through the broker by themselves when the child's PC is not reachable the
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import threading
 from typing import Any
 
@@ -112,8 +113,7 @@ def pair_from_qr(args: argparse.Namespace, fam: Any) -> Any:
         raise UsageError("--qr: this code is for pairing through a relay, and this console has none yet: "
                          "sprout-console relay import FILE (or give --host on the same network)")
     if fields.get("broker") and fields["broker"] != settings.broker:  # the broker address comes with the QR
-        save_settings(fam, relay.RelaySettings(fields["broker"], settings.ca_pem, settings.username,
-                                               settings.password, settings.family))
+        save_settings(fam, dataclasses.replace(settings, broker=fields["broker"]))
     conn = for_family(fam)
     agent_id = fields["id"]
     agent = pair(fam, RELAY_HOST, fields["code"],

@@ -29,15 +29,21 @@ if [ -n "$MOSQUITTO" ]; then
   RELAY="$DEMO/relay"
   if [ ! -f "$RELAY/families.json" ]; then
     agent_id=$("$BIN/sprout-agent" relay id --user-mode --state "$AGENT_STATE")
+    console_id=$("$BIN/sprout-console" --state "$CONSOLE_STATE" relay id 2>/dev/null)
+    # the console's account and two phone accounts, so the console can link the parent's phone (phone-linking.md)
     "$BIN/sprout-relay" setup "$RELAY" --host 127.0.0.1 --listen 127.0.0.1 --port "${SPROUT_MQTT_PORT:-47881}" \
-      --family demo --agent "$agent_id" --ws-port "${SPROUT_WS_PORT:-47882}" --ws-plain >/dev/null
+      --family demo --agent "$agent_id" --console "$console_id" --phones 2 \
+      --ws-port "${SPROUT_WS_PORT:-47882}" --ws-plain >/dev/null
     "$BIN/sprout-agent" relay import "$RELAY/bundles/$agent_id.json" --user-mode --state "$AGENT_STATE" >/dev/null
+    for bundle in "$console_id.json" "$console_id.phones.json"; do
+      "$BIN/sprout-console" --state "$CONSOLE_STATE" relay import "$RELAY/bundles/$bundle" >/dev/null 2>&1
+    done
   fi
   "$MOSQUITTO" -c "$RELAY/mosquitto.conf" >>"$DEMO/relay.log" 2>&1 &
   pids+=($!)
   "$BIN/sprout-relay" phone-app --listen 127.0.0.1 --port "${SPROUT_APP_PORT:-47880}" >>"$DEMO/phone-app.log" 2>&1 &
   pids+=($!)
-  PHONE_URL="http://127.0.0.1:${SPROUT_APP_PORT:-47880}/"
+  PHONE_URL="http://127.0.0.1:${SPROUT_APP_PORT:-47880}/?ws=ws://127.0.0.1:${SPROUT_WS_PORT:-47882}/mqtt"
 fi
 
 rm -f "$AGENT_STATE/link.address"
@@ -61,6 +67,8 @@ fi
 if [ -n "$PHONE_URL" ]; then
   echo "The parent's phone app: $PHONE_URL  (open it in a browser beside the console; Chromium's device toolbar"
   echo "  shows it phone-sized; the family broker for it: $DEMO/relay, log $DEMO/relay.log)"
+  echo "  Link it: console Settings → Link a phone… (or $BIN/sprout-console --state $CONSOLE_STATE phone link),"
+  echo "  then type the code it shows under \"Or type the 16-character code\" in the app."
 else
   echo "The parent's phone app needs a family broker: install Debian's mosquitto and run this again."
 fi

@@ -1,5 +1,5 @@
 """What the phone-app tests share: Chromium driven by Selenium as a 390×844 phone, the phone app served from
-resources/phone, and — until linking lands (docs/phone-linking.md) — a linked phone made by a fixture named so:
+resources/phone, and — for the screen tests (linking itself: tests/test_phone_app_link_by_qr.py) — a linked phone made by a fixture named so:
 `link_phone_by_fixture` pins the phone's keys into the agent's link state directly (what a console-signed
 `phone_add` will do) and writes the state the app expects in the browser's localStorage (docs/relay.md, "The
 parent's phone app")."""
@@ -105,4 +105,29 @@ def shot(driver: Any, folder: Path, name: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
     driver.save_screenshot(str(path))
+    return path
+
+
+def qr_y4m(text: str, path: Path, w: int = 640, h: int = 480, frames: int = 10) -> Path:
+    """A camera stream (YUV4MPEG2) that shows `text` as a QR code: what Chromium's fake camera plays in a loop."""
+    import qrcode
+
+    qr = qrcode.QRCode(border=4)
+    qr.add_data(text)
+    qr.make()
+    matrix = qr.get_matrix()
+    n = len(matrix)
+    scale = (h - 40) // n
+    ox, oy = (w - n * scale) // 2, (h - n * scale) // 2
+    y = bytearray(b"\xeb" * (w * h))  # white
+    for r, row in enumerate(matrix):
+        for c, dark in enumerate(row):
+            if dark:
+                for yy in range(oy + r * scale, oy + (r + 1) * scale):
+                    y[yy * w + ox + c * scale: yy * w + ox + (c + 1) * scale] = b"\x10" * scale
+    chroma = b"\x80" * (w * h // 4)
+    with open(path, "wb") as f:
+        f.write(f"YUV4MPEG2 W{w} H{h} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            f.write(b"FRAME\n" + bytes(y) + chroma + chroma)
     return path

@@ -3,7 +3,8 @@ served from resources/phone, reaches a real Mosquitto over MQTT on WebSockets, a
 `sprout-agent run` through the relay in v2 sessions — in Vietnamese and in English. The child asks
 (`sprout-agent ask`), the phone shows it, the parent taps +30, and the child's side counts the 30 minutes.
 
-The phone is linked by the fixture `link_phone_by_fixture` until linking lands (tests/phone_app.py)."""
+The phone is linked by the fixture `link_phone_by_fixture` (tests/phone_app.py); linking itself is tested in
+tests/test_phone_app_link_by_qr.py."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from agent.relay.phone_app import PhoneAppServer
-from tests.phone_app import MISSING, phone_browser, shot, wait_for
+from tests.phone_app import MISSING, phone_browser, qr_y4m, shot, wait_for
 
 browser = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
 SHOTS = os.environ.get("SPROUT_PHONE_SHOTS")
@@ -22,31 +22,6 @@ SHOTS = os.environ.get("SPROUT_PHONE_SHOTS")
 
 def _shots(tmp: Path) -> Path:
     return Path(SHOTS) if SHOTS else tmp / "shots"
-
-
-def qr_y4m(text: str, path: Path, w: int = 640, h: int = 480, frames: int = 10) -> Path:
-    """A camera stream (YUV4MPEG2) that shows `text` as a QR code: what Chromium's fake camera plays in a loop."""
-    import qrcode
-
-    qr = qrcode.QRCode(border=4)
-    qr.add_data(text)
-    qr.make()
-    matrix = qr.get_matrix()
-    n = len(matrix)
-    scale = (h - 40) // n
-    ox, oy = (w - n * scale) // 2, (h - n * scale) // 2
-    y = bytearray(b"\xeb" * (w * h))  # white
-    for r, row in enumerate(matrix):
-        for c, dark in enumerate(row):
-            if dark:
-                for yy in range(oy + r * scale, oy + (r + 1) * scale):
-                    y[yy * w + ox + c * scale: yy * w + ox + (c + 1) * scale] = b"\x10" * scale
-    chroma = b"\x80" * (w * h // 4)
-    with open(path, "wb") as f:
-        f.write(f"YUV4MPEG2 W{w} H{h} F10:1 Ip A1:1 C420jpeg\n".encode())
-        for _ in range(frames):
-            f.write(b"FRAME\n" + bytes(y) + chroma + chroma)
-    return path
 
 
 @pytest.fixture()
@@ -72,12 +47,15 @@ def test_a_phone_not_linked_yet_says_how_and_reads_a_qr_code_from_its_camera(tmp
         assert ("Điện thoại này chưa được liên kết" if lang == "vi" else "This phone is not linked yet") in body
         assert ("Liên kết điện thoại" if lang == "vi" else "Link a phone") in body
         shot(driver, _shots(tmp_path), f"phone-unlinked-{lang}")
-        driver.execute_script("document.addEventListener('sprout-link-code', (e) => { window.heard = e.detail; })")
         driver.find_element(By.CSS_SELECTOR, "[data-test=scan]").click()
-        heard = wait_for(driver, lambda: driver.execute_script("return window.heard"), timeout=60, why="the QR code")
+        heard = wait_for(driver, lambda: driver.execute_script("return window.sproutScanned"), timeout=60,
+                         why="the QR code")
         assert heard == code
-        note = driver.find_element(By.CSS_SELECTOR, "[data-test=scan-note]").text
-        assert note == ("Đã đọc mã liên kết. Đang liên kết…" if lang == "vi" else "Link code read. Linking…")
+        # someone else's QR code (not a Sprout phone link): said kindly, nothing sent, the phone stays unlinked
+        refusal = "Đây không phải mã QR liên kết của Sprout." if lang == "vi" else "This is not a Sprout link QR code."
+        wait_for(driver, lambda: driver.find_element(By.CSS_SELECTOR, "[data-test=scan-note]").text == refusal,
+                 why="the refusal")
+        assert driver.execute_script("return localStorage.getItem('sprout-phone')") is None
         assert driver.execute_script("return document.querySelector('video.scan').srcObject") is None  # camera off
     finally:
         driver.quit()

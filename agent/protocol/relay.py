@@ -98,13 +98,17 @@ class RelaySettings:
     username: str  # the device's broker account: its device ID
     password: str = field(repr=False)
     family: str = ""
+    ws: str = ""  # the broker's MQTT-over-WebSockets URL for the parent's phone app, when it has that listener
 
     @property
     def address(self) -> tuple[str, int]:
         return parse_broker(self.broker)
 
     def public_json(self) -> dict[str, str]:
-        return {"broker": self.broker, "ca": self.ca_pem, "username": self.username, "family": self.family}
+        out = {"broker": self.broker, "ca": self.ca_pem, "username": self.username, "family": self.family}
+        if self.ws:
+            out["ws"] = self.ws  # the console puts it in the phone's link QR code
+        return out
 
 
 def parse_bundle(data: Any, where: str) -> RelaySettings:
@@ -120,7 +124,11 @@ def parse_bundle(data: Any, where: str) -> RelaySettings:
     parse_broker(data["broker"])
     if "BEGIN CERTIFICATE" not in data["ca"]:
         raise RelayError("bad_bundle", f"{where}: ca: not a PEM certificate")
-    return RelaySettings(data["broker"], data["ca"], data["username"], data["password"], str(data.get("family", "")))
+    ws = data.get("ws", "")
+    if not isinstance(ws, str) or (ws and not ws.startswith(("ws://", "wss://"))):
+        raise RelayError("bad_bundle", f"{where}: ws: not a ws:// or wss:// address")
+    return RelaySettings(data["broker"], data["ca"], data["username"], data["password"], str(data.get("family", "")),
+                         ws)
 
 
 def load_bundle(path: Path) -> RelaySettings:

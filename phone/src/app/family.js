@@ -33,6 +33,8 @@ export class Family {
     this.state = state;
     this.onChange = onChange;
     this.me = state.phone.id;
+    // the phone's broker account names its topics: a slot the console handed over at linking (docs/phone-linking.md)
+    this.account = state.broker.username;
     this.keys = { sign: hex(state.phone.sign_private), kx: hex(state.phone.kx_private) };
     this.sessions = new Map();  // agent → {session, made}
     this.oldSessions = new Map();  // sid hex → session: pushes may still come in a replaced one
@@ -55,7 +57,7 @@ export class Family {
       this.connected = true;
       const topics = {};
       for (const c of this.state.children) {
-        topics[topic(c.agent, 'out', this.me)] = { qos: 1 };
+        topics[topic(c.agent, 'out', this.account)] = { qos: 1 };
         topics[topic(c.agent, 'presence')] = { qos: 1 };
       }
       this.client.subscribe(topics, () => this.onChange('connected'));
@@ -79,7 +81,7 @@ export class Family {
       this.onChange('presence');
       return;
     }
-    if (parts[3] !== 'out' || parts[4] !== this.me) return;
+    if (parts[3] !== 'out' || parts[4] !== this.account) return;
     const props = packet.properties ?? {};
     const corr = props.correlationData;
     if (corr) {
@@ -142,7 +144,7 @@ export class Family {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => { this.waiting.delete(hex.of(corr)); reject(new FamilyError('unreachable', 'no answer through the relay')); }, timeoutMs);
       this.waiting.set(hex.of(corr), (r) => { clearTimeout(timer); resolve(r); });
-      this.client.publish(topic(agent, 'in', this.me), body, { qos: 1, properties: { correlationData: corr } });
+      this.client.publish(topic(agent, 'in', this.account), body, { qos: 1, properties: { correlationData: corr } });
     });
   }
 

@@ -4,6 +4,7 @@ import { Family } from './family.js';
 import { TEXT, t } from './i18n.js';
 import { lang as savedLang, loadState, setLang } from './state.js';
 import { startScanner } from './qr.js';
+import { linkFailure, linkPhone } from './linking.js';
 
 const app = { lang: savedLang(), tab: 'home', family: null, state: null, notes: {}, problems: [], busy: {}, policies: {} };
 const tr = (key, vars) => t(app.lang, key, vars);
@@ -179,22 +180,37 @@ function rulesView() {
 function unlinkedView() {
   const video = h('video', { playsinline: true, muted: true, class: 'scan' });
   const out = h('p', { class: 'note', 'data-test': 'scan-note' });
+  const name = h('input', { type: 'text', maxlength: 60, 'data-test': 'phone-name', value: tr('phone_name_default') });
+  const code = h('input', { type: 'text', maxlength: 24, autocapitalize: 'characters', 'data-test': 'link-code' });
+  const ws = h('input', { type: 'url', 'data-test': 'link-ws', value: new URLSearchParams(location.search).get('ws') ?? '' });
   let stop = null;
+  const link = async (how) => {
+    out.textContent = tr('linking');
+    try {
+      await linkPhone(how, name.value.trim() || tr('phone_name_default'));
+      start();  // the linked state is saved: the app opens on it
+    } catch (e) { out.textContent = linkFailure(e, app.lang, tr); }
+  };
   const btn = h('button', { class: 'primary', 'data-test': 'scan', onclick: async () => {
     if (stop) { stop(); stop = null; btn.textContent = tr('scan'); return; }
     btn.textContent = tr('scan_stop');
     try {
       stop = await startScanner(video, (text) => {
         stop?.(); stop = null;
+        btn.textContent = tr('scan');
         out.textContent = tr('scanned');
-        document.dispatchEvent(new CustomEvent('sprout-link-code', { detail: text }));  // linking (phone/src/link.js) takes it from here
         window.sproutScanned = text;
+        link({ qr: text });
       });
     } catch (e) { out.textContent = tr('camera_no', { why: e.message }); btn.textContent = tr('scan'); }
   } }, tr('scan'));
+  const byCode = h('button', { 'data-test': 'link-with-code', onclick: () => link({ code: code.value, ws: ws.value.trim() }) },
+    tr('link_code_btn'));
   return h('section', { class: 'card' }, h('h2', {}, tr('not_linked')), h('p', {}, tr('link_how')),
     app.problems.length ? h('p', { class: 'warn' }, tr('bad_state', { why: app.problems.join('; ') })) : null,
-    btn, video, out);
+    h('label', {}, tr('phone_name'), name), btn, video, out,
+    h('details', {}, h('summary', {}, tr('or_code')), h('label', {}, tr('code_label'), code),
+      h('label', {}, tr('ws_label'), ws), byCode));
 }
 
 function render() {
