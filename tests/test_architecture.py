@@ -195,9 +195,6 @@ def test_no_block_of_six_lines_is_repeated_across_agent_and_app():
     assert twins == []
 
 
-# agent/dns belongs to another engineer's branch while this rule lands; its two branches left (cli_cmd's
-# hasattr(socket, "SO_REUSEPORT"), cli_lists' root check) move to agent/os with that work.
-PLATFORM_BRANCHES_ALLOWED_FOR_NOW = ("agent/dns/",)
 
 
 def platform_branches(path: Path) -> list[str]:
@@ -221,7 +218,7 @@ def test_no_platform_branch_outside_agent_os():
     for folder in ("agent", "app", "common_qt"):
         for p in sources(folder):
             rel = str(p.relative_to(ROOT))
-            if rel.startswith(("agent/os/", *PLATFORM_BRANCHES_ALLOWED_FOR_NOW)):
+            if rel.startswith("agent/os/"):
                 continue
             if found := platform_branches(p):
                 offenders[rel] = found

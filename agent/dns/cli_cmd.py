@@ -14,7 +14,6 @@ import logging
 import multiprocessing
 import os
 import signal
-import socket
 import sys
 import threading
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from typing import Any
 from agent.dns.cli_classify import add_rule_options, build_classifier
 from agent.dns.upstream import Upstream, parse_hostport
 from agent.errors import CliError
+from agent.os.port_sharing import can_share_port
 
 
 def register(subparsers: Any) -> None:
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     page_host, page_port = _address(args.blockpage, 80, "--blockpage")
     if not 1 <= args.workers <= 64:
         raise CliError(f"--workers {args.workers}: must be between 1 and 64")
-    if args.workers > 1 and not hasattr(socket, "SO_REUSEPORT"):
+    if args.workers > 1 and not can_share_port():
         raise CliError("--workers: this system has no SO_REUSEPORT; run with one worker")
     classifier = build_classifier(args)
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
 from typing import Any, TextIO
 
 from agent.errors import CliError
+from agent.os.account import ACCOUNT
 
 _BAR_FROM_BYTES = 4 << 20  # lists smaller than this finish before a bar is worth drawing
 _BAR_WIDTH = 30
@@ -25,7 +25,7 @@ _STATE_HELP = "lists folder (default: the agent's, /var/lib/sprout/lists as root
 def default_state_dir() -> Path:
     """The `lists` folder inside the agent's state folder, where `sprout-agent run` looks for imported lists:
     /var/lib/sprout/lists as root (the service), else the user data folder's (user mode)."""
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
+    if ACCOUNT.is_superuser():
         return Path("/var/lib/sprout") / "lists"
     from platformdirs import user_data_dir
 

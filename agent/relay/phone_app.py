@@ -51,7 +51,7 @@ class _Handler(SimpleHTTPRequestHandler):
         pass  # no access log: a parent's IP address and times are nobody's business here
 
 
-class _Server(ThreadingHTTPServer):
+class _AppHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -78,7 +78,7 @@ class PhoneAppServer:
         self.folder = Path(folder or resource_path("phone"))
         if not (self.folder / "index.html").exists():
             raise ValueError(f"{self.folder}: no phone app here (index.html missing)")
-        self.httpd = _Server((host, port), partial(_Handler, directory=str(self.folder)))
+        self.httpd = _AppHTTPServer((host, port), partial(_Handler, directory=str(self.folder)))
         self.tls = cert is not None
         if cert is not None:
             ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
