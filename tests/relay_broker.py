@@ -70,14 +70,23 @@ class Broker:
                                          stderr=subprocess.STDOUT)
             log.close()
             deadline = time.monotonic() + 20
+            # every listener of the config (MQTT, and WebSockets for the phone app, which mosquitto opens later)
+            waiting = {(self.listen, self.port), *self._listeners()}
             while time.monotonic() < deadline and self.proc.poll() is None:
-                with contextlib.suppress(OSError), socket.create_connection((self.listen, self.port), timeout=1):
+                for address in list(waiting):
+                    with contextlib.suppress(OSError), socket.create_connection(address, timeout=1):
+                        waiting.discard(address)
+                if not waiting:
                     return self
                 time.sleep(0.05)
             self.stop()
             if attempt < 4:
                 self._repoint(free_port())
         raise AssertionError("mosquitto did not start: " + self.log.read_text()[-2000:])
+
+    def _listeners(self) -> set[tuple[str, int]]:
+        conf = (self.folder / "mosquitto.conf").read_text()
+        return {(host, int(port)) for port, host in re.findall(r"^listener (\d+) (\S+)$", conf, re.M)}
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
