@@ -108,9 +108,11 @@ fi
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 LINK_PORT=$(port)
 DNS_PORT=$(port)
+APP_PORT=$(port); MQTT_PORT=$(port); WS_PORT=$(port)
 say "2. the run command: bash scripts/run.sh (link :$LINK_PORT, DNS :$DNS_PORT)"
 setsid chroot "$BARE" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   LANG=C.UTF-8 TERM=dumb $EXTRA_ENV SPROUT_LINK_PORT="$LINK_PORT" SPROUT_DNS_PORT="$DNS_PORT" \
+  SPROUT_APP_PORT="$APP_PORT" SPROUT_MQTT_PORT="$MQTT_PORT" SPROUT_WS_PORT="$WS_PORT" \
   sh -c 'cd /root/sprout && exec bash scripts/run.sh' >"$WORK/run.log" 2>&1 &
 RUN_PID=$!
 deadline=$(( $(date +%s) + 1200 ))
@@ -133,6 +135,27 @@ in_root sh -c 'cd /root/sprout && .venv/bin/sprout-console --state .sprout-demo/
   | tee "$WORK/devices.log" >&2
 grep -q "." "$WORK/devices.log" && ! grep -q "^No devices" "$WORK/devices.log" || { say "the console has no paired PC"; exit 1; }
 in_root sh -c 'cd /root/sprout && .venv/bin/sprout-agent status --state .sprout-demo/agent' >&2
+# The phone app beside the console: run.sh installed mosquitto, started the family broker and the app's server.
+phone_url=$(grep -oE "http://127\.0\.0\.1:[0-9]+/\?ws=ws://127\.0\.0\.1:[0-9]+/mqtt" "$WORK/run.log" | head -1)
+[ -n "$phone_url" ] || { say "run.sh printed no phone app address"; tail -40 "$WORK/run.log" >&2; exit 1; }
+in_root python3 - "$phone_url" <<'PY' >&2 || { say "the demo's phone app or its broker did not answer"; exit 1; }
+import socket, sys, time, urllib.parse, urllib.request
+url = sys.argv[1]
+with urllib.request.urlopen(url, timeout=10) as page:
+    body = page.read().decode()
+    assert page.headers.get_content_type() == "text/html", page.headers
+    assert "app.js" in body, body[:200]
+ws = urllib.parse.urlsplit(urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["ws"][0])
+for _ in range(50):  # the broker starts beside the agent; give it a few seconds
+    try:
+        socket.create_connection((ws.hostname, ws.port), timeout=10).close()
+        break
+    except ConnectionRefusedError:
+        time.sleep(0.2)
+else:
+    raise SystemExit(f"nothing listens on the broker's WebSockets port {ws.port}")
+print("phone app served at", url.split("?")[0], "and its broker listens on", ws.port)
+PY
 kill -- -"$RUN_PID" 2>/dev/null || true
 wait "$RUN_PID" 2>/dev/null || true
 RUN_PID=""

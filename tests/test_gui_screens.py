@@ -222,3 +222,36 @@ def test_console_cli_gui_starts_wizard_then_main_window(tmp_path):
     s.close()
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert p.returncode == 0 and "Traceback" not in p.stderr  # set up: the main window opened, then quit
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_overview_scrolls_a_busy_day_instead_of_squeezing_it(session, qtbot, lang, tmp_path):
+    """More alerts than a laptop's window holds: every text keeps the height its words need, the page scrolls, and
+    the child's card is still there below them."""
+    from tests.journeys import clipped, shooter
+
+    i18n.switch(lang)
+    today = dt.date.today().isoformat()
+    kinds = ["timezone_change", "clock_change", "gap", "lock_failed", "time_held"]
+    items = [{"seq": 200 + n, "kind": "alert", "at": 0, "payload": {"kind": k, "day": today}}
+             for n, k in enumerate(kinds)]
+    items += [{"seq": 300 + n, "kind": "harmful_report", "at": 1_800_000_000 + n,
+               "payload": {"what": f"một trang có hình ảnh đáng sợ số {n} làm con sợ hãi khi đang học bài",
+                           "note": "con không muốn thấy lại trang này", "day": today}} for n in range(3)]
+    session.family.store_items(session.device_id, items)
+    win = MainWindow(session, notifier=Notifier(tray=False))
+    qtbot.addWidget(win)
+    win.resize(900, 600)
+    win.show()
+    win.overview.show_alerts()
+    qtbot.waitUntil(lambda: len(win.overview.harmful_cards) == 3, timeout=10_000)
+    scroll = win.overview.scroll
+    qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() > 0, timeout=10_000)
+    assert clipped(win) == []
+    card = win.overview.cards[session.kid.id]
+    scroll.ensureWidgetVisible(card)
+    qtbot.waitUntil(lambda: card.visibleRegion().boundingRect().height() > 0, timeout=10_000)
+    assert clipped(win) == []
+    shooter(tmp_path)(win, f"console-overview-busy-day-{lang}")
+    win.close()
+    win.deleteLater()

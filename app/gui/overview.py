@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +28,7 @@ from app.gui.session import Session
 from app.gui.worker import error_text, run_async
 from app.relay_client import offline_notes
 from app.reports import today_against_limits
+from common_qt.wrapping_scroll import WrappingScrollArea
 
 REFRESH_MS = 30_000  # today's bars and online state; requests and reports arrive through the watcher at once
 ANSWERED_VISIBLE_MS = 3_000  # long enough to read "Granted 15 minutes", short enough not to look still open
@@ -309,6 +309,11 @@ class OverviewPage(QWidget):
         self.harmful_cards: list[HarmfulCard] = []
         self.site_cards: list[SiteRequestCard] = []
         outer = QVBoxLayout(self)
+        # Requests, alerts and children on one page that scrolls as a whole: a day with many alerts pushes the
+        # children down instead of squeezing every text to fit the window.
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
         self.requests_box = QGroupBox(self.tr("Waiting for your answer"))
         self.requests_lay = QVBoxLayout(self.requests_box)
         self.request_cards: dict[str, RequestCard] = {}
@@ -316,22 +321,18 @@ class OverviewPage(QWidget):
         self.requests_lay.addWidget(self.no_requests)
         self.request_help = guide_link("request", "link_request")  # the parent's guide: answering a request
         self.requests_lay.addWidget(self.request_help)
-        outer.addWidget(self.requests_box)
+        column.addWidget(self.requests_box)
         self.alerts_box = QGroupBox(self.tr("Alerts"))
         self.alerts_lay = QVBoxLayout(self.alerts_box)
-        outer.addWidget(self.alerts_box)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        inner = QWidget()
-        self.children_lay = QVBoxLayout(inner)
+        column.addWidget(self.alerts_box)
         self.cards: dict[str, ChildCard] = {}
         for kid in session.store.children():
             card = ChildCard(session, kid.id)
             self.cards[kid.id] = card
-            self.children_lay.addWidget(card)
-        self.children_lay.addStretch(1)
-        scroll.setWidget(inner)
-        outer.addWidget(scroll, 1)
+            column.addWidget(card)
+        column.addStretch(1)
+        self.scroll = WrappingScrollArea(page)
+        outer.addWidget(self.scroll, 1)
         self.refresh_btn = QPushButton(self.tr("Refresh now"))
         self.refresh_btn.setAccessibleName(self.refresh_btn.text())
         self.refresh_btn.clicked.connect(self.refresh)
@@ -410,7 +411,14 @@ class OverviewPage(QWidget):
             return
         kept: dict[Any, SiteRequestCard] = {}
         while self.alerts_lay.count():
-            w = self.alerts_lay.takeAt(0).widget()
+            w = self.alerts_lay.itemAt(0).widget()
+            # removeWidget deletes the layout's item for it at once; a taken item left to Python lives on, still
+            # registered as the widget's item, so a card added again got an item whose height cache nothing clears
+            # (it kept the card's old height when an answer added a line)
+            if w is None:
+                self.alerts_lay.takeAt(0)
+                continue
+            self.alerts_lay.removeWidget(w)
             if isinstance(w, SiteRequestCard):
                 kept[w.key] = w  # the same request keeps its card (and an answer on the way lands in it)
             elif w is not None and w not in self.new_app_cards.values():  # a card being answered stays itself
