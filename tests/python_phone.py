@@ -7,7 +7,10 @@ to link, then its own broker account (a slot) to reach the PCs inside v2 session
 from __future__ import annotations
 
 import os
+import subprocess
 import threading
+import time
+from pathlib import Path
 from typing import Any
 
 from agent.protocol import phone_link, relay
@@ -199,3 +202,19 @@ class PythonPhone:
         if not reply.get("ok"):
             raise PhoneRefused(reply.get("error", "refused"), reply.get("reason", ""))
         return reply
+
+
+def console_shows_link_code(console_args: list[str], qr_file: Path, *, env: dict[str, str], cwd: Path,
+                            wait_s: float = 60.0) -> tuple[subprocess.Popen[str], str, str]:
+    """Start `sprout-console … phone link --qr-file F` as the parent does and wait until it shows its QR code:
+    the running process, the QR text and the 16-character code (what a camera and a typing parent would read)."""
+    linking = subprocess.Popen([*console_args, "--qr-file", str(qr_file)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
+    deadline = time.monotonic() + wait_s
+    while not (qr_file.exists() and qr_file.read_text().count("\n") == 2):
+        if linking.poll() is not None or time.monotonic() > deadline:
+            linking.kill()
+            raise AssertionError(f"the console showed no QR code: {linking.communicate()}")
+        time.sleep(0.1)
+    qr, code = qr_file.read_text().split()
+    return linking, qr, code

@@ -18,7 +18,7 @@ import pytest
 
 from agent.protocol import messages
 from tests.journeys import BIN, ENV, ROOT, lang, run, start_agent  # noqa: F401 - lang is a fixture
-from tests.python_phone import PhoneRefused, PythonPhone
+from tests.python_phone import PhoneRefused, PythonPhone, console_shows_link_code
 from tests.relay_broker import MOSQUITTO, Broker, free_port
 
 pytestmark = pytest.mark.skipif(MOSQUITTO is None, reason="needs mosquitto (scripts/debian-packages.txt)")
@@ -60,15 +60,9 @@ def test_the_parent_links_a_phone_grants_from_it_and_removes_it(tmp_path: Path, 
 
             # the console shows the QR code; the phone scans it (the QR text, as a camera would read it)
             qr_file = tmp_path / "qr.txt"
-            linking = subprocess.Popen([str(BIN / "sprout-console"), "--state", str(mom), "--lang", lang, "phone",
-                                        "link", "--timeout", "120", "--qr-file", str(qr_file)],
-                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, cwd=ROOT)
+            link_cmd = [str(BIN / "sprout-console"), "--state", str(mom), "--lang", lang, "phone", "link"]
+            linking, qr, code = console_shows_link_code([*link_cmd, "--timeout", "120"], qr_file, env=ENV, cwd=ROOT)
             try:
-                deadline = time.monotonic() + 60
-                while not (qr_file.exists() and qr_file.read_text().count("\n") == 2):
-                    assert linking.poll() is None and time.monotonic() < deadline, linking.communicate()
-                    time.sleep(0.1)
-                qr, code = qr_file.read_text().split()
                 phone = PythonPhone("Điện thoại của mẹ")
                 offer = phone.link(qr=qr, ca_pem=(folder / "ca.crt").read_text())
                 shown, err = linking.communicate(timeout=60)
@@ -122,16 +116,10 @@ def test_the_parent_links_a_phone_grants_from_it_and_removes_it(tmp_path: Path, 
 
             # and the console will not link it again: the same phone scanning a new QR is told it was removed
             qr_file.unlink()
-            linking = subprocess.Popen([str(BIN / "sprout-console"), "--state", str(mom), "--lang", lang, "phone",
-                                        "link", "--timeout", "60", "--qr-file", str(qr_file)],
-                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, cwd=ROOT)
+            linking, qr, _code = console_shows_link_code([*link_cmd, "--timeout", "60"], qr_file, env=ENV, cwd=ROOT)
             try:
-                deadline = time.monotonic() + 60
-                while not (qr_file.exists() and qr_file.read_text().count("\n") == 2):
-                    assert linking.poll() is None and time.monotonic() < deadline, linking.communicate()
-                    time.sleep(0.1)
                 with pytest.raises(PhoneRefused) as refused:
-                    phone.link(qr=qr_file.read_text().split()[0], ca_pem=(folder / "ca.crt").read_text())
+                    phone.link(qr=qr, ca_pem=(folder / "ca.crt").read_text())
                 assert refused.value.code == "removed"
             finally:
                 linking.kill()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ import pytest
 from agent.relay.phone_app import PhoneAppServer
 from tests.journeys import BIN, ENV, ROOT, lang, run, start_agent  # noqa: F401 - lang is a fixture
 from tests.phone_app import MISSING, phone_browser, qr_y4m, wait_for
+from tests.python_phone import console_shows_link_code
 from tests.relay_broker import MOSQUITTO, Broker, free_port
 
 pytestmark = [pytest.mark.e2e,
@@ -56,14 +56,9 @@ def test_the_phone_app_links_by_the_consoles_qr_code_and_grants(tmp_path: Path, 
         with contextlib.contextmanager(start_agent)(tmp_path, lang) as agent:
             console("pair", "--code", agent.pairing_code(), "--host", agent.host)
             qr_file = tmp_path / "qr.txt"
-            linking = subprocess.Popen([str(BIN / "sprout-console"), "--state", str(mom), "--lang", lang, "phone",
-                                        "link", "--timeout", "180", "--qr-file", str(qr_file)],
-                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, cwd=ROOT)
-            deadline = time.monotonic() + 60
-            while not (qr_file.exists() and qr_file.read_text().count("\n") == 2):
-                assert linking.poll() is None and time.monotonic() < deadline, linking.communicate()
-                time.sleep(0.1)
-            qr, code = qr_file.read_text().split()
+            linking, qr, code = console_shows_link_code(
+                [str(BIN / "sprout-console"), "--state", str(mom), "--lang", lang, "phone", "link", "--timeout", "180"],
+                qr_file, env=ENV, cwd=ROOT)
             ws = f"ws://127.0.0.1:{ws_port}/mqtt"
             assert "w=ws%3A%2F%2F127.0.0.1%3A" in qr or f"w={ws}" in qr, qr
 
