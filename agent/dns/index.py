@@ -342,11 +342,16 @@ class CategoryIndex:
 
         Lenient on purpose: the DNS server calls this for every query, so a name that cannot be listed
         (junk, single label) is simply not found instead of raising."""
-        found = self.match(name)
-        return found[1] if found else None
+        found = self._find(name)
+        return self._categories[found[1]] if found else None
 
     def match(self, name: str) -> tuple[str, str] | None:
         """(listed suffix, category) for `name`, or None: tells which listed entry a block came from."""
+        found = self._find(name)
+        return (found[0], self._categories[found[1]]) if found else None
+
+    def _find(self, name: str) -> tuple[str, int] | None:
+        """(the listed suffix of `name`, its category id), or None."""
         text = name.lower().rstrip(".")
         if not text.isascii():
             try:
@@ -355,30 +360,33 @@ class CategoryIndex:
                 return None
         # Every query of a never-seen name comes here (a million unique listed names in the benchmark), so the
         # loop is lean: the keyed hash state is copied rather than keyed again (a third cheaper), the name is
-        # encoded once and its suffixes sliced as bytes, and the 64 kept bits are read as one integer.
+        # encoded once and its suffixes sliced as bytes, and the digest is read as one integer.
         raw = text.encode("ascii")
+        find = raw.find
         keyed = self._keyed
         keys = self._keys
         directory = self._dir
         start = 0
         while True:
-            dot = raw.find(b".", start)
+            dot = find(b".", start)
             if dot < 0:
                 return None  # single labels are never listed
             hasher = keyed.copy()
             hasher.update(raw[start:] if start else raw)
-            bits = int.from_bytes(hasher.digest()[:8], "big")  # 16-bit bucket | 32-bit key | 16-bit check
-            bucket = bits >> 48
-            lo, hi = directory[bucket], directory[bucket + 1]
+            # _DIGEST_SIZE = 10 bytes: 16-bit bucket | 32-bit key | 16-bit check | 16 bits not kept
+            bits = int.from_bytes(hasher.digest(), "big")
+            bucket = bits >> 64
+            lo = directory[bucket]
+            hi = directory[bucket + 1]
             if lo < hi:
-                key = (bits >> 16) & 0xFFFFFFFF
+                key = (bits >> 32) & 0xFFFFFFFF
                 i = bisect.bisect_left(keys, key, lo, hi)
                 if i < hi and keys[i] == key:
-                    check = ((bits & 0xFF) << 8) | ((bits >> 8) & 0xFF)  # stored little-endian
+                    check = ((bits >> 8) & 0xFF00) | ((bits >> 24) & 0xFF)  # stored little-endian
                     checks = self._checks
                     while i < hi and keys[i] == key:
                         if checks[i] == check:
-                            return (text[start:] if start else text), self._categories[self._cats[i]]
+                            return (text[start:] if start else text), self._cats[i]
                         i += 1
             start = dot + 1
 
