@@ -103,3 +103,29 @@ def test_the_tail_shortcut_decides_as_the_whole_chain(index: CategoryIndex) -> N
         [".com", ".example.com", ".yahoo.com", ".google.com", ".edu.vn", ".org", ".blogspot.de"]) for _ in range(3000)]
     for name in names:
         assert fast.classify(name) == whole.classify(name), name
+
+
+def test_names_under_country_tails_of_google_take_the_shortcut_only_when_no_entry_can_match(
+        index: CategoryIndex) -> None:
+    """Google's country domains put tails such as co.uk and com.br among the special ones; a name under such a
+    tail still skips the allow/deny/SafeSearch steps when its last three labels end no entry, and decides as the
+    whole chain does, on the wire path and the general one."""
+    web = {"blocked_categories": ["adult", "gambling"], "allow": ["essex.ac.uk", "kids.co.uk"],
+           "deny": ["bad.com.br"], "safesearch": {"google": True, "bing": True}}
+    fast, whole = build_filter(web, index), build_filter(web, index)
+    whole._special_tails = None
+    assert "co.uk" in fast._special_tails and "google.co.uk" in fast._special_triples | fast._special_pairs
+    assert fast._plain("pornhub.co.uk") and fast._plain("www.pornhub.co.uk") and fast._plain("co.uk")
+    for name in ("google.co.uk", "www.google.co.uk", "kids.co.uk", "a.kids.co.uk", "bad.com.br", "x.bad.com.br",
+                 "essex.ac.uk", "www.essex.ac.uk", "www.google.com.br"):
+        assert not fast._plain(name), name
+    rng = random.Random(12)
+    names = ["co.uk", "com.br", "google.co.uk", "kids.co.uk", "bad.com.br", "essex.ac.uk", "ac.uk"]
+    for _ in range(3000):
+        label = "".join(rng.choice("abcgoxyz") for _ in range(rng.randrange(1, 7)))
+        names.append(label + rng.choice([".co.uk", ".com.br", ".google.co.uk", ".www.google.co.uk", ".ac.uk",
+                                         ".essex.ac.uk", ".kids.co.uk", ".bad.com.br", ".google.com.br", ""]))
+    for name in names:
+        assert fast.classify(name) == whole.classify(name), name
+        if parse_query(_query(name)) is not None:
+            assert fast.classify_wire(name) == whole.classify(name), name

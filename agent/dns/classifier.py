@@ -31,6 +31,7 @@ _NAME = re.compile(r"(?:(?!-)[a-z0-9_-]{1,63}(?<!-)\.)*(?!-)[a-z0-9_-]{1,63}(?<!
 _ENTRY = re.compile(r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$")
 _CATEGORY = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 _SAFESEARCH_ENGINES = ("google", "bing", "duckduckgo")
+_NOT_LOOKED_UP = object()
 
 
 class WebRulesError(ValueError):
@@ -163,6 +164,16 @@ class Classifier:
         # A one-label entry (a whole top-level domain) would hide behind any tail; such a table turns this off.
         single = names is None or any("." not in entry for entry in special)
         self._special_tails: frozenset[str] | None = None if single else frozenset(map(_tail, special))
+        # Google's country domains put co.uk, com.br … among those tails: under such a tail, the last three labels
+        # decide (an entry of two labels matches on its own; a longer one only where its last three labels do).
+        self._special_pairs = frozenset(entry for entry in special if entry.count(".") == 1)
+        self._special_triples = frozenset(entry[entry.rfind(".", 0, entry.rfind(".", 0, entry.rfind("."))) + 1:]
+                                          for entry in special if entry.count(".") >= 2)
+        # What the lists decide for a name with no special tail: its category → the shared block decision (blocked
+        # categories only). A never-seen listed name is then one lookup and one dict probe.
+        self._list_blocks = {category: self._decision(BLOCK, category, None, "list")
+                             for category in rules.blocked_categories}
+        self._lookup = index.lookup if index is not None else None
 
     def classify(self, name: str) -> Decision:
         qname = normalize_qname(name)
@@ -189,7 +200,17 @@ class Classifier:
             return hit
         if "-" in name and (name[0] == "-" or name[-1] == "-" or "-." in name or ".-" in name):
             return self.classify(name)  # the unparseable path
-        decision = self._decide(name)
+        lookup = self._lookup
+        decision = None
+        if lookup is not None and self._plain(name):
+            # _decide's shortcut and _listed's first step, inline: the commonest never-seen name (on a list of a
+            # blocked category, under no allow/deny/SafeSearch/canary/child-friendly entry) costs one lookup
+            listed = lookup(name)
+            decision = self._list_blocks.get(listed) if listed is not None else None
+            if decision is None:
+                decision = self._listed(name, False, listed)
+        if decision is None:
+            decision = self._decide(name)
         if len(memo) >= self._memo_size:
             memo.clear()
         memo[name] = decision
@@ -224,9 +245,25 @@ class Classifier:
                 category = self.keywords(parent)
         return Decision(NXDOMAIN, category, None, INVALID_NAME)
 
-    def _decide(self, name: str) -> Decision:
+    def _plain(self, name: str) -> bool:
+        """True when no allow, deny, SafeSearch, canary or child-friendly entry can match `name` (False: maybe),
+        from its last two or three labels: one or two set tests instead of building its suffixes."""
         tails = self._special_tails
-        if tails is not None and _tail(name) not in tails:
+        if tails is None:
+            return False
+        last = name.rfind(".")
+        if last <= 0:
+            return name not in tails
+        second = name.rfind(".", 0, last)
+        tail = name[second + 1:]
+        if tail not in tails:
+            return True
+        if tail in self._special_pairs or second <= 0:
+            return tail not in self._special_pairs  # a name of two labels matches no longer entry
+        return name[name.rfind(".", 0, second) + 1:] not in self._special_triples
+
+    def _decide(self, name: str) -> Decision:
+        if self._plain(name):
             return self._listed(name, False)
         rules = self.rules
         suffixes = _suffixes(name)
@@ -245,8 +282,9 @@ class Classifier:
         friendly = bool(self.friendly) and not self.friendly.isdisjoint(suffixes)
         return self._listed(name, friendly)
 
-    def _listed(self, name: str, friendly: bool) -> Decision:
-        """The chain from the category index on: lists (with Blogger mirrors), child-friendly, keywords."""
+    def _listed(self, name: str, friendly: bool, found: str | object | None = _NOT_LOOKED_UP) -> Decision:
+        """The chain from the category index on: lists (with Blogger mirrors), child-friendly, keywords.
+        `found`: what index.lookup(name) gave, when the caller has asked already (not friendly names)."""
         rules = self.rules
         index = self.index
         if index is None:
@@ -254,7 +292,7 @@ class Classifier:
         elif friendly and hasattr(index, "curated_lookup"):
             listed = index.curated_lookup(name)  # the large lists' false alarms never reach these names
         else:
-            listed = index.lookup(name)
+            listed = index.lookup(name) if found is _NOT_LOOKED_UP else found  # type: ignore[assignment]
             if listed is None:
                 alias = canonical_alias(name)  # x.blogspot.de is x.blogspot.com
                 if alias is not None:
