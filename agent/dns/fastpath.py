@@ -100,22 +100,28 @@ class BlockReplies:
         if block_ipv6:
             addr = socket.inet_pton(socket.AF_INET6, block_ipv6)
             aaaa = (NOERROR, 1, 0, _RR_HEAD.pack(0xC00C, QTYPE_AAAA, CLASS_IN, ttl, 16) + addr)
-        # (is it NXDOMAIN, qtype) → (flags to add, counts + records for a query without / with EDNS)
-        self._table: dict[tuple[bool, int], tuple[int, bytes, bytes, bytes, bytes]] = {}
+        # qtype, NXDOMAIN and EDNS as one small integer (_key) → (the header after the ID for each value of the
+        # query's RD and CD bits, then counts; the records after the question): a reply is one join
+        self._table: dict[int, tuple[list[bytes], bytes]] = {}
         for qtype in FAST_QTYPES:
             for nx in (False, True):
                 rcode, ancount, nscount, records = (NXDOMAIN, 0, 1, soa) if nx else \
                     {QTYPE_A: a, QTYPE_AAAA: aaaa}.get(qtype, nodata)
-                self._table[nx, qtype] = (0x8080 | rcode, struct.pack("!HHHH", 1, ancount, nscount, 0), records,
-                                          struct.pack("!HHHH", 1, ancount, nscount, 1), records + self._opt)
+                for edns in (False, True):
+                    heads = [b""] * 18
+                    for bits in (0x00, 0x01, 0x10, 0x11):  # RD (0x01 of byte 2), CD (0x10 of byte 3)
+                        flags = 0x8080 | rcode | ((bits & 0x01) << 8) | (bits & 0x10)
+                        heads[bits] = struct.pack("!HHHHH", flags, 1, ancount, nscount, int(edns))
+                    self._table[_key(qtype, nx, edns)] = (heads, records + self._opt if edns else records)
 
     def build(self, data: bytes, qtype: int, qend: int, edns: bool, nxdomain: bool) -> bytes:
         """The reply to `data` (a query parse_query accepted): ID, RD and CD copied, QR and RA set."""
-        flags, counts, records, counts_edns, records_edns = self._table[nxdomain, qtype]
-        flags |= ((data[2] << 8) | data[3]) & 0x0110
-        if edns:
-            counts, records = counts_edns, records_edns
-        return b"".join((data[:2], flags.to_bytes(2, "big"), counts, data[12:qend], records))
+        heads, records = self._table[(qtype << 2) | (nxdomain << 1) | edns]  # _key, inline: once per block
+        return b"".join((data[:2], heads[(data[2] & 0x01) | (data[3] & 0x10)], data[12:qend], records))
+
+
+def _key(qtype: int, nxdomain: bool, edns: bool) -> int:
+    return (qtype << 2) | (nxdomain << 1) | edns
 
 
 def encode_name(name: str) -> bytes:
