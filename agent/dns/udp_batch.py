@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import itertools
 import mmap
 import socket
 import struct
@@ -112,7 +113,10 @@ class UdpBatch:
         self._received_namelen = [_field_struct(_NAMELEN_OFF, "I", n) for n in range(slots + 1)]
         self._iov_struct = [struct.Struct("@" + "PN" * n) for n in range(slots + 1)]
         self._pointer, self._uint = struct.Struct("@P"), struct.Struct("@I")
-        self._sent_names = [self._names_addr + i * SOCKADDR_BYTES for i in range(slots)]  # what each out slot holds
+        self._slot_offsets = [i * SLOT_BYTES for i in range(slots)]
+        self._in_order = [tuple(range(n)) for n in range(slots + 1)]
+        self._own_names = [self._names_addr + i * SOCKADDR_BYTES for i in range(slots)]  # out slot i → sender i
+        self._sent_names = list(self._own_names)  # what each out slot holds
         self._sent_namelens = [0] * slots
         self._recv_namelens: tuple[int, ...] = ()
         self.sent = 0
@@ -136,8 +140,8 @@ class UdpBatch:
             for i, namelen in enumerate(namelens):
                 if namelen < self._family_len:
                     self._uint.pack_into(self._rraw, i * _MSG_SIZE + _NAMELEN_OFF, SOCKADDR_BYTES)
-        view = self._data_view
-        return [view[i * SLOT_BYTES:i * SLOT_BYTES + length].tobytes() for i, length in enumerate(lengths)]
+        data = self._data  # an mmap slice is the datagram's bytes in one copy
+        return [data[at:at + length] for at, length in zip(self._slot_offsets, lengths, strict=False)]
 
     def address(self, slot: int) -> Any:
         """The sender of datagram `slot` of the last receive, as socket.recvfrom would give it."""
@@ -159,28 +163,31 @@ class UdpBatch:
         count = len(replies)
         if not count:
             return
-        blob = b"".join([packet for _slot, packet in replies])
+        slots, packets = zip(*replies, strict=True)
+        blob = b"".join(packets)
         if len(blob) > len(self._out):
             raise ValueError("replies larger than the send buffer")  # cannot happen: each reply is ≤ 64 KiB
         self._out[:len(blob)] = blob
-        iov: list[int] = []
-        at = self._out_addr
-        sent_names, sent_namelens, recv_namelens = self._sent_names, self._sent_namelens, self._recv_namelens
-        pointer, uint, raw = self._pointer, self._uint, self._sraw
-        for out_slot, (slot, packet) in enumerate(replies):
-            size = len(packet)
-            iov.append(at)
-            iov.append(size)
-            at += size
-            name = self._names_addr + slot * SOCKADDR_BYTES
-            if sent_names[out_slot] != name:  # only when earlier slots went the slow way
-                pointer.pack_into(raw, out_slot * _MSG_SIZE + _NAME_OFF, name)
-                sent_names[out_slot] = name
-            namelen = recv_namelens[slot]
-            if sent_namelens[out_slot] != namelen:  # the same for every datagram of one socket: set once
-                uint.pack_into(raw, out_slot * _MSG_SIZE + _NAMELEN_OFF, namelen)
-                sent_namelens[out_slot] = namelen
+        sizes = list(map(len, packets))
+        iov = [0] * (2 * count)
+        iov[0::2] = itertools.accumulate(sizes[:-1], initial=self._out_addr)  # where each reply starts
+        iov[1::2] = sizes
         self._iov_struct[count].pack_into(self._siov_raw, 0, *iov)
+        sent_names, sent_namelens, recv_namelens = self._sent_names, self._sent_namelens, self._recv_namelens
+        # The common batch: every query answered here, so reply i goes to sender i, as the records already say.
+        # Otherwise point each out record at its sender.
+        if slots != self._in_order[count] or sent_names[:count] != self._own_names[:count] \
+                or tuple(sent_namelens[:count]) != recv_namelens[:count]:
+            pointer, uint, raw = self._pointer, self._uint, self._sraw
+            for out_slot, slot in enumerate(slots):
+                name = self._names_addr + slot * SOCKADDR_BYTES
+                if sent_names[out_slot] != name:  # only when earlier slots went the slow way
+                    pointer.pack_into(raw, out_slot * _MSG_SIZE + _NAME_OFF, name)
+                    sent_names[out_slot] = name
+                namelen = recv_namelens[slot]
+                if sent_namelens[out_slot] != namelen:  # the same for every datagram of one socket: set once
+                    uint.pack_into(raw, out_slot * _MSG_SIZE + _NAMELEN_OFF, namelen)
+                    sent_namelens[out_slot] = namelen
         done = 0
         while done < count:
             n = self._sendmmsg(self._fd, self._smsgs_addr + done * _MSG_SIZE, count - done, 0)
