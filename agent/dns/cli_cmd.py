@@ -18,12 +18,15 @@ import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.dns.cli_classify import add_rule_options, build_classifier
 from agent.dns.upstream import Upstream, parse_hostport
 from agent.errors import CliError
 from agent.os.port_sharing import can_share_port
+
+if TYPE_CHECKING:
+    from agent.dns.server import EventRow
 
 
 def register(subparsers: Any) -> None:
@@ -95,14 +98,14 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     sink = LineSink().start()
 
-    on_event = sink.add  # the event itself: the sink's thread makes it a line, not the answering loop
+    on_events = sink.add_rows  # the events as rows, a batch at a time: the sink's thread makes the lines
 
     def on_view(host: str | None) -> None:
         # Proves the child's browser reached the page (plain http); still no path, only the site.
         sink.add(f"{datetime.now(UTC).isoformat(timespec='seconds')}\tpage\t{host or '-'}\n")
 
     server = filter_server(classifier, upstreams, listen, block_ipv4=block_ipv4, block_ipv6=block_ipv6,
-                           on_event=on_event, timeout_s=args.timeout, reuse_port=args.workers > 1)
+                           on_events=on_events, timeout_s=args.timeout, reuse_port=args.workers > 1)
     page = None
     if not args.no_blockpage:
         try:
@@ -161,10 +164,10 @@ def _worker(args: argparse.Namespace, listen: tuple[str, int], upstreams: list[U
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     sink = LineSink().start()
 
-    on_event = sink.add  # the event itself: the sink's thread makes it a line, not the answering loop
+    on_events = sink.add_rows  # the events as rows, a batch at a time: the sink's thread makes the lines
 
     server = filter_server(build_classifier(args), upstreams, listen, block_ipv4=block_ipv4, block_ipv6=block_ipv6,
-                           on_event=on_event, timeout_s=args.timeout, reuse_port=True)
+                           on_events=on_events, timeout_s=args.timeout, reuse_port=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     server.start()
@@ -191,7 +194,7 @@ class LineSink:
     def __init__(self, interval: float = 0.5, stream: Any = None) -> None:
         self.interval = interval
         self._stream = stream
-        self._lines: collections.deque[str | dict[str, Any]] = collections.deque()
+        self._lines: collections.deque[str | dict[str, Any] | EventRow] = collections.deque()
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._lock = threading.Lock()
@@ -206,6 +209,14 @@ class LineSink:
         lines = self._lines
         lines.append(item)
         if len(lines) == self.BACKLOG:
+            self._wake.set()
+
+    def add_rows(self, rows: list[EventRow]) -> None:
+        """The filter's `on_events`: a batch of block events as rows, kept as they are until the writer's turn."""
+        lines = self._lines
+        before = len(lines)
+        lines.extend(rows)
+        if before < self.BACKLOG <= before + len(rows):
             self._wake.set()
 
     def _run(self) -> None:
@@ -223,7 +234,8 @@ class LineSink:
             stream = self._stream if self._stream is not None else sys.stdout
             # One string, then cut at line ends: per line only the formatting is Python work (a flood of blocks
             # is formatted here, in this process, so its cost is the filter's too)
-            text = "".join([item if item.__class__ is str else
+            text = "".join([f"{item[0]}\t{item[1]}\t{item[2]}\t{item[3] or '-'}\t{item[4]}\t{item[5]}\n"
+                            if item.__class__ is tuple else item if item.__class__ is str else
                             f"{item['time']}\t{item['verdict']}\t{item['domain']}\t{item['category'] or '-'}\t"
                             f"{item['reason']}\t{item['qtype']}\n" for item in taken])
             start, size = 0, len(text)

@@ -15,7 +15,9 @@ What a blocked name gets:
     A            → the block page's IPv4 address (plain-http sites then show the page)
     AAAA         → the block page's IPv6 address, or :: when the page has none (the client falls back to A)
     HTTPS, SVCB, anything else → NODATA, so a browser cannot learn another address or an ECH config
-Canaries get NXDOMAIN. Every block and canary fires `on_event` with the name and category only.
+Canaries get NXDOMAIN. Every block and canary fires `on_event` with the name and category only, as a dict; or,
+cheaper, `on_events` gets them as rows (time, verdict, domain, category, reason, qtype), a list at a time: the UDP
+loop hands over one list per batch, so a flood of unique blocked names costs the answering path one tuple each.
 An allowed name in one of `watch_categories` (social networks, chat: where a child may give out private
 information) fires `on_watched(name, category)` after its verdict, so it never changes or delays the answer.
 """
@@ -58,6 +60,9 @@ _SOA_RDATA = encode_name(SOA_MNAME) + encode_name(SOA_RNAME) + struct.pack("!5I"
 
 
 _QTYPE_NAMES = {QTYPE.A: "A", QTYPE.AAAA: "AAAA", QTYPE.HTTPS: "HTTPS"}  # the fast path's, looked up per block
+# A block event as `on_events` gets it: (time, verdict, domain, category, reason, qtype), the dict's values in the
+# order a log line shows them
+EventRow = tuple[str, str, str, "str | None", str, str]
 
 
 def _qtype_name(qtype: int) -> str:
@@ -74,8 +79,11 @@ class DnsFilterServer:
                  cache: AnswerCache | None = None, workers: int = 32, tcp_workers: int = 32,
                  max_pending: int = 2048, tcp_idle_timeout: float = 10.0, reuse_port: bool = False,
                  batch_io: bool | None = None, on_watched: Callable[[str, str], None] | None = None,
-                 watch_categories: frozenset[str] = frozenset()) -> None:
+                 watch_categories: frozenset[str] = frozenset(),
+                 on_events: Callable[[list[EventRow]], None] | None = None) -> None:
         self.classifier = classifier
+        self.on_events = on_events
+        self._rows: list[EventRow] | None = [] if on_events is not None else None  # the loop's batch of blocks
         self.on_watched = on_watched
         self.watch_categories = watch_categories if on_watched is not None else frozenset()
         self.upstreams = upstreams
@@ -234,6 +242,14 @@ class DnsFilterServer:
         if self._batch is not None:
             self._drain_udp_batched(self._batch)
             return
+        try:
+            self._drain_udp_singly()
+        finally:
+            if self._rows:
+                self._hand_over_rows()
+
+    def _drain_udp_singly(self) -> None:
+        """One datagram per call (where there is no recvmmsg)."""
         assert self._udp is not None
         recvfrom_into, sendto = self._udp.recvfrom_into, self._udp.sendto
         buffer = self._receive_buffer  # one buffer, not a 64 KiB allocation shrunk for every datagram
@@ -289,6 +305,8 @@ class DnsFilterServer:
                     stats["malformed"] += 1
                     log.exception("unexpected error on a UDP query (%d bytes)", len(data))
             batch.send(replies)
+            if self._rows:
+                self._hand_over_rows()
             if len(datagrams) < batch.slots:
                 return  # the socket is drained
 
@@ -307,6 +325,10 @@ class DnsFilterServer:
             if replies is None:
                 return None
             self.stats["blocked"] += 1
+            rows = self._rows
+            if rows is not None:
+                rows.append((self._event_clock[1], verdict, name, decision.category, decision.reason,
+                             _QTYPE_NAMES[qtype]))
             on_event = self.on_event
             if on_event is not None:
                 # what _emit sends, with the loop's clock (read once per batch) and a name already normalised
@@ -451,7 +473,7 @@ class DnsFilterServer:
         if replies is None:
             return None
         self.stats["blocked"] += 1
-        if self.on_event is not None:
+        if self.on_event is not None or self.on_events is not None:
             # `name` is already what normalize_qname makes of it: lower case, no trailing dot, valid (a name that
             # is not valid is never blocked), so the event is built without normalising it again.
             self._emit(name, decision, qtype, normalized=True)
@@ -721,7 +743,8 @@ class DnsFilterServer:
         return packet
 
     def _emit(self, name: str, decision: Decision, qtype: int, *, normalized: bool = False) -> None:
-        if self.on_event is None:
+        """A block's event off the fast UDP path (dnslib path, TCP, cloaking CNAMEs): to each listener at once."""
+        if self.on_event is None and self.on_events is None:
             return
         event = {
             "time": self._tick_event_clock(),
@@ -731,10 +754,30 @@ class DnsFilterServer:
             "verdict": decision.verdict,
             "qtype": _QTYPE_NAMES.get(qtype) or _qtype_name(qtype),
         }
+        if self.on_events is not None:
+            row = (event["time"], event["verdict"], event["domain"], event["category"], event["reason"],
+                   event["qtype"])
+            if self._rows is not None and threading.current_thread() is self._thread:
+                self._rows.append(row)  # in its batch's order (the dnslib path runs on the loop too)
+            else:
+                try:
+                    self.on_events([row])
+                except Exception:  # the listener's bug must not turn a block into a SERVFAIL
+                    log.exception("on_events listener failed")
+        if self.on_event is not None:
+            try:
+                self.on_event(event)
+            except Exception:  # the listener's bug must not turn a block into a SERVFAIL
+                log.exception("on_event listener failed")
+
+    def _hand_over_rows(self) -> None:
+        """The fast UDP path's block events of one batch, to `on_events` (the loop thread's only)."""
+        rows, self._rows = self._rows, []
+        assert self.on_events is not None and rows is not None
         try:
-            self.on_event(event)
-        except Exception:  # the listener's bug must not turn a block into a SERVFAIL
-            log.exception("on_event listener failed")
+            self.on_events(rows)
+        except Exception:  # the listener's bug must not stop the loop
+            log.exception("on_events listener failed")
 
     def _watched(self, name: str, category: str) -> None:
         on_watched = self.on_watched
