@@ -185,8 +185,9 @@ class LineSink:
     """Log lines kept in memory and written to stdout at most every `interval` seconds by a background thread.
 
     Printing and flushing one line per block costs the loop several microseconds a query; `add` is one deque
-    append (thread-safe without a lock) of a line or of a block event, which the sink's thread formats.
-    `close` writes whatever is left, so nothing logged is lost on a stop."""
+    append (thread-safe without a lock) of a line or of a block event, and `add_rows` (the filter's `on_events`)
+    one extend for a whole batch of blocks as rows; the sink's thread formats them. `close` writes whatever is
+    left, so nothing logged is lost on a stop."""
 
     CHUNK = 4000  # whole lines per write, under PIPE_BUF: writes from several processes never interleave mid-line
     BACKLOG = 1024  # a flood of blocks wakes the writer early, so the queue never holds more than about this
