@@ -102,6 +102,29 @@ def test_a_batch_of_blocks_is_one_list_and_every_query_is_answered() -> None:
         srv.stop()
 
 
+def test_a_block_found_in_a_forwarded_answer_is_handed_over_without_another_query() -> None:
+    """A forwarded name whose upstream answer is a CNAME to a listed name is blocked when the answer comes back,
+    outside any UDP drain: its row must not wait for the next query to be handed over."""
+    from test_dns_server_stub import StubUpstream
+
+    stub = StubUpstream().start()
+    stub.cnames["tracker.fine.test"] = "x.casino.test"
+    batches: list[list[tuple]] = []
+    clf = Classifier(WebRules.from_web(WEB), index=INDEX)
+    host, port = stub.address.rsplit(":", 1)
+    try:
+        with DnsFilterServer(clf, UpstreamPool([Upstream(host, int(port))]), ("127.0.0.1", 0),
+                             on_events=lambda rows: batches.append(list(rows))) as srv:
+            reply = dns.query.udp(dns.message.make_query("tracker.fine.test", "A"), srv.address[0],
+                                  port=srv.address[1], timeout=5)
+            assert [r.to_text() for rrset in reply.answer for r in rrset] == ["127.0.0.1"]
+            _wait(lambda: bool(batches), "the cloaked block's row")
+            assert [(r[2], r[3], r[4]) for batch in batches for r in batch] == [
+                ("tracker.fine.test", "gambling", "cname:list")]
+    finally:
+        stub.stop()
+
+
 def test_a_failing_rows_listener_never_costs_an_answer() -> None:
     def broken(rows: list[tuple]) -> None:
         raise RuntimeError("listener bug")

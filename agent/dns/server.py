@@ -234,9 +234,13 @@ class DnsFilterServer:
                     elif data != "wake":
                         forwarder.readable(data)
                 forwarder.expire(clock())
+                if self._rows:  # blocks found off a drain (a forwarded answer's CNAME that ends on a listed name)
+                    self._hand_over_rows()
         finally:
             forwarder.close()
             sel.close()
+            if self._rows:
+                self._hand_over_rows()
 
     def _drain_udp(self) -> None:
         if self._batch is not None:
