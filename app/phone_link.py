@@ -99,6 +99,13 @@ class PhoneBook:
         return [{"device_id": r[0], "name": r[1], "relay": r[2], "added_at": r[3], "removed_at": r[4],
                  "untold": waiting.get(r[0], 0)} for r in rows]
 
+    def by_account(self, username: str) -> dict[str, Any] | None:
+        """The linked (not removed) phone that holds this broker account, with its public keys; None otherwise."""
+        with self._lock:
+            row = self._db.execute("SELECT device_id, sign, kx, name FROM phones WHERE relay = ? AND relay != '' "
+                                   "AND removed_at IS NULL", (username,)).fetchone()
+        return None if row is None else {"device_id": row[0], "sign": row[1], "kx": row[2], "name": row[3]}
+
     def find(self, text: str) -> dict[str, Any]:
         t = text.strip()
         phones = self.phones()
@@ -173,6 +180,9 @@ class PhoneBook:
     def remove(self, device_id: str) -> str:
         """Remove a phone: refused here at once, each PC told (now, or when next reachable). Its slot name."""
         slot = self.mark_removed(device_id)
+        from app.phone_push import ConsolePushBook
+
+        ConsolePushBook(self.family).forget(device_id)  # its push keys go with it: no "offline" reaches it again
         self.queue(device_id, "phone_remove", phone_link.sign_phone_remove(self.family.identity, device_id,
                                                                            self.clock()))
         return slot

@@ -18,6 +18,14 @@ TEXT = {
     "online": ("{name}: đang trực tuyến", "{name}: online"),
     "unknown": ("{name}: chưa rõ (máy chưa từng kết nối máy chủ chuyển tiếp)",
                 "{name}: not known (the PC has not connected to the relay yet)"),
+    "listening": ("Đang nghe máy chủ chuyển tiếp: khi máy của con tắt đột ngột, điện thoại sẽ được báo "
+                  "(Ctrl+C để dừng)",
+                  "Listening to the relay: when a child's PC goes off unexpectedly, the phones are told "
+                  "(Ctrl+C to stop)"),
+    "subscribed": ("Điện thoại “{phone}” sẽ nhận thông báo", "The phone “{phone}” will get notifications"),
+    "unsubscribed": ("Điện thoại “{phone}” đã tắt thông báo", "The phone “{phone}” turned notifications off"),
+    "pushed": ("Đã báo {phones} điện thoại: máy của {child} đã ngoại tuyến",
+               "Told {phones} phone(s): {child}'s PC is offline"),
     "no_relay": ("Bảng điều khiển này chưa có máy chủ chuyển tiếp (sprout-console relay import TỆP)",
                  "This console has no relay yet (sprout-console relay import FILE)"),
 }
@@ -25,10 +33,12 @@ TEXT = {
 
 def register(sub: Any, lang_of: Any) -> None:
     s = sub.add_parser("relay", help="reach the child's PC away from home through the family's broker")
-    s.add_argument("action", choices=("id", "import", "status"),
-                   help="id: this console's device ID; import FILE: its broker bundle; status: each PC's presence")
+    s.add_argument("action", choices=("id", "import", "status", "listen"),
+                   help="id: this console's device ID; import FILE: its broker bundle; status: each PC's presence; "
+                        "listen: stay connected and tell the phones when a PC goes offline without a goodbye")
     s.add_argument("bundle", nargs="?")
     s.add_argument("--wait", type=float, default=3.0, help="status: seconds to listen for presence")
+    s.add_argument("--run-for", type=float, default=0.0, help="listen: seconds to run (default: until stopped)")
     s.set_defaults(func=lambda args, fam: cmd_relay(args, fam, lang_of))
 
 
@@ -74,6 +84,8 @@ def cmd_relay(args: argparse.Namespace, fam: Any, lang_of: Any) -> int:
     if conn is None:
         _say(args, lang_of, "no_relay")
         return 2
+    if args.action == "listen":
+        return listen(args, fam, conn, lang_of)
     heard: dict[str, dict[str, Any]] = {}
     done = threading.Event()
     devices = fam.devices()
@@ -93,6 +105,31 @@ def cmd_relay(args: argparse.Namespace, fam: Any, lang_of: Any) -> int:
         else:
             print(offline_alert(d["name"], entry.get("since"), lang), flush=True)
     conn.close()
+    return 0
+
+
+def listen(args: argparse.Namespace, fam: Any, conn: Any, lang_of: Any) -> int:
+    """Stay on the relay: take the phones' push subscriptions, push "offline" for a PC gone without a goodbye
+    (app.phone_push). Runs until SIGTERM / Ctrl+C, or for --run-for seconds."""
+    import signal
+
+    from app.phone_link import PhoneBook
+    from app.phone_push import PhonePushes
+
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    phones = PhoneBook(fam)
+    pushes = PhonePushes(fam, phones)
+    pushes.on_event = lambda what, detail: _say(args, lang_of, what, **detail)
+    try:
+        pushes.attach(conn)
+        _say(args, lang_of, "listening")
+        stop.wait(args.run_for if args.run_for > 0 else None)
+    finally:
+        pushes.close()
+        conn.close()
+        phones.close()
     return 0
 
 

@@ -128,6 +128,7 @@ class RelayConnection:
         self.presence = PresenceBook(family.dir)
         self.on_items: list[Callable[[str, list[dict[str, Any]] | None], None]] = []  # None: fetch to catch up
         self.on_presence: list[Callable[[str, dict[str, Any]], None]] = []
+        self.on_inbox: list[Callable[[str, bytes], Any]] = []  # (phone's account, sealed bytes): app.phone_push
         self._client: Any = None
         self._lock = threading.Lock()
         self._waiting: dict[bytes, tuple[threading.Event, list[Any]]] = {}
@@ -162,17 +163,24 @@ class RelayConnection:
 
     def watch(self, agent: str) -> None:
         """Hear this PC's replies, pushes and presence (waits until the broker confirms)."""
-        client = self._connect()
         for topic in (relay.out_topic(agent, self.me), relay.presence_topic(agent)):
-            if topic in self._subscribed:
-                continue
-            ev = threading.Event()
-            with self._lock:
-                _rc, mid = client.subscribe(topic, qos=1)
-                self._sub_events[mid] = ev
-            if not ev.wait(SUBSCRIBE_TIMEOUT_S):
-                raise LinkError("unreachable", "the relay did not confirm the subscription")
-            self._subscribed.add(topic)
+            self._subscribe(topic)
+
+    def listen_inbox(self) -> None:
+        """Hear what the family's phones leave for this console (their push subscriptions, retained)."""
+        self._subscribe(relay.in_topic(self.me, "+"))
+
+    def _subscribe(self, topic: str) -> None:
+        client = self._connect()
+        if topic in self._subscribed:
+            return
+        ev = threading.Event()
+        with self._lock:
+            _rc, mid = client.subscribe(topic, qos=1)
+            self._sub_events[mid] = ev
+        if not ev.wait(SUBSCRIBE_TIMEOUT_S):
+            raise LinkError("unreachable", "the relay did not confirm the subscription")
+        self._subscribed.add(topic)
 
     def close(self) -> None:
         with self._lock:
@@ -264,8 +272,15 @@ class RelayConnection:
             if kind == "presence":
                 if msg.payload in (relay.ONLINE, relay.OFFLINE):
                     entry = self.presence.heard(agent, msg.payload == relay.ONLINE, live=not msg.retain)
+                    props = dict(getattr(msg.properties, "UserProperty", None) or [])
+                    if msg.payload == relay.OFFLINE:  # the PC's own goodbye says whether it told the phones
+                        entry = dict(entry, stop=props.get(relay.CLEAN_STOP_PROPERTY))
                     for cb in self.on_presence:
                         cb(agent, entry)
+                return
+            if kind == "in" and agent == self.me and console is not None:
+                for inbox in self.on_inbox:  # a phone's sealed message to this console (app.phone_push)
+                    inbox(console, bytes(msg.payload))
                 return
             if kind != "out" or console != self.me:
                 return

@@ -25,6 +25,9 @@ from typing import Any
 ROOT = "sprout/v1"
 DEFAULT_PORT = 8883
 ONLINE, OFFLINE = b"1", b"0"
+# user property on an agent's own "offline" (a clean stop; the last will has none): "told" = every subscribed phone
+# already heard "turned off" by Web Push, so a listening console does not push it again; "untold" = it may
+CLEAN_STOP_PROPERTY = "stop"
 PAIR_OPS = ("start", "finish", "abort")
 _ID = re.compile(r"^[A-Z2-7]{52}$")  # a device ID: base32 of a SHA-256 (agent.protocol.devid)
 CONNECT_TIMEOUT_S = 10.0

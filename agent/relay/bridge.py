@@ -94,13 +94,21 @@ class RelayBridge:
         client.publish(relay.presence_topic(self.me), relay.ONLINE, qos=1, retain=True)
         self._push_wanted.set()  # anything written while the broker was away goes out now
 
-    def stop(self) -> None:
+    def stop(self, phones_told: bool = False) -> None:
+        """`phones_told`: every subscribed phone already heard "turned off" by Web Push (webpush.say_goodbye); the
+        "offline" says so in a user property, and a listening console does not push it again."""
+        from paho.mqtt.packettypes import PacketTypes
+        from paho.mqtt.properties import Properties
+
         self._stop.set()
         self._push_wanted.set()
         client = self.client
         if client is not None:
             try:  # a clean goodbye does not fire the will: say offline ourselves
-                client.publish(relay.presence_topic(self.me), relay.OFFLINE, qos=1, retain=True).wait_for_publish(2)
+                props = Properties(PacketTypes.PUBLISH)
+                props.UserProperty = [(relay.CLEAN_STOP_PROPERTY, "told" if phones_told else "untold")]
+                client.publish(relay.presence_topic(self.me), relay.OFFLINE, qos=1, retain=True,
+                               properties=props).wait_for_publish(2)
             except Exception:
                 log.debug("relay: offline presence not sent", exc_info=True)
             client.disconnect()

@@ -119,6 +119,8 @@ def acl_text(families: dict[str, dict[str, Any]]) -> str:
             for a in fam["agents"]:
                 lines += [f"topic write {relay.in_topic(a, c)}", f"topic write {relay.pair_topic(a)}",
                           f"topic read {relay.out_topic(a, c)}", f"topic read {relay.presence_topic(a)}"]
+            # the family's phones leave their push subscriptions here, sealed (app/phone_push.py)
+            lines += [f"topic read {relay.in_topic(c, '+')}"]
             lines += [f"topic read {link}/req", f"topic write {link}/resp", ""]
         for c, slots in sorted(fam.get("phone_slots", {}).items()):
             for slot in slots:
@@ -126,6 +128,7 @@ def acl_text(families: dict[str, dict[str, Any]]) -> str:
                 for a in fam["agents"]:
                     lines += [f"topic write {relay.in_topic(a, slot)}", f"topic read {relay.out_topic(a, slot)}",
                               f"topic read {relay.presence_topic(a)}"]
+                lines += [f"topic write {relay.in_topic(c, slot)}"]  # to its own console: the push subscription
                 lines.append("")
     return "\n".join(lines)
 

@@ -25,6 +25,7 @@ VAULT_NAME = "webpush-subscriptions"  # the auth secrets and VAPID keys are secr
 MAX_SUBSCRIPTIONS = 16
 RETRY_S = (5.0, 30.0, 120.0)  # a push service that did not answer: tried again this long after, then dropped
 BATCH = 50
+GOODBYE_BUDGET_S = 4.0  # a clean stop waits at most this long for the push services (a service stop has ~20 s)
 
 
 class PushBook:
@@ -155,6 +156,33 @@ class WebPusher:
                     sent += self._deliver(peer, note, 0)
         self.sent += sent
         return sent
+
+    def say_goodbye(self, at: float, budget_s: float = GOODBYE_BUDGET_S) -> bool:
+        """The PC is stopping cleanly (shutdown, service stop): tell every subscribed phone "Minh Anh's PC turned off
+        at 21:04" before it goes — once it is off nobody else can, unless a console happens to run. Call after
+        stop(). True when every phone's push service took it (the bridge then says so with its "offline", and the
+        console does not push the same news again); False when one was missed or there was none to tell."""
+        note = dict(webpush.offline_notification(self.agent_id, self.child_name(), at), o=1)  # o: turned off
+        end = self.monotonic() + budget_s
+        told = missed = 0
+        for peer, sub in self.book.all().items():
+            left = end - self.monotonic()
+            if left <= 0.2:
+                missed += 1
+                continue
+            if not self.is_paired(peer):
+                self.book.remove(peer)
+                continue
+            try:
+                self._send(sub, dict(note, l=sub.lang), timeout_s=min(left, 3.0))
+                told += 1
+            except webpush.PushGone:
+                self.book.remove_endpoint(peer, sub.endpoint)
+            except (webpush.PushFailed, OSError) as exc:
+                missed += 1
+                log.warning("goodbye push to %s failed (%s)", peer[:12], getattr(exc, "status", exc))
+        self.sent += told
+        return told > 0 and missed == 0
 
     def _deliver(self, peer: str, note: dict[str, Any], tries: int) -> int:
         sub = self.book.all().get(peer)

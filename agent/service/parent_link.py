@@ -82,8 +82,10 @@ def start_parent_link(core: AgentCore, opts: Any) -> Any:
     def stop() -> None:
         watch.stop()
         pusher.stop()
+        # a clean stop: the phones hear "turned off" by Web Push before the relay hears "offline"
+        told = pusher.say_goodbye(time.time())
         if bridge is not None:
-            bridge.stop()
+            bridge.stop(phones_told=told)
         running.stop()
 
     return stop
