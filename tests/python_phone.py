@@ -150,6 +150,17 @@ class PythonPhone:
             self.pushed.extend(payload.get("items") or [])
             self.push_arrived.set()
 
+    def tell_console(self, kind: str, payload: dict[str, Any]) -> bytes:
+        """Leave a sealed message for the console (its push subscription), retained on the console's own topic for
+        this phone's account, as the app does (phone/src/app/family.js `givePush`). Returns what was published."""
+        assert self.console is not None
+        key = (self.console.device_id, 0)
+        ctr = self._ctr[key] = self._ctr.get(key, 0) + 1
+        wire = Channel(self.identity, self.console).seal(kind, payload, ctr)
+        info = self._connect().publish(relay.in_topic(self.console.device_id, self.account), wire, qos=1, retain=True)
+        info.wait_for_publish(10)
+        return wire
+
     def _exchange(self, agent: str, body: bytes, timeout: float) -> tuple[bytes, dict[str, str]]:
         from paho.mqtt.packettypes import PacketTypes
         from paho.mqtt.properties import Properties
