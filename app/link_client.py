@@ -168,10 +168,18 @@ class DeviceLink:
         return reply
 
     def status(self) -> dict[str, Any]:
-        return self.call("status", {})["status"]
+        status = self.call("status", {})["status"]
+        from app.phone_push import remember_child_name
+
+        remember_child_name(self.family, self.device_id, status.get("child_name"))  # what the phones are told
+        return status
 
     def push_policy(self, doc: dict[str, Any]) -> int:
-        return self.call("policy_push", messages.sign_policy(self.family.identity, doc))["version"]
+        version = self.call("policy_push", messages.sign_policy(self.family.identity, doc))["version"]
+        from app.phone_push import remember_child_name
+
+        remember_child_name(self.family, self.device_id, (doc.get("child") or {}).get("name"))
+        return version
 
     def current_policy(self) -> dict[str, Any] | None:
         return self.call("policy_get", {})["policy"]

@@ -211,11 +211,14 @@ class ConsoleLink:
         self._lock = threading.Lock()
 
     def _offer(self, phone: PeerKeys, slot: tuple[str, str]) -> dict[str, Any]:
+        from app.phone_push import child_names
+
+        names = child_names(self.family)  # the phone shows the child's name, not the PC's host name
         agents = []
         for d in self.family.devices():
             keys = self.family.peer_keys(d["device_id"])
-            agents.append({"id": d["device_id"], "name": d["name"], "sign": b64e(keys.sign_pub),
-                           "kx": b64e(keys.kx_pub)})
+            agents.append({"id": d["device_id"], "name": d["name"], "child": names.get(d["device_id"], ""),
+                           "sign": b64e(keys.sign_pub), "kx": b64e(keys.kx_pub)})
         s = self.settings
         return {"phone_add": phone_link.sign_phone_add(self.family.identity, phone, slot[0], self.clock()),
                 "agents": agents,

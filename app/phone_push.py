@@ -40,6 +40,29 @@ RETRY_S = (5.0, 30.0)
 SEND_TIMEOUT_S = 10.0
 
 
+def child_names(family: Family) -> dict[str, str]:
+    """{PC's device ID: the child's name} as each PC last gave it (its status, or the rules this console sent)."""
+    try:
+        names = json.loads((Path(family.dir) / NAMES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in names.items() if isinstance(v, str) and v} if isinstance(names, dict) else {}
+
+
+def remember_child_name(family: Family, device: str, name: Any) -> None:
+    """Keep the child's name of a PC for what the phones are told (linking, "offline" pushes)."""
+    if not isinstance(name, str) or not name.strip():
+        return
+    names = child_names(family)
+    if names.get(device) == name.strip()[:40]:
+        return
+    names[device] = name.strip()[:40]
+    path = Path(family.dir) / NAMES_FILE
+    tmp = path.with_name(f"{path.name}.{threading.get_ident()}.tmp")
+    tmp.write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
+
+
 class ConsolePushBook:
     """Each linked phone's newest subscription and the last counter it used, in the console's vault."""
 
@@ -109,7 +132,6 @@ class PhonePushes:
         self.retry_s = retry_s
         self.sent = 0
         self.on_event: Callable[[str, dict[str, Any]], None] = lambda what, detail: None  # for the CLI's lines
-        self._names_path = Path(family.dir) / NAMES_FILE
         self._pushed_path = Path(family.dir) / PUSHED_FILE
         self._pushed_lock = threading.Lock()
         self._queue: queue.Queue[tuple[str, dict[str, Any] | None] | None] = queue.Queue()
@@ -119,14 +141,8 @@ class PhonePushes:
 
     def _device_name(self, agent: str) -> str:
         """The child's name as the PC last said it (its policy's), else the PC's own name."""
-        try:
-            names = json.loads(self._names_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            names = {}
-        known = names.get(agent) if isinstance(names, dict) else None
-        if isinstance(known, str) and known:
-            return known
-        return next((d["name"] for d in self.family.devices() if d["device_id"] == agent), "")
+        return child_names(self.family).get(agent) or next(
+            (d["name"] for d in self.family.devices() if d["device_id"] == agent), "")
 
     def learn_name(self, agent: str, ask: Callable[[str], dict[str, Any]] | None = None) -> str:
         """Ask an online PC for its child's name (its status) and keep it for when the PC is off."""
@@ -141,16 +157,7 @@ class PhonePushes:
         except Exception as exc:  # the PC went again, or refused: the name stays what it was
             log.info("child's name of %s not learnt: %s", agent[:12], exc)
             return ""
-        if name:
-            try:
-                names = json.loads(self._names_path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                names = {}
-            names = names if isinstance(names, dict) else {}
-            names[agent] = name[:40]
-            tmp = self._names_path.with_name(self._names_path.name + ".tmp")
-            tmp.write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
-            tmp.replace(self._names_path)
+        remember_child_name(self.family, agent, name)
         return name
 
     # ---- wiring ----------------------------------------------------------------------------------------

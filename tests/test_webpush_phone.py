@@ -92,6 +92,24 @@ def test_the_phone_decrypts_and_the_service_worker_shows_each_push(tmp_path: Pat
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed (only this cross-check uses it)")
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_turned_off_and_offline_since_read_on_a_24_hour_clock_and_replace_each_other(
+        tmp_path: Path, pushed: Any, lang: str) -> None:
+    """The agent's own goodbye (o=1) and the console's "offline since" (the last will) for the same PC: one tag, so
+    the second replaces the first on the phone; the time is 21:04 on an English (en-US) phone too, never 09:04 PM."""
+    phone, service = pushed
+    sub = webpush.parse_subscription(phone.subscription(service.endpoint(), lang=lang))
+    at = dt.datetime(2026, 12, 6, 21, 4, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")).timestamp()
+    webpush.send(sub, dict(webpush.offline_notification(AGENT, "Minh Anh", at), o=1, l=lang), verify=service.ca)
+    webpush.send(sub, dict(webpush.offline_notification(AGENT, "Minh Anh", at + 3600), l=lang), verify=service.ca)
+    results = phone_side(tmp_path, phone, [g.body for g in service.wait(2)], navigator="en-US")
+    titles = [r["shown"][0]["title"] for r in results]
+    assert titles == ({"vi": ["Máy của Minh Anh đã tắt lúc 21:04", "Máy của Minh Anh đã ngoại tuyến từ 22:04"],
+                       "en": ["Minh Anh's PC turned off at 21:04", "Minh Anh's PC has been offline since 22:04"]}[lang])
+    assert {r["shown"][0]["options"]["tag"] for r in results} == {f"offline-{AGENT}"}
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed (only this cross-check uses it)")
 def test_an_open_app_is_told_and_a_damaged_push_still_shows_something(tmp_path: Path, pushed: Any) -> None:
     phone, service = pushed
     (ask, *_rest) = three_pushes(phone, service, "en")

@@ -1,12 +1,14 @@
 // What a Web Push notification says, in Vietnamese and English, from the small payload the child's PC sends
 // (agent/protocol/webpush.py `notification`): {v, a: agent ID, s: seq, n: child's name, l: lang, t: ask|alert|offline,
-// m: minutes, id: request ID, k: alert kind, at: offline since (epoch s)}. Pure: the service worker and the tests use it.
+// m: minutes, id: request ID, k: alert kind, at: offline since (epoch s), o: 1 = the PC turned off cleanly}. Pure:
+// the service worker, the app (hhmm) and the tests use it.
 
 const TEXT = {
   vi: {
     ask: (n, m) => `${n} xin thêm ${m} phút`,
     askBody: 'Chạm để trả lời',
     offline: (n, hhmm) => `Máy của ${n} đã ngoại tuyến từ ${hhmm}`,
+    turnedOff: (n, hhmm) => `Máy của ${n} đã tắt lúc ${hhmm}`,
     offlineBody: 'Sprout sẽ báo khi máy trực tuyến trở lại',
     pc: (n) => `Máy của ${n}`,
     alerts: {
@@ -30,6 +32,7 @@ const TEXT = {
     ask: (n, m) => `${n} asks for ${m} more minutes`,
     askBody: 'Tap to answer',
     offline: (n, hhmm) => `${n}'s PC has been offline since ${hhmm}`,
+    turnedOff: (n, hhmm) => `${n}'s PC turned off at ${hhmm}`,
     offlineBody: 'Sprout will tell you when it is back online',
     pc: (n) => `${n}'s PC`,
     alerts: {
@@ -53,10 +56,14 @@ const TEXT = {
 
 const clean = (text, max) => String(text ?? '').replace(/[\u0000-\u001f\u007f]/g, '').slice(0, max);
 
-function hhmm(epochS, timeZone) {
+// 21:04 in both languages, as the console writes times (app/gui: "HH:mm"): never the browser's own locale, which
+// on an English phone would say "09:04 PM" on the Vietnamese screen. In the phone's time zone unless one is given.
+export function hhmm(epochS, timeZone) {
   const d = new Date(Number(epochS) * 1000);
-  const opts = { hour: '2-digit', minute: '2-digit', hour12: false, ...(timeZone ? { timeZone } : {}) };
-  return new Intl.DateTimeFormat('en-GB', opts).format(d);
+  const opts = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...(timeZone ? { timeZone } : {}) };
+  const parts = new Intl.DateTimeFormat('en-GB', opts).formatToParts(d);
+  const part = (type) => parts.find((p) => p.type === type)?.value ?? '00';
+  return `${part('hour').padStart(2, '0')}:${part('minute')}`;
 }
 
 // {title, options} for showNotification; never throws: a payload that cannot be read still shows something
@@ -75,7 +82,10 @@ export function notificationFor(note, fallbackLang = 'vi', timeZone = undefined)
       lang, requireInteraction: true, data: { ...data, route: 'requests', request: clean(note.id, 20) } } };
   }
   if (note.t === 'offline' && Number.isFinite(note.at)) {
-    return { title: T.offline(name, hhmm(note.at, timeZone)), options: { body: T.offlineBody,
+    // o: the PC said goodbye as it stopped (its own push); else the console heard the broker's last will.
+    // One tag per PC: whichever comes second replaces the first, never two notices for one PC going away.
+    const title = (note.o === 1 ? T.turnedOff : T.offline)(name, hhmm(note.at, timeZone));
+    return { title, options: { body: T.offlineBody,
       tag: `offline-${data.agent}`, lang, data: { ...data, route: 'alerts' } } };
   }
   if (note.t === 'alert') {

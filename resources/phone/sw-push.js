@@ -29,6 +29,7 @@ var SproutPush = (() => {
       ask: (n, m) => `${n} xin th\xEAm ${m} ph\xFAt`,
       askBody: "Ch\u1EA1m \u0111\u1EC3 tr\u1EA3 l\u1EDDi",
       offline: (n, hhmm2) => `M\xE1y c\u1EE7a ${n} \u0111\xE3 ngo\u1EA1i tuy\u1EBFn t\u1EEB ${hhmm2}`,
+      turnedOff: (n, hhmm2) => `M\xE1y c\u1EE7a ${n} \u0111\xE3 t\u1EAFt l\xFAc ${hhmm2}`,
       offlineBody: "Sprout s\u1EBD b\xE1o khi m\xE1y tr\u1EF1c tuy\u1EBFn tr\u1EDF l\u1EA1i",
       pc: (n) => `M\xE1y c\u1EE7a ${n}`,
       alerts: {
@@ -52,6 +53,7 @@ var SproutPush = (() => {
       ask: (n, m) => `${n} asks for ${m} more minutes`,
       askBody: "Tap to answer",
       offline: (n, hhmm2) => `${n}'s PC has been offline since ${hhmm2}`,
+      turnedOff: (n, hhmm2) => `${n}'s PC turned off at ${hhmm2}`,
       offlineBody: "Sprout will tell you when it is back online",
       pc: (n) => `${n}'s PC`,
       alerts: {
@@ -75,8 +77,10 @@ var SproutPush = (() => {
   var clean = (text, max) => String(text ?? "").replace(/[\u0000-\u001f\u007f]/g, "").slice(0, max);
   function hhmm(epochS, timeZone) {
     const d = new Date(Number(epochS) * 1e3);
-    const opts = { hour: "2-digit", minute: "2-digit", hour12: false, ...timeZone ? { timeZone } : {} };
-    return new Intl.DateTimeFormat("en-GB", opts).format(d);
+    const opts = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", ...timeZone ? { timeZone } : {} };
+    const parts = new Intl.DateTimeFormat("en-GB", opts).formatToParts(d);
+    const part = (type) => parts.find((p) => p.type === type)?.value ?? "00";
+    return `${part("hour").padStart(2, "0")}:${part("minute")}`;
   }
   function notificationFor(note, fallbackLang = "vi", timeZone = void 0) {
     const lang = note && TEXT[note.l] ? note.l : TEXT[fallbackLang] ? fallbackLang : "vi";
@@ -97,7 +101,8 @@ var SproutPush = (() => {
       } };
     }
     if (note.t === "offline" && Number.isFinite(note.at)) {
-      return { title: T.offline(name, hhmm(note.at, timeZone)), options: {
+      const title = (note.o === 1 ? T.turnedOff : T.offline)(name, hhmm(note.at, timeZone));
+      return { title, options: {
         body: T.offlineBody,
         tag: `offline-${data.agent}`,
         lang,

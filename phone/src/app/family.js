@@ -220,6 +220,10 @@ export class Family {
   async status(agent) {
     const r = await this.request(agent, 'status');
     this.state.status[agent] = { ...r.status, fetched: Date.now() / 1000 };
+    // the child's name as the PC's rules give it: every card, alert and push names the child, not the PC
+    const c = this.child(agent);
+    const named = typeof r.status?.child_name === 'string' ? r.status.child_name.trim().slice(0, 40) : '';
+    if (c && named) c.name = named;
     saveState(this.state);
     this.onChange('status');
     return r.status;
@@ -232,6 +236,35 @@ export class Family {
     saveState(this.state);
     this.onChange('items');
     return r.result;
+  }
+
+  // Web Push for when the app is closed (docs/relay.md): the subscription {endpoint, p256dh, auth, vapid, subject,
+  // lang} to every PC (a sealed push_subscribe), and sealed to the console, retained on its own topic for this
+  // phone's account, so a console that hears a PC's last will can say "offline" too. {agent or 'console': 'ok' | why}
+  async givePush(sub) {
+    const out = {};
+    for (const c of this.state.children) {
+      try { await this.request(c.agent, 'push_subscribe', sub); out[c.agent] = 'ok'; } catch (e) { out[c.agent] = e.code ?? e.message; }
+    }
+    out.console = this.tellConsole('push_subscribe', sub);
+    return out;
+  }
+
+  async stopPush() {
+    for (const c of this.state.children) await this.request(c.agent, 'push_unsubscribe', {}).catch(() => {});
+    return this.tellConsole('push_unsubscribe', {});
+  }
+
+  // a v1 envelope to the console with this phone's own counter, published retained (the console may be off now)
+  tellConsole(kind, payload) {
+    const con = this.state.console;
+    if (!con?.kx_public) return 'no_console_key';  // linked before the console's key was kept: link again
+    if (!this.client?.connected) return 'unreachable';
+    const ctr = this.nextSend(con.id, LANE_CMD);
+    const wire = new Channel({ id: this.me, kxPrivate: this.keys.kx }, { id: con.id, kxPublic: hex(con.kx_public) })
+      .seal(kind, payload, ctr, 0, LANE_CMD);
+    this.client.publish(topic(con.id, 'in', this.account), enc.encode(wire), { qos: 1, retain: true });
+    return 'ok';
   }
 
   async policy(agent) { return (await this.request(agent, 'policy_get')).policy; }

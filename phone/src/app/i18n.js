@@ -24,7 +24,9 @@ export const TEXT = {
     minutes: '{n} phút', no_week: 'Chưa có báo cáo ngày nào.', rules_for: 'Quy tắc cho {name}',
     daily_minutes: 'Số phút mỗi ngày', bedtime: 'Giờ đi ngủ (hết giờ dùng máy)', save: 'Lưu',
     saved: 'Đã lưu — máy đã áp dụng (phiên bản {v})', bad_minutes: 'Số phút phải là số nguyên từ 0 đến 1440.',
-    bad_time: 'Hãy chọn một giờ, ví dụ 21:00.', failed: 'Chưa làm được: {why}', sending: 'Đang gửi…',
+    bad_time: 'Hãy gõ giờ theo kiểu 24 giờ, ví dụ 21:00.', failed: 'Chưa làm được: {why}', sending: 'Đang gửi…',
+    notify_on: 'Báo cho tôi cả khi ứng dụng đang đóng', notify_done: 'Đã bật thông báo trên điện thoại này',
+    notify_failed: 'Chưa bật được thông báo: {why}',
     alert: {
       clock_change: 'Đồng hồ của máy bị chỉnh', timezone_change: 'Múi giờ của máy bị đổi',
       gap: 'Máy vắng mặt một lúc (tắt hoặc bị dừng)', lock_disagrees: 'Khóa máy không như quy tắc',
@@ -58,7 +60,9 @@ export const TEXT = {
     minutes: '{n} min', no_week: 'No daily report yet.', rules_for: 'Rules for {name}',
     daily_minutes: 'Minutes a day', bedtime: 'Bedtime (screen time ends)', save: 'Save',
     saved: 'Saved — the PC applied it (version {v})', bad_minutes: 'Minutes must be a whole number from 0 to 1440.',
-    bad_time: 'Pick a time, for example 21:00.', failed: 'Not done: {why}', sending: 'Sending…',
+    bad_time: 'Type a 24-hour time, for example 21:00.', failed: 'Not done: {why}', sending: 'Sending…',
+    notify_on: 'Tell me even when the app is closed', notify_done: 'Notifications are on for this phone',
+    notify_failed: 'Notifications could not be turned on: {why}',
     alert: {
       clock_change: "The PC's clock was changed", timezone_change: "The PC's time zone was changed",
       gap: 'The PC was away for a while (off or stopped)', lock_disagrees: 'The lock did not match the rules',

@@ -12,14 +12,17 @@ function b64d(text) {
   return Uint8Array.from(atob(s + '='.repeat((4 - (s.length % 4)) % 4)), (c) => c.charCodeAt(0));
 }
 
+const childName = (a) => String((typeof a.child === 'string' && a.child.trim()) || a.name || a.id.slice(0, 7)).slice(0, 40);
+
 // What the app keeps: its own keys, its broker account (a slot the console handed over), the children's PCs.
 export function linkedState(me, family, ws) {
   const state = {
     v: VERSION,
     phone: { id: me.id, name: me.name, sign_private: hex.of(me.signPrivate), kx_private: hex.of(me.kxPrivate) },
     broker: { ws, username: family.relay.username, password: family.relay.password },
-    console: { id: family.console.id, name: family.console.name },
-    children: family.agents.map((a) => ({ agent: a.id, name: a.name || a.id.slice(0, 7), kx_public: hex.of(b64d(a.kx)),
+    console: { id: family.console.id, name: family.console.name, kx_public: hex.of(b64d(family.console.kx)) },
+    // the child's name when the console knows it (its PCs said it), else the PC's; the PC's status corrects it
+    children: family.agents.map((a) => ({ agent: a.id, name: childName(a), kx_public: hex.of(b64d(a.kx)),
                                           sign_public: hex.of(b64d(a.sign)) })),
   };
   const found = problems(state);

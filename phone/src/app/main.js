@@ -5,6 +5,8 @@ import { TEXT, t } from './i18n.js';
 import { lang as savedLang, loadState, setLang } from './state.js';
 import { startScanner } from './qr.js';
 import { linkFailure, linkPhone } from './linking.js';
+import { turnOnNotifications } from './push.js';
+import { hhmm as clock } from '../push-text.js';
 
 const app = { lang: savedLang(), tab: 'home', family: null, state: null, notes: {}, problems: [], busy: {}, policies: {} };
 const tr = (key, vars) => t(app.lang, key, vars);
@@ -20,7 +22,7 @@ function h(tag, attrs = {}, ...kids) {
   return el;
 }
 
-const hhmm = (ts) => new Date(ts * 1000).toLocaleTimeString(app.lang === 'vi' ? 'vi-VN' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
+const hhmm = (ts) => clock(ts);  // 20:30 in both languages, as the console: never the browser's locale (08:30 PM)
 const mins = (s) => Math.round((s ?? 0) / 60);
 
 function pending(agent) {
@@ -99,7 +101,18 @@ function alertsView() {
       rows.push(h('p', { class: 'alert' }, h('b', {}, child.name), ` — ${label}`, i.payload?.at ? h('span', { class: 'hint' }, ` · ${hhmm(i.payload.at)}`) : ''));
     }
   }
-  return h('section', { class: 'card' }, h('h2', {}, tr('tab_alerts')), rows.length ? rows : h('p', { class: 'hint' }, tr('no_alerts')));
+  const notify = async () => {
+    app.notes.notify = tr('sending'); render();
+    try {
+      const r = await turnOnNotifications(app.family, app.lang);
+      const bad = Object.values(r).filter((v) => v !== 'ok');
+      app.notes.notify = bad.length ? tr('notify_failed', { why: bad.join(', ') }) : tr('notify_done');
+    } catch (e) { app.notes.notify = tr('notify_failed', { why: e.reason ?? e.message }); }
+    render();
+  };
+  return h('section', { class: 'card' }, h('h2', {}, tr('tab_alerts')), rows.length ? rows : h('p', { class: 'hint' }, tr('no_alerts')),
+    h('button', { 'data-test': 'notify', onclick: notify }, tr('notify_on')),
+    app.notes.notify ? h('p', { class: 'note', 'data-test': 'notify-note' }, app.notes.notify) : null);
 }
 
 function isoDay(d) { return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`; }
@@ -146,12 +159,14 @@ function rulesView() {
         .catch(() => { delete app.policies[child.agent]; });
     }
     const minutesIn = h('input', { type: 'number', min: 15, max: 1440, step: 15, value: now?.minutes ?? '', 'data-test': 'daily-minutes' });
-    const bedIn = h('input', { type: 'time', value: now?.bedtime ?? '', 'data-test': 'bedtime' });
+    // a 24-hour text box, not type=time: that one shows the browser's locale ("08:30 PM" on the Vietnamese screen)
+    const bedIn = h('input', { type: 'text', inputmode: 'numeric', maxlength: 5, placeholder: '21:00', value: now?.bedtime ?? '', 'data-test': 'bedtime' });
     const save = async (what) => {
       const n = Number(minutesIn.value);
       if (what === 'minutes' && !(minutesIn.value !== '' && Number.isInteger(n) && n >= 0 && n <= 1440)) {
         app.notes[`rules:${child.agent}`] = tr('bad_minutes'); render(); return;
       }
+      if (what === 'bedtime') bedIn.value = bedIn.value.trim().replace(/^(\d{1,2})[.h:]?(\d{2})$/, (_, hh, mm) => `${hh.padStart(2, '0')}:${mm}`);
       if (what === 'bedtime' && !/^([01]\d|2[0-3]):[0-5]\d$/.test(bedIn.value)) { app.notes[`rules:${child.agent}`] = tr('bad_time'); render(); return; }
       app.notes[`rules:${child.agent}`] = tr('sending'); render();
       try {

@@ -24,6 +24,8 @@ export function problems(s) {
   const b = s.broker ?? {};
   if (!/^wss?:\/\//.test(b.ws ?? '')) out.push('broker.ws: a ws:// or wss:// address');
   if (typeof b.username !== 'string' || typeof b.password !== 'string') out.push('broker.username/password: text');
+  // the console's key (to seal the push subscription for it): kept since the console's "offline" pushes; optional
+  if (s.console?.kx_public !== undefined && !HEX32.test(s.console.kx_public)) out.push('console.kx_public: 32 bytes in hex');
   if (!Array.isArray(s.children) || !s.children.length) out.push('children: at least one linked PC');
   (s.children ?? []).forEach((c, i) => {
     if (!ID.test(c?.agent ?? '')) out.push(`children[${i}].agent: not a device ID`);
