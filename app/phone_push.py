@@ -131,6 +131,7 @@ class PhonePushes:
         self.clock = clock
         self.retry_s = retry_s
         self.sent = 0
+        self.closers: list[Callable[[], None]] = []  # what closes with it (a PhoneBook it was made with)
         self.on_event: Callable[[str, dict[str, Any]], None] = lambda what, detail: None  # for the CLI's lines
         self._pushed_path = Path(family.dir) / PUSHED_FILE
         self._pushed_lock = threading.Lock()
@@ -173,6 +174,8 @@ class PhonePushes:
         self._stop.set()
         self._queue.put(None)
         self._thread.join(timeout=5)
+        for done in self.closers:
+            done()
 
     # ---- the phones' subscriptions ---------------------------------------------------------------------
     def heard_phone(self, account: str, wire: bytes) -> str:
@@ -267,6 +270,37 @@ class PhonePushes:
         self.sent += told
         self.on_event("pushed", {"agent": agent, "child": note.get("n", ""), "phones": told})
         return told
+
+
+def start_for(family: Family, phones: Any = None) -> PhonePushes | None:
+    """What a running console window does: listen on the family's relay (if it has one) on a thread of its own, so a
+    broker that is slow or away never holds up the window. None when there is no relay."""
+    from app.relay_client import for_family
+
+    try:
+        conn = for_family(family)
+    except Exception as exc:  # unreadable relay settings: the window says so elsewhere
+        log.warning("no phone pushes: %s", exc)
+        return None
+    if conn is None:
+        return None
+    if phones is None:
+        from app.phone_link import PhoneBook
+
+        phones = PhoneBook(family)
+        pushes = PhonePushes(family, phones)
+        pushes.closers.append(phones.close)
+    else:
+        pushes = PhonePushes(family, phones)
+
+    def attach() -> None:
+        try:
+            pushes.attach(conn)
+        except Exception as exc:  # the broker is away now: the window works without it
+            log.warning("phone pushes not listening: %s", exc)
+
+    threading.Thread(target=attach, name="sprout-console-push-attach", daemon=True).start()
+    return pushes
 
 
 def phone_topic(console: str, account: str) -> str:

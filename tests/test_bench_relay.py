@@ -29,3 +29,4 @@ def test_the_relay_bench_runs_and_misses_nothing(mode: str) -> None:
     assert "missed 0" in out and "errors: 0" in out, out
     if mode == "sim":
         assert "duplicates 0" in out and "6 = 3 children" in out, out
+        assert re.search(r"of which: sealing \+ sending at the simulated PC p50 [\d.]+ ms.*then broker", out), out

@@ -198,3 +198,13 @@ def test_the_console_opens_only_a_linked_phones_sealed_subscription(tmp_path: Pa
         book.close()
         family.close()
     assert relay.in_topic(family.identity.device_id, "+").endswith("/in/+")
+
+
+def test_a_console_without_a_relay_starts_no_phone_pushes(tmp_path: Path) -> None:
+    from app.phone_push import start_for
+
+    family = Family(tmp_path / "mom", name="mom", use_keyring=False)
+    try:
+        assert start_for(family) is None  # the LAN only: nothing to listen to, nothing pushed, no thread left
+    finally:
+        family.close()

@@ -45,11 +45,16 @@ class Session:
         self.store = ConsoleStore(state_dir, vault=self.family.vault)
         self.closed = False
         self.watcher: Watcher | None = None
+        self.phone_pushes: Any = None
 
     def watch(self, on_items: Callable[[str, list[dict[str, Any]]], None]) -> Watcher:
         """Long-poll every paired PC from now on; on_items(device_id, new items) runs on a watcher thread."""
         if self.watcher is None:
             self.watcher = Watcher(self.family, on_items)
+            from app.phone_push import start_for
+
+            # while the window runs, a PC gone without a goodbye is pushed to the phones (app/phone_push.py)
+            self.phone_pushes = start_for(self.family)
         self.watcher.sync()
         return self.watcher
 
@@ -57,6 +62,8 @@ class Session:
         self.closed = True  # widgets still alive (timers, late worker replies) check this before touching stores
         if self.watcher is not None:
             self.watcher.stop()
+        if self.phone_pushes is not None:
+            self.phone_pushes.close()
         self.store.close()
         self.family.close()
 
