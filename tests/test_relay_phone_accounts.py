@@ -47,12 +47,13 @@ def test_a_phones_account_reaches_only_its_own_topics(tmp_path: Path) -> None:
         root, s1 = relay.ROOT, slot1.username
         assert agent.subscribe(f"{root}/{a_agent}/in/+") and agent2.subscribe(f"{root}/{a_agent2}/in/+")
         assert mom.subscribe(f"{root}/link/+/req") and mom.subscribe(relay.out_topic(a_agent, a_mom))
+        assert mom.subscribe(relay.in_topic(a_mom, "+"))  # its phones' sealed push subscriptions
         assert phone.subscribe(relay.out_topic(a_agent, s1)) and phone.subscribe(relay.presence_topic(a_agent))
         assert phone.subscribe(relay.out_topic(a_agent2, s1))
         # what a phone, the link account and another family's phone try to read
         for spy in (phone, phone2, other_phone, linker):
             for topic in ("#", f"{root}/#", relay.out_topic(a_agent, a_mom), f"{root}/{a_agent}/in/+",
-                          relay.pair_topic(a_agent), f"{root}/link/+/req"):
+                          relay.pair_topic(a_agent), f"{root}/link/+/req", relay.in_topic(a_mom, "+")):
                 spy.subscribe(topic)
         phone2.subscribe(relay.out_topic(a_agent, s1))  # the other phone of the same family: not its topic
         # what they try to write: as the console, as the other phone, on pair, as the agent, into the link
@@ -61,7 +62,10 @@ def test_a_phones_account_reaches_only_its_own_topics(tmp_path: Path) -> None:
                   (phone, relay.presence_topic(a_agent)), (phone, phone_link.resp_topic("ABCD")),
                   (other_phone, relay.in_topic(a_agent, b_slot.username)), (other_phone, relay.in_topic(a_agent, s1)),
                   (linker, relay.in_topic(a_agent, a_mom)), (linker, relay.pair_topic(a_agent)),
-                  (linker, phone_link.resp_topic("ABCD"))]
+                  (linker, phone_link.resp_topic("ABCD")),
+                  # the console's inbox: as the family's other phone, from another family, to another console
+                  (phone, relay.in_topic(a_mom, slot2.username)), (other_phone, relay.in_topic(a_mom, b_slot.username)),
+                  (phone, relay.in_topic(b_mom, s1)), (linker, relay.in_topic(a_mom, s1))]
         for n, (spy, topic) in enumerate(forged):
             spy.publish(topic, b"forged %d" % n)
         # controls: what each may do arrives
@@ -75,6 +79,8 @@ def test_a_phones_account_reaches_only_its_own_topics(tmp_path: Path) -> None:
         mom.wait_for(b"agent answers mom")
         agent.publish(relay.presence_topic(a_agent), relay.ONLINE)
         phone.wait_for(relay.ONLINE)
+        phone.publish(relay.in_topic(a_mom, s1), b"phone leaves mom its subscription")
+        mom.wait_for(b"phone leaves mom its subscription")
         linker.publish(phone_link.req_topic("ABCD"), b"hello from a phone")
         mom.wait_for(b"hello from a phone")
         mom.publish(phone_link.resp_topic("ABCD"), b"offer")
@@ -83,6 +89,7 @@ def test_a_phones_account_reaches_only_its_own_topics(tmp_path: Path) -> None:
         assert not [p for p in everything if p.startswith(b"forged")], everything
         assert b"agent answers mom" not in [p for _, p in phone.got + phone2.got + linker.got + other_phone.got]
         assert b"hello from a phone" not in [p for _, p in phone.got + phone2.got + linker.got + other_phone.got]
+        assert b"phone leaves mom its subscription" not in [p for _, p in phone2.got + linker.got + other_phone.got]
         # the family's other phone may see the PC's presence, and nothing else; the other family's phone nothing
         assert {t for t, _ in phone2.got} == {relay.presence_topic(a_agent)} and other_phone.got == []
         assert {p for _, p in linker.got} == {b"offer"}  # (once per matching subscription)
