@@ -247,3 +247,46 @@ def test_the_running_agent_wakes_a_closed_phone_when_the_child_asks(
             time.sleep(0.2)
         assert link.call("push_unsubscribe", {}) == {"ok": True, "removed": False}  # already forgotten
         assert len(service.received) == 1
+
+
+def test_a_clean_stop_says_turned_off_within_its_budget_and_says_whether_every_phone_heard(
+        agent_side: Any) -> None:
+    """The goodbye push (webpush.say_goodbye): each phone told once, a slow push service never holds the stop past
+    its budget (an injected clock), a removed phone told nothing; True only when every phone's service took it."""
+    _store, backend, book = agent_side
+    other = "B" * 52
+    book.subscribe(PHONE, Phone().subscription("https://push.example/p/1", lang="vi"))
+    book.subscribe(other, Phone().subscription("https://push.example/p/2", lang="en"))
+    clock = [0.0]
+    sent: list[tuple[str, dict[str, Any], float]] = []
+    slow: set[str] = set()
+
+    def send(sub: webpush.Subscription, note: dict[str, Any], timeout_s: float = 10.0) -> int:
+        sent.append((sub.endpoint, note, timeout_s))
+        if sub.endpoint in slow:
+            clock[0] += timeout_s  # the push service took the whole timeout and answered nothing
+            raise webpush.PushFailed(0, "timed out")
+        return 201
+
+    paired = {PHONE, other}
+    pusher = WebPusher(book, backend, AGENT, child_name=lambda: "Minh Anh", is_paired=lambda p: p in paired,
+                       send=send, monotonic=lambda: clock[0])
+    assert pusher.say_goodbye(1_765_000_000.0) is True
+    assert sorted((e, n["t"], n["o"], n["n"], n["l"], n["at"]) for e, n, _ in sent) == [
+        ("https://push.example/p/1", "offline", 1, "Minh Anh", "vi", 1_765_000_000),
+        ("https://push.example/p/2", "offline", 1, "Minh Anh", "en", 1_765_000_000)]
+    assert all(t <= 3.0 for _, _, t in sent)
+
+    sent.clear()
+    slow.update({"https://push.example/p/1", "https://push.example/p/2"})
+    assert pusher.say_goodbye(1_765_000_100.0, budget_s=4.0) is False
+    assert clock[0] <= 4.0 + 0.01 and len(sent) == 2  # 3 s, then the 1 s left: never past the budget
+    assert sent[1][2] <= 1.0 + 1e-9
+
+    sent.clear()
+    paired.discard(other)  # removed from the family: told nothing, its subscription forgotten
+    slow.clear()
+    assert pusher.say_goodbye(1_765_000_200.0) is True
+    assert [e for e, _, _ in sent] == ["https://push.example/p/1"] and list(book.all()) == [PHONE]
+    book.remove(PHONE)
+    assert pusher.say_goodbye(1_765_000_300.0) is False  # nobody to tell: the console may tell them
