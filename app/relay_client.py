@@ -137,6 +137,7 @@ class RelayConnection:
         self._sessions: dict[str, v2.Session] = {}  # agent → this process's current v2 session with it
         self._old_sessions: dict[bytes, v2.Session] = {}  # by sid: pushes may still come in a replaced one
         self._session_lock = threading.Lock()
+        self._channels: dict[str, tuple[bytes, Channel]] = {}  # agent → (its X25519 key, the channel with it)
 
     # ---- connection ------------------------------------------------------------------------------------
     def _connect(self) -> Any:
@@ -304,9 +305,18 @@ class RelayConnection:
 
             logging.getLogger("sprout.console").exception("relay message not handled")
 
+    def _channel(self, agent: str) -> Channel:
+        """The v1 channel with this PC, kept per PC and key: making one is an X25519 agreement (~0.3 ms) and a query,
+        which every push paid before (a re-paired PC has new keys and so gets a new channel)."""
+        keys = self.family.peer_keys(agent)
+        have = self._channels.get(agent)
+        if have is None or have[0] != keys.kx_pub:
+            have = self._channels[agent] = (keys.kx_pub, Channel(self.family.identity, keys))
+        return have[1]
+
     def _push(self, agent: str, wire: bytes) -> None:
         try:
-            chan = Channel(self.family.identity, self.family.peer_keys(agent))
+            chan = self._channel(agent)
             header, payload = chan.open(wire, self.family.last_recv(agent, LANE_PUSH))
         except Exception:  # an unknown PC, a forged or replayed push: ignored
             return

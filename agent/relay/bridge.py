@@ -70,6 +70,7 @@ class RelayBridge:
         self._queued = {"cmd": 0, "poll": 0}
         self._qlock = threading.Lock()
         self._push_wanted = threading.Event()
+        self._channels: dict[str, tuple[bytes, Channel]] = {}  # peer → (its X25519 key, the channel for pushes)
         self._pushed_seq = self._newest_seq()  # history is fetched by cursor; pushes are what is new from now
         self._threads = [threading.Thread(target=self._push_loop, name="sprout-relay-push", daemon=True)]
         self.dropped = 0
@@ -248,8 +249,10 @@ class RelayBridge:
             sessions = self.sessions.sessions_of(device)
             if keys is None or not sessions:
                 continue
-            chan = Channel(self.service.identity, keys)
-            wire = chan.seal("push", {"items": items}, state.next_send(keys.device_id, LANE_PUSH), 0, LANE_PUSH)
+            chan = self._channels.get(device)
+            if chan is None or chan[0] != keys.kx_pub:  # one X25519 agreement per peer and key, not per push
+                chan = self._channels[device] = (keys.kx_pub, Channel(self.service.identity, keys))
+            wire = chan[1].seal("push", {"items": items}, state.next_send(keys.device_id, LANE_PUSH), 0, LANE_PUSH)
             for session in sessions:
                 self.client.publish(relay.out_topic(self.me, topic_id), session.seal(wire), qos=1)
         self._pushed_seq = items[-1]["seq"]

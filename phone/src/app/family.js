@@ -39,6 +39,7 @@ export class Family {
     this.sessions = new Map();  // agent → {session, made}
     this.oldSessions = new Map();  // sid hex → session: pushes may still come in a replaced one
     this.waiting = new Map();  // correlation hex → resolve
+    this.channels = new Map();  // agent → {kx, channel}
     this.client = null;
     this.connected = false;
     this.locks = new Map();  // agent:lane → promise: one request in flight per lane, as the console's file lock
@@ -123,9 +124,14 @@ export class Family {
     return added === fresh.length;
   }
 
+  // one channel per PC (an X25519 agreement in JavaScript costs about a millisecond: not again for every message)
   channel(agent) {
     const c = this.child(agent);
-    return new Channel({ id: this.me, kxPrivate: this.keys.kx }, { id: agent, kxPublic: hex(c.kx_public) });
+    const have = this.channels.get(agent);
+    if (have && have.kx === c.kx_public) return have.channel;
+    const channel = new Channel({ id: this.me, kxPrivate: this.keys.kx }, { id: agent, kxPublic: hex(c.kx_public) });
+    this.channels.set(agent, { kx: c.kx_public, channel });
+    return channel;
   }
 
   counters(agent) { return (this.state.counters[agent] ??= { send: {}, recv: {} }); }
