@@ -32,6 +32,7 @@ from agent.relay.phone_app import PhoneAppServer
 from tests import journeys
 from tests.journeys import BIN, ENV, ROOT, lang, run, start_agent  # noqa: F401 - lang is a fixture
 from tests.phone_app import MISSING, phone_browser, qr_y4m, shot, wait_for
+from tests.python_phone import console_shows_link_code
 from tests.relay_broker import MOSQUITTO, Broker, free_port
 from tests.webpush_endpoint import Phone, PushService
 
@@ -94,15 +95,9 @@ def test_the_phone_names_the_child_reads_24_hours_and_hears_the_console_say_offl
                 time.sleep(0.1)
             assert json.loads(names.read_text()) == {agent_id: "Minh Anh"}
 
-            qr_file = tmp_path / "qr.txt"
-            linking = subprocess.Popen([str(BIN / "sprout-console"), "--state", str(mom), "--lang", lang, "phone",
-                                        "link", "--timeout", "180", "--qr-file", str(qr_file)],
-                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, cwd=ROOT)
-            deadline = time.monotonic() + 60
-            while not (qr_file.exists() and qr_file.read_text().count("\n") == 2):
-                assert linking.poll() is None and time.monotonic() < deadline, linking.communicate()
-                time.sleep(0.1)
-            qr = qr_file.read_text().split()[0]
+            linking, qr, _code = console_shows_link_code(
+                [str(BIN / "sprout-console"), "--state", str(mom), "--lang", lang, "phone", "link", "--timeout", "180"],
+                tmp_path / "qr.txt", env=ENV, cwd=ROOT)
             driver = phone_browser(lang, tmp_path / "chromium", fake_camera=qr_y4m(qr, tmp_path / "qr.y4m"))
             driver.get(server.url)
             wait_for(driver, lambda: driver.find_element(By.CSS_SELECTOR, "[data-test=scan]"), why="first screen")

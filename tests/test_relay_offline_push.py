@@ -28,7 +28,7 @@ from app.phone_link import PhoneBook
 from app.phone_push import PhonePushes
 from tests import journeys
 from tests.journeys import BIN, ENV, ROOT, run, start_agent
-from tests.python_phone import PythonPhone
+from tests.python_phone import PythonPhone, console_shows_link_code
 from tests.relay_broker import MOSQUITTO, Broker, free_port
 from tests.webpush_endpoint import Phone, PushService
 
@@ -94,13 +94,11 @@ def test_pc_offline_reaches_a_closed_phone_from_the_agent_or_from_the_console(
 
         with started() as agent:
             console("pair", "--code", agent.pairing_code(), "--host", agent.host)
-            qr_file = tmp_path / "qr.txt"
-            linking = subprocess.Popen([str(BIN / "sprout-console"), "--state", str(mom), "--lang", "en", "phone",
-                                        "link", "--timeout", "120", "--qr-file", str(qr_file)],
-                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, cwd=ROOT)
+            linking, qr, _code = console_shows_link_code(
+                [str(BIN / "sprout-console"), "--state", str(mom), "--lang", "en", "phone", "link", "--timeout", "120"],
+                tmp_path / "qr.txt", env=ENV, cwd=ROOT)
             try:
-                wait_for(lambda: qr_file.exists() and qr_file.read_text().count("\n") == 2)
-                phone.link(qr=qr_file.read_text().split()[0], ca_pem=(folder / "ca.crt").read_text())
+                phone.link(qr=qr, ca_pem=(folder / "ca.crt").read_text())
                 linking.communicate(timeout=60)
             finally:
                 if linking.poll() is None:
