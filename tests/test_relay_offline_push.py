@@ -133,7 +133,7 @@ def test_pc_offline_reaches_a_closed_phone_from_the_agent_or_from_the_console(
         crash = got[1].note
         assert crash["t"] == "offline" and "o" not in crash and crash["n"] == "Minh Anh" and crash["a"] == agent_id
         assert abs(crash["at"] - killed_at) < 30
-        assert "Told 1 phone(s): Minh Anh's PC is offline" in said()
+        wait_for(lambda: "Told 1 phone(s): Minh Anh's PC is offline" in said(), why=said)  # said once it was sent
         assert said().count("Told ") == 1  # the clean stop was the agent's to tell, not the console's
 
         # removed from the console: the phone is told nothing more, by the console or the PC
