@@ -169,14 +169,14 @@ class DeviceLink:
 
     def status(self) -> dict[str, Any]:
         status = self.call("status", {})["status"]
-        from app.phone_push import remember_child_name
+        from app.child_names import remember_child_name
 
         remember_child_name(self.family, self.device_id, status.get("child_name"))  # what the phones are told
         return status
 
     def push_policy(self, doc: dict[str, Any]) -> int:
         version = self.call("policy_push", messages.sign_policy(self.family.identity, doc))["version"]
-        from app.phone_push import remember_child_name
+        from app.child_names import remember_child_name
 
         remember_child_name(self.family, self.device_id, (doc.get("child") or {}).get("name"))
         return version

@@ -211,7 +211,7 @@ class ConsoleLink:
         self._lock = threading.Lock()
 
     def _offer(self, phone: PeerKeys, slot: tuple[str, str]) -> dict[str, Any]:
-        from app.phone_push import child_names
+        from app.child_names import child_names
 
         names = child_names(self.family)  # the phone shows the child's name, not the PC's host name
         agents = []

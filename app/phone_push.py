@@ -29,38 +29,15 @@ from agent.protocol import relay, webpush
 from agent.protocol.envelope import Channel
 from agent.protocol.errors import ProtocolError
 from agent.protocol.identity import PeerKeys, b64d
+from app.child_names import child_names, remember_child_name
 from app.family import Family
 
 log = logging.getLogger("sprout.console.push")
 
 VAULT_NAME = "phone-push-subscriptions"
 PUSHED_FILE = "offline-pushed.json"  # which "offline since" was pushed already, per PC (not secret)
-NAMES_FILE = "child-names.json"  # the child's name each PC last gave in its status: what the phone reads
 RETRY_S = (5.0, 30.0)
 SEND_TIMEOUT_S = 10.0
-
-
-def child_names(family: Family) -> dict[str, str]:
-    """{PC's device ID: the child's name} as each PC last gave it (its status, or the rules this console sent)."""
-    try:
-        names = json.loads((Path(family.dir) / NAMES_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {k: v for k, v in names.items() if isinstance(v, str) and v} if isinstance(names, dict) else {}
-
-
-def remember_child_name(family: Family, device: str, name: Any) -> None:
-    """Keep the child's name of a PC for what the phones are told (linking, "offline" pushes)."""
-    if not isinstance(name, str) or not name.strip():
-        return
-    names = child_names(family)
-    if names.get(device) == name.strip()[:40]:
-        return
-    names[device] = name.strip()[:40]
-    path = Path(family.dir) / NAMES_FILE
-    tmp = path.with_name(f"{path.name}.{threading.get_ident()}.tmp")
-    tmp.write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(path)
 
 
 class ConsolePushBook:
@@ -272,9 +249,10 @@ class PhonePushes:
         return told
 
 
-def start_for(family: Family, phones: Any = None) -> PhonePushes | None:
+def start_for(family: Family, make_phones: Callable[[], Any]) -> PhonePushes | None:
     """What a running console window does: listen on the family's relay (if it has one) on a thread of its own, so a
-    broker that is slow or away never holds up the window. None when there is no relay."""
+    broker that is slow or away never holds up the window. None when there is no relay. `make_phones` gives the
+    console's PhoneBook (closed with the returned PhonePushes)."""
     from app.relay_client import for_family
 
     try:
@@ -284,14 +262,9 @@ def start_for(family: Family, phones: Any = None) -> PhonePushes | None:
         return None
     if conn is None:
         return None
-    if phones is None:
-        from app.phone_link import PhoneBook
-
-        phones = PhoneBook(family)
-        pushes = PhonePushes(family, phones)
-        pushes.closers.append(phones.close)
-    else:
-        pushes = PhonePushes(family, phones)
+    phones = make_phones()
+    pushes = PhonePushes(family, phones)
+    pushes.closers.append(phones.close)
 
     def attach() -> None:
         try:

@@ -203,6 +203,6 @@ def test_a_console_without_a_relay_starts_no_phone_pushes(tmp_path: Path) -> Non
 
     family = Family(tmp_path / "mom", name="mom", use_keyring=False)
     try:
-        assert start_for(family) is None  # the LAN only: nothing to listen to, nothing pushed, no thread left
+        assert start_for(family, lambda: PhoneBook(family)) is None  # the LAN only: nothing to listen to, nothing pushed, no thread left
     finally:
         family.close()

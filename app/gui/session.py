@@ -51,10 +51,11 @@ class Session:
         """Long-poll every paired PC from now on; on_items(device_id, new items) runs on a watcher thread."""
         if self.watcher is None:
             self.watcher = Watcher(self.family, on_items)
+            from app.phone_link import PhoneBook
             from app.phone_push import start_for
 
             # while the window runs, a PC gone without a goodbye is pushed to the phones (app/phone_push.py)
-            self.phone_pushes = start_for(self.family)
+            self.phone_pushes = start_for(self.family, lambda: PhoneBook(self.family))
         self.watcher.sync()
         return self.watcher
 
