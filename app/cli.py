@@ -114,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.phone_link_cli import register as register_phone
 
     register_phone(sub, _lang)
+    from app.controls_cli import register as register_controls
+
+    register_controls(sub, _lang)
     return p
 
 

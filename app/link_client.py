@@ -207,6 +207,13 @@ class DeviceLink:
         self.family.record_decision(request_id, self.device_id, result.get("state", "?"), result.get("minutes", 0))
         return result
 
+    def control(self, kind: str, action: str, until: float | None = None) -> dict[str, Any]:
+        """The parent's lock now / unlock (kind lock_now) or pause / resume (pause_internet), signed for this PC.
+        `until`: Unix seconds (None: until the parent ends it — a lock only). The reply is the control's state
+        on the PC: {active, until, until_text} (raises LinkError control_rejected, e.g. for a time in the past)."""
+        payload = messages.sign_control(self.family.identity, self.device_id, kind, action, until, time.time())
+        return self.call(kind, payload)["control"]
+
     def consent(self) -> dict[str, Any]:
         """The consent state and record as the agent keeps it (agent.service.consent)."""
         return self.call("consent_get", {})["consent"]

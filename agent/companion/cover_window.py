@@ -79,10 +79,17 @@ class CoverWindow(Page):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.setWindowTitle(translate("Companion", "Screen time is over"))
-        set_text(self.title, translate("Companion", "Screen time is over"))
-        set_text(self.body, translate("Companion", "This PC could not lock itself, so Sprout covers the screen "
-                                                   "until your time starts again. Your parents have been told."))
+        if self.status.get("locked_reason") == "parent_lock":  # the parent's "lock now", not a time limit
+            title = translate("Companion", "Time for a break")
+            body = translate("Companion", "Your parents paused this computer for a while. This PC could not lock "
+                                          "itself, so Sprout covers the screen until the break ends.")
+        else:
+            title = translate("Companion", "Screen time is over")
+            body = translate("Companion", "This PC could not lock itself, so Sprout covers the screen until your "
+                                          "time starts again. Your parents have been told.")
+        self.setWindowTitle(title)
+        set_text(self.title, title)
+        set_text(self.body, body)
         set_text(self.until, stopped_line(self.status) or translate("Companion", "Screen time is over for today."))
         set_text(self.pin_label, translate("Companion", "Parent's &PIN:"))
         self.pin.setAccessibleName(translate("Companion", "Parent's PIN"))

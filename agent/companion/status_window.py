@@ -37,6 +37,10 @@ def connection_line(connected: bool) -> str:
 def stopped_line(status: dict[str, Any]) -> str:
     if not status.get("locked_reason"):
         return ""
+    if status.get("locked_reason") == "parent_lock":  # the parent's "lock now" (agent.service.controls)
+        until = (status.get("parent_lock") or {}).get("until_text")
+        return (translate("Companion", "Your parents paused the computer until {time}.").format(time=until) if until
+                else translate("Companion", "Your parents paused the computer until they open it again."))
     if status.get("next_window"):
         return translate("Companion", "Screen time is over for now. Next time starts at {time}."
                                           ).format(time=status["next_window"])

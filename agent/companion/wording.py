@@ -18,6 +18,8 @@ translate = QCoreApplication.translate
 
 BAND_GROUPS = ("0-6", "7-10", "11-13", "14-17")
 TIME_KINDS = frozenset({"warn", "warn_games", "remind", "close", "lock", "decline"})  # "ask for more time" fits
+# The parent's lock now / pause internet (agent.service.controls): one calm wording for every age, never an error
+CONTROL_KINDS = frozenset({"parent_lock", "parent_unlock", "internet_paused", "internet_resumed"})
 
 
 def band_group(age_band: str | None) -> str:
@@ -33,7 +35,7 @@ def notice_kind(notice: dict[str, Any]) -> str:
         kind = "lock"
     if kind == "warn" and notice.get("target") not in (None, "screen"):
         return "warn_games"
-    known = {"warn", "remind", "block", "close", "lock", "web_block", "grant", "decline", "info"}
+    known = {"warn", "remind", "block", "close", "lock", "web_block", "grant", "decline", "info", *CONTROL_KINDS}
     return kind if kind in known else "info"
 
 
@@ -288,6 +290,8 @@ def _ask_line(group: str, kind: str) -> str:
 def notice_text(notice: dict[str, Any], age_band: str | None) -> NoticeText:
     group = band_group(age_band)
     kind = notice_kind(notice)
+    if kind in CONTROL_KINDS:
+        return control_text(kind, notice.get("until"))
     table = {"0-6": _texts_0_6, "7-10": _texts_7_10, "11-13": _texts_11_13, "14-17": _texts_14_17}[group]()
     title, body = table[kind]
     if kind == "lock" and not notice.get("left_s"):
@@ -307,6 +311,31 @@ def notice_text(notice: dict[str, Any], age_band: str | None) -> NoticeText:
         until = late_grant_line(str(notice["asked_day"]))
     return NoticeText(title=title.format(**values), body=body, until=until,
                       ask=_ask_line(group, kind))
+
+
+def control_text(kind: str, until: Any) -> NoticeText:
+    """The parent's lock or pause, and their end, as the child reads them: what, until when, that it is no one's
+    fault; the 111 line and the report button come with every notice (notice_window)."""
+    t = str(until) if until else ""
+    if kind == "parent_lock":
+        title = (translate("Companion", "Your parents paused the computer until {time}").format(time=t) if t
+                 else translate("Companion", "Your parents paused the computer"))
+        body = (translate("Companion", "Time for a break. Nothing is counted while it rests, and it opens again "
+                                       "by itself at {time}.").format(time=t) if t
+                else translate("Companion", "Time for a break. Nothing is counted while it rests; your parents "
+                                            "will open it again."))
+    elif kind == "parent_unlock":
+        title = translate("Companion", "The computer is open again")
+        body = translate("Companion", "The break is over. Your usual rules apply again.")
+    elif kind == "internet_paused":
+        title = (translate("Companion", "The internet is resting until {time}").format(time=t) if t
+                 else translate("Companion", "The internet is resting for a while"))
+        body = translate("Companion", "Your parents paused the internet for a while. Websites open again when "
+                                      "the pause ends; help lines such as 111 still work.")
+    else:
+        title = translate("Companion", "The internet is back")
+        body = translate("Companion", "Your parents turned the internet back on.")
+    return NoticeText(title=title, body=body, until="", ask="")
 
 
 _TITLES: dict[str, str] = {}

@@ -46,6 +46,15 @@ _REASONS = {
                    "This search engine cannot be kept in safe mode, so it is paused. Google, Bing or DuckDuckGo "
                    "work fine."),
 }
+_HEADINGS = ("Bố mẹ đã chọn không mở trang này", "Your parents chose not to open this site")
+# The parent's "pause internet until …" (agent/dns/pause.py): every site rests, none is judged
+_PAUSED_HEADINGS = ("Bố mẹ đã tạm dừng Internet", "Your parents paused the internet")
+_PAUSED_REASON = ("Internet đang tạm nghỉ đến {until}. Sau giờ đó, trang này sẽ mở lại như thường.",
+                  "The internet is resting until {until}. After that, this site opens again as usual.")
+_PAUSED_OPEN = ("Internet đang tạm nghỉ cho đến khi bố mẹ mở lại.",
+                "The internet is resting until your parents turn it back on.")
+_PAUSED_TALK = ("<p>Bạn không làm gì sai cả. Nếu bạn cần Internet cho bài tập, hãy nói với bố mẹ.</p>",
+                "<p>You did nothing wrong. If you need the internet for homework, talk to your parents.</p>")
 _DEFAULT_REASON = ("Trang này đang được bộ lọc của gia đình tạm dừng.", "Your family's filter paused this site.")
 
 
@@ -99,33 +108,47 @@ _ASKED = {
 
 
 def render_page(host: str | None, decision: Decision | None, now: datetime | None = None, *,
-                ask_token: str | None = None, asked: str | None = None) -> str:
+                ask_token: str | None = None, asked: str | None = None, paused_until: str | None = None) -> str:
     """The page for one host; every value that came from the request is escaped. ask_token: show the "ask my
-    parents" button (the agent's page); asked: the answer to a request just sent."""
+    parents" button (the agent's page); asked: the answer to a request just sent; paused_until: the end of the
+    parent's pause ("18:00", "" when open-ended) when the decision is the pause's."""
     site = host or "trang này / this site"
     category = decision.category if decision else None
     titles = _category_titles().get(category or "", {})
     reason = decision.reason if decision else ""
     reason = "safesearch" if reason.startswith("safesearch:") else reason.split(":")[-1]
     reason_vi, reason_en = _REASONS.get(reason, _DEFAULT_REASON)
+    heading_vi, heading_en = _HEADINGS
+    paused = reason == "paused"
+    if paused:
+        heading_vi, heading_en = _PAUSED_HEADINGS
+        texts = _PAUSED_REASON if paused_until else _PAUSED_OPEN
+        reason_vi, reason_en = (t.format(until=paused_until) for t in texts)
     values = {
         "site": site,
         "category_vi": titles.get("vi", category or "không thuộc nhóm nào"),
         "category_en": titles.get("en", category or "no category"),
         "reason_vi": reason_vi,
         "reason_en": reason_en,
+        "heading_vi": heading_vi,
+        "heading_en": heading_en,
         "report_url": _links()["report_url"],
         "time": (now or datetime.now()).strftime("%H:%M %d/%m/%Y"),
     }
     escaped = {k: html.escape(v, quote=True) for k, v in values.items()}
-    if asked in _ASKED:
+    lines = {"category_line_vi": "", "category_line_en": ""} if paused else {
+        "category_line_vi": f"<p><b>Nhóm:</b> {escaped['category_vi']}</p>",
+        "category_line_en": f"<p><b>Category:</b> {escaped['category_en']}</p>"}
+    if paused and asked not in _ASKED:
+        ask_vi, ask_en = _PAUSED_TALK  # nothing to ask per site: the whole internet comes back at once
+    elif asked in _ASKED:
         ask_vi, ask_en = _ASKED[asked]
     elif ask_token is not None and host is not None:
         fill = {"site": html.escape(host, quote=True), "token": html.escape(ask_token, quote=True)}
         ask_vi, ask_en = (text.format(**fill) for text in _ASK_BUTTON)
     else:
         ask_vi, ask_en = _ASK_TALK
-    return _template().safe_substitute(escaped, ask_vi=ask_vi, ask_en=ask_en)
+    return _template().safe_substitute(escaped, ask_vi=ask_vi, ask_en=ask_en, **lines)
 
 
 def host_from_header(value: str | None) -> str | None:
@@ -146,6 +169,7 @@ class _Handler(BaseHTTPRequestHandler):
     on_view: Callable[[str | None], None] | None = None
     ask: Ask | None = None
     token: str | None = None
+    paused: Callable[[], str | None] | None = None
 
     def do_GET(self) -> None:
         self._page(with_body=True)
@@ -204,7 +228,13 @@ class _Handler(BaseHTTPRequestHandler):
                 decision = None
         cls = type(self)
         token = cls.token if cls.ask is not None else None
-        body = render_page(host, decision, ask_token=token, asked=asked).encode("utf-8")
+        until = None
+        if decision is not None and decision.reason == "paused" and cls.paused is not None:
+            try:
+                until = cls.paused()
+            except Exception:
+                until = None
+        body = render_page(host, decision, ask_token=token, asked=asked, paused_until=until).encode("utf-8")
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -235,12 +265,14 @@ class BlockPageServer:
     """Serves the page in a background thread until stop(). `describe(host)` gives the current decision."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 8080, describe: Describe | None = None,
-                 on_view: Callable[[str | None], None] | None = None, ask: Ask | None = None) -> None:
+                 on_view: Callable[[str | None], None] | None = None, ask: Ask | None = None,
+                 paused: Callable[[], str | None] | None = None) -> None:
         handler = type("BlockPageHandler", (_Handler,), {
             "describe": staticmethod(describe or (lambda host: None)),
             "on_view": staticmethod(on_view) if on_view else None,
             "ask": staticmethod(ask) if ask else None,
             "token": secrets.token_urlsafe(18),
+            "paused": staticmethod(paused) if paused else None,
         })
         self._httpd = _Server((host, port), handler)
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.2},

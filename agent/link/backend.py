@@ -50,6 +50,12 @@ class DecisionRejected(Exception):
         self.reason = reason
 
 
+class ControlRejected(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class AgentBackend(Protocol):
     def current_policy(self) -> dict | None: ...
 
@@ -70,6 +76,10 @@ class AgentBackend(Protocol):
         ...
 
     def apply_consent(self, fields: list, signer: str) -> dict: ...
+
+    def apply_control(self, kind: str, action: str, until: int, at: int, signer: str) -> dict:
+        """The parent's lock now / unlock / pause internet / resume (agent.service.controls)."""
+        ...
 
 
 def _field(row: Any, name: str, index: int) -> Any:
@@ -109,7 +119,11 @@ class StoreBackend:
                  policy_source: Callable[[], dict[str, Any]] | None = None,
                  consent_sink: Callable[[Any, str], dict[str, Any]] | None = None,
                  consent_source: Callable[[], dict[str, Any]] | None = None,
-                 time_sink: Callable[[float, str], None] | None = None) -> None:
+                 time_sink: Callable[[float, str], None] | None = None,
+                 control_sink: Callable[[str, str, int, str, int], dict[str, Any]] | None = None,
+                 refused_sink: Callable[[str, str, str | None, str], None] | None = None) -> None:
+        self.control_sink = control_sink  # the core's parent_control(kind, action, until, signer, at)
+        self.refused_sink = refused_sink  # the core's control_refused(kind, code, sender, reason)
         self.time_sink = time_sink  # the core's console_time(wall, console): a paired console's signed clock
         self.consent_sink = consent_sink  # the core's parent_consent(fields, signer); None: no consent here
         self.consent_source = consent_source
@@ -217,3 +231,18 @@ class StoreBackend:
             raise ConsentRejected(str(exc)[:200]) from None
         self.notify()
         return view
+
+    def apply_control(self, kind: str, action: str, until: int, at: int, signer: str) -> dict:
+        if self.control_sink is None:
+            raise ControlRejected("this agent cannot lock or pause (a link without a running service)")
+        try:
+            view = self.control_sink(kind, action, until, signer, at)
+        except ValueError as exc:
+            raise ControlRejected(str(exc)[:200]) from None
+        self.notify()
+        return view
+
+    def control_refused(self, kind: str, code: str, sender: str | None, reason: str) -> None:
+        if self.refused_sink is not None:
+            self.refused_sink(kind, code, sender, reason)
+            self.notify()

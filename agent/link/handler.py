@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from agent.link.backend import AgentBackend, ConsentRejected, DecisionRejected, PolicyRejected
+from agent.link.backend import AgentBackend, ConsentRejected, ControlRejected, DecisionRejected, PolicyRejected
 from agent.link.phones import PhoneBook
 from agent.link.state import LinkState
 from agent.protocol import messages, phone_link
@@ -170,10 +170,15 @@ class LinkService:
         claimed = peek_header(body)
         if claimed.receiver != self.identity.device_id:
             raise ProtocolError("wrong_peer", "the envelope is addressed to another device")
-        with self._msg_lock:
-            chan = self._channel(claimed.sender)
-            header, payload = chan.open(body, lambda lane: self.state.counters(claimed.sender, lane)[1])
-            self.state.accept_recv(header.sender, header.lane, header.counter)
+        try:
+            with self._msg_lock:
+                chan = self._channel(claimed.sender)
+                header, payload = chan.open(body, lambda lane: self.state.counters(claimed.sender, lane)[1])
+                self.state.accept_recv(header.sender, header.lane, header.counter)
+        except ProtocolError as exc:
+            if claimed.kind in messages.CONTROL_ACTIONS:  # a forged or replayed unlock: the parent hears of it
+                self._control_refused(claimed.kind, exc, claimed.sender)
+            raise
         self._peer_clock(header.sender, payload)
         if header.kind not in messages.REQUEST_KINDS:
             result: dict[str, Any] = {"ok": False, "error": "unknown_kind", "reason": f"unknown kind {header.kind!r}"}
@@ -186,6 +191,8 @@ class LinkService:
                 result = getattr(self, "_do_" + header.kind)(header.sender, payload)
             except ProtocolError as exc:
                 self._event(exc.code, header.sender, exc.reason)
+                if header.kind in messages.CONTROL_ACTIONS:
+                    self._control_refused(header.kind, exc, header.sender)
                 result = {"ok": False, "error": exc.code, "reason": exc.reason}
         # an unpaired console gets its acknowledgement sealed with the key it still holds
         return 200, chan.seal("reply", result, self.state.next_send(header.sender, header.lane), header.counter,
@@ -322,3 +329,30 @@ class LinkService:
             hook(phone_id)
         self._event("phone_removed", phone_id, f"phone removed by console {signer[:12]}")
         return {"ok": True}
+
+    # ---- the parent's controls: lock now / unlock, pause internet / resume ------------------------------------
+    def _control_refused(self, kind: str, exc: ProtocolError, sender: str | None) -> None:
+        hook = getattr(self.backend, "control_refused", None)
+        if hook is None:
+            return
+        try:
+            hook(kind, exc.code, sender, exc.reason)
+        except Exception:
+            log.exception("cannot report a refused %s", kind)
+
+    def _control(self, kind: str, sender: str, payload: Any) -> dict[str, Any]:
+        signer = payload.get("signer") if isinstance(payload, dict) else None
+        c = messages.verify_control(payload, self._signer(sender, signer), self.identity.device_id, kind)
+        try:
+            view = self.backend.apply_control(kind, c["action"], c["until"], c["at"], signer)
+        except ControlRejected as exc:
+            self._event("control_rejected", sender, f"{kind} {c['action']}: {exc.reason}")
+            return {"ok": False, "error": "control_rejected", "reason": exc.reason}
+        self._event("control_applied", sender, f"{kind} {c['action']} until {c['until']}")
+        return {"ok": True, "control": view}
+
+    def _do_lock_now(self, sender: str, payload: Any) -> dict[str, Any]:
+        return self._control("lock_now", sender, payload)
+
+    def _do_pause_internet(self, sender: str, payload: Any) -> dict[str, Any]:
+        return self._control("pause_internet", sender, payload)

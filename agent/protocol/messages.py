@@ -11,6 +11,10 @@ Requests (console -> agent) and their payloads:
   unpair        {}                                          -> {ok}
   phone_add     {statement, signer, sig}                    -> {ok, phone} (agent.protocol.phone_link; consoles only)
   phone_remove  {statement, signer, sig}                    -> {ok}        (the phone is refused from then on)
+  lock_now      {control:{kind, action: lock|unlock, until, at, device}, signer, sig} -> {ok, control}
+  pause_internet {control:{kind, action: pause|resume, until, at, device}, signer, sig} -> {ok, control}
+                (the parent's "lock now" / "pause internet until …": agent.service.controls; `until` is Unix
+                seconds, 0 = until the parent unlocks — a lock only; a pause ends within MAX_CONTROL_S)
 Every reply is sealed with kind "reply" and `re` = the request's counter.
 """
 
@@ -20,13 +24,18 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from agent.policy.canonical import canonical_json
-from agent.policy.fields import Bool, Int, Model, Number, Text, Texts, check, rule
+from agent.policy.fields import Bool, Choice, Int, Model, Number, Text, Texts, check, rule
 from agent.protocol.errors import ProtocolError
 from agent.protocol.identity import Identity, PeerKeys, b64d, b64e
 
 REQUEST_KINDS = ("status", "policy_get", "policy_push", "outbox", "decision", "unpair", "consent", "consent_get",
                  "pair_allow", "phone_add", "phone_remove")
 REQUEST_KINDS += ("push_subscribe", "push_unsubscribe")  # a linked phone's Web Push subscription (protocol/webpush.py)
+REQUEST_KINDS += ("lock_now", "pause_internet")  # the parent's controls (sign_control below)
+# Each control kind and the actions it carries: an unlock is a lock_now, a resume a pause_internet, so that one
+# signed object per kind says everything and a phone's rights (phone_link.PHONE_KINDS) cover both directions.
+CONTROL_ACTIONS = {"lock_now": ("lock", "unlock"), "pause_internet": ("pause", "resume")}
+MAX_CONTROL_S = 24 * 3600  # a pause (or a timed lock) ends within a day of the agent's trusted time
 MAX_OUTBOX_LIMIT = 500
 MAX_WAIT_S = 25.0
 MAX_MESSAGE_CHARS = 300
@@ -63,6 +72,17 @@ class OutboxQuery(Model):
     cursor: int = rule(Int(0, 2**63 - 1), default=0)
     limit: int = rule(Int(1, MAX_OUTBOX_LIMIT), default=100)
     wait_s: float = rule(Number(0, MAX_WAIT_S), default=0)
+
+
+@dataclass(frozen=True)
+class ParentControl(Model):
+    """The parent's signed "lock now" / "pause internet until" (`kind` and `device` are checked apart)."""
+
+    closed = False
+
+    action: str = rule(Choice(("lock", "unlock", "pause", "resume")))
+    until: int = rule(Int(0, 2**40), default=0)  # Unix seconds; 0 = until the parent ends it
+    at: int = rule(Int(0, 2**40), default=0)  # when the parent pressed it, on the parent's clock (the record)
 
 
 M = TypeVar("M", bound=Model)
@@ -150,6 +170,38 @@ def verify_consent(payload: Any, signer_keys: PeerKeys | None, agent_id: str) ->
     if c.get("device") != agent_id:
         raise ProtocolError("wrong_device", "the consent was signed for another device")
     return _typed(ConsentGrant, c, "consent").fields
+
+
+def sign_control(me: Identity, agent_id: str, kind: str, action: str, until: int | float | None,
+                 at: int | float) -> dict[str, Any]:
+    """A parent's control for one device, signed like a decision; `kind` is inside the signed object so a signed
+    lock cannot be replayed as a pause (and the envelope's counters stop a replay of the same one)."""
+    if action not in CONTROL_ACTIONS.get(kind, ()):
+        raise ValueError(f"{kind}: the action must be one of {', '.join(CONTROL_ACTIONS.get(kind, ()))}")
+    control = {"kind": kind, "action": action, "until": int(until or 0), "at": int(at), "device": agent_id}
+    return {"control": control, "signer": me.device_id,
+            "sig": b64e(me.sign(b"sprout control\x00" + _canonical(control)))}
+
+
+def verify_control(payload: Any, signer_keys: PeerKeys | None, agent_id: str, kind: str) -> dict[str, Any]:
+    """The checked control {action, until, at}; ProtocolError naming what is wrong."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("control"), dict):
+        raise ProtocolError("bad_payload", f"{kind} needs a control object")
+    if signer_keys is None:
+        raise ProtocolError("unknown_signer", f"the {kind}'s signer is not a paired console or this linked phone")
+    c = payload["control"]
+    if not signer_keys.verify(b64d(payload.get("sig"), "sig"), b"sprout control\x00" + _canonical(c)):
+        raise ProtocolError("bad_signature", f"the {kind} signature does not verify with the signer's pinned key")
+    if c.get("device") != agent_id:
+        raise ProtocolError("wrong_device", f"the {kind} was signed for another device")
+    if c.get("kind") != kind:
+        raise ProtocolError("bad_payload", f"control.kind: this is a {kind}, the signed object says "
+                                           f"{str(c.get('kind'))[:30]!r}")
+    typed = _typed(ParentControl, c, "control").to_dict()
+    if typed["action"] not in CONTROL_ACTIONS[kind]:
+        raise ProtocolError("bad_payload", f"control.action: a {kind} is {' or '.join(CONTROL_ACTIONS[kind])}, "
+                                           f"got {typed['action']!r}")
+    return typed
 
 
 def outbox_args(payload: Any) -> tuple[int, int, float]:

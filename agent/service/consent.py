@@ -217,7 +217,7 @@ def status_for_parent(status: dict[str, Any], fields: list[str], state: str) -> 
     Usage and time left with time_totals; the current game's name only with games_by_name."""
     # "summary" is today's running summary from core.summary, already cut to what was agreed (summary_for_parent)
     keep = {"locked_reason", "next_window", "policy_version", "child_name", "age_band", "lang", "awaiting_child",
-            "day", "summary"}
+            "day", "summary", "parent_lock", "internet_paused"}  # the parent's own controls, as the rules
     out = {k: v for k, v in status.items() if k in keep}
     out["limits_reached"] = {"screen": status.get("screen_left_s") == 0, "games": status.get("games_left_s") == 0}
     if "time_totals" in fields:

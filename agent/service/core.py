@@ -7,6 +7,7 @@ encrypted store at least every `save_every_s` and on a clean stop.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -23,6 +24,7 @@ from agent.oem import BrandLogo
 from agent.policy import Policy, PolicyError, Problem, age_band, age_from_birth_year, load_policy_doc, preset
 from agent.service import consent as consent_rules
 from agent.service.consent import ConsentBook
+from agent.service.controls import ControlsMixin
 from agent.service.enforcer import Enforcer
 from agent.service.new_apps import Candidate, NewAppWatch
 from agent.service.notices import NoticeBoard
@@ -58,7 +60,7 @@ class RateLimit:
         return False
 
 
-class AgentCore:
+class AgentCore(ControlsMixin):
     def __init__(self, *, policy_doc: dict[str, Any], clock: Clock, sampler: Sampler, enforcer: Enforcer,
                  store: Any, notices: NoticeBoard | None = None, save_every_s: float = 15.0,
                  monotonic: Callable[[], float] = time.monotonic, lang: str = "vi") -> None:
@@ -106,6 +108,7 @@ class AgentCore:
         # Who agreed to share what (agent.service.consent): summary() and the outbox send only that.
         self.consent = ConsentBook(store)
         self.lessons_done: dict[str, dict[str, Any]] = self._load_lessons()
+        self._init_controls()  # the parent's lock now / pause internet, as saved (agent.service.controls)
 
     # ---- start, save -----------------------------------------------------------------------------------
     def _restore(self) -> Ledger:
@@ -190,7 +193,11 @@ class AgentCore:
     def tick(self) -> list[LedgerDecision]:
         obs = self.sampler.observe()
         with self._lock:
-            decisions = self.ledger.observe(obs.sample)
+            # The parent's "lock now": the session is locked as for a time limit, and nothing is counted meanwhile
+            # (whether or not this PC's lock works: the child did not choose to stop).
+            held = self.controls_tick(self.ledger.trusted_time(obs.sample.at))
+            sample = dataclasses.replace(obs.sample, locked=True) if held else obs.sample
+            decisions = self.ledger.observe(sample)
             self._new_app(obs.front, obs.sample.at.mono)
             fg = obs.sample.foreground
             self._current_game = fg.id if fg is not None and fg.is_game else None
@@ -200,6 +207,11 @@ class AgentCore:
             if self.cover_lifted_day is not None and self.cover_lifted_day == self.ledger.local_day(self.clock.now()):
                 # the parent lifted the cover with the PIN: no more lock attempts today
                 acts = [d for d in decisions if d.kind not in ("lock", "logout")]
+            if held:  # its notice was posted when the parent pressed it: new=False, nothing recorded per tick
+                parent = LedgerDecision("lock", "screen", "parent_lock", self.ledger.trusted_time(obs.sample.at), 0,
+                                        new=False, detail={"until": held["until"] or None})
+                acts = [d for d in acts if d.kind not in ("lock", "logout")] + [parent]
+                decisions = [*decisions, parent]
             self.enforcer.act(acts, obs.pids)
             at = self.ledger.trusted_time(obs.sample.at)
             for outcome in self.enforcer.drain_results():
@@ -288,6 +300,7 @@ class AgentCore:
         with self._lock:
             now = self.clock.now()
             self.cover_lifted_day = self.ledger.local_day(now)
+            self.end_lock_by_pin()
             if self.cover is not None:
                 self._end_cover("pin", self.ledger.trusted_time(now))
         return {"state": "lifted"}
@@ -474,6 +487,10 @@ class AgentCore:
                       # today so far, as the parent's reports read it (only what the privacy settings allow):
                       # the day's own summary is sent only when the day is over
                       summary=self.summary(st["day"]))
+            ctl = self.controls_status(st["trusted_time"])
+            st.update(parent_lock=ctl["lock"], internet_paused=ctl["pause"])
+            if ctl["lock"] is not None:
+                st["locked_reason"] = "parent_lock"
         view = self.consent_view()  # the companion opens the consent window while asks_child is true
         st["consent"] = {"state": view["state"], "asks_child": view["asks_child"], "proposal": view["proposal"]["id"],
                          "child_needed": view["child_needed"]}

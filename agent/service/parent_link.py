@@ -34,7 +34,8 @@ def start_parent_link(core: AgentCore, opts: Any) -> Any:
     backend = StoreBackend(core.store, policy_sink=core.apply_policy, grant_sink=core.decide_request,
                            status_source=parent_status, policy_source=lambda: core.policy_doc,
                            consent_sink=core.parent_consent, consent_source=core.consent_view,
-                           time_sink=core.console_time)
+                           time_sink=core.console_time, control_sink=core.parent_control,
+                           refused_sink=core.control_refused)
     core.on_outbox.append(backend.notify)
     advertise = not opts.user_mode or not opts.link_listen.startswith("127.")
     running = start_link(opts.state_dir, backend, core.vault, listen=opts.link_listen,

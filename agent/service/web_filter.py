@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.dns.classifier import INVALID_NAME, CategoryLookup, Classifier
+from agent.dns.pause import PAUSED, PausedFilter
 from agent.dns.filter_setup import FilterSetupError, FilterSources, build_filter, filter_server, open_category_index
 from agent.dns.server import DnsFilterServer
 from agent.dns.upstream import Upstream, parse_hostport
@@ -27,11 +28,19 @@ from agent.service.core import AgentCore
 log = logging.getLogger(__name__)
 NOTICE_MERGE_S = 10.0  # a page load asks A, AAAA and HTTPS at once: one notice per site, not three
 SUMMARY_KIND = "web_block_summary"
-_NOT_ITEMISED = ("canary", INVALID_NAME)  # Firefox asks its canary all day; junk names are no site to show
+# Firefox asks its canary all day; junk names are no site to show; during the parent's pause every name is blocked
+# and the child already read why once (counted in the summary all the same)
+_NOT_ITEMISED = ("canary", INVALID_NAME, PAUSED)
 
 
 def classifier_for(policy_doc: dict[str, Any], index: CategoryLookup) -> Classifier:
     return build_filter(policy_doc["web"], index)
+
+
+def rules_in_force(core: AgentCore, policy_doc: dict[str, Any], index: CategoryLookup) -> Any:
+    """The policy's rules, or while the parent paused the internet, those rules behind the pause."""
+    base = classifier_for(policy_doc, index)
+    return PausedFilter(base) if core.internet_paused() is not None else base
 
 
 class BlockEvents:
@@ -184,7 +193,8 @@ def _start_block_page(core: AgentCore, opts: Any, server: DnsFilterServer) -> An
     text = getattr(opts, "blockpage_listen", None) or default
     host, port = parse_hostport(text, 80, "block page", any_port=True)
     try:
-        page = BlockPageServer(host, port, describe=server.classify, ask=SiteRequests(core)).start()
+        page = BlockPageServer(host, port, describe=server.classify, ask=SiteRequests(core),
+                               paused=core.internet_paused).start()
     except OSError as exc:
         log.error("block page on %s: cannot listen (%s); blocked sites show the browser's own error", text, exc)
         return None
@@ -233,12 +243,13 @@ def start_web_filter(core: AgentCore, opts: Any) -> Any:
     from agent.skills.reminders import load_reminders
 
     sites = SiteWatch(reminders_for(core))
-    server = filter_server(classifier_for(core.policy_doc, index), upstreams, listen, on_event=events.add,
+    server = filter_server(rules_in_force(core, core.policy_doc, index), upstreams, listen, on_event=events.add,
                            on_watched=sites, watch_categories=load_reminders().site_categories)
     server.start()  # an OSError here (port in use) leaves nothing running; the runner reports it
     events.start()
     sites.start()
-    core.on_policy_change.append(lambda doc: server.set_classifier(classifier_for(doc, index)))
+    core.on_policy_change.append(lambda doc: server.set_classifier(rules_in_force(core, doc, index)))
+    core.on_controls_change.append(lambda: server.set_classifier(rules_in_force(core, core.policy_doc, index)))
     log.info("DNS filter on %s:%s, upstream %s", *server.address, ", ".join(map(str, upstreams)) or "none")
     # Where it really listens (port 0 in tests picks a free one), for tests, scripts and the firewall rules.
     atomic_write(opts.state_dir / "dns.address", "{}:{}\n".format(*server.address).encode())

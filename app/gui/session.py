@@ -190,6 +190,20 @@ class Session:
         rid = request["payload"]["id"]
         return self.link(request["device_id"]).decide(rid, approve, minutes if approve else 0, message[:300])
 
+    def control(self, child_id: str, kind: str, action: str, until: float | None = None) -> list[str]:
+        """Lock now / unlock / pause internet / resume on each of the child's PCs; the labels of those that did it
+        (raises LinkError when none could, with the first PC's reason)."""
+        done, first_error = [], None
+        for d in self.devices_of(child_id):
+            try:
+                self.link(d["device_id"]).control(kind, action, until)
+                done.append(d["label"])
+            except LinkError as exc:
+                first_error = first_error or exc
+        if not done and first_error is not None:
+            raise first_error
+        return done
+
     def count_as_game(self, device_id: str, alert: dict[str, Any]) -> list[Applied]:
         """The parent's one tap on a new full-screen program: the child's rules count it as a game (by content)."""
         from app.game_marks import count_as_game

@@ -274,7 +274,67 @@
       <source>Ask for 5 to 240 minutes.</source>
       <translation>Ask for 5 to 240 minutes.</translation>
     </message>
-  </context>
+      <message>
+      <source>Your parents paused the computer until {time}</source>
+      <translation>Your parents paused the computer until {time}</translation>
+    </message>
+    <message>
+      <source>Your parents paused the computer</source>
+      <translation>Your parents paused the computer</translation>
+    </message>
+    <message>
+      <source>Time for a break. Nothing is counted while it rests, and it opens again by itself at {time}.</source>
+      <translation>Time for a break. Nothing is counted while it rests, and it opens again by itself at {time}.</translation>
+    </message>
+    <message>
+      <source>Time for a break. Nothing is counted while it rests; your parents will open it again.</source>
+      <translation>Time for a break. Nothing is counted while it rests; your parents will open it again.</translation>
+    </message>
+    <message>
+      <source>The computer is open again</source>
+      <translation>The computer is open again</translation>
+    </message>
+    <message>
+      <source>The break is over. Your usual rules apply again.</source>
+      <translation>The break is over. Your usual rules apply again.</translation>
+    </message>
+    <message>
+      <source>The internet is resting until {time}</source>
+      <translation>The internet is resting until {time}</translation>
+    </message>
+    <message>
+      <source>The internet is resting for a while</source>
+      <translation>The internet is resting for a while</translation>
+    </message>
+    <message>
+      <source>Your parents paused the internet for a while. Websites open again when the pause ends; help lines such as 111 still work.</source>
+      <translation>Your parents paused the internet for a while. Websites open again when the pause ends; help lines such as 111 still work.</translation>
+    </message>
+    <message>
+      <source>The internet is back</source>
+      <translation>The internet is back</translation>
+    </message>
+    <message>
+      <source>Your parents turned the internet back on.</source>
+      <translation>Your parents turned the internet back on.</translation>
+    </message>
+    <message>
+      <source>Your parents paused the computer until {time}.</source>
+      <translation>Your parents paused the computer until {time}.</translation>
+    </message>
+    <message>
+      <source>Your parents paused the computer until they open it again.</source>
+      <translation>Your parents paused the computer until they open it again.</translation>
+    </message>
+    <message>
+      <source>Your parents paused this computer for a while. This PC could not lock itself, so Sprout covers the screen until the break ends.</source>
+      <translation>Your parents paused this computer for a while. This PC could not lock itself, so Sprout covers the screen until the break ends.</translation>
+    </message>
+    <message>
+      <source>Time for a break</source>
+      <translation>Time for a break</translation>
+    </message>
+</context>
   <context>
     <name>Duration</name>
     <message>

@@ -274,7 +274,67 @@
       <source>Ask for 5 to 240 minutes.</source>
       <translation>Con xin từ 5 đến 240 phút nhé.</translation>
     </message>
-  </context>
+      <message>
+      <source>Your parents paused the computer until {time}</source>
+      <translation>Bố mẹ cho máy nghỉ đến {time}</translation>
+    </message>
+    <message>
+      <source>Your parents paused the computer</source>
+      <translation>Bố mẹ cho máy nghỉ một lát</translation>
+    </message>
+    <message>
+      <source>Time for a break. Nothing is counted while it rests, and it opens again by itself at {time}.</source>
+      <translation>Đến giờ nghỉ rồi. Lúc máy nghỉ không tính giờ của bạn, và máy tự mở lại lúc {time}.</translation>
+    </message>
+    <message>
+      <source>Time for a break. Nothing is counted while it rests; your parents will open it again.</source>
+      <translation>Đến giờ nghỉ rồi. Lúc máy nghỉ không tính giờ của bạn; bố mẹ sẽ mở lại cho bạn.</translation>
+    </message>
+    <message>
+      <source>The computer is open again</source>
+      <translation>Máy đã mở lại rồi</translation>
+    </message>
+    <message>
+      <source>The break is over. Your usual rules apply again.</source>
+      <translation>Hết giờ nghỉ. Máy lại theo nếp quen thường ngày.</translation>
+    </message>
+    <message>
+      <source>The internet is resting until {time}</source>
+      <translation>Internet đang nghỉ đến {time}</translation>
+    </message>
+    <message>
+      <source>The internet is resting for a while</source>
+      <translation>Internet đang nghỉ một lát</translation>
+    </message>
+    <message>
+      <source>Your parents paused the internet for a while. Websites open again when the pause ends; help lines such as 111 still work.</source>
+      <translation>Bố mẹ cho Internet nghỉ một lát. Các trang web sẽ mở lại khi hết giờ nghỉ; đường dây trợ giúp như 111 vẫn dùng được.</translation>
+    </message>
+    <message>
+      <source>The internet is back</source>
+      <translation>Internet đã trở lại</translation>
+    </message>
+    <message>
+      <source>Your parents turned the internet back on.</source>
+      <translation>Bố mẹ đã bật lại Internet cho bạn.</translation>
+    </message>
+    <message>
+      <source>Your parents paused the computer until {time}.</source>
+      <translation>Bố mẹ cho máy nghỉ đến {time}.</translation>
+    </message>
+    <message>
+      <source>Your parents paused the computer until they open it again.</source>
+      <translation>Bố mẹ cho máy nghỉ đến khi bố mẹ mở lại.</translation>
+    </message>
+    <message>
+      <source>Your parents paused this computer for a while. This PC could not lock itself, so Sprout covers the screen until the break ends.</source>
+      <translation>Bố mẹ cho máy này nghỉ một lát. Máy không tự khóa được, nên Mầm che màn hình đến khi hết giờ nghỉ.</translation>
+    </message>
+    <message>
+      <source>Time for a break</source>
+      <translation>Đến giờ nghỉ rồi</translation>
+    </message>
+</context>
   <context>
     <name>Duration</name>
     <message>
