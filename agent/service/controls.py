@@ -145,7 +145,7 @@ class ControlsMixin:
 
     def controls_tick(self, now: float) -> dict[str, Any] | None:
         """Called on each tick under the core's lock: ends what is over; the lock in force, or None."""
-        for name, entry in self.controls.expired(now):
+        for name, _ in self.controls.expired(now):
             self._control_changed(name, False, {"until": 0}, now, by="time")
         return self.controls.active("lock", now)
 

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.dns.classifier import INVALID_NAME, CategoryLookup, Classifier
-from agent.dns.pause import PAUSED, PausedFilter
 from agent.dns.filter_setup import FilterSetupError, FilterSources, build_filter, filter_server, open_category_index
+from agent.dns.pause import PAUSED, PausedFilter
 from agent.dns.server import DnsFilterServer
 from agent.dns.upstream import Upstream, parse_hostport
 from agent.errors import CliError
