@@ -1,8 +1,8 @@
 """The parent's "lock now" and "pause internet until …" as the console (window, command line) offers them: when
 a control ends, from what the parent chose, and how each change reads in the parent's alerts. No Qt here.
 
-The agent decides by its own trusted clock (agent.service.controls); the console sends Unix seconds, so "until
-18:00" means 18:00 where the parent is — the same instant on the child's PC.
+The agent decides by its own trusted clock (agent.service.controls); the console sends Unix seconds. "Until 18:00"
+is 18:00 in the family's time zone (the child's rules say which), as the child's PC shows it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,18 @@ class ControlTimeError(ValueError):
     """What the parent typed cannot be an end: the message says which value and why."""
 
 
-def until_from(*, at: str | None = None, minutes: int | None = None, now: float | None = None) -> float | None:
+def family_zone(policy: dict | None) -> dt.tzinfo | None:
+    """The time zone of the child's rules, or None (this computer's own)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(str((policy or {})["timezone"]))
+    except (KeyError, ValueError, ZoneInfoNotFoundError):
+        return None
+
+
+def until_from(*, at: str | None = None, minutes: int | None = None, now: float | None = None,
+               tz: dt.tzinfo | None = None) -> float | None:
     """Unix seconds for "until 18:00" (the next 18:00: tomorrow's when it has passed today) or "for N minutes";
     None when neither is given (until the parent ends it)."""
     now = time.time() if now is None else now
@@ -36,19 +47,19 @@ def until_from(*, at: str | None = None, minutes: int | None = None, now: float 
     match = _CLOCK.match(at.strip())
     if not match:
         raise ControlTimeError(f"{at!r}: not a time of day such as 18:00")
-    here = dt.datetime.fromtimestamp(now).astimezone()
+    here = dt.datetime.fromtimestamp(now, tz) if tz is not None else dt.datetime.fromtimestamp(now).astimezone()
     end = here.replace(hour=int(match[1]), minute=int(match[2]), second=0, microsecond=0)
     if end <= here:
         end += dt.timedelta(days=1)
     return end.timestamp()
 
 
-def clock_of(until: float | None, now: float | None = None) -> str:
-    """"18:00", or "08:30 07/12" when not today; "" for None."""
+def clock_of(until: float | None, now: float | None = None, tz: dt.tzinfo | None = None) -> str:
+    """"18:00", or "08:30 07/12" when not today, in `tz` (None: this computer's); "" for None."""
     if not until:
         return ""
-    when = dt.datetime.fromtimestamp(until).astimezone()
-    today = dt.datetime.fromtimestamp(time.time() if now is None else now).astimezone().date()
+    when = dt.datetime.fromtimestamp(until, tz).astimezone(tz)
+    today = dt.datetime.fromtimestamp(time.time() if now is None else now, tz).astimezone(tz).date()
     return when.strftime("%H:%M") if when.date() == today else when.strftime("%H:%M %d/%m")
 
 

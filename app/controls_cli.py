@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.controls import KINDS, ControlTimeError, clock_of, until_from
+from app.controls import KINDS, ControlTimeError, family_zone, until_from
 from app.usage import UsageError
 
 TEXT = {
@@ -37,17 +37,20 @@ def cmd_control(args: argparse.Namespace, fam: Any, command: str, lang: int) -> 
     from app.link_client import DeviceLink
 
     until = None
+    device = fam.find_device(args.device)
+    link = DeviceLink(fam, device["device_id"])
     if command in ("lock", "pause"):
+        # "18:00" is 18:00 in the family's time zone (the child's rules), as the child's PC shows it
+        tz = family_zone(link.current_policy()) if args.until is not None else None
         try:
-            until = until_from(at=args.until, minutes=args.minutes)
+            until = until_from(at=args.until, minutes=args.minutes, tz=tz)
         except ControlTimeError as exc:
             raise UsageError(f"--until/--minutes: {exc}") from None
         if command == "pause" and until is None:
             raise UsageError("--until/--minutes: a pause needs an end (at most 24 hours from now)")
-    device = fam.find_device(args.device)
     kind, action = KINDS[command]
-    view = DeviceLink(fam, device["device_id"]).control(kind, action, until)
-    shown = TEXT["until"][lang].format(time=view.get("until_text") or clock_of(until)) if until else (
+    view = link.control(kind, action, until)
+    shown = TEXT["until"][lang].format(time=view.get("until_text") or "?") if until else (
         TEXT["lock_open"][lang] if command == "lock" else "")
     print(TEXT[command][lang].format(name=device["name"], until=shown), flush=True)
     return 0

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.gui import i18n
 from app.gui.consent_dialog import ConsentDialog, consent_state_line
 from app.gui.consent_dialog import ui as consent_ui
+from app.gui.controls_row import ControlsRow
 from app.gui.help import guide_link
 from app.gui.new_app_card import NewAppCard
 from app.gui.session import Session
@@ -235,8 +236,12 @@ class ChildCard(QGroupBox):
         self.device_labels: dict[str, QLabel] = {}
         self.consent_labels: dict[str, QLabel] = {}
         devices = session.devices_of(child_id)
+        self.controls: ControlsRow | None = None
         if not devices:
             lay.addWidget(QLabel(self.tr("No PC paired yet — add one in Settings.")))
+        else:  # lock now / pause internet until … on every PC of this child
+            self.controls = ControlsRow(session, child_id)
+            lay.addWidget(self.controls)
         for d in devices:
             label = QLabel(self.tr("%1: checking…").replace("%1", d["label"]))
             label.setAccessibleName(self.tr("State of %1").replace("%1", d["label"]))
@@ -269,6 +274,8 @@ class ChildCard(QGroupBox):
         return bar
 
     def set_status(self, status: dict[str, Any] | None) -> None:
+        if self.controls is not None:
+            self.controls.set_status(status)
         fig = today_against_limits(status, self.session.policy(self.child_id), dt.date.today())
         for bar, used, limit in ((self.screen, fig["screen_used"], fig["screen_limit"]),
                                  (self.games, fig["games_used"], fig["games_limit"])):
@@ -451,7 +458,8 @@ class OverviewPage(QWidget):
                 self.site_cards.append(card)
                 self.alerts_lay.addWidget(card)
                 continue
-            label = QLabel(alert_text(a))
+            kid = self.session.store.child_of(a.get("device_id", ""))
+            label = QLabel(alert_text(a, kid.name if kid else ""))
             label.setWordWrap(True)
             self.alerts_lay.addWidget(label)
         for card in kept.values():
@@ -473,8 +481,8 @@ class OverviewPage(QWidget):
             self.alerts_lay.addWidget(guide_link("tamper", "link_tamper"))  # the parent's guide: after an alert
 
 
-def alert_text(item: dict[str, Any]) -> str:
-    """What happened and what to do, for each alert kind the agent sends."""
+def alert_text(item: dict[str, Any], name: str = "") -> str:
+    """What happened and what to do, for each alert kind the agent sends (`name`: the child whose PC it is)."""
     payload = item.get("payload") or {}
     kind = payload.get("kind", "")
     minutes = str(max(1, round((payload.get("left_s") or 0) / 60)))
@@ -520,5 +528,10 @@ def alert_text(item: dict[str, Any]) -> str:
     }
     if kind == "protected_action" and payload.get("action") == "lift-cover":
         kind = "lift-cover"
+    from app.controls import alert_line
+
+    control = alert_line(payload, name or item.get("label") or "?", 0 if i18n.current() == "vi" else 1)
+    if control is not None:  # lock now / pause internet and their ends, and a refused (forged) one
+        return f"{item.get('day', '')}: " + control
     fallback = QCoreApplication.translate("Alerts", "Sprout noticed: %1").replace("%1", kind)
     return f"{item.get('day', '')}: " + texts.get(kind, fallback)
