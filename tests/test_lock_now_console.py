@@ -119,6 +119,8 @@ def test_lock_and_pause_from_the_childs_card(qtbot, tmp_path, lang, agent, conso
     assert [n["kind"] for n in agent.core.notices_since(0)].count("parent_unlock") == 1
     agent.tick(30)
     assert used(agent) > before  # counted again
+    win.overview.refresh()  # the card's 30-second look at the PC: the lock is over there
+    qtbot.waitUntil(lambda: not row.buttons["unlock"].isVisible(), timeout=15_000)
 
     # pause the internet until a time of day
     dialog = row.open_dialog("pause")

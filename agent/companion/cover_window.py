@@ -81,8 +81,8 @@ class CoverWindow(Page):
     def retranslate(self) -> None:
         if self.status.get("locked_reason") == "parent_lock":  # the parent's "lock now", not a time limit
             title = translate("Companion", "Time for a break")
-            body = translate("Companion", "Your parents paused this computer for a while. This PC could not lock "
-                                          "itself, so Sprout covers the screen until the break ends.")
+            body = translate("Companion", "Your parents paused this computer for a while. It could not lock itself, "
+                                          "so Sprout covers the screen.")
         else:
             title = translate("Companion", "Screen time is over")
             body = translate("Companion", "This PC could not lock itself, so Sprout covers the screen until your "

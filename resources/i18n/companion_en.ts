@@ -327,8 +327,8 @@
       <translation>Your parents paused the computer until they open it again.</translation>
     </message>
     <message>
-      <source>Your parents paused this computer for a while. This PC could not lock itself, so Sprout covers the screen until the break ends.</source>
-      <translation>Your parents paused this computer for a while. This PC could not lock itself, so Sprout covers the screen until the break ends.</translation>
+      <source>Your parents paused this computer for a while. It could not lock itself, so Sprout covers the screen.</source>
+      <translation>Your parents paused this computer for a while. It could not lock itself, so Sprout covers the screen.</translation>
     </message>
     <message>
       <source>Time for a break</source>

@@ -327,8 +327,8 @@
       <translation>Bố mẹ cho máy nghỉ đến khi bố mẹ mở lại.</translation>
     </message>
     <message>
-      <source>Your parents paused this computer for a while. This PC could not lock itself, so Sprout covers the screen until the break ends.</source>
-      <translation>Bố mẹ cho máy này nghỉ một lát. Máy không tự khóa được, nên Mầm che màn hình đến khi hết giờ nghỉ.</translation>
+      <source>Your parents paused this computer for a while. It could not lock itself, so Sprout covers the screen.</source>
+      <translation>Bố mẹ cho máy này nghỉ một lát. Máy không tự khóa được, nên Mầm che màn hình.</translation>
     </message>
     <message>
       <source>Time for a break</source>
