@@ -7,6 +7,7 @@ import { startScanner } from './qr.js';
 import { linkFailure, linkPhone } from './linking.js';
 import { turnOnNotifications } from './push.js';
 import { hhmm as clock } from '../push-text.js';
+import { controlAlert, controlsBlock } from './controls.js';
 
 const app = { lang: savedLang(), tab: 'home', family: null, state: null, notes: {}, problems: [], busy: {}, policies: {} };
 const tr = (key, vars) => t(app.lang, key, vars);
@@ -52,7 +53,7 @@ function todayLine(child) {
     rows.push(h('p', { 'data-test': 'today' }, s.limits_reached?.screen ? tr('limit_reached') : tr('limit_not_reached')));
     rows.push(h('p', { class: 'hint' }, tr('no_totals')));
   }
-  if (s.locked_reason) rows.push(h('p', { class: 'warn' }, tr('locked_now')));
+  if (s.locked_reason && !s.parent_lock) rows.push(h('p', { class: 'warn' }, tr('locked_now')));
   rows.push(h('p', { class: 'hint' }, tr('updated', { time: hhmm(s.fetched) })));
   return rows;
 }
@@ -82,6 +83,7 @@ function homeView() {
     const reqs = pending(child.agent);
     const done = Object.entries(app.notes).filter(([id]) => (app.state.items[child.agent]?.list ?? []).some((i) => i.payload?.id === id));
     return h('section', { class: 'card' }, h('h2', {}, child.name), presenceLine(child), todayLine(child),
+      controlsBlock({ h, app, child, render, tr }),
       reqs.length ? reqs.map((i) => requestCard(child, i)) : h('p', { class: 'hint' }, tr('no_requests')),
       done.map(([id, text]) => h('p', { class: 'note', 'data-note': id }, text)));
   });
@@ -97,7 +99,7 @@ function alertsView() {
     if (n) rows.push(h('p', { class: 'alert' }, tr('blocked_tries', { name: child.name, n })));
     for (const i of (app.state.items[child.agent]?.list ?? []).filter((x) => x.kind === 'alert' || x.kind === 'harmful_report').reverse()) {
       const kind = i.kind === 'harmful_report' ? 'harmful_report' : i.payload?.kind;
-      const label = TEXT[app.lang].alert[kind] ?? `${tr('alert.other')}: ${kind}`;
+      const label = TEXT[app.lang].alert[kind] ?? controlAlert(app.lang, i.payload) ?? `${tr('alert.other')}: ${kind}`;
       rows.push(h('p', { class: 'alert' }, h('b', {}, child.name), ` — ${label}`, i.payload?.at ? h('span', { class: 'hint' }, ` · ${hhmm(i.payload.at)}`) : ''));
     }
   }
