@@ -49,6 +49,12 @@ def pin_as_phone_by_fixture(agent_state: Path, phone: Identity, console_id: str)
     book.add(phone.public, phone.device_id, console_id)
 
 
+def press(driver: Any, script: str) -> None:
+    """Set the inputs and tap the button in one step: the app redraws the card whenever the PC's status arrives, so
+    an element found a moment earlier may already be replaced (and a chosen value with it)."""
+    driver.execute_script(script)
+
+
 def child_status(agent: Any) -> dict:
     client = IpcClient(agent.socket)
     try:
@@ -57,9 +63,9 @@ def child_status(agent: Any) -> dict:
         client.close()
 
 
-def test_the_phone_locks_and_pauses_the_childs_pc(tmp_path: Path, lang: str, app_server: PhoneAppServer) -> None:
+def test_the_phone_locks_and_pauses_the_childs_pc(tmp_path: Path, lang: str, app_server: PhoneAppServer,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
 
     folder = Path(SHOTS) if SHOTS else tmp_path / "shots"
     state = tmp_path / "agent"
@@ -79,40 +85,42 @@ def test_the_phone_locks_and_pauses_the_childs_pc(tmp_path: Path, lang: str, app
                                            password=bundle["password"],
                                            children=[(agent_id, console.family.peer_keys(agent_id), "Minh Anh")])
             pin_as_phone_by_fixture(state, phone, console.family.identity.device_id)
+            # the parent's phone is in the family's time zone (the rules' own), as the child's PC is
+            monkeypatch.setenv("TZ", console.policy(console.kid.id)["timezone"])
             driver = phone_browser(lang, tmp_path / "chromium")
             open_linked(driver, app_server.url, linked, lang)
             wait_for(driver, lambda: not driver.find_elements(By.CSS_SELECTOR, "[data-test=conn]"), why="connected")
-            button = wait_for(driver, lambda: driver.find_element(By.CSS_SELECTOR, "[data-test=lock-now]"),
-                              why="the Lock now button")
-            assert button.text == ("Khoá máy ngay" if lang == "vi" else "Lock now")
+            label = wait_for(driver, lambda: driver.find_element(By.CSS_SELECTOR, "[data-test=lock-now]").text,
+                             why="the Lock now button")
+            assert label == ("Khoá máy ngay" if lang == "vi" else "Lock now")
             shot(driver, folder, f"phone-controls-{lang}")
 
-            Select(driver.find_element(By.CSS_SELECTOR, "[data-test=lock-for]")).select_by_value("30")
-            button.click()
+            press(driver, "document.querySelector('[data-test=lock-for]').value = '30';"
+                          "document.querySelector('[data-test=lock-now]').click();")
             locked = wait_for(driver, lambda: driver.find_element(By.CSS_SELECTOR, "[data-test=locked]").text,
                               why="locked")
             st = child_status(agent)
             assert st["locked_reason"] == "parent_lock" and st["parent_lock"]["by"] == phone.device_id
             assert locked == f"{LOCKED[lang]} {st['parent_lock']['until_text']}"
             shot(driver, folder, f"phone-controls-locked-{lang}")
-            driver.find_element(By.CSS_SELECTOR, "[data-test=unlock]").click()
+            press(driver, "document.querySelector('[data-test=unlock]').click();")
             wait_for(driver, lambda: driver.find_element(By.CSS_SELECTOR, "[data-test=lock-now]"), why="unlocked")
             assert child_status(agent)["parent_lock"] is None
 
-            until = driver.find_element(By.CSS_SELECTOR, "[data-test=pause-until]")
-            driver.execute_script("arguments[0].value = arguments[1]", until, "23:59")
-            driver.find_element(By.CSS_SELECTOR, "[data-test=pause]").click()
+            press(driver, "document.querySelector('[data-test=pause-until]').value = '23:59';"
+                          "document.querySelector('[data-test=pause]').click();")
             paused = wait_for(driver, lambda: driver.find_element(By.CSS_SELECTOR, "[data-test=paused]").text,
                               why="paused")
             st = child_status(agent)
-            assert st["internet_paused"]["until_text"] and paused == f"{PAUSED[lang]} {st['internet_paused']['until_text']}"
+            assert st["internet_paused"]["until_text"].startswith("23:59")  # the phone's 23:59 is the PC's 23:59
+            assert paused == f"{PAUSED[lang]} {st['internet_paused']['until_text']}"
             shot(driver, folder, f"phone-controls-paused-{lang}")
-            driver.find_element(By.CSS_SELECTOR, "[data-test=resume]").click()
+            press(driver, "document.querySelector('[data-test=resume]').click();")
             wait_for(driver, lambda: driver.find_element(By.CSS_SELECTOR, "[data-test=pause]"), why="resumed")
             assert child_status(agent)["internet_paused"] is None
 
             # the alerts say what happened, in the phone's language
-            driver.find_element(By.CSS_SELECTOR, "[data-tab=alerts]").click()
+            press(driver, "document.querySelector('[data-tab=alerts]').click();")
             text = wait_for(driver, lambda: (t := driver.find_element(By.TAG_NAME, "main").text) and (
                 ("Internet đã bật lại" if lang == "vi" else "The internet is back on") in t) and t, why="alerts")
             assert ("Máy đã khoá theo lệnh của bố mẹ" if lang == "vi" else "The PC was locked by a parent") in text
