@@ -65,12 +65,12 @@ def clock_of(until: float | None, now: float | None = None, tz: dt.tzinfo | None
 
 # How each change reads in the parent's alerts (the agent's outbox "alert" items of these kinds), vi and en.
 ALERT_TEXT = {
-    "parent_lock": ("Máy của {name} đã khoá theo lệnh của bố mẹ{until}", "{name}'s PC was locked by a parent{until}"),
-    "parent_unlock": ("Máy của {name} đã mở khoá", "{name}'s PC was unlocked"),
+    "parent_lock": ("Máy của {name} đã khóa theo lệnh của bố mẹ{until}", "{name}'s PC was locked by a parent{until}"),
+    "parent_unlock": ("Máy của {name} đã mở khóa", "{name}'s PC was unlocked"),
     "internet_paused": ("Internet trên máy của {name} đã tạm dừng{until}",
                         "The internet on {name}'s PC was paused{until}"),
     "internet_resumed": ("Internet trên máy của {name} đã bật lại", "The internet on {name}'s PC is back on"),
-    "control_refused": ("Máy của {name} đã từ chối một lệnh khoá/tạm dừng giả mạo hoặc không hợp lệ ({error})",
+    "control_refused": ("Máy của {name} đã từ chối một lệnh khóa/tạm dừng giả mạo hoặc không hợp lệ ({error})",
                         "{name}'s PC refused a forged or invalid lock/pause command ({error})"),
 }
 UNTIL_TEXT = (" đến {time}", " until {time}")

@@ -10,9 +10,9 @@ from app.controls import KINDS, ControlTimeError, family_zone, until_from
 from app.usage import UsageError
 
 TEXT = {
-    "lock": ("Đã khoá máy {name}{until}", "Locked {name}{until}"),
+    "lock": ("Đã khóa máy {name}{until}", "Locked {name}{until}"),
     "lock_open": (" cho đến khi bố mẹ mở", " until a parent unlocks it"),
-    "unlock": ("Đã mở khoá máy {name}", "Unlocked {name}"),
+    "unlock": ("Đã mở khóa máy {name}", "Unlocked {name}"),
     "pause": ("Đã tạm dừng Internet trên máy {name}{until}", "Paused the internet on {name}{until}"),
     "resume": ("Đã bật lại Internet trên máy {name}", "The internet is back on for {name}"),
     "until": (" đến {time}", " until {time}"),

@@ -26,8 +26,8 @@ from app.family import Family
 from app.link_client import DeviceLink, LinkError
 from tests.journeys import BIN, run, shooter, start_agent
 
-LOCKED = {"vi": "Đã khoá máy", "en": "Locked"}
-UNLOCKED = {"vi": "Đã mở khoá máy", "en": "Unlocked"}
+LOCKED = {"vi": "Đã khóa máy", "en": "Locked"}
+UNLOCKED = {"vi": "Đã mở khóa máy", "en": "Unlocked"}
 PAUSED_TITLE = {"vi": "Bố mẹ cho máy nghỉ đến", "en": "Your parents paused the computer until"}
 BREAK = {"vi": "Đến giờ nghỉ rồi", "en": "Time for a break"}
 OPEN_AGAIN = {"vi": "Máy đã mở lại rồi", "en": "The computer is open again"}

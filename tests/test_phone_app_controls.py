@@ -29,7 +29,7 @@ from tests.relay_broker import MOSQUITTO, Broker, free_port
 pytestmark = [pytest.mark.skipif(MOSQUITTO is None, reason="needs mosquitto (scripts/debian-packages.txt)"),
               pytest.mark.skipif(MISSING is not None, reason=MISSING or "")]
 SHOTS = os.environ.get("SPROUT_PHONE_SHOTS")  # docs/screenshots when the pictures for the docs are made
-LOCKED = {"vi": "Máy đang khoá đến", "en": "Locked until"}
+LOCKED = {"vi": "Máy đang khóa đến", "en": "Locked until"}
 PAUSED = {"vi": "Internet tạm dừng đến", "en": "Internet paused until"}
 
 
@@ -92,7 +92,7 @@ def test_the_phone_locks_and_pauses_the_childs_pc(tmp_path: Path, lang: str, app
             wait_for(driver, lambda: not driver.find_elements(By.CSS_SELECTOR, "[data-test=conn]"), why="connected")
             label = wait_for(driver, lambda: driver.find_element(By.CSS_SELECTOR, "[data-test=lock-now]").text,
                              why="the Lock now button")
-            assert label == ("Khoá máy ngay" if lang == "vi" else "Lock now")
+            assert label == ("Khóa máy ngay" if lang == "vi" else "Lock now")
             shot(driver, folder, f"phone-controls-{lang}")
 
             press(driver, "document.querySelector('[data-test=lock-for]').value = '30';"
@@ -123,7 +123,7 @@ def test_the_phone_locks_and_pauses_the_childs_pc(tmp_path: Path, lang: str, app
             press(driver, "document.querySelector('[data-tab=alerts]').click();")
             text = wait_for(driver, lambda: (t := driver.find_element(By.TAG_NAME, "main").text) and (
                 ("Internet đã bật lại" if lang == "vi" else "The internet is back on") in t) and t, why="alerts")
-            assert ("Máy đã khoá theo lệnh của bố mẹ" if lang == "vi" else "The PC was locked by a parent") in text
+            assert ("Máy đã khóa theo lệnh của bố mẹ" if lang == "vi" else "The PC was locked by a parent") in text
             errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
             assert errors == [], errors
     finally:

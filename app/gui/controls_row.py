@@ -29,19 +29,19 @@ from app.gui.session import Session
 from app.gui.worker import error_text, run_async
 
 TEXTS = {
-    "lock": {"vi": "Khoá máy ngay…", "en": "Lock now…"},
-    "unlock": {"vi": "Mở khoá", "en": "Unlock"},
+    "lock": {"vi": "Khóa máy ngay…", "en": "Lock now…"},
+    "unlock": {"vi": "Mở khóa", "en": "Unlock"},
     "pause": {"vi": "Tạm dừng Internet…", "en": "Pause internet…"},
     "resume": {"vi": "Bật lại Internet", "en": "Resume internet"},
-    "locked_until": {"vi": "Đã khoá đến {time}", "en": "Locked until {time}"},
-    "locked_open": {"vi": "Đã khoá đến khi bạn mở", "en": "Locked until you unlock it"},
+    "locked_until": {"vi": "Đã khóa đến {time}", "en": "Locked until {time}"},
+    "locked_open": {"vi": "Đã khóa đến khi bạn mở", "en": "Locked until you unlock it"},
     "paused_until": {"vi": "Internet tạm dừng đến {time}", "en": "Internet paused until {time}"},
     "sending": {"vi": "Đang gửi…", "en": "Sending…"},
     "none_done": {"vi": "Chưa gửi được: {why}", "en": "Not sent: {why}"},
-    "lock_title": {"vi": "Khoá máy của {name}", "en": "Lock {name}'s PC"},
+    "lock_title": {"vi": "Khóa máy của {name}", "en": "Lock {name}'s PC"},
     "pause_title": {"vi": "Tạm dừng Internet của {name}", "en": "Pause {name}'s internet"},
-    "lock_intro": {"vi": "Máy sẽ khoá ngay. {name} sẽ thấy một lời nhắn nhẹ nhàng kèm giờ mở lại; thời gian "
-                         "khoá không bị tính vào giờ dùng máy.",
+    "lock_intro": {"vi": "Máy sẽ khóa ngay. {name} sẽ thấy một lời nhắn nhẹ nhàng kèm giờ mở lại; thời gian "
+                         "khóa không bị tính vào giờ dùng máy.",
                    "en": "The PC locks at once. {name} sees a kind note with the time it opens again; locked "
                          "time is not counted as screen time."},
     "pause_intro": {"vi": "Mọi trang web tạm nghỉ, trừ danh sách bạn cho phép và các trang trợ giúp (đường dây "
@@ -51,8 +51,8 @@ TEXTS = {
     "for": {"vi": "Trong", "en": "For"},
     "minutes": {"vi": " phút", "en": " minutes"},
     "until": {"vi": "Đến", "en": "Until"},
-    "until_unlock": {"vi": "Đến khi tôi mở khoá", "en": "Until I unlock it"},
-    "start_lock": {"vi": "Khoá ngay", "en": "Lock now"},
+    "until_unlock": {"vi": "Đến khi tôi mở khóa", "en": "Until I unlock it"},
+    "start_lock": {"vi": "Khóa ngay", "en": "Lock now"},
     "start_pause": {"vi": "Tạm dừng", "en": "Pause"},
     "cancel": {"vi": "Huỷ", "en": "Cancel"},
 }

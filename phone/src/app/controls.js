@@ -4,15 +4,15 @@
 
 export const CONTROL_TEXT = {
   vi: {
-    lock: 'Khoá máy ngay', unlock: 'Mở khoá', pause: 'Tạm dừng Internet đến', resume: 'Bật lại Internet',
+    lock: 'Khóa máy ngay', unlock: 'Mở khóa', pause: 'Tạm dừng Internet đến', resume: 'Bật lại Internet',
     for_30: 'trong 30 phút', for_60: 'trong 1 giờ', for_120: 'trong 2 giờ', open: 'đến khi tôi mở',
-    locked_until: 'Máy đang khoá đến {time}', locked_open: 'Máy đang khoá đến khi bạn mở',
+    locked_until: 'Máy đang khóa đến {time}', locked_open: 'Máy đang khóa đến khi bạn mở',
     paused_until: 'Internet tạm dừng đến {time}', bad_time: 'Hãy chọn một giờ trong 24 giờ tới.',
-    done_lock: 'Đã khoá máy', done_unlock: 'Đã mở khoá', done_pause: 'Đã tạm dừng Internet', done_resume: 'Đã bật lại Internet',
+    done_lock: 'Đã khóa máy', done_unlock: 'Đã mở khóa', done_pause: 'Đã tạm dừng Internet', done_resume: 'Đã bật lại Internet',
     alert: {
-      parent_lock: 'Máy đã khoá theo lệnh của bố mẹ', parent_unlock: 'Máy đã mở khoá',
+      parent_lock: 'Máy đã khóa theo lệnh của bố mẹ', parent_unlock: 'Máy đã mở khóa',
       internet_paused: 'Internet đã tạm dừng', internet_resumed: 'Internet đã bật lại',
-      control_refused: 'Máy từ chối một lệnh khoá/tạm dừng giả mạo',
+      control_refused: 'Máy từ chối một lệnh khóa/tạm dừng giả mạo',
     },
   },
   en: {
