@@ -113,12 +113,11 @@ def test_the_block_page_says_the_internet_is_paused_kindly(until):
 def test_the_childs_notices_for_the_controls_are_kind(qtbot, lang, tmp_path):
     import os
 
-    from agent.companion.i18n import Language
-    from agent.companion.notice_window import NoticeWindow
-
     from PySide6.QtWidgets import QApplication
 
+    from agent.companion.i18n import Language
     from agent.companion.look import apply_look
+    from agent.companion.notice_window import NoticeWindow
 
     language = Language()
     language.switch(lang)
