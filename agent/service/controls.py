@@ -14,6 +14,8 @@ import json
 import logging
 from typing import Any
 
+from agent.service.rates import RateLimit
+
 log = logging.getLogger(__name__)
 
 CONTROLS_KEY = "parent-controls"
@@ -87,8 +89,6 @@ class ControlsMixin:
     on_controls_change: list[Any]
 
     def _init_controls(self) -> None:
-        from agent.service.core import RateLimit
-
         self.controls = ParentControls(self.store)  # type: ignore[attr-defined]
         self.on_controls_change = []  # the web filter swaps to the paused rules and back
         self._refused_rate = RateLimit(burst=5, per_s=1 / 60)

@@ -28,6 +28,7 @@ from agent.service.controls import ControlsMixin
 from agent.service.enforcer import Enforcer
 from agent.service.new_apps import Candidate, NewAppWatch
 from agent.service.notices import NoticeBoard
+from agent.service.rates import RateLimit
 from agent.service.sampler import Sampler
 
 log = logging.getLogger(__name__)
@@ -39,25 +40,6 @@ CONTENT_KEY = "catalog-content"  # fingerprints of games learned under their cat
 NEW_APPS_KEY = "new-apps-told"  # unknown full-screen programs the parent has already heard of
 NOTICE_KINDS = {"warn", "remind", "block", "close", "lock", "logout", "notify", "grant"}
 TAMPER_KINDS = {"clock_change", "timezone_change", "gap", "lock_disagrees", "time_held"}
-
-
-class RateLimit:
-    """A token bucket on the monotonic clock: `burst` at once, then one every 1/per_s seconds."""
-
-    def __init__(self, *, burst: int, per_s: float) -> None:
-        self.burst = burst
-        self.per_s = per_s
-        self._tokens = float(burst)
-        self._at: float | None = None
-
-    def take(self, now: float) -> bool:
-        if self._at is not None:
-            self._tokens = min(self.burst, self._tokens + (now - self._at) * self.per_s)
-        self._at = now
-        if self._tokens >= 1.0:
-            self._tokens -= 1.0
-            return True
-        return False
 
 
 class AgentCore(ControlsMixin):
