@@ -113,17 +113,11 @@ def test_the_block_page_says_the_internet_is_paused_kindly(until):
 def test_the_childs_notices_for_the_controls_are_kind(qtbot, lang, tmp_path):
     import os
 
-    from PySide6.QtWidgets import QApplication
-
     from agent.companion.i18n import Language
-    from agent.companion.look import apply_look
     from agent.companion.notice_window import NoticeWindow
 
     language = Language()
     language.switch(lang)
-    app = QApplication.instance()
-    old_style = app.styleSheet()
-    apply_look(app)  # as the companion shows them
     words = {"vi": ("Bố mẹ cho máy nghỉ đến 18:00", "Máy đã mở lại rồi", "Internet đang nghỉ đến 18:00",
                     "Internet đã trở lại"),
              "en": ("Your parents paused the computer until 18:00", "The computer is open again",
@@ -140,7 +134,6 @@ def test_the_childs_notices_for_the_controls_are_kind(qtbot, lang, tmp_path):
             win.adjustSize()
             win.grab().save(f"{folder}/internet-paused-notice-{lang}.png")
     language.switch("en")
-    app.setStyleSheet(old_style)
 
 
 def _alerts(core, kind):
