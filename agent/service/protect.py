@@ -372,7 +372,7 @@ def _cmd_unlock(args: argparse.Namespace) -> int:
         if not decision.allowed:
             raise CliError(f"unlock: {decision.method}: {decision.reason}")
         guard.grant(decision)
-        print(f"Đã mở khoá trong {int(GRANT_TTL_S // 60)} phút / unlocked for {int(GRANT_TTL_S // 60)} minutes: "
+        print(f"Đã mở khóa trong {int(GRANT_TTL_S // 60)} phút / unlocked for {int(GRANT_TTL_S // 60)} minutes: "
               f"{args.action}")
         return 0
     except ProtectError as exc:
