@@ -157,6 +157,7 @@ def _request_and_grant(driver: Any, tmp_path: Path, lang: str, agent: Any) -> No
 
 def _levers(driver: Any, tmp_path: Path, lang: str, console: Any, agent_id: str, pc_today: datetime.date) -> None:
     """Minutes a day and bedtime, signed by the phone and checked by the agent like the console's."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
 
     before = console.link(agent_id).call("policy_get", {})["policy"]
@@ -176,7 +177,17 @@ def _levers(driver: Any, tmp_path: Path, lang: str, console: Any, agent_id: str,
     assert refused == ("Số phút phải là số nguyên từ 0 đến 1440." if lang == "vi" else
                        "Minutes must be a whole number from 0 to 1440.")
     assert console.link(agent_id).call("policy_get", {})["policy"]["version"] == before["version"]
+    # the PC's status arrives while the parent types (it does every minute) and the screen is drawn again: what was
+    # typed stays, and so does the cursor
     box = driver.find_element(By.CSS_SELECTOR, "[data-test=daily-minutes]")
+    box.clear()
+    box.send_keys("75")
+    driver.execute_script("return window.sproutApp.family.status(arguments[0])", agent_id)
+    with pytest.raises(StaleElementReferenceException):  # the box the parent typed in was drawn again
+        box.get_attribute("value")
+    box = driver.find_element(By.CSS_SELECTOR, "[data-test=daily-minutes]")
+    assert box.get_attribute("value") == "75"
+    assert driver.execute_script("return document.activeElement.dataset.test") == "daily-minutes"
     box.clear()
     box.send_keys("90")
     driver.find_element(By.CSS_SELECTOR, "[data-test=save-minutes]").click()

@@ -1,6 +1,7 @@
 // "Lock now" and "Pause internet until …" on a child's card (docs/parent-guide.md): the same signed control as the
 // console's (agent/protocol/messages.py sign_control: "sprout control\0" + canonical JSON), sealed like every other
 // request. The PC decides by its own trusted clock and says until when, in its own words (until_text).
+import { drafted, forget } from './drafts.js';
 
 export const CONTROL_TEXT = {
   vi: {
@@ -39,6 +40,11 @@ export function controlAlert(lang, payload) {
   return payload?.until_text ? `${label} (${payload.until_text})` : label;
 }
 
+// a time as a parent types it on a number pad ("2030", "20.30", "8:30", "20h30") written hh:mm; anything else as typed
+export function typedClock(text) {
+  return String(text ?? '').trim().replace(/^(\d{1,2})[.h:]?(\d{2})$/, (_, hh, mm) => `${hh.padStart(2, '0')}:${mm}`);
+}
+
 // Unix seconds (whole: the canonical form has no floats) of the next hh:mm on this phone's clock
 export function nextClock(value, now = Date.now()) {
   const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(value ?? '');
@@ -66,6 +72,7 @@ export function controlsBlock({ h, app, child, render, tr }) {
     try {
       await send(app.family, child.agent, kind, action, until);
       app.notes[key] = ct(lang, done);
+      forget(`lock-for:${child.agent}`, `pause-until:${child.agent}`);  // sent: the next lock or pause starts afresh
       await app.family.status(child.agent).catch(() => {});
     } catch (e) { app.notes[key] = tr('failed', { why: e.reason ?? e.message }); }
     delete app.busy[key]; render();
@@ -75,11 +82,12 @@ export function controlsBlock({ h, app, child, render, tr }) {
   const rows = [];
   if (lock) rows.push(h('p', { class: 'warn', 'data-test': 'locked' }, lock.until_text ? ct(lang, 'locked_until', { time: lock.until_text }) : ct(lang, 'locked_open')));
   if (paused) rows.push(h('p', { class: 'warn', 'data-test': 'paused' }, ct(lang, 'paused_until', { time: paused.until_text ?? '' })));
-  const length = h('select', { 'data-test': 'lock-for', disabled: busy },
-    ['60', '30', '120', 'open'].map((v) => h('option', { value: v }, ct(lang, v === 'open' ? 'open' : `for_${v}`))));
+  const length = drafted(h('select', { 'data-test': 'lock-for', disabled: busy },
+    ['60', '30', '120', 'open'].map((v) => h('option', { value: v }, ct(lang, v === 'open' ? 'open' : `for_${v}`)))), `lock-for:${child.agent}`);
   const hour = new Date(Date.now() + 3600_000);
-  const untilIn = h('input', { type: 'time', 'data-test': 'pause-until', disabled: busy,
-    value: `${String(hour.getHours()).padStart(2, '0')}:${String(hour.getMinutes()).padStart(2, '0')}` });
+  // a 24-hour text box as the bedtime's: type=time shows the browser's locale ("08:30 PM" on the Vietnamese screen)
+  const untilIn = drafted(h('input', { type: 'text', inputmode: 'numeric', maxlength: 5, 'data-test': 'pause-until', disabled: busy,
+    value: `${String(hour.getHours()).padStart(2, '0')}:${String(hour.getMinutes()).padStart(2, '0')}` }), `pause-until:${child.agent}`);
   rows.push(lock
     ? h('div', { class: 'controls' }, h('button', { class: 'control', 'data-test': 'unlock', disabled: busy,
       onclick: () => act('lock_now', 'unlock', 0, 'done_unlock') }, ct(lang, 'unlock')))
@@ -90,7 +98,7 @@ export function controlsBlock({ h, app, child, render, tr }) {
     ? h('div', { class: 'controls' }, h('button', { class: 'control', 'data-test': 'resume', disabled: busy,
       onclick: () => act('pause_internet', 'resume', 0, 'done_resume') }, ct(lang, 'resume')))
     : h('div', { class: 'row controls' }, h('button', { class: 'control', 'data-test': 'pause', disabled: busy, onclick: () => {
-      const until = nextClock(untilIn.value);
+      const until = nextClock(typedClock(untilIn.value));
       if (until === null) { app.notes[key] = ct(lang, 'bad_time'); render(); return; }
       act('pause_internet', 'pause', until, 'done_pause');
     } }, ct(lang, 'pause')), untilIn));

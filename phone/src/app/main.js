@@ -7,7 +7,8 @@ import { startScanner } from './qr.js';
 import { linkFailure, linkPhone } from './linking.js';
 import { turnOnNotifications } from './push.js';
 import { hhmm as clock } from '../push-text.js';
-import { controlAlert, controlsBlock } from './controls.js';
+import { controlAlert, controlsBlock, typedClock } from './controls.js';
+import { backTo, drafted, forget, whereTyping } from './drafts.js';
 
 const app = { lang: savedLang(), tab: 'home', family: null, state: null, notes: {}, problems: [], busy: {}, policies: {} };
 const tr = (key, vars) => t(app.lang, key, vars);
@@ -160,15 +161,16 @@ function rulesView() {
       app.family.policy(child.agent).then((doc) => { app.policies[child.agent] = currentLevers(doc, app.state.status[child.agent]?.day); render(); })
         .catch(() => { delete app.policies[child.agent]; });
     }
-    const minutesIn = h('input', { type: 'number', min: 15, max: 1440, step: 15, value: now?.minutes ?? '', 'data-test': 'daily-minutes' });
+    const minutesKey = `minutes:${child.agent}`, bedKey = `bedtime:${child.agent}`;
+    const minutesIn = drafted(h('input', { type: 'number', min: 15, max: 1440, step: 15, value: now?.minutes ?? '', 'data-test': 'daily-minutes' }), minutesKey);
     // a 24-hour text box, not type=time: that one shows the browser's locale ("08:30 PM" on the Vietnamese screen)
-    const bedIn = h('input', { type: 'text', inputmode: 'numeric', maxlength: 5, placeholder: '21:00', value: now?.bedtime ?? '', 'data-test': 'bedtime' });
+    const bedIn = drafted(h('input', { type: 'text', inputmode: 'numeric', maxlength: 5, placeholder: '21:00', value: now?.bedtime ?? '', 'data-test': 'bedtime' }), bedKey);
     const save = async (what) => {
       const n = Number(minutesIn.value);
       if (what === 'minutes' && !(minutesIn.value !== '' && Number.isInteger(n) && n >= 0 && n <= 1440)) {
         app.notes[`rules:${child.agent}`] = tr('bad_minutes'); render(); return;
       }
-      if (what === 'bedtime') bedIn.value = bedIn.value.trim().replace(/^(\d{1,2})[.h:]?(\d{2})$/, (_, hh, mm) => `${hh.padStart(2, '0')}:${mm}`);
+      if (what === 'bedtime') bedIn.value = typedClock(bedIn.value);
       if (what === 'bedtime' && !/^([01]\d|2[0-3]):[0-5]\d$/.test(bedIn.value)) { app.notes[`rules:${child.agent}`] = tr('bad_time'); render(); return; }
       app.notes[`rules:${child.agent}`] = tr('sending'); render();
       try {
@@ -182,7 +184,8 @@ function rulesView() {
             }
           }
         });
-        app.policies[child.agent] = { minutes: minutesIn.value, bedtime: bedIn.value };
+        app.policies[child.agent] = { ...app.policies[child.agent], [what]: what === 'minutes' ? minutesIn.value : bedIn.value };
+        forget(what === 'minutes' ? minutesKey : bedKey);
         app.notes[`rules:${child.agent}`] = tr('saved', { v });
       } catch (e) { app.notes[`rules:${child.agent}`] = tr('failed', { why: e.reason ?? e.message }); }
       render();
@@ -197,9 +200,9 @@ function rulesView() {
 function unlinkedView() {
   const video = h('video', { playsinline: true, muted: true, class: 'scan' });
   const out = h('p', { class: 'note', 'data-test': 'scan-note' });
-  const name = h('input', { type: 'text', maxlength: 60, 'data-test': 'phone-name', value: tr('phone_name_default') });
-  const code = h('input', { type: 'text', maxlength: 24, autocapitalize: 'characters', 'data-test': 'link-code' });
-  const ws = h('input', { type: 'url', 'data-test': 'link-ws', value: new URLSearchParams(location.search).get('ws') ?? '' });
+  const name = drafted(h('input', { type: 'text', maxlength: 60, 'data-test': 'phone-name', value: tr('phone_name_default') }), 'link:name');
+  const code = drafted(h('input', { type: 'text', maxlength: 24, autocapitalize: 'characters', 'data-test': 'link-code' }), 'link:code');
+  const ws = drafted(h('input', { type: 'url', 'data-test': 'link-ws', value: new URLSearchParams(location.search).get('ws') ?? '' }), 'link:ws');
   let stop = null;
   const link = async (how) => {
     out.textContent = tr('linking');
@@ -236,7 +239,8 @@ function render() {
   const root = document.getElementById('app');
   const header = h('header', {}, h('img', { src: 'icons/sprout-64.png', alt: '' }), h('h1', {}, tr('title')),
     h('button', { class: 'lang', 'data-test': 'lang', onclick: () => { app.lang = app.lang === 'vi' ? 'en' : 'vi'; setLang(app.lang); render(); } }, tr('lang_other')));
-  if (!app.state) { root.replaceChildren(header, h('main', {}, unlinkedView())); return; }
+  const typing = whereTyping();
+  if (!app.state) { root.replaceChildren(header, h('main', {}, unlinkedView())); backTo(root, typing); return; }
   const conn = app.family?.connected ? null : h('p', { class: 'banner', 'data-test': 'conn' }, app.everConnected ? tr('relay_down') : tr('connecting'));
   const views = { home: homeView, alerts: alertsView, week: weekView, rules: rulesView };
   const nAlerts = app.state.children.reduce((n, c) => n + pending(c.agent).length, 0);
@@ -245,7 +249,7 @@ function render() {
   }, tr(`tab_${k}`), k === 'home' && nAlerts ? h('span', { class: 'badge' }, nAlerts) : null)));
   const keep = document.activeElement?.getAttribute?.('data-test');
   root.replaceChildren(header, conn ?? '', h('main', {}, views[app.tab]()), tabs);
-  if (keep) root.querySelector(`[data-test="${keep}"]`)?.focus();
+  if (!backTo(root, typing) && keep) root.querySelector(`[data-test="${keep}"]`)?.focus();
 }
 
 async function refresh(agent) {
