@@ -268,6 +268,10 @@ def serve(opts: ServiceOptions) -> int:
                         stream=sys.stderr)
     core = build_core(opts)
     loop = ServiceLoop(core, opts.tick_s, opts.state_dir)
+    # before the parts start: a stop asked while they start (systemd, a test) ends the run once they have, and
+    # stops each of them, rather than killing the process with its link address and sockets left behind
+    signal.signal(signal.SIGTERM, loop.stop)
+    signal.signal(signal.SIGINT, loop.stop)
     extras = start_extras(core, opts)
     if not opts.user_mode:
         from agent.service.child_account import ENV_FILE, ChildWatch
@@ -275,8 +279,6 @@ def serve(opts: ServiceOptions) -> int:
         # `sprout-agent set-child` writes the environment file; the unit refuses a manual restart, so we stop
         # and systemd starts us again with the account it names.
         extras.append(ChildWatch(opts.state_dir / ENV_FILE, opts.child_uid, loop.stop).start().close)
-    signal.signal(signal.SIGTERM, loop.stop)
-    signal.signal(signal.SIGINT, loop.stop)
     log.info("agent running (%s mode), state in %s, policy version %s", "user" if opts.user_mode else "service",
              opts.state_dir, core.policy_doc["version"])
     try:

@@ -72,6 +72,7 @@ def start_agent(tmp: Path, lang: str, *args: str, name: str = "agent", any_hour:
         policy = tmp / f"{name}-any-hour-policy.json"
         policy.write_text(json.dumps(doc), encoding="utf-8")
         args = (*args, "--policy", str(policy))
+    (state / "link.address").unlink(missing_ok=True)  # a restart on the same state: never the last run's address
     log = open(log_path, "w")  # noqa: SIM115 - the agent writes to it for its whole life
     proc = subprocess.Popen([str(BIN / "sprout-agent"), "run", "--user-mode", "--state", str(state), "--link",
                              "127.0.0.1:0", "--lang", lang, *args], stdout=log, stderr=log, env=ENV, cwd=ROOT)

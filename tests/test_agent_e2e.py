@@ -131,3 +131,30 @@ def test_a_refused_uninstall_reaches_the_parent(agent, tmp_path):
     items = json.loads(console(mom, "report", device, "--json").stdout)
     alert = next(i["payload"] for i in items if i["kind"] == "alert" and i["payload"]["kind"] == "protected_action")
     assert alert["action"] == "uninstall" and alert["allowed"] is False
+
+
+def test_the_link_address_file_names_only_the_running_agent(tmp_path):
+    """run.sh and the tests find the agent by state/link.address: a file left by a run that was killed must not be
+    taken for where this run listens, and a stopped agent leaves none behind."""
+    state = tmp_path / "agent"
+    state.mkdir()
+    address = state / "link.address"
+    address.write_text("127.0.0.1:9\n")  # a run killed before it could clean up
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    with open(tmp_path / "agent.log", "w") as log:
+        proc = subprocess.Popen([str(BIN / "sprout-agent"), "run", "--user-mode", "--state", str(state), "--link",
+                                 "127.0.0.1:0", "--dns", f"127.0.0.1:{free_port()}"], stdout=log, stderr=log, env=env,
+                                cwd=ROOT)
+        try:
+            def now_listening():
+                assert proc.poll() is None, (tmp_path / "agent.log").read_text()
+                text = address.read_text().strip() if address.exists() else ""
+                return text if text and text != "127.0.0.1:9" else None
+
+            host, port = wait_for(now_listening, 60, "the agent's own link address").rsplit(":", 1)
+            socket.create_connection((host, int(port)), timeout=10).close()  # this run answers there
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(30)
+    assert proc.returncode == 0, (tmp_path / "agent.log").read_text()
+    assert not address.exists()

@@ -9,6 +9,7 @@ import threading
 import time
 from typing import Any
 
+from agent.fileio import atomic_write
 from agent.link.backend import StoreBackend
 from agent.link.endpoint import start_link
 from agent.protocol.pairing import display_code
@@ -38,6 +39,7 @@ def start_parent_link(core: AgentCore, opts: Any) -> Any:
                            refused_sink=core.control_refused)
     core.on_outbox.append(backend.notify)
     advertise = not opts.user_mode or not opts.link_listen.startswith("127.")
+    (opts.state_dir / "link.address").unlink(missing_ok=True)  # the last run's, if it ended without stopping
     running = start_link(opts.state_dir, backend, core.vault, listen=opts.link_listen,
                          name=core.policy_doc["child"].get("name") or socket.gethostname(), advertise=advertise,
                          on_event=on_event)
@@ -78,9 +80,13 @@ def start_parent_link(core: AgentCore, opts: Any) -> Any:
     core.on_outbox.append(pusher.notify)
     host, port = running.address
     log.info("parent link: %s:%d", host, port)
-    (opts.state_dir / "link.address").write_text(f"{host}:{port}\n", encoding="utf-8")
+    # whole or not at all, and only while this run listens: a reader (run.sh, a test) never takes the last run's
+    # address, or half of this one's, for where the agent is
+    address_file = opts.state_dir / "link.address"
+    atomic_write(address_file, f"{host}:{port}\n".encode())
 
     def stop() -> None:
+        address_file.unlink(missing_ok=True)
         watch.stop()
         pusher.stop()
         # a clean stop: the phones hear "turned off" by Web Push before the relay hears "offline"

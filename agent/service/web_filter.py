@@ -242,6 +242,7 @@ def start_web_filter(core: AgentCore, opts: Any) -> Any:
     from agent.service.privacy_reminders import SiteWatch, reminders_for
     from agent.skills.reminders import load_reminders
 
+    (opts.state_dir / "dns.address").unlink(missing_ok=True)  # the last run's, if it ended without stopping
     sites = SiteWatch(reminders_for(core))
     server = filter_server(rules_in_force(core, core.policy_doc, index), upstreams, listen, on_event=events.add,
                            on_watched=sites, watch_categories=load_reminders().site_categories)
@@ -251,12 +252,15 @@ def start_web_filter(core: AgentCore, opts: Any) -> Any:
     core.on_policy_change.append(lambda doc: server.set_classifier(rules_in_force(core, doc, index)))
     core.on_controls_change.append(lambda: server.set_classifier(rules_in_force(core, core.policy_doc, index)))
     log.info("DNS filter on %s:%s, upstream %s", *server.address, ", ".join(map(str, upstreams)) or "none")
-    # Where it really listens (port 0 in tests picks a free one), for tests, scripts and the firewall rules.
-    atomic_write(opts.state_dir / "dns.address", "{}:{}\n".format(*server.address).encode())
+    # Where it really listens (port 0 in tests picks a free one), for tests, scripts and the firewall rules; only
+    # while it does (start_parent_link keeps link.address the same way)
+    address_file = opts.state_dir / "dns.address"
+    atomic_write(address_file, "{}:{}\n".format(*server.address).encode())
     page = _start_block_page(core, opts, server)
     lock = _lock_dns(core, opts, server)
 
     def stop() -> None:
+        address_file.unlink(missing_ok=True)
         if lock is not None:
             try:
                 lock.remove()
