@@ -57,12 +57,11 @@ class Policy:
             if day is None:
                 windows.append(None)
                 continue
-            wins = []
-            for w in day:
-                s, e = hhmm_to_minutes(w.start), hhmm_to_minutes(w.end)
-                wins.append(Window(s, e if e > s else e + 1440))
-            windows.append(tuple(sorted(wins, key=lambda w: w.start)))
-        return cls(
+            windows.append(tuple(sorted((_window(w.start, w.end) for w in day), key=_start)))
+        # Filled directly, not through the frozen dataclass's __init__ (one object.__setattr__ a field, 22 of them):
+        # every value below comes from a checked document. The ledger builds one per policy change.
+        policy = object.__new__(cls)
+        policy.__dict__.update(
             doc=doc,
             version=typed.version,
             timezone=ZoneInfo(typed.timezone),
@@ -86,6 +85,7 @@ class Policy:
             warn_minutes=tuple(sorted(set(typed.warnings.minutes_before), reverse=True)),
             retention_days=typed.privacy.retention_days,
         )
+        return policy
 
     def is_holiday(self, day: dt.date) -> bool:
         return self.holidays is not None and day in _holiday_calendar(self.holidays, day.year)
@@ -131,6 +131,16 @@ class Policy:
             else:
                 break
         return 0 if end is None else end - now
+
+
+@functools.lru_cache(maxsize=4096)  # a family's policy has a handful of distinct windows; Window is immutable
+def _window(start: str, end: str) -> Window:
+    s, e = hhmm_to_minutes(start), hhmm_to_minutes(end)
+    return Window(s, e if e > s else e + 1440)
+
+
+def _start(w: Window) -> int:
+    return w.start
 
 
 @functools.lru_cache(maxsize=8)
