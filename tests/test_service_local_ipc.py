@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 
 from agent.companion.ipc_client import IpcClient, ServiceRefused, ServiceUnavailable, backoff_delays
+from agent.os.peercred import peer_uid
 from agent.service.companion_backend import CompanionBackend
-from agent.service.local_ipc import IpcSetupError, LocalIpcServer, peer_uid
+from agent.service.local_ipc import IpcSetupError, LocalIpcServer
 from tests import os_accounts
 
 pytestmark = pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="Unix sockets only")
