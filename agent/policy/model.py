@@ -56,8 +56,10 @@ class Policy:
             day = screen.windows.get(d)
             if day is None:
                 windows.append(None)
-                continue
-            windows.append(tuple(sorted((_window(w.start, w.end) for w in day), key=_start)))
+            elif len(day) == 1:  # the usual day: one window, nothing to sort
+                windows.append((_window(day[0].start, day[0].end),))
+            else:
+                windows.append(tuple(sorted((_window(w.start, w.end) for w in day), key=_start)))
         # Filled directly, not through the frozen dataclass's __init__ (one object.__setattr__ a field, 22 of them):
         # every value below comes from a checked document. The ledger builds one per policy change.
         policy = object.__new__(cls)
