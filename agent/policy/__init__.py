@@ -49,14 +49,17 @@ def known_categories() -> frozenset[str] | None:
         st = os.stat(path)
     except OSError:
         return None
+    global _last_catalog
     key = (str(path), st.st_mtime_ns, st.st_size)
-    if key not in _CATEGORY_CACHE:
-        _CATEGORY_CACHE.clear()
-        _CATEGORY_CACHE[key] = _read_categories(path)
-    return _CATEGORY_CACHE[key]
+    last = _last_catalog  # one read of the global: another thread may replace it meanwhile, never half-way
+    if last is not None and last[0] == key:
+        return last[1]
+    categories = _read_categories(path)
+    _last_catalog = (key, categories)
+    return categories
 
 
-_CATEGORY_CACHE: dict[tuple[str, int, int], frozenset[str] | None] = {}
+_last_catalog: tuple[tuple[str, int, int], frozenset[str] | None] | None = None
 
 
 def _read_categories(path: Path) -> frozenset[str] | None:
