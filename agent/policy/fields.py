@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import math
 import re
 from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
@@ -80,9 +81,10 @@ class Rule(Protocol):
 
 
 # A leaf rule may also say, as a Python expression on a variable, when a value is certainly fine
-# (`accepts(v) -> str`): a model whose every rule can (the signed wire messages) is first checked by one function
-# made from those expressions, and only walked, for the wording, when that says no. The expression may say no to
-# a fine value (the walk then finds nothing), never yes to a wrong one: test_policy_models checks both ways.
+# (`accepts(v) -> str | None`, None: it cannot): a model whose every rule can (the signed wire messages) is first
+# checked by one function made from those expressions, and only walked, for the wording, when that says no. The
+# expression may say no to a fine value (the walk then finds nothing), never yes to a wrong one:
+# test_policy_models checks both ways.
 
 
 class _Plain:
@@ -173,7 +175,9 @@ class Number(_Plain):
     lo: float
     hi: float
 
-    def accepts(self, v: str) -> str:
+    def accepts(self, v: str) -> str | None:
+        if not (math.isfinite(self.lo) and math.isfinite(self.hi)):
+            return None  # inf has no literal: such a field is only walked
         return f"((type({v}) is int or type({v}) is float) and {float(self.lo)!r} <= {v} <= {float(self.hi)!r})"
 
     def check(self, c: Checks, value: Any, path: str) -> None:
@@ -418,7 +422,7 @@ _ACCEPTS: dict[type, Callable[[Any], bool] | None] = {}
 def _generate(name: str, lines: list[str], env: dict[str, Any]) -> Any:
     """Compile one function from its lines, as dataclasses makes __init__: the model's shape is read once here,
     not on every document."""
-    exec("\n".join(lines), env)  # source made above from the model's own field names and rules)
+    exec("\n".join(lines), env)  # the source is made from the model's own field names and rules
     return env[name]
 
 
@@ -452,18 +456,20 @@ def accepts(cls: type[Model]) -> Callable[[Any], bool] | None:
         return _ACCEPTS[cls]
     shape = cls._shape()
     fast = None
+    exprs = {name: (getattr(r, "accepts", None) or (lambda v: None))("v") for name, r in shape.rules}
     if (cls.relations.__func__ is Model.relations.__func__ and not cls.required_first  # type: ignore[attr-defined]
-            and all(hasattr(r, "accepts") for _, r in shape.rules)):
+            and None not in exprs.values()):
         env: dict[str, Any] = {"names": shape.names}
         lines = ["def accepts(value):", "    if type(value) is not dict:", "        return False"]
         if cls.closed:
             lines += ["    if not value.keys() <= names:", "        return False"]
-        for name, r in shape.rules:
+        for name, expr in exprs.items():
             lines += [f"    if {name!r} in value:", f"        v = value[{name!r}]",
-                      f"        if not {r.accepts('v')}:", "            return False"]  # type: ignore[attr-defined]
-            if name not in shape.defaults:  # missing: null checked by its rule, or reported
-                lines += ["    else:", f"        if not {r.accepts('None')}:" if cls.required is None
-                          else "        if True:", "            return False"]  # type: ignore[attr-defined]
+                      f"        if not {expr}:", "            return False"]
+            # A missing field without a default is reported, or (required None) checked as null by its rule.
+            if name not in shape.defaults and not (cls.required is None and _generate(
+                    "null_ok", ["def null_ok(v):", f"    return {expr}"], {})(None)):
+                lines += ["    else:", "        return False"]
         lines.append("    return True")
         fast = _generate("accepts", lines, env)
     _ACCEPTS[cls] = fast
