@@ -557,8 +557,14 @@ class DayWindows:
                 c.add(f"{path}[{max(i1, i2)}]", f"overlaps window [{min(i1, i2)}]")
 
     def build(self, value: Any) -> Any:
-        build = _BUILDERS.get(self.model) or builder(self.model)
-        return [build(w) for w in value]
+        return [_shared_window(self.model, w["start"], w["end"]) for w in value]
+
+
+@functools.lru_cache(maxsize=4096)
+def _shared_window(model: type[Model], start: str, end: str) -> Any:
+    """One built window per distinct (start, end): a family's days repeat the same few, and a built model is
+    immutable, so the policy's view shares them (a checked window has exactly these two fields)."""
+    return model.build({"start": start, "end": end})
 
 
 def check(model: type[Model], value: Any, path: str = "", context: Context | None = None) -> list[Problem]:
