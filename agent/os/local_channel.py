@@ -17,8 +17,9 @@ from agent.os.channel_lines import IpcSetupError, LineBuffer, LineHandler, MakeH
 from agent.os.named_pipe import ListenerFactory, NamedPipeLineServer, pywin32_listener
 from agent.os.unix_socket import UnixSocketChannel, connect_unix
 
-__all__ = ["IpcSetupError", "LineBuffer", "LineHandler", "LocalChannel", "MakeHandler", "connect_unix", "encode",
-           "local_transport", "make_local_channel", "open_local_channel", "too_long"]
+__all__ = ["IpcSetupError", "LineBuffer", "LineHandler", "ListenerFactory", "LocalChannel", "MakeHandler",
+           "connect_unix", "encode", "local_transport", "make_local_channel", "open_local_channel", "pywin32_listener",
+           "too_long"]
 
 Transport = Literal["unix_socket", "named_pipe"]
 

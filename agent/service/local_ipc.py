@@ -40,9 +40,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from agent.os.channel_lines import IpcSetupError, LineHandler
-from agent.os.local_channel import LocalChannel, make_local_channel
-from agent.os.named_pipe import ListenerFactory, pywin32_listener
+from agent.os.local_channel import (
+    IpcSetupError,
+    LineHandler,
+    ListenerFactory,
+    LocalChannel,
+    make_local_channel,
+    pywin32_listener,
+)
 from agent.service.companion_backend import REQUEST_SCOPES, CompanionBackend
 
 __all__ = ["LOGO_CHUNK", "MAX_LINE", "Dispatcher", "IpcSetupError", "LocalIpcServer", "RequestError",
