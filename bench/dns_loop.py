@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 from agent.dns.classifier import Classifier, WebRules  # noqa: E402
 from agent.dns.index import CategoryIndex, build_index  # noqa: E402
 from agent.dns.server import DnsFilterServer  # noqa: E402
-from agent.dns.udp_batch import UdpBatch  # noqa: E402
 from agent.dns.upstream import Upstream, UpstreamPool  # noqa: E402
+from agent.os.udp_batch import UdpBatch  # noqa: E402
 
 
 def query(name: str, qid: int) -> bytes:

@@ -111,11 +111,12 @@ KNOWN_LAZY_CYCLES = [
 ]
 
 
-def import_graph(module_level_only: bool) -> dict[str, set[str]]:
+def import_graph(module_level_only: bool, root: Path = ROOT,
+                 folders: tuple[str, ...] = ("agent", "app", "common_qt")) -> dict[str, set[str]]:
     modules = {}
-    for folder in ("agent", "app", "common_qt"):
-        for p in sources(folder):
-            rel = p.relative_to(ROOT).with_suffix("")
+    for folder in folders:
+        for p in sorted((root / folder).rglob("*.py")):
+            rel = p.relative_to(root).with_suffix("")
             name = ".".join(rel.parts[:-1] if rel.name == "__init__" else rel.parts)
             tree = ast.parse(p.read_text(encoding="utf-8"))
             deps = set()
@@ -176,6 +177,31 @@ def test_the_import_graph_has_no_cycle():
     assert [c for c in found if c not in KNOWN_LAZY_CYCLES] == []
 
 
+def test_the_cycle_finder_finds_a_cycle_through_packages_and_function_level_imports(tmp_path):
+    """The rule above cannot pass by missing what it looks for: a two-module cycle at module level, a three-module
+    one through a package's __init__, and one closed only by an import inside a function."""
+    files = {
+        "agent/__init__.py": "",
+        "agent/a.py": "from agent.b import thing\n",
+        "agent/b.py": "import agent.a\nthing = 1\n",
+        "agent/p/__init__.py": "from agent.p.x import X\n",
+        "agent/p/x.py": "from agent.q import Q\nX = 1\n",
+        "agent/q.py": "import agent.p\nQ = 2\n",
+        "agent/lazy.py": "def f():\n    from agent.late import g\n",
+        "agent/late.py": "from agent.lazy import f\ng = f\n",
+        "agent/alone.py": "import agent.a\nimport json\n",
+        "app/__init__.py": "",
+        "app/c.py": "from agent.a import thing\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    found = cycles(import_graph(True, tmp_path, ("agent", "app")))
+    assert sorted(map(sorted, found)) == [["agent.a", "agent.b"], ["agent.p", "agent.p.x", "agent.q"]]
+    found = cycles(import_graph(False, tmp_path, ("agent", "app")))
+    assert ["agent.late", "agent.lazy"] in sorted(map(sorted, found))
+
+
 def test_no_block_of_six_lines_is_repeated_across_agent_and_app():
     """The twins (atomic write, SQLite transaction, row sealing, key vault, zeroconf browser, Qt translation loader)
     exist once; a copied block of six or more lines between agent/ and app/ is a new twin."""
@@ -233,6 +259,49 @@ def test_the_platform_branch_finder_finds_them(tmp_path):
                       "x = sys.executable; y = os.path.join('a', 'b')\n", encoding="utf-8")
     assert sorted(platform_branches(sample)) == ["hasattr(os, ...) (line 5)", "os.name (line 3)",
                                                  "platform.system (line 4)", "sys.platform (line 2)"]
+
+
+# Modules and names that only mean something on one OS: using them is platform code, whatever the branch.
+PLATFORM_MODULES = ("ctypes", "winreg", "msvcrt", "_winapi", "pywintypes", "win32api", "win32con", "win32file",
+                    "win32pipe", "win32security", "ntsecuritycon", "win32event", "win32process", "wmi")
+PLATFORM_NAMES = ("AF_UNIX", "SO_PEERCRED", "LOCAL_PEERCRED", "getpeereid")
+
+
+def platform_code(path: Path) -> list[str]:
+    """Uses of an OS's own interfaces: the modules above imported, the socket options and calls above named."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            found += [f"import {n} (line {node.lineno})" for n in names if n.split(".")[0] in PLATFORM_MODULES]
+        elif isinstance(node, ast.Attribute) and node.attr in PLATFORM_NAMES:
+            found.append(f".{node.attr} (line {node.lineno})")
+        elif isinstance(node, ast.Name) and node.id in PLATFORM_NAMES:
+            found.append(f"{node.id} (line {node.lineno})")
+    return found
+
+
+def test_no_platform_code_outside_agent_os():
+    """Unix sockets and their peer credentials, ctypes, the Windows APIs: only agent/os/ speaks to them (the
+    companion channel's transport is agent/os/local_channel.py, the service's side only its requests)."""
+    offenders = {}
+    for folder in ("agent", "app", "common_qt"):
+        for p in sources(folder):
+            rel = str(p.relative_to(ROOT))
+            if not rel.startswith("agent/os/") and (found := platform_code(p)):
+                offenders[rel] = found
+    assert offenders == {}
+    assert platform_code(ROOT / "agent" / "os" / "unix_socket.py")  # the rule looks where the code now is
+    assert platform_code(ROOT / "agent" / "os" / "peercred.py")
+
+
+def test_the_platform_code_finder_finds_it(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("import ctypes.util\nimport socket\nfrom win32file import ReadFile\n"
+                      "s = socket.socket(socket.AF_UNIX)\nopt = socket.SO_PEERCRED\nimport json, sockets\n",
+                      encoding="utf-8")
+    assert sorted(platform_code(sample)) == [".AF_UNIX (line 4)", ".SO_PEERCRED (line 5)",
+                                             "import ctypes.util (line 1)", "import win32file (line 3)"]
 
 
 # Class names defined in two places on purpose or not yet ours to change, each with its reason.

@@ -1,4 +1,4 @@
-"""The batched UDP path (agent/dns/udp_batch.py: recvmmsg/sendmmsg) in front of the fast path: real sockets, real
+"""The batched UDP path (agent/os/udp_batch.py: recvmmsg/sendmmsg) in front of the fast path: real sockets, real
 datagrams. The batched loop must answer byte for byte as the one-datagram-per-call loop does, each reply must reach
 the client that asked, and a repeated query (answered from the classifier's memo) exactly as the first."""
 
@@ -20,8 +20,8 @@ from test_dns_server_stub import StubUpstream
 from agent.dns.cache import AnswerCache
 from agent.dns.classifier import Classifier, SeedIndex, WebRules
 from agent.dns.server import DnsFilterServer
-from agent.dns.udp_batch import UdpBatch
 from agent.dns.upstream import Upstream, UpstreamPool
+from agent.os.udp_batch import UdpBatch
 
 pytestmark = pytest.mark.skipif(not UdpBatch.available(), reason="recvmmsg/sendmmsg are Linux system calls")
 

@@ -15,8 +15,8 @@ import pytest
 
 from agent.dns.classifier import Classifier, SeedIndex, WebRules
 from agent.dns.server import DnsFilterServer
-from agent.dns.udp_batch import UdpBatch
 from agent.dns.upstream import Upstream, UpstreamPool
+from agent.os.udp_batch import UdpBatch
 
 WEB = {"blocked_categories": ["gambling"], "deny": ["blocked.test"]}
 INDEX = SeedIndex({"casino.test": "gambling"})

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.dns import udp_batch
 from agent.dns.liststore import ListStore
+from agent.os import udp_batch
 from agent.os.file_lock import make_file_lock, posix_lock, windows_lock
 from agent.os.mmsg import load_mmsg
 

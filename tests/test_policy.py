@@ -200,3 +200,37 @@ def test_app_names_with_extensions_and_bad_domains_are_refused():
 def test_schema_1_needs_both_weekdays_and_weekend():
     with pytest.raises(PolicyError, match="both"):
         migrate({"schema": 1, "screen": {"daily_minutes": {"weekdays": 60}}})
+
+
+def test_the_category_catalog_is_read_again_when_it_changes(tmp_path, monkeypatch) -> None:
+    """known_categories() remembers the catalog between checks, but a changed file (a list update, a device
+    maker's set) is read again, and a missing or broken one means "not known" as before."""
+    from agent.policy import known_categories
+
+    monkeypatch.setenv("SPROUT_RESOURCES", str(tmp_path))
+    assert known_categories() is None
+    catalog = tmp_path / "categories" / "catalog.json"
+    catalog.parent.mkdir()
+    catalog.write_text(json.dumps({"categories": {"adult": {}, "gambling": {}}}), encoding="utf-8")
+    assert known_categories() == {"adult", "gambling"}
+    assert validate({"web": {"blocked_categories": ["games"]}})[0].reason.startswith("unknown category 'games'")
+    catalog.write_text(json.dumps({"categories": {"adult": {}, "gambling": {}, "games": {}}}), encoding="utf-8")
+    assert known_categories() == {"adult", "gambling", "games"}
+    assert validate({"web": {"blocked_categories": ["games"]}}) == []
+    catalog.write_text("{not json", encoding="utf-8")
+    assert known_categories() is None
+
+
+def test_a_loaded_policy_shares_nothing_with_the_document_given() -> None:
+    given = {"screen": {"windows": {"mon": [{"start": "07:00", "end": "21:00"}]}},
+             "apps": {"blocked": ["roblox"], "limits": {"minecraft": 30}}, "web": {"deny": ["example.com"]}}
+    doc = load_policy_doc(given)
+    doc["screen"]["windows"]["mon"][0]["end"] = "22:00"
+    doc["apps"]["blocked"].append("fortnite")
+    doc["apps"]["limits"]["minecraft"] = 5
+    doc["web"]["deny"].clear()
+    assert given == {"screen": {"windows": {"mon": [{"start": "07:00", "end": "21:00"}]}},
+                     "apps": {"blocked": ["roblox"], "limits": {"minecraft": 30}}, "web": {"deny": ["example.com"]}}
+    assert load_policy_doc({})["apps"]["blocked"] is not load_policy_doc({})["apps"]["blocked"]
+    # A value JSON cannot hold (a tuple from Python code) is still copied, and still refused by the check.
+    assert [str(p) for p in validate({"apps": {"blocked": ("roblox",)}})] == ["apps.blocked: must be a list, got tuple"]

@@ -5,14 +5,16 @@ document built from a checked one; and the rules' own behaviour."""
 from __future__ import annotations
 
 import copy
+import random
 from dataclasses import dataclass
 
 import pytest
 
 from agent.policy import load_policy_doc, preset, validate
 from agent.policy.doc import PolicyDoc, ScreenDoc, TimeWindow
-from agent.policy.fields import Bool, Checks, Int, Model, Sub, check, rule
+from agent.policy.fields import Bool, Checks, Int, Model, Number, Sub, Text, accepts, check, rule
 from agent.policy.validate import validate as validate_complete
+from agent.protocol import messages
 
 pytestmark = pytest.mark.unit
 
@@ -170,3 +172,67 @@ def test_the_checked_document_is_never_changed() -> None:
     before = copy.deepcopy(doc)
     validate(doc)
     assert doc == before
+
+
+@dataclass(frozen=True)
+class Reading(Model):
+    """Every leaf rule with a fast `accepts` expression, closed, nulls checked by their rules."""
+
+    level: int | None = rule(Int(0, 10, nullable=True))
+    label: str = rule(Text(5, min_len=1))
+    ratio: float = rule(Number(0, 2.5))
+    on: bool = rule(Bool())
+    note: str = rule(Text(3), default="")
+
+
+@dataclass(frozen=True)
+class Strict(Model):
+    required = "missing"
+    closed = False
+    count: int = rule(Int(1, 3))
+
+
+TRICKY = [None, True, False, 0, 1, -1, 3, 10, 11, 1440, 1441, 2**63 - 1, 2**63, 0.0, 1.5, 2.5, 2.6, -0.5,
+          float("nan"), float("inf"), "", "x", "abcde", "abcdef", "r-123", "x" * 301, [], [1], {}, {"a": 1}]
+
+
+FINE = {Reading: {"level": 5, "label": "ab", "ratio": 1.5, "on": True, "note": ""}, Strict: {"count": 2},
+        messages.TimeDecision: {"request_id": "r-1", "approve": False, "minutes": 30, "message": "ok"},
+        messages.OutboxQuery: {"cursor": 5, "limit": 100, "wait_s": 20}}
+
+
+@pytest.mark.parametrize("model", list(FINE))
+def test_the_fast_check_never_passes_what_the_walk_refuses(model: type[Model]) -> None:
+    """A model of plain leaf rules is first checked by one generated function (fields.accepts); it may send a fine
+    value on to the walk, but must never pass one the walk would word a problem for."""
+    fast = accepts(model)
+    assert fast is not None
+    names = [n for n, _ in model.rules()] + ["extra"]
+    rng = random.Random(2026)
+    passed = walked_fine = 0
+    for _ in range(20000):
+        value = {n: FINE[model][n] if n in FINE[model] and rng.random() < 0.7 else rng.choice(TRICKY)
+                 for n in names if rng.random() < 0.85}
+        walk = Checks()
+        model.check(walk, value, "")
+        if fast(value):
+            passed += 1
+            assert walk.problems == [], value
+            assert check(model, value) == []
+        elif not walk.problems:
+            walked_fine += 1  # said no to a fine value: allowed (an int subclass, a float that is whole, ...)
+    assert passed > 50  # the fast path is really taken on fine values
+    assert not fast([]) and not fast("text") and check(model, None) != []
+
+
+def test_models_with_nested_models_or_relations_are_only_walked() -> None:
+    assert accepts(Room) is None and accepts(Lamp) is None and accepts(PolicyDoc) is None
+
+
+def test_the_built_model_is_the_one_its_constructor_makes() -> None:
+    assert messages.OutboxQuery.build({"cursor": 5}) == messages.OutboxQuery(5, 100, 0)
+    assert Reading.build({"level": None, "label": "a", "ratio": 1, "on": True}) == Reading(None, "a", 1, True, "")
+    doc = preset(12, ["vn-decree-147"])
+    typed = PolicyDoc.build(doc)
+    assert typed.screen.daily_minutes == doc["screen"]["daily_minutes"]
+    assert typed.screen.daily_minutes is not doc["screen"]["daily_minutes"]  # a dict of its own, like every build

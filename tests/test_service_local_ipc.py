@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 
 from agent.companion.ipc_client import IpcClient, ServiceRefused, ServiceUnavailable, backoff_delays
+from agent.os.peercred import peer_uid
 from agent.service.companion_backend import CompanionBackend
-from agent.service.local_ipc import IpcSetupError, LocalIpcServer, peer_uid
+from agent.service.local_ipc import IpcSetupError, LocalIpcServer
 from tests import os_accounts
 
 pytestmark = pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="Unix sockets only")
@@ -414,3 +415,90 @@ def test_interrupt_wakes_a_blocked_long_poll_without_reconnecting(server: LocalI
     assert outcome and client.reconnects == 0
     with pytest.raises(ServiceUnavailable, match="stopped"):
         client.status()
+
+
+# ---- the same channel on Windows: the named pipe, over a fake listener --------------------------------------
+CHILD_SID = "S-1-5-21-1004336348-1177238915-682003330-1001"
+
+
+class FakePipeClient:
+    """Stands in for a connected Windows pipe client (agent/os/named_pipe.PipeConnection): its SID as Windows would
+    report it, the bytes it sends, and what it is answered."""
+
+    def __init__(self, sid: str, chunks: list[bytes]) -> None:
+        self.peer_sid = sid
+        self.chunks = chunks
+        self.written = bytearray()
+
+    def read(self) -> bytes:
+        return self.chunks.pop(0) if self.chunks else b""
+
+    def write(self, data: bytes) -> None:
+        self.written += data
+
+
+class FakePipeListener:
+    """Stands in for NamedPipeListener (pywin32, Windows only: this machine has neither). No pipe is made; a test
+    connects a fake client, and its bytes go through the real line server and the service's Dispatcher on the
+    test's thread, as the listener's per-client thread would."""
+
+    def __init__(self, name: str, allowed_sids: frozenset[str], on_connection: Any, max_clients: int) -> None:
+        self.name, self.allowed_sids, self.on_connection, self.max_clients = name, allowed_sids, on_connection, \
+            max_clients
+        self.stopping = threading.Event()
+        self.started = False
+
+    def start(self) -> FakePipeListener:
+        self.started = True
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def connect(self, sid: str, *chunks: bytes) -> list[dict[str, Any]]:
+        client = FakePipeClient(sid, list(chunks))
+        self.on_connection(client)
+        return [json.loads(line) for line in client.written.splitlines()]
+
+
+def test_the_windows_channel_serves_the_same_requests_over_a_fake_pipe(backend: FakeBackend) -> None:
+    listeners: list[FakePipeListener] = []
+
+    def fake_listener(*args: Any) -> FakePipeListener:
+        listeners.append(FakePipeListener(*args))
+        return listeners[-1]
+
+    srv = LocalIpcServer(backend, None, allowed_sids=[CHILD_SID], platform="win32", pipe_listener=fake_listener,
+                         poll_s=0.02).start()
+    pipe = listeners[0]
+    assert pipe.started and pipe.name == r"\\.\pipe\sprout-companion" and pipe.allowed_sids == {CHILD_SID}
+    assert srv.channel.where == r"\\.\pipe\sprout-companion"
+    backend.post("limit_soon", left_s=300)
+    answers = pipe.connect(CHILD_SID, b'{"id": 1, "op": "status"}\n{"id": 2, "op": "submit_req',
+                           b'uest", "args": {"minutes": 30, "reason": "b\xc3\xa0i t\xe1\xba\xadp"}}\n\n',
+                           b'{"id": 3, "op": "wait_notices", "args": {"cursor": 0, "timeout": 1}}\n{"op": 7}\n')
+    assert [a["id"] for a in answers] == [1, 2, 3, None]
+    assert answers[0]["result"]["child_name"] == "An"
+    assert answers[1] == {"id": 2, "ok": True, "result": {"id": "r1", "state": "queued"}}
+    assert backend.requests[0]["reason"] == "bài tập" and backend.requests[0]["scope"] == "screen"
+    assert [n["kind"] for n in answers[2]["result"]] == ["limit_soon"]
+    assert answers[3]["error"]["code"] == "unknown_op"
+    # Another Windows account: one refusal, nothing asked of the service.
+    refused = pipe.connect("S-1-5-21-1004336348-1177238915-682003330-1002", b'{"id": 1, "op": "submit_request", '
+                           b'"args": {"minutes": 60}}\n')
+    assert [a["error"]["code"] for a in refused] == ["forbidden"] and srv.refused == 1 and len(backend.requests) == 1
+    # A line that never ends: "too_long", then nothing more is read.
+    flood = pipe.connect(CHILD_SID, b"x" * 40_000, b"x" * 40_000, b'{"id": 9, "op": "ping"}\n')
+    assert [a["error"]["code"] for a in flood] == ["too_long"]
+    srv.stop()
+    assert pipe.stopping.is_set()
+
+
+def test_the_windows_channel_without_pywin32_says_so(backend: FakeBackend) -> None:
+    with pytest.raises(IpcSetupError, match="pywin32 is not installed"):
+        LocalIpcServer(backend, None, allowed_sids=[CHILD_SID], platform="win32").start()
+
+
+def test_a_unix_channel_needs_its_path(backend: FakeBackend) -> None:
+    with pytest.raises(IpcSetupError, match="a path is needed"):
+        LocalIpcServer(backend, None)

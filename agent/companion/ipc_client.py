@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from agent.os.unix_socket import connect_unix
+
 log = logging.getLogger(__name__)
 
 MAX_LINE = 1024 * 1024  # replies are small; this only stops a runaway peer from filling our memory
@@ -86,14 +88,7 @@ class IpcClient:
                 sock.shutdown(socket.SHUT_RDWR)
 
     def _connect_once(self) -> None:
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.settimeout(self.timeout)
-        try:
-            sock.connect(self.path)
-        except OSError:
-            sock.close()
-            raise
-        self._sock = sock
+        self._sock = connect_unix(self.path, self.timeout)  # agent/os/unix_socket.py
         self._rbuf.clear()
 
     def _connect(self, reconnect_for: float) -> None:

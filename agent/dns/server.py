@@ -5,11 +5,11 @@ cache hits, garbage — and never waits for an upstream: plain questions for all
 itself (forwarder.py: a socket per question, watched by the same selector), so a slow resolver never stalls the
 names that are already known. Plain A/AAAA/HTTPS questions over UDP (the fast path's shape, fastpath.parse_query)
 never touch dnslib: blocks are built by hand, allowed names are forwarded and relayed as bytes (only the 2-byte ID
-and the header are rewritten) and cached as bytes. On Linux the loop reads and answers UDP queries a batch at a time
-(udp_batch.py: recvmmsg and sendmmsg). What the fast path does not take — rewrites, other types, odd shapes — goes
-through dnslib, and when it needs an upstream, through a small thread pool, as do truncated upstream replies (asked
-again over TCP). TCP connections (length-prefixed messages, several per connection, RFC 7766) each get a worker with
-an idle timeout.
+and the header are rewritten) and cached as bytes. On Linux the loop reads and answers UDP queries a batch at a
+time (agent/os/udp_batch.py: recvmmsg and sendmmsg). What the fast path does not take — rewrites, other types, odd
+shapes — goes through dnslib, and when it needs an upstream, through a small thread pool, as do truncated upstream
+replies (asked again over TCP). TCP connections (length-prefixed messages, several per connection, RFC 7766) each
+get a worker with an idle timeout.
 
 What a blocked name gets:
     A            → the block page's IPv4 address (plain-http sites then show the page)
@@ -43,8 +43,8 @@ from agent.dns.cache import AnswerCache
 from agent.dns.classifier import BLOCK, NXDOMAIN, REWRITE, Classifier, Decision, normalize_qname
 from agent.dns.fastpath import BlockReplies, RawReply, encode_name, parse_query
 from agent.dns.forwarder import LoopForwarder
-from agent.dns.udp_batch import UdpBatch
 from agent.dns.upstream import UpstreamError, UpstreamPool
+from agent.os.udp_batch import UdpBatch
 
 log = logging.getLogger("sprout.dns")
 
@@ -98,7 +98,7 @@ class DnsFilterServer:
         self.reuse_port = reuse_port  # SO_REUSEPORT: several processes (`sprout-agent dns --workers`) share the port
         self.stats = {"udp": 0, "tcp": 0, "malformed": 0, "blocked": 0, "upstream": 0, "servfail": 0,
                       "dropped_busy": 0, "truncated": 0}
-        # recvmmsg/sendmmsg batches (udp_batch.py) where the system has them; False keeps one datagram per call
+        # recvmmsg/sendmmsg batches (agent/os/udp_batch.py) where the system has them; False keeps one datagram per call
         self.batch_io = UdpBatch.available() if batch_io is None else batch_io
         self._batch: UdpBatch | None = None
         self._receive_buffer = bytearray(65535)  # the one-datagram-per-call loop's (the loop thread's only)

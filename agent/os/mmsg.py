@@ -1,7 +1,7 @@
 """Many UDP datagrams per system call: recvmmsg(2) and sendmmsg(2), where the OS has them.
 
 Linux has both (glibc and musl export them); this adapter loads them from the C library through ctypes with the
-argument types the filter's batch loop (agent/dns/udp_batch.py) calls them with. Elsewhere — Windows, macOS, or a
+argument types the filter's batch loop (agent/os/udp_batch.py) calls them with. Elsewhere — Windows, macOS, or a
 libc without them — `load_mmsg()` is None and the filter reads one datagram per call, answering with the same
 bytes.
 """

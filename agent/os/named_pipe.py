@@ -1,6 +1,7 @@
 """Windows: a named pipe that only chosen local users can open — the transport of the companion's channel there.
-Designed here, NOT run: there is no Windows and no pywin32 on the Linux build machine; the line protocol behind it
-(agent/service/local_ipc.py's Dispatcher) is what the tests exercise.
+Designed here, NOT run: there is no Windows and no pywin32 on the Linux build machine. The tests run the line
+server (NamedPipeLineServer) with the service's Dispatcher behind it over a fake listener and fake pipe ends
+(tests/test_service_local_ipc.py: FakePipeListener), so only the pywin32 calls below are unexercised.
 
 Security, in the order it applies:
 1. The pipe is created with a DACL granting SYSTEM full control and the allowed users' SIDs read/write only, and
@@ -18,14 +19,14 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
-from agent.os.local_channel import LineBuffer, LineHandler, encode, too_long
+from agent.os.channel_lines import IpcSetupError, LineBuffer, MakeHandler, encode, refusal, too_long
 
 log = logging.getLogger(__name__)
 
 PIPE_NAME = r"\\.\pipe\sprout-companion"
 
 
-class NamedPipeUnavailable(Exception):
+class NamedPipeUnavailable(IpcSetupError):
     """pywin32 is missing: the Windows channel cannot be opened."""
 
 
@@ -131,6 +132,24 @@ class NamedPipeListener:
             win32file.CloseHandle(handle)
 
 
+class PipeListener(Protocol):
+    """What the line server needs of a listener (NamedPipeListener; a test's fake listener)."""
+
+    stopping: threading.Event
+
+    def start(self) -> object: ...
+
+    def stop(self) -> None: ...
+
+
+ListenerFactory = Callable[[str, frozenset[str], Callable[["PipeEnd"], None], int], PipeListener]
+
+
+def pywin32_listener(name: str, allowed_sids: frozenset[str], on_connection: Callable[[PipeEnd], None],
+                      max_clients: int) -> PipeListener:
+    return NamedPipeListener(name, allowed_sids, on_connection, max_clients=max_clients)  # type: ignore[arg-type]
+
+
 class PipeEnd(Protocol):
     """One connected client as the line server needs it (PipeConnection; a test's fake pipe end)."""
 
@@ -146,12 +165,20 @@ class NamedPipeLineServer:
     request line gets one answer line from `make_handler(stopping)` (the service's Dispatcher). Written for
     Windows, NOT run there from this machine; its serving loop is tested with a fake pipe end."""
 
-    def __init__(self, make_handler: Callable[[Callable[[], bool]], LineHandler], allowed_sids: Iterable[str], *,
-                 name: str = PIPE_NAME, max_line: int = 64 * 1024, max_clients: int = 16) -> None:
+    def __init__(self, make_handler: MakeHandler, allowed_sids: Iterable[str], *, name: str = PIPE_NAME,
+                 max_line: int = 64 * 1024, max_clients: int = 16,
+                 listener: ListenerFactory = pywin32_listener) -> None:
+        self.name = name
         self.allowed_sids = frozenset(allowed_sids)
         self.max_line = max_line
-        self.listener = NamedPipeListener(name, self.allowed_sids, self.serve, max_clients=max_clients)
+        self.listener = listener(name, self.allowed_sids, self.serve, max_clients)
         self.handle_line = make_handler(self.listener.stopping.is_set)
+        self.refused = 0  # clients refused for the wrong Windows user
+        self.evicted = 0  # the pipe's own instance limit (max_clients) queues clients: none is ever closed
+
+    @property
+    def where(self) -> str:
+        return self.name
 
     def start(self) -> NamedPipeLineServer:
         self.listener.start()  # NamedPipeUnavailable without pywin32
@@ -166,8 +193,8 @@ class NamedPipeLineServer:
 
         try:
             if conn.peer_sid not in self.allowed_sids:
-                send({"id": None, "ok": False, "error": {
-                    "code": "forbidden", "message": f"connection: user {conn.peer_sid} may not use this pipe"}})
+                self.refused += 1
+                send(refusal("forbidden", f"connection: user {conn.peer_sid} may not use this pipe"))
                 return
             buf = LineBuffer(self.max_line)
             while not self.listener.stopping.is_set():

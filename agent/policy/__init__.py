@@ -9,6 +9,7 @@ Typical use:
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -38,18 +39,39 @@ __all__ = [
 ]
 
 
-def known_categories() -> set[str] | None:
-    """Category names shipped in resources/categories/catalog.json, or None when that catalog is absent."""
+def known_categories() -> frozenset[str] | None:
+    """Category names shipped in resources/categories/catalog.json, or None when that catalog is absent.
+
+    Read again only when the file changes (its size or modification time): every policy check asks, and reading
+    and parsing the catalog each time was a quarter of a check's cost."""
     path = resource_path("categories", "catalog.json")
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    global _last_catalog
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    last = _last_catalog  # one read of the global: another thread may replace it meanwhile, never half-way
+    if last is not None and last[0] == key:
+        return last[1]
+    categories = _read_categories(path)
+    _last_catalog = (key, categories)
+    return categories
+
+
+_last_catalog: tuple[tuple[str, int, int], frozenset[str] | None] | None = None
+
+
+def _read_categories(path: Path) -> frozenset[str] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     cats = data.get("categories", data) if isinstance(data, dict) else data
     if isinstance(cats, dict):
-        return set(cats)
+        return frozenset(cats)
     if isinstance(cats, list):
-        return {c["name"] for c in cats if isinstance(c, dict) and "name" in c}
+        return frozenset(c["name"] for c in cats if isinstance(c, dict) and "name" in c)
     return None
 
 

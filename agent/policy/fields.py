@@ -13,8 +13,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -32,7 +33,7 @@ FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
 class Context:
     """What a check may need beyond the document: the category names this agent ships (None: not known)."""
 
-    known_categories: set[str] | None = None
+    known_categories: Set[str] | None = None
 
 
 _NO_CONTEXT = Context()
@@ -67,6 +68,7 @@ def kind(value: Any) -> str:
             dict: "an object"}.get(type(value), type(value).__name__)
 
 
+@functools.lru_cache(maxsize=2048)  # 1,441 times of day; every window of every check and policy view reads two
 def hhmm_to_minutes(text: str) -> int:
     hours, minutes = text.split(":")
     return int(hours) * 60 + int(minutes)
@@ -76,6 +78,13 @@ class Rule(Protocol):
     def check(self, c: Checks, value: Any, path: str) -> None: ...
 
     def build(self, value: Any) -> Any: ...
+
+
+# A leaf rule may also say, as a Python expression on a variable, when a value is certainly fine
+# (`accepts(v) -> str | None`, None: it cannot): a model whose every rule can (the signed wire messages) is first
+# checked by one function made from those expressions, and only walked, for the wording, when that says no. The
+# expression may say no to a fine value (the walk then finds nothing), never yes to a wrong one:
+# test_policy_models checks both ways.
 
 
 class _Plain:
@@ -98,6 +107,9 @@ class Int(_Plain):
     hi: int
     nullable: bool = False
 
+    def accepts(self, v: str) -> str:
+        return f"(type({v}) is int and {self.lo} <= {v} <= {self.hi}{f' or {v} is None' if self.nullable else ''})"
+
     def check(self, c: Checks, value: Any, path: str) -> None:
         if value is None and self.nullable:
             return
@@ -110,6 +122,9 @@ class Int(_Plain):
 
 @dataclass(frozen=True)
 class Bool(_Plain):
+    def accepts(self, v: str) -> str:
+        return f"({v} is True or {v} is False)"
+
     def check(self, c: Checks, value: Any, path: str) -> None:
         if not isinstance(value, bool):
             c.add(path, f"must be true or false, got {kind(value)}")
@@ -144,6 +159,9 @@ class Text(_Plain):
     def ok(self, value: Any) -> bool:
         return isinstance(value, str) and self.min_len <= len(value) <= self.max_len
 
+    def accepts(self, v: str) -> str:
+        return f"(type({v}) is str and {self.min_len} <= len({v}) <= {self.max_len})"
+
     def check(self, c: Checks, value: Any, path: str) -> None:
         if not self.ok(value):
             size = f"{self.min_len} to {self.max_len}" if self.min_len else f"at most {self.max_len}"
@@ -156,6 +174,11 @@ class Number(_Plain):
 
     lo: float
     hi: float
+
+    def accepts(self, v: str) -> str | None:
+        if not (math.isfinite(self.lo) and math.isfinite(self.hi)):
+            return None  # inf has no literal: such a field is only walked
+        return f"((type({v}) is int or type({v}) is float) and {float(self.lo)!r} <= {v} <= {float(self.hi)!r})"
 
     def check(self, c: Checks, value: Any, path: str) -> None:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -218,10 +241,11 @@ class Names(_Plain):
         if len(value) > MAX_LIST_ITEMS:
             c.add(path, f"has {len(value)} items; at most {MAX_LIST_ITEMS}")
             return
+        match, app_ids = self.pattern.match, self.app_ids  # a list may hold 10,000 names: no lookups per name
         for i, item in enumerate(value):
-            if not isinstance(item, str) or not self.pattern.match(item):
+            if not isinstance(item, str) or not match(item):
                 c.add(f"{path}[{i}]", f"must be {self.what}, got {item!r}")
-            elif self.app_ids and EXE_SUFFIX.search(item):
+            elif app_ids and EXE_SUFFIX.search(item):
                 c.add(f"{path}[{i}]", f"write the name without its extension: {EXE_SUFFIX.sub('', item)!r}")
 
 
@@ -263,12 +287,15 @@ class AppMinutes(_Plain):
         if not isinstance(value, dict):
             c.add(path, f"must be an object of app id → minutes, got {kind(value)}")
             return
+        app_id_ok, exe_suffix, hi = APP_ID.match, EXE_SUFFIX.search, self.hi
         for app_id, minutes in value.items():
-            if not APP_ID.match(app_id):
+            if not app_id_ok(app_id):
                 c.add(f"{path}.{app_id}", "is not a valid app id (lower-case letters, digits, . _ + -)")
-            elif EXE_SUFFIX.search(app_id):
+            elif exe_suffix(app_id):
                 c.add(f"{path}.{app_id}", f"write the name without its extension: {EXE_SUFFIX.sub('', app_id)!r}")
-            Int(0, self.hi).check(c, minutes, f"{path}.{app_id}")
+            # The usual value is checked inline (a large family's file has hundreds); the rest is worded by Int.
+            if type(minutes) is not int or not 0 <= minutes <= hi:
+                Int(0, hi).check(c, minutes, f"{path}.{app_id}")
 
 
 @dataclass(frozen=True)
@@ -373,15 +400,7 @@ class Model:
     @classmethod
     def build(cls: type[M], value: dict[str, Any]) -> M:
         """The typed model of a document that passed `check`."""
-        shape = _SHAPES.get(cls) or cls._shape()
-        defaults = shape.defaults
-        # Filled directly, not through __init__: every value was checked, and a frozen dataclass's __init__ costs
-        # one object.__setattr__ a field (the ledger's view and every link request build one). A plain rule's
-        # value is its typed value: only nested models are built.
-        model = object.__new__(cls)
-        model.__dict__.update({name: (value[name] if r is None else r.build(value[name])) if name in value
-                               else defaults.get(name) for name, r in shape.builders})
-        return model
+        return (_BUILDERS.get(cls) or builder(cls))(value)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)  # type: ignore[call-overload]
@@ -396,6 +415,65 @@ class _Shape:
 
 
 _SHAPES: dict[type, _Shape] = {}
+_BUILDERS: dict[type, Callable[[dict[str, Any]], Any]] = {}
+_ACCEPTS: dict[type, Callable[[Any], bool] | None] = {}
+
+
+def _generate(name: str, lines: list[str], env: dict[str, Any]) -> Any:
+    """Compile one function from its lines, as dataclasses makes __init__: the model's shape is read once here,
+    not on every document."""
+    exec("\n".join(lines), env)  # the source is made from the model's own field names and rules
+    return env[name]
+
+
+def builder(cls: type[M]) -> Callable[[dict[str, Any]], M]:
+    """`cls.build` as one function: the model is filled directly, not through __init__ (every value was checked,
+    and a frozen dataclass's __init__ costs one object.__setattr__ a field; the ledger's view and every link request
+    build one). A plain rule's value is its typed value: only nested models are built."""
+    shape = cls._shape()
+    env: dict[str, Any] = {"_new": object.__new__, "cls": cls}
+    items = []
+    for i, (name, r) in enumerate(shape.builders):
+        env[f"d{i}"] = shape.defaults.get(name)
+        if r is None:
+            value = f"value[{name!r}]"
+        else:
+            env[f"b{i}"] = builder(r.model) if isinstance(r, Sub) else r.build
+            value = f"b{i}(value[{name!r}])"
+        items.append(f"{name!r}: {value} if {name!r} in value else d{i}")
+    build = _BUILDERS[cls] = _generate("build", [
+        "def build(value):",
+        "    model = _new(cls)",
+        f"    model.__dict__.update({{{', '.join(items)}}})",
+        "    return model"], env)
+    return build
+
+
+def accepts(cls: type[Model]) -> Callable[[Any], bool] | None:
+    """A function saying True only for a value `cls.check` finds nothing wrong with; None when a rule of the model
+    has no `accepts` expression or the model has relations between fields (then the walk is the only check)."""
+    if cls in _ACCEPTS:
+        return _ACCEPTS[cls]
+    shape = cls._shape()
+    fast = None
+    exprs = {name: (getattr(r, "accepts", None) or (lambda v: None))("v") for name, r in shape.rules}
+    if (cls.relations.__func__ is Model.relations.__func__ and not cls.required_first  # type: ignore[attr-defined]
+            and None not in exprs.values()):
+        env: dict[str, Any] = {"names": shape.names}
+        lines = ["def accepts(value):", "    if type(value) is not dict:", "        return False"]
+        if cls.closed:
+            lines += ["    if not value.keys() <= names:", "        return False"]
+        for name, expr in exprs.items():
+            lines += [f"    if {name!r} in value:", f"        v = value[{name!r}]",
+                      f"        if not {expr}:", "            return False"]
+            # A missing field without a default is reported, or (required None) checked as null by its rule.
+            if name not in shape.defaults and not (cls.required is None and _generate(
+                    "null_ok", ["def null_ok(v):", f"    return {expr}"], {})(None)):
+                lines += ["    else:", "        return False"]
+        lines.append("    return True")
+        fast = _generate("accepts", lines, env)
+    _ACCEPTS[cls] = fast
+    return fast
 
 
 @dataclass(frozen=True)
@@ -441,7 +519,10 @@ class Weekly:
                     self.item.check(c, v, f"{path}.{d}")
 
     def build(self, value: Any) -> Any:
-        return {d: self.item.build(v) for d, v in value.items()}
+        if isinstance(self.item, _Plain):
+            return dict(value)
+        build = self.item.build
+        return {d: build(v) for d, v in value.items()}
 
 
 @dataclass(frozen=True)
@@ -476,11 +557,21 @@ class DayWindows:
                 c.add(f"{path}[{max(i1, i2)}]", f"overlaps window [{min(i1, i2)}]")
 
     def build(self, value: Any) -> Any:
-        return [self.model.build(w) for w in value]
+        return [_shared_window(self.model, w["start"], w["end"]) for w in value]
+
+
+@functools.lru_cache(maxsize=4096)
+def _shared_window(model: type[Model], start: str, end: str) -> Any:
+    """One built window per distinct (start, end): a family's days repeat the same few, and a built model is
+    immutable, so the policy's view shares them (a checked window has exactly these two fields)."""
+    return model.build({"start": start, "end": end})
 
 
 def check(model: type[Model], value: Any, path: str = "", context: Context | None = None) -> list[Problem]:
     """Every problem of `value` as `model`; an empty list means it is valid."""
+    fast = _ACCEPTS[model] if model in _ACCEPTS else accepts(model)
+    if fast is not None and fast(value):
+        return []
     c = Checks(context)
     model.check(c, value, path)
     return c.problems

@@ -84,19 +84,34 @@ def fill_defaults(doc: dict) -> dict:
     validation to report (a typo must never silently become a default)."""
 
     def merge(default: Any, given: Any) -> Any:
-        if isinstance(default, dict) and isinstance(given, dict) and not _is_open_map(default):
-            out = {k: copy.deepcopy(v) for k, v in default.items()}
+        # Maps whose keys are the user's (app ids, weekdays with windows) default to {} and are taken as given.
+        if type(default) is dict and default and isinstance(given, dict):
+            # default_policy() is made fresh for this call: its values are used as they are, never copied.
+            out = {k: merge(v, given[k]) if k in given else v for k, v in default.items()}
             for k, v in given.items():
-                out[k] = merge(default[k], v) if k in default else copy.deepcopy(v)
+                if k not in default:
+                    out[k] = copy_json(v)
             return out
-        return copy.deepcopy(given)
+        return copy_json(given)
 
     return merge(default_policy(), doc)
 
 
-def _is_open_map(default: dict) -> bool:
-    # Maps whose keys are the user's (app ids, weekdays with windows) are taken as given, not merged.
-    return default == {} or default is None
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of a parsed JSON value, so the caller's document is never shared with the policy made from it.
+    Dicts, lists and scalars are copied directly (a policy check's largest cost was copy.deepcopy, which is
+    general); anything else (a tuple from Python code, say) goes to copy.deepcopy."""
+    t = type(value)
+    if t in _ATOMS:
+        return value
+    if t is dict:
+        return {k: v if type(v) in _ATOMS else copy_json(v) for k, v in value.items()}
+    if t is list:
+        return [v if type(v) in _ATOMS else copy_json(v) for v in value]
+    return copy.deepcopy(value)
 
 
 def normalize(doc: Any) -> dict:

@@ -5,6 +5,7 @@ keeps the names other modules import."""
 
 from __future__ import annotations
 
+from collections.abc import Set
 from typing import Any
 
 from agent.policy.doc import PolicyDoc
@@ -14,6 +15,6 @@ from agent.policy.fields import Context, check, hhmm_to_minutes
 __all__ = ["PolicyError", "Problem", "hhmm_to_minutes", "validate"]
 
 
-def validate(policy: Any, *, known_categories: set[str] | None = None) -> list[Problem]:
+def validate(policy: Any, *, known_categories: Set[str] | None = None) -> list[Problem]:
     """Return every problem in a complete (current-schema) policy; an empty list means it is valid."""
     return check(PolicyDoc, policy, "", Context(known_categories=known_categories))

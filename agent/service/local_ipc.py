@@ -23,49 +23,43 @@ brand_logo(offset): the device maker's logo (oem.toml `[brand] logo`), in pieces
 until it holds `size` bytes, and checks the sha256 of the whole. An offset past the end (> size) is
 "bad_request"; no logo is "not_found".
 
-Who may talk: the server asks the kernel who the peer is (agent/os/peercred.py: SO_PEERCRED on Linux, getpeereid
-on macOS/BSD) and refuses every OS user not in `allowed_uids` with one "forbidden" line, then hangs up. File
-permissions are a second fence, not the gate: macOS ignores a socket file's mode.
-
-Limits: a line is at most `max_line` bytes (longer → "too_long" and the connection is closed, as we cannot find
-the next line start safely); garbage lines (not UTF-8, not JSON, not an object, unknown op, wrong argument types)
-get an error line and the connection stays usable; at most `max_clients` connections at once.
+Transport: this OS's channel (agent/os/local_channel.py: a Unix socket whose peer the kernel names on Linux and
+macOS, a named pipe on Windows). It admits only the child's own OS user (every other gets one "forbidden" line),
+caps connections, and frames lines: a line longer than `max_line` gets "too_long" and the connection closes. This
+module holds only what a line asks and answers: garbage lines (not UTF-8, not JSON, not an object, unknown op,
+wrong argument types) get an error line and the connection stays usable.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
-import errno
 import json
 import logging
-import os
-import socket
-import stat
-import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from agent.os.local_channel import LineBuffer, encode, open_local_channel, too_long
-from agent.os.named_pipe import PIPE_NAME, NamedPipeLineServer, NamedPipeUnavailable
-from agent.os.peercred import peer_uid
+from agent.os.local_channel import (
+    IpcSetupError,
+    LineHandler,
+    ListenerFactory,
+    LocalChannel,
+    make_local_channel,
+    pywin32_listener,
+)
 from agent.service.companion_backend import REQUEST_SCOPES, CompanionBackend
+
+__all__ = ["LOGO_CHUNK", "MAX_LINE", "Dispatcher", "IpcSetupError", "LocalIpcServer", "RequestError",
+           "start_local_channel"]
 
 log = logging.getLogger(__name__)
 
 MAX_LINE = 64 * 1024  # a status or privacy report is a few KB; anything near this is not a companion
 MAX_WAIT_S = 30.0  # the longest long-poll we hold open
 MAX_CLIENTS = 16  # one companion per session; a few spare for support tools
-REFUSE_DRAIN_S = 2.0  # how long a refused peer's request is read before the refusal is sent
 PER_UID_SLOTS = 4  # a companion uses two (status, the notices long-poll); beyond this its oldest is closed
 LOGO_CHUNK = 32 * 1024  # raw bytes per brand_logo answer: ~43 KB once base64'd, well inside a 64 KiB line
-WINDOWS_PIPE_NAME = PIPE_NAME
-
-
-class IpcSetupError(Exception):
-    """The channel cannot be opened safely (path taken, directory too open, ...). The message says where and why."""
 
 
 class RequestError(Exception):
@@ -75,49 +69,6 @@ class RequestError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-
-
-# ---- the socket's place on disk -----------------------------------------------------------------------------
-def prepare_socket_dir(directory: Path, others_allowed: bool) -> None:
-    """Make sure only we can create or remove things next to the socket; let allowed users traverse, never list.
-
-    Mode 0700 when only the service's own user talks to it, 0711 when another user (the child) must reach it.
-    A directory we do not own, or that others may write to, is refused rather than "fixed": it may be /tmp.
-    """
-    mode = 0o711 if others_allowed else 0o700
-    if not directory.exists():
-        directory.mkdir(parents=True, mode=0o700)
-        os.chmod(directory, mode)
-        return
-    st = directory.stat()
-    if not stat.S_ISDIR(st.st_mode):
-        raise IpcSetupError(f"{directory}: not a directory")
-    if st.st_uid != os.geteuid():
-        raise IpcSetupError(f"{directory}: owned by uid {st.st_uid}, not by this service (uid {os.geteuid()}); "
-                            "the socket needs a directory of its own")
-    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        raise IpcSetupError(f"{directory}: writable by other users ({stat.filemode(st.st_mode)}); "
-                            "the socket needs a directory only the service can write")
-    if stat.S_IMODE(st.st_mode) != mode:
-        os.chmod(directory, mode)
-
-
-def _clear_stale_socket(path: Path) -> None:
-    if not os.path.lexists(path):
-        return
-    st = os.lstat(path)
-    if not stat.S_ISSOCK(st.st_mode):
-        raise IpcSetupError(f"{path}: exists and is not a socket; not removing it")
-    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    probe.settimeout(0.5)
-    try:
-        probe.connect(str(path))
-    except OSError:
-        path.unlink()  # left by a service that died: nobody listens
-        return
-    finally:
-        probe.close()
-    raise IpcSetupError(f"{path}: another service is already listening here")
 
 
 # ---- requests -----------------------------------------------------------------------------------------------
@@ -259,69 +210,44 @@ class Dispatcher:
             time.sleep(min(self.poll_s, left))
 
 
-# ---- the Unix socket server ---------------------------------------------------------------------------------
+# ---- the channel: the Dispatcher behind this OS's transport ------------------------------------------------
 class LocalIpcServer:
-    """Serve a CompanionBackend on a Unix domain socket, one thread per connection (few, local, mostly idle)."""
+    """Serve a CompanionBackend on this OS's local channel (a Unix socket at `path` here; the named pipe on
+    Windows, admitting `allowed_sids`). `allowed_uids` defaults to the service's own user; `admit` also lets in
+    users it says yes to (asked per connection, so accounts made later count)."""
 
-    def __init__(self, backend: CompanionBackend, path: Path | str, allowed_uids: Iterable[int] | None = None, *,
+    def __init__(self, backend: CompanionBackend, path: Path | str | None = None,
+                 allowed_uids: Iterable[int] | None = None, *, allowed_sids: Iterable[str] = (),
                  max_line: int = MAX_LINE, max_wait_s: float = MAX_WAIT_S, max_clients: int = MAX_CLIENTS,
-                 poll_s: float = 0.2, admit: Callable[[int], bool] | None = None,
-                 per_uid: int = PER_UID_SLOTS) -> None:
-        self.path = Path(path)
-        self.allowed_uids = frozenset(allowed_uids) if allowed_uids is not None else frozenset({os.geteuid()})
-        self.admit = admit  # also let in users this says yes to (asked per connection: accounts made later count)
-        self.max_line = max_line
-        self.max_clients = max_clients
-        self._stop = threading.Event()
-        self.dispatcher = Dispatcher(backend, max_wait_s=max_wait_s, poll_s=poll_s, stopping=self._stop.is_set)
-        self._listener: socket.socket | None = None
-        self._thread: threading.Thread | None = None
-        self._conns: set[socket.socket] = set()
-        self._owners: dict[socket.socket, int] = {}  # connection → its uid, oldest first
-        self.per_uid = min(per_uid, max_clients)
-        self.evicted = 0  # connections closed because their account connected again at its limit
-        self._conns_lock = threading.Lock()
-        self.refused = 0  # connections refused for the wrong OS user, for the service's events
+                 poll_s: float = 0.2, admit: Callable[[int], bool] | None = None, per_uid: int = PER_UID_SLOTS,
+                 platform: str | None = None, pipe_listener: ListenerFactory = pywin32_listener) -> None:
+        self.path = Path(path) if path is not None else None
+
+        def make_handler(stopping: Callable[[], bool]) -> LineHandler:
+            self.dispatcher = Dispatcher(backend, max_wait_s=max_wait_s, poll_s=poll_s, stopping=stopping)
+            return self.dispatcher.handle_line
+
+        self.channel: LocalChannel = make_local_channel(
+            make_handler, socket_path=path, allowed_uids=allowed_uids, admit=admit, allowed_sids=allowed_sids,
+            max_line=max_line, max_clients=max_clients, per_uid=per_uid, platform=platform,
+            pipe_listener=pipe_listener)
+
+    @property
+    def refused(self) -> int:
+        """Connections refused for the wrong OS user, for the service's events."""
+        return self.channel.refused
+
+    @property
+    def evicted(self) -> int:
+        """Connections closed because their account connected again at its limit."""
+        return self.channel.evicted
 
     def start(self) -> LocalIpcServer:
-        if len(str(self.path).encode()) > 100:  # sun_path is 104 bytes on macOS, 108 on Linux
-            raise IpcSetupError(f"{self.path}: socket path too long for the OS (keep it under 100 bytes)")
-        others = bool(self.allowed_uids - {os.geteuid()}) or self.admit is not None
-        prepare_socket_dir(self.path.parent, others)
-        _clear_stale_socket(self.path)
-        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        old_umask = os.umask(0o177)  # the file is born 0600: no window where it is open to all
-        try:
-            listener.bind(str(self.path))
-        finally:
-            os.umask(old_umask)
-        # Another user must be able to connect (write permission on the file); the peer check is the gate.
-        os.chmod(self.path, 0o666 if others else 0o600)
-        listener.listen(8)
-        listener.settimeout(0.25)
-        self._listener = listener
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._accept_loop, name="companion-ipc", daemon=True)
-        self._thread.start()
-        log.info("companion channel listening on %s for uid(s) %s", self.path, sorted(self.allowed_uids))
+        self.channel.start()
         return self
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-        if self._listener is not None:
-            self._listener.close()
-            self._listener = None
-        with self._conns_lock:
-            for conn in list(self._conns):
-                with contextlib.suppress(OSError):
-                    conn.shutdown(socket.SHUT_RDWR)
-                conn.close()
-            self._conns.clear()
-            self._owners.clear()
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
+        self.channel.stop()
 
     def __enter__(self) -> LocalIpcServer:
         return self.start()
@@ -329,115 +255,10 @@ class LocalIpcServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _accept_loop(self) -> None:
-        assert self._listener is not None
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError as exc:
-                if self._stop.is_set() or exc.errno == errno.EBADF:
-                    return
-                log.warning("companion channel: accept failed: %s", exc)
-                time.sleep(0.1)
-                continue
-            conn.settimeout(None)
-            threading.Thread(target=self._serve, args=(conn,), name="companion-ipc-conn", daemon=True).start()
-
-    def _refuse(self, conn: socket.socket, code: str, message: str) -> None:
-        """Answer a refusal and close. The peer's request is read first (bounded in bytes and time): closing a
-        socket with unread data makes the peer's own send fail (EPIPE / reset) before it can read why."""
-        with contextlib.suppress(OSError):
-            conn.settimeout(REFUSE_DRAIN_S)
-            deadline = time.monotonic() + REFUSE_DRAIN_S
-            seen = 0
-            while seen <= self.max_line and time.monotonic() < deadline:
-                data = conn.recv(65536)
-                if not data or b"\n" in data:
-                    break
-                seen += len(data)
-        with contextlib.suppress(OSError):
-            conn.sendall(encode({"id": None, "ok": False, "error": {"code": code, "message": message}}))
-            conn.shutdown(socket.SHUT_WR)
-        conn.close()
-
-    def _serve(self, conn: socket.socket) -> None:
-        try:
-            uid = peer_uid(conn)
-        except OSError as exc:
-            log.warning("companion channel: cannot read the peer's user (%s); refusing", exc)
-            self._refuse(conn, "forbidden", "connection: the service cannot tell which user you are")
-            return
-        if uid not in self.allowed_uids and not (self.admit is not None and self.admit(uid)):
-            self.refused += 1
-            log.warning("companion channel: refused a connection from uid %d", uid)
-            self._refuse(conn, "forbidden", f"connection: uid {uid} may not use this channel "
-                                            f"(only the child's own session may)")
-            return
-        with self._conns_lock:
-            # Newest wins within one account: a program holding many connections open (a flood from the child's
-            # own account) loses its oldest one when that account connects again, so the real companion always
-            # gets in; other accounts' connections are never taken, and one account holds at most
-            # PER_UID_SLOTS of the pool.
-            mine = [c for c, u in self._owners.items() if u == uid]
-            evict = None
-            if len(mine) >= self.per_uid or (len(self._conns) >= self.max_clients and mine):
-                evict = mine[0]
-                self._conns.discard(evict)
-                del self._owners[evict]
-            busy = len(self._conns) >= self.max_clients
-            if not busy:
-                self._conns.add(conn)
-                self._owners[conn] = uid
-        if evict is not None:
-            self.evicted += 1
-            with contextlib.suppress(OSError):
-                evict.shutdown(socket.SHUT_RDWR)  # its thread sees the end and closes it
-        if busy:
-            self._refuse(conn, "busy", f"connection: already {self.max_clients} connections; try again later")
-            return
-        buf = LineBuffer(self.max_line)
-        try:
-            while not self._stop.is_set():
-                data = conn.recv(65536)
-                if not data:
-                    return
-                for line in buf.feed(data):
-                    if len(line) > self.max_line:
-                        conn.sendall(encode(too_long(self.max_line)))
-                        return
-                    if not line.strip():
-                        continue
-                    conn.sendall(encode(self.dispatcher.handle_line(line)))
-                if buf.overflowing:
-                    conn.sendall(encode(too_long(self.max_line)))
-                    return
-        except OSError:
-            return  # the companion went away mid-answer: nothing to clean beyond the socket
-        finally:
-            with self._conns_lock:
-                self._conns.discard(conn)
-                self._owners.pop(conn, None)
-            conn.close()
-
 
 def start_local_channel(backend: CompanionBackend, path: Path | str | None, allowed_uids: Iterable[int] | None = None,
                         allowed_sids: Iterable[str] = (),
-                        admit: Callable[[int], bool] | None = None) -> LocalIpcServer | NamedPipeLineServer:
+                        admit: Callable[[int], bool] | None = None) -> LocalIpcServer:
     """Open this OS's channel (agent/os/local_channel.py chooses: a Unix socket, or a named pipe on Windows) with
-    the same Dispatcher behind it. Call .stop() to close."""
-    def unix_socket() -> LocalIpcServer:
-        if path is None:
-            raise IpcSetupError("socket: a path is needed on this OS")
-        return LocalIpcServer(backend, path, allowed_uids, admit=admit)
-
-    def named_pipe() -> NamedPipeLineServer:
-        return NamedPipeLineServer(lambda stopping: Dispatcher(backend, stopping=stopping).handle_line, allowed_sids,
-                                   max_line=MAX_LINE, max_clients=MAX_CLIENTS)
-
-    channel = open_local_channel(unix_socket=unix_socket, named_pipe=named_pipe)
-    try:
-        return channel.start()
-    except NamedPipeUnavailable as exc:
-        raise IpcSetupError(str(exc)) from exc
+    the Dispatcher behind it. Call .stop() to close."""
+    return LocalIpcServer(backend, path, allowed_uids, allowed_sids=allowed_sids, admit=admit).start()
