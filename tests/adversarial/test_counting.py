@@ -30,9 +30,9 @@ from agent.os.idle import CombinedIdle
 from agent.os.idle_logind import LogindIdle
 from agent.os.runner import CommandResult
 from agent.policy import Policy, load_policy_doc
-from tests.test_service_child_account import ROOT_ONLY, account
-from tests.test_service_enforcement import SLEEP, run_until
-from tests.xvfb import start_xvfb
+from tests.agent.service.test_child_account import ROOT_ONLY, account
+from tests.agent.service.test_enforcement import SLEEP, run_until
+from tests.support.xvfb import start_xvfb
 
 KID = "sprout-kid-test"
 

@@ -25,12 +25,12 @@ from agent.ledger.ledger import Ledger
 from agent.ledger.sample import AppRef, Sample
 from agent.os.media import AlsaPlayback, MediaSignals, MprisWatch, session_bus_address
 from agent.policy import Policy, load_policy_doc
-from tests.test_adversarial_counting import kid_space as kid_space  # a fixture
-from tests.test_adversarial_counting import service_core
-from tests.test_adversarial_recognition import as_kid
-from tests.test_adversarial_recognition import kid as kid  # a fixture
-from tests.test_service_child_account import ROOT_ONLY
-from tests.xvfb import start_xvfb
+from tests.adversarial.test_counting import kid_space as kid_space  # a fixture
+from tests.adversarial.test_counting import service_core
+from tests.adversarial.test_recognition import as_kid
+from tests.adversarial.test_recognition import kid as kid  # a fixture
+from tests.agent.service.test_child_account import ROOT_ONLY
+from tests.support.xvfb import start_xvfb
 
 PLAYER = '''
 import sys
@@ -124,7 +124,7 @@ def kids_bus(kid, kid_space) -> Iterator[str]:  # type: ignore[no-untyped-def]
 
 
 def _player(kid, bus: str, status: str) -> subprocess.Popen:  # type: ignore[no-untyped-def]
-    from tests.os_accounts import foreign_python
+    from tests.support.os_accounts import foreign_python
 
     fp = foreign_python()
     proc = subprocess.Popen(["setpriv", f"--reuid={kid.pw_uid}", f"--regid={kid.pw_gid}", "--clear-groups",

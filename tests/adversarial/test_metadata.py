@@ -4,7 +4,7 @@ to change its fingerprint) and the Windows version resource (ProductName / Origi
 
 As a child would: a real unprivileged account copies a game that hit its limit, appends bytes to it so its content
 fingerprint is new, renames it and runs it from homework; the service-mode core counts that account. The Windows
-part reads a real PE file (built by tests/pe_sample.py, parsed by pefile); only the process table of a Windows PC
+part reads a real PE file (built by tests/support/pe_sample.py, parsed by pefile); only the process table of a Windows PC
 or of wine is a stand-in there (this machine runs neither).
 """
 
@@ -21,13 +21,13 @@ from agent.catalog import Catalog
 from agent.catalog.binmeta import elf_build_id, identity_key, pe_version_info
 from agent.catalog.content import ContentIndex, fingerprint
 from agent.ledger.sample import AppRef
-from tests.pe_sample import build_pe
-from tests.test_adversarial_counting import kid_space as kid_space  # a fixture
-from tests.test_adversarial_counting import service_core
-from tests.test_adversarial_recognition import as_kid, kid_copies, kid_home, today, unique_program
-from tests.test_adversarial_recognition import kid as kid  # a fixture
-from tests.test_service_child_account import ROOT_ONLY
-from tests.test_service_enforcement import SLEEP, run_until
+from tests.adversarial.test_counting import kid_space as kid_space  # a fixture
+from tests.adversarial.test_counting import service_core
+from tests.adversarial.test_recognition import as_kid, kid_copies, kid_home, today, unique_program
+from tests.adversarial.test_recognition import kid as kid  # a fixture
+from tests.agent.service.test_child_account import ROOT_ONLY
+from tests.agent.service.test_enforcement import SLEEP, run_until
+from tests.support.pe_sample import build_pe
 
 MINECRAFT_PE = {"ProductName": "Minecraft", "FileDescription": "Minecraft", "OriginalFilename": "Minecraft.exe",
                 "CompanyName": "Mojang Studios"}

@@ -21,9 +21,9 @@ from agent.ledger.clock import SimulatedClock
 from agent.link.state import CODE_TTL_S, MAX_BURNS, LinkState
 from agent.protocol.identity import Identity
 from agent.protocol.pairing import ConsolePairing, new_code
-from tests.test_agent_e2e import BIN, CODE_RE, console, run
-from tests.test_link_handler import Agent, Console
-from tests.test_service_child_account import ROOT_ONLY, SYSTEM_PYTHON, account
+from tests.agent.link.test_handler import Agent, Console
+from tests.agent.service.test_child_account import ROOT_ONLY, SYSTEM_PYTHON, account
+from tests.agent.test_agent_e2e import BIN, CODE_RE, console, run
 
 ASK = ("import json, socket, sys\ns = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(sys.argv[1])\n"
        "s.sendall(b'{\"id\": 1, \"op\": \"status\"}\\n')\nbuf = b''\n"

@@ -2,7 +2,7 @@
 a huge step) with 24 hours a day; the parent unpairs it; what it set is withdrawn, the parent's last policy is in
 force again, the parent is told, and the parent's next push is applied.
 
-The real `sprout-agent run` (the fixture of tests/test_agent_e2e.py), the real `sprout-console` for the parent and
+The real `sprout-agent run` (the fixture of tests/agent/test_agent_e2e.py), the real `sprout-console` for the parent and
 for the rogue console, real crypto on loopback.
 """
 
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from agent.policy import preset
-from tests.test_agent_e2e import BIN, CODE_RE, console, run, wait_for
-from tests.test_agent_e2e import agent as agent  # the fixture: the real agent with its link
+from tests.agent.test_agent_e2e import BIN, CODE_RE, console, run, wait_for
+from tests.agent.test_agent_e2e import agent as agent  # the fixture: the real agent with its link
 
 ALL_DAY = {d: 1440 for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 

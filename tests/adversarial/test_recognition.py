@@ -5,7 +5,7 @@ closer. The game is a unique executable (a copy of `sleep` with its own trailing
 content is its own, as a real game's is.
 
 The only stand-in is the desktop's answer to "which window is focused" (no window manager runs here): `FocusOn`
-names the child's process, as the X11 adapter does for a focused window (tests/test_os_x11.py covers that part).
+names the child's process, as the X11 adapter does for a focused window (tests/agent/os/test_x11.py covers that part).
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ import pytest
 from agent.catalog import Catalog
 from agent.catalog.content import ContentIndex
 from agent.ledger.sample import AppRef
-from tests.test_adversarial_counting import KID, service_core
-from tests.test_adversarial_counting import kid_space as kid_space  # a fixture
-from tests.test_service_child_account import ROOT_ONLY, account
-from tests.test_service_enforcement import SLEEP, run_until
+from tests.adversarial.test_counting import KID, service_core
+from tests.adversarial.test_counting import kid_space as kid_space  # a fixture
+from tests.agent.service.test_child_account import ROOT_ONLY, account
+from tests.agent.service.test_enforcement import SLEEP, run_until
 
 
 class FocusOn:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
@@ -34,7 +34,7 @@ def test_a_port_in_use_is_named_not_a_traceback(tmp_path: Path, option: str) -> 
 
 
 def test_a_bad_dns_address_is_named(tmp_path: Path) -> None:
-    # port 0 is allowed (the system picks one: tests/test_web_filter_installed.py), 99999 is not
+    # port 0 is allowed (the system picks one: tests/agent/service/test_web_filter_e2e.py), 99999 is not
     p = agent("run", "--user-mode", "--state", str(tmp_path / "s"), "--dns", "127.0.0.1:99999")
     assert p.returncode == 2 and "Traceback" not in p.stderr
     assert "--dns '127.0.0.1:99999': port must be a number from 0 to 65535" in p.stderr

@@ -9,8 +9,8 @@ import json
 import socket
 from pathlib import Path
 
-from tests.journeys import start_agent
-from tests.test_agent_e2e import BIN, console, run
+from tests.agent.test_agent_e2e import BIN, console, run
+from tests.support.journeys import start_agent
 
 
 def companion_status(sock: Path) -> dict:

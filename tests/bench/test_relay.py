@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.relay_broker import MOSQUITTO
+from tests.support.relay_broker import MOSQUITTO
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.skipif(MOSQUITTO is None, reason="mosquitto is not installed (scripts/debian-packages.txt)")
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CACHE = Path("/var/cache/sprout-test")
 BUNDLES = ("sprout-agent", "sprout-companion", "sprout-console")
 ORIGINAL_RESOLV = b"nameserver 192.0.2.53\noptions edns0\n"  # documentation address: never contacted

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "installers" / "linux"))
 
 import sprout_system  # noqa: E402  (bundled as a top-level module into the agent)

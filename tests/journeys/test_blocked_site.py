@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.journeys import shot_dir
-from tests.test_dns_browser import CHROMIUM, _netns_ok, netns  # noqa: F401 - netns is a fixture used below
+from tests.agent.dns.test_browser_e2e import CHROMIUM, _netns_ok, netns  # noqa: F401 - netns is a fixture used below
+from tests.support.journeys import shot_dir
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 URL = "http://tinder.com/match?from=school"
 
@@ -47,7 +47,7 @@ def _chromium(ns: str, profile: Path, lang: str, *extra: str) -> subprocess.Comp
 
 def test_a_blocked_site_in_chromium_shows_the_agents_kind_page(netns: str, tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    stub = subprocess.Popen(_in_ns(netns, sys.executable, "tests/test_dns_server_stub.py", "--listen",
+    stub = subprocess.Popen(_in_ns(netns, sys.executable, "tests/support/dns_stub.py", "--listen",
                                    "127.0.0.1:5300"), cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)
     state = tmp_path / "agent"

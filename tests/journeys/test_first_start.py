@@ -20,7 +20,7 @@ from app.gui.main_window import MainWindow
 from app.gui.notify import Notifier
 from app.gui.session import Session
 from app.gui.wizard import ChildPage, DonePage, FirstRunWizard, LanguagePage, PairPage, PinPage
-from tests.journeys import english_in, shooter, start_agent, visible_texts
+from tests.support.journeys import english_in, shooter, start_agent, visible_texts
 
 WORDS = {"vi": {"next": "Tiếp >", "finish": "Hoàn tất", "applied": "đã áp dụng quy tắc", "online": "trực tuyến"},
          "en": {"next": "Next >", "finish": "Finish", "applied": "Rules applied", "online": "online"}}

@@ -13,7 +13,15 @@ import itertools
 import pytest
 
 from agent.companion.app import Companion
-from tests.journeys import assemble_agent, clipped, close_console, english_in, paired_console, shooter, visible_texts
+from tests.support.journeys import (
+    assemble_agent,
+    clipped,
+    close_console,
+    english_in,
+    paired_console,
+    shooter,
+    visible_texts,
+)
 
 ONE_GAME = {"vi": "trò này", "en": "this game"}
 ALL_GAMES = {"vi": "của hôm nay", "en": "game time for today"}

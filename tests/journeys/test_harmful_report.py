@@ -14,7 +14,7 @@ from agent.companion.app import Companion
 from app.gui.main_window import MainWindow
 from app.gui.notify import Notifier
 from app.gui.overview import HarmfulCard
-from tests.journeys import (  # noqa: F401 - fixtures
+from tests.support.journeys import (  # noqa: F401 - fixtures
     agent,
     clipped,
     close_console,

@@ -13,7 +13,15 @@ from PySide6.QtCore import Qt
 from agent.companion.app import Companion
 from app.gui.main_window import MainWindow
 from app.gui.notify import Notifier
-from tests.journeys import assemble_agent, clipped, close_console, english_in, paired_console, shooter, visible_texts
+from tests.support.journeys import (
+    assemble_agent,
+    clipped,
+    close_console,
+    english_in,
+    paired_console,
+    shooter,
+    visible_texts,
+)
 
 PARENT = {"vi": "Đã cho thêm 15 phút cho hôm nay (yêu cầu từ ngày 01/12)",
           "en": "Granted 15 minutes for today (the request was from 01/12)"}

@@ -20,7 +20,16 @@ from agent.companion.app import Companion
 from agent.companion.cover_window import CoverWindow
 from app.gui.main_window import MainWindow
 from app.gui.notify import Notifier
-from tests.journeys import BIN, close_console, english_in, paired_console, run, shooter, start_agent, visible_texts
+from tests.support.journeys import (
+    BIN,
+    close_console,
+    english_in,
+    paired_console,
+    run,
+    shooter,
+    start_agent,
+    visible_texts,
+)
 
 ALERT = {"vi": "máy không khóa được", "en": "could not be locked"}
 NOW = {"vi": "ngay bây giờ", "en": "now"}
@@ -120,7 +129,7 @@ LIFTED = {"vi": "nhập mã PIN trên màn che", "en": "typed a PIN on the scree
 def test_the_parents_pin_typed_on_the_cover_lifts_it(qtbot, tmp_path, lang, agent, console):
     import subprocess
 
-    from tests.journeys import ENV, ROOT
+    from tests.support.journeys import ENV, ROOT
 
     subprocess.run([str(BIN / "sprout-agent"), "unlock", "--set-pin", "--pin-stdin", "--state", str(agent.state)],
                    input="1357\n", text=True, check=True, capture_output=True, env=ENV, cwd=ROOT, timeout=60)

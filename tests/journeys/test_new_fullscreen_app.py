@@ -4,10 +4,10 @@ One tap: the family's rules count that program by its content, the PC applies th
 time — also after the child renames it and moves it to another folder.
 
 The agent is the product's own assembly (build_core + the real parent link, encrypted store) with its clock and
-desktop injected (tests/journeys.py ScriptedDesktop: which window is in front and that it covers the screen); the
+desktop injected (tests/support/journeys.py ScriptedDesktop: which window is in front and that it covers the screen); the
 program is a real file whose content is its fingerprint. The console is the real window, offscreen.
 The real X11 adapter's full-screen reading is tried under Xvfb in
-tests/test_adversarial_interpreters.py::test_a_full_screen_window_is_seen_as_full_screen.
+tests/adversarial/test_interpreters.py::test_a_full_screen_window_is_seen_as_full_screen.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from agent.catalog.content import fingerprint
 from app.gui.main_window import MainWindow
 from app.gui.new_app_card import NewAppCard
 from app.gui.notify import Notifier
-from tests.journeys import (  # noqa: F401 - fixtures
+from tests.agent.service.test_enforcement import SLEEP
+from tests.support.journeys import (  # noqa: F401 - fixtures
     ScriptedProc,
     assemble_agent,
     clipped,
@@ -35,7 +36,6 @@ from tests.journeys import (  # noqa: F401 - fixtures
     shooter,
     visible_texts,
 )
-from tests.test_service_enforcement import SLEEP
 
 QUESTION = {"vi": "Đó có phải trò chơi không?", "en": "Is it a game?"}
 

@@ -19,9 +19,9 @@ import pytest
 
 from agent.policy import preset
 from app.relay_client import offline_alert
-from tests.journeys import BIN, ENV, ROOT, lang, run, start_agent  # noqa: F401 - lang is a fixture
-from tests.relay_broker import MOSQUITTO, Broker
-from tests.test_dns_browser import _netns_ok
+from tests.agent.dns.test_browser_e2e import _netns_ok
+from tests.support.journeys import BIN, ENV, ROOT, lang, run, start_agent  # noqa: F401 - lang is a fixture
+from tests.support.relay_broker import MOSQUITTO, Broker
 
 pytestmark = [
     pytest.mark.skipif(MOSQUITTO is None, reason="needs mosquitto (scripts/debian-packages.txt)"),

@@ -1,5 +1,5 @@
 """Journey: the parent links a phone. The real `sprout-agent run`, the real `sprout-console` commands and a real
-Mosquitto set up by `sprout-relay setup --phones 1`; the phone is PythonPhone (tests/python_phone.py, the phone's side
+Mosquitto set up by `sprout-relay setup --phones 1`; the phone is PythonPhone (tests/support/python_phone.py, the phone's side
 written in Python — the web app does the same in phone/src/link.js). The console shows the QR code, the phone scans
 it, the console signs it into the family and tells the child's PC; the child asks for time, the phone grants it
 through the relay and the agent applies it; the parent removes the phone, its next message is refused, and the phone
@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from agent.protocol import messages
-from tests.journeys import BIN, ENV, ROOT, lang, run, start_agent  # noqa: F401 - lang is a fixture
-from tests.python_phone import PhoneRefused, PythonPhone, console_shows_link_code
-from tests.relay_broker import MOSQUITTO, Broker, free_port
+from tests.support.journeys import BIN, ENV, ROOT, lang, run, start_agent  # noqa: F401 - lang is a fixture
+from tests.support.python_phone import PhoneRefused, PythonPhone, console_shows_link_code
+from tests.support.relay_broker import MOSQUITTO, Broker, free_port
 
 pytestmark = pytest.mark.skipif(MOSQUITTO is None, reason="needs mosquitto (scripts/debian-packages.txt)")
 

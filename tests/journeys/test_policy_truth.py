@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.gui.main_window import MainWindow
 from app.gui.notify import Notifier
-from tests.journeys import (  # noqa: F401 - fixtures
+from tests.support.journeys import (  # noqa: F401 - fixtures
     BIN,
     agent,
     close_console,

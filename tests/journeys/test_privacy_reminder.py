@@ -16,14 +16,14 @@ import time
 
 import dns.message
 import dns.query
-from test_capture_adapters import HOLDER
-from test_dns_server_stub import StubUpstream, stub_address
 
 from agent.companion.app import Companion
 from agent.companion.ipc_client import IpcClient
 from agent.companion.reminder_window import ReminderWindow
 from agent.skills.reminders import load_reminders
-from tests.journeys import (  # noqa: F401 - fixtures
+from tests.agent.os.test_capture import HOLDER
+from tests.support.dns_stub import StubUpstream, stub_address
+from tests.support.journeys import (  # noqa: F401 - fixtures
     both_agree,
     clipped,
     close_console,

@@ -14,7 +14,15 @@ from PySide6.QtCharts import QValueAxis
 
 from app.gui.main_window import MainWindow
 from app.gui.notify import Notifier
-from tests.journeys import assemble_agent, both_agree, close_console, english_in, paired_console, shooter, visible_texts
+from tests.support.journeys import (
+    assemble_agent,
+    both_agree,
+    close_console,
+    english_in,
+    paired_console,
+    shooter,
+    visible_texts,
+)
 
 GAMBLING = {"vi": "Cờ bạc", "en": "Gambling"}
 

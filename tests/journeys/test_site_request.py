@@ -19,13 +19,13 @@ import dns.message
 import dns.query
 import pytest
 from PySide6.QtCore import Qt
-from test_dns_server_stub import StubUpstream, stub_address
 
 from agent.policy import PolicyError
 from app.gui.main_window import MainWindow
 from app.gui.notify import Notifier
 from app.gui.overview import SiteRequestCard
-from tests.journeys import (  # noqa: F401 - fixtures
+from tests.support.dns_stub import StubUpstream, stub_address
+from tests.support.journeys import (  # noqa: F401 - fixtures
     Agent,
     clipped,
     close_console,

@@ -16,7 +16,7 @@ from agent.companion.app import Companion
 from app.gui.main_window import MainWindow
 from app.gui.notify import Notifier
 from app.gui.overview import ANSWERED_VISIBLE_MS
-from tests.journeys import (  # noqa: F401 - fixtures
+from tests.support.journeys import (  # noqa: F401 - fixtures
     BIN,
     agent,
     clipped,

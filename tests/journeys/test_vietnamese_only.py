@@ -13,7 +13,15 @@ import pytest
 from agent.companion.app import Companion
 from app.gui.main_window import MainWindow
 from app.gui.notify import Notifier
-from tests.journeys import clipped, close_console, english_in, paired_console, shooter, start_agent, visible_texts
+from tests.support.journeys import (
+    clipped,
+    close_console,
+    english_in,
+    paired_console,
+    shooter,
+    start_agent,
+    visible_texts,
+)
 
 NAMES = {"Minh Anh", "vm", "Minecraft", "Roblox", "Web", "YouTube", "Google", "Bing", "DuckDuckGo", "PIN", "CSV",
          "PDF", "ABCD", "HOST", "PORT", "Sprout"}

@@ -3,8 +3,8 @@ served from resources/phone, reaches a real Mosquitto over MQTT on WebSockets, a
 `sprout-agent run` through the relay in v2 sessions — in Vietnamese and in English. The child asks
 (`sprout-agent ask`), the phone shows it, the parent taps +30, and the child's side counts the 30 minutes.
 
-The phone is linked by the fixture `link_phone_by_fixture` (tests/phone_app.py); linking itself is tested in
-tests/test_phone_app_link_by_qr.py."""
+The phone is linked by the fixture `link_phone_by_fixture` (tests/support/phone_app.py); linking itself is tested in
+tests/phone/test_link_by_qr.py."""
 
 from __future__ import annotations
 
@@ -22,13 +22,13 @@ import pytest
 
 from agent.protocol.identity import Identity
 from agent.relay.phone_app import PhoneAppServer
-from tests.journeys import BIN, both_agree, close_console, lang, paired_console, run, start_agent  # noqa: F401
-from tests.phone_app import MISSING, link_phone_by_fixture, open_linked, phone_browser, shot, wait_for
-from tests.relay_broker import MOSQUITTO, Broker, free_port
+from tests.support.journeys import BIN, both_agree, close_console, lang, paired_console, run, start_agent  # noqa: F401
+from tests.support.phone_app import MISSING, link_phone_by_fixture, open_linked, phone_browser, shot, wait_for
+from tests.support.relay_broker import MOSQUITTO, Broker, free_port
 
 pytestmark = [pytest.mark.skipif(MOSQUITTO is None, reason="needs mosquitto (scripts/debian-packages.txt)"),
               pytest.mark.skipif(MISSING is not None, reason=MISSING or "")]
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHOTS = os.environ.get("SPROUT_PHONE_SHOTS")  # docs/screenshots when the pictures for the docs are made
 
 

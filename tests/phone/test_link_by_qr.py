@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from agent.relay.phone_app import PhoneAppServer
-from tests.journeys import BIN, ENV, ROOT, lang, run, start_agent  # noqa: F401 - lang is a fixture
-from tests.phone_app import MISSING, phone_browser, qr_y4m, wait_for
-from tests.python_phone import console_shows_link_code
-from tests.relay_broker import MOSQUITTO, Broker, free_port
+from tests.support.journeys import BIN, ENV, ROOT, lang, run, start_agent  # noqa: F401 - lang is a fixture
+from tests.support.phone_app import MISSING, phone_browser, qr_y4m, wait_for
+from tests.support.python_phone import console_shows_link_code
+from tests.support.relay_broker import MOSQUITTO, Broker, free_port
 
 pytestmark = [pytest.mark.e2e,
               pytest.mark.skipif(MOSQUITTO is None, reason="needs mosquitto (scripts/debian-packages.txt)"),

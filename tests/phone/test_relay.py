@@ -15,7 +15,7 @@ import pytest
 from agent.protocol import relay
 from agent.protocol.identity import Identity
 from agent.relay.broker import SetupError, main, setup
-from tests.relay_broker import MOSQUITTO, Broker, free_port
+from tests.support.relay_broker import MOSQUITTO, Broker, free_port
 
 
 def _ws_client(url_port: int, ca: str, user: str, password: str, topic: str, seen: list) -> object:

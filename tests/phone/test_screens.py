@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from agent.relay.phone_app import PhoneAppServer
-from tests.phone_app import MISSING, phone_browser, qr_y4m, shot, wait_for
+from tests.support.phone_app import MISSING, phone_browser, qr_y4m, shot, wait_for
 
 browser = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
 SHOTS = os.environ.get("SPROUT_PHONE_SHOTS")

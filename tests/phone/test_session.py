@@ -16,7 +16,7 @@ from agent.protocol import session as v2
 from agent.protocol.errors import ProtocolError
 from agent.protocol.identity import Identity
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 VECTORS = ROOT / "resources" / "phone" / "session-vectors.json"
 NODE = shutil.which("node")
 CONSOLE, AGENT = Identity(bytes(range(64))), Identity(bytes(range(64, 128)))

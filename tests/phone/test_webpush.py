@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from agent.protocol import webpush
-from tests.webpush_endpoint import Phone, PushService
+from tests.support.webpush_endpoint import Phone, PushService
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SW = ROOT / "resources" / "phone" / "sw-push.js"
 ECE = ROOT / "phone" / "test" / "vendor" / "http_ece.cjs"
 NODE = shutil.which("node")

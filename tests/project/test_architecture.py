@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APP_MAY_IMPORT = ("agent.policy", "agent.protocol", "agent.store", "agent.resources", "agent.errors")
 QT = ("PySide6", "shiboken6", "PyQt5", "PyQt6", "common_qt")  # common_qt: the Qt helpers both Qt faces share
 

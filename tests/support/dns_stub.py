@@ -7,7 +7,7 @@ Not a mock of the filter's code: it is another DNS server the filter talks to ov
     big.test A              → 60 A records (too big for 512-byte UDP: the filter must use TCP upstream)
     names in .cnames        → CNAME <target> + the target's A (set per test)
 It counts queries by (name, type), and can be made silent (a dead upstream that never answers).
-Run alone: python tests/test_dns_server_stub.py --listen 127.0.0.1:5300 (used inside a network namespace).
+Run alone: python tests/support/dns_stub.py --listen 127.0.0.1:5300 (used inside a network namespace).
 """
 
 from __future__ import annotations

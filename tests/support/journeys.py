@@ -1,4 +1,4 @@
-"""What the journey tests (tests/test_journey_*.py) share: the real `sprout-agent run --user-mode` on an ephemeral
+"""What the journey tests (tests/journeys/test_*.py) share: the real `sprout-agent run --user-mode` on an ephemeral
 link port, the `sprout-agent` / `sprout-console` commands, and screenshots of what each side saw.
 
 Screenshots go to the test's own temp folder; `tools/screenshots_journeys.py` runs the journeys with
@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CODE_RE = re.compile(r"\b([0-9A-Z]{4}-[0-9A-Z]{4})\b")
 ENV = dict(os.environ, PYTHONPATH=str(ROOT), LANG="en_US.UTF-8")

@@ -1,5 +1,5 @@
 """What the phone-app tests share: Chromium driven by Selenium as a 390×844 phone, the phone app served from
-resources/phone, and — for the screen tests (linking itself: tests/test_phone_app_link_by_qr.py) — a linked phone made by a fixture named so:
+resources/phone, and — for the screen tests (linking itself: tests/phone/test_link_by_qr.py) — a linked phone made by a fixture named so:
 `link_phone_by_fixture` pins the phone's keys into the agent's link state directly (what a console-signed
 `phone_add` will do) and writes the state the app expects in the browser's localStorage (docs/relay.md, "The
 parent's phone app")."""
@@ -16,7 +16,7 @@ from typing import Any
 from agent.link.state import LinkState
 from agent.protocol.identity import Identity
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 PHONE_W, PHONE_H = 390, 844

@@ -378,7 +378,7 @@ def test_screenshot_tool_renders_every_window_in_both_languages(tmp_path: Path) 
     import subprocess
     import sys
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[3]
     done = subprocess.run([sys.executable, str(root / "tools" / "screenshots_companion.py"), "--out",
                            str(tmp_path / "shots"), "--icons", str(tmp_path / "icons")],
                           capture_output=True, text=True, timeout=120,
@@ -410,7 +410,7 @@ def test_status_window_grows_when_screen_time_ends_while_it_is_open(qtbot, lang:
     """Opened during the day, still open at bedtime: the "time is over" line appears and the hotline under it
     stays whole (it was squeezed to half a line in Vietnamese)."""
     from agent.companion.status_window import StatusWindow
-    from tests.journeys import clipped
+    from tests.support.journeys import clipped
 
     Language().switch(lang)
     win = StatusWindow()

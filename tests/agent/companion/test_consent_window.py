@@ -16,9 +16,9 @@ from PySide6.QtGui import QImage
 from agent.companion.consent_window import ConsentWindow, privacy_section, ui_lang
 from agent.companion.i18n import Language
 from agent.service.local_ipc import LocalIpcServer
-from tests.test_consent import make
+from tests.agent.service.test_consent import make
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "tools"))
 from screenshots_child_side import consent_view  # noqa: E402
 

@@ -11,9 +11,9 @@ import pytest
 
 from agent.companion.consent_window import ConsentWindow
 from agent.companion.i18n import Language
-from tests.journeys import clipped
+from tests.support.journeys import clipped
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "tools"))
 from screenshots_child_side import consent_view
 
 

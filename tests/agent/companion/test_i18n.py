@@ -15,7 +15,7 @@ from PySide6.QtCore import QTranslator
 
 from agent.resources import resource_path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 LANGS = ("vi", "en")
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 

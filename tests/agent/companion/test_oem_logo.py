@@ -4,7 +4,7 @@ and the real Qt windows draw it in the sprout's place — or fall back to Sprout
 
 Run as a script, it renders docs/screenshots/companion-oem-status.png and companion-oem-pairing.png:
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/test_companion_logo.py [--out docs/screenshots]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/agent/companion/test_oem_logo.py [--out docs/screenshots]
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 if str(ROOT) not in sys.path:  # run as a script, not by pytest
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

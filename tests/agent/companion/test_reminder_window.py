@@ -16,9 +16,9 @@ from agent.companion.i18n import Language
 from agent.companion.reminder_window import ReminderWindow
 from agent.skills.kit import BANDS
 from agent.skills.reminders import KINDS, load_reminders
-from tests.journeys import clipped, english_in, visible_texts
+from tests.support.journeys import clipped, english_in, visible_texts
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 POLICY_BAND = {"6-8": "7-10", "9-11": "7-10", "12-14": "11-13", "15-17": "16-17"}
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 BLOCKED_URL = "http://www.bet365.com/promo?ref=kid"
 
@@ -90,7 +90,7 @@ def _chromium(netns: str, profile: Path, *extra: str) -> subprocess.CompletedPro
 def test_chromium_shows_the_block_page_through_the_filter(netns: str, tmp_path: Path) -> None:
     policy = tmp_path / "policy.json"
     policy.write_text(json.dumps({"schema": 2, "version": 1, "web": {"blocked_categories": ["gambling", "adult"]}}))
-    stub = _start(netns, [sys.executable, "tests/test_dns_server_stub.py", "--listen", "127.0.0.1:5300"],
+    stub = _start(netns, [sys.executable, "tests/support/dns_stub.py", "--listen", "127.0.0.1:5300"],
                   "stub upstream on")
     dns_filter = _start(netns, [sys.executable, "-m", "agent.cli", "dns", "--listen", "127.0.0.1:53",
                                 "--upstream", "127.0.0.1:5300", "--blockpage", "127.0.0.1:80",

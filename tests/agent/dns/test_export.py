@@ -15,12 +15,12 @@ import dns.message
 import dns.query
 import dns.rcode
 import pytest
-from test_dns_server_stub import StubUpstream, stub_address
 
 from agent.cli import main
 from agent.dns.categories import iter_domains, load_categories
+from tests.support.dns_stub import StubUpstream, stub_address
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
 CATEGORIES = ["adult", "gambling", "bypass"]
 

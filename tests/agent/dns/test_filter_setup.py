@@ -8,13 +8,13 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from test_service_list_updates import publish
 
 from agent.cli import main
 from agent.dns.cli_classify import build_classifier
 from agent.dns.filter_setup import FilterSources, build_filter, open_category_index
 from agent.dns.listupdate import FolderSource, ListUpdater
 from agent.policy import preset
+from tests.agent.service.test_list_updates import publish
 
 
 def _oem(tmp_path: Path, monkeypatch, key: Ed25519PrivateKey) -> Path:

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 import dns.message
 import dns.query
 import pytest
-from test_dns_server_stub import StubUpstream, stub_address
 
 from agent.dns.classifier import Classifier, SeedIndex, WebRules
 from agent.dns.server import DnsFilterServer
 from agent.dns.upstream import Upstream, UpstreamPool
+from tests.support.dns_stub import StubUpstream, stub_address
 
 PACKETS = 100_000
 BATCH = 500

@@ -17,7 +17,7 @@ from agent.dns.importers import MAX_EXAMPLES, ImportReport, ListImportError, rea
 from agent.dns.index import CategoryIndex
 from agent.dns.liststore import ListStore
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _read(path: Path, fmt: str, category: str | None = "adult", **kw: object) -> tuple[list, ImportReport]:

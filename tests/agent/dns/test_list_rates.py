@@ -17,7 +17,7 @@ from agent.dns.index import CategoryIndex
 from agent.policy import preset
 from agent.resources import resource_path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 # Loaded by path: putting bench/ on sys.path would shadow dnspython with bench/dns.py.
 _spec = importlib.util.spec_from_file_location("sprout_filter_rate", ROOT / "bench" / "filter_rate.py")
 filter_rate = importlib.util.module_from_spec(_spec)

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from agent.dns.liststore import ListStore
 from agent.dns.listupdate import FolderSource, ListUpdateError, ListUpdater
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def publish(folder: Path, key: Ed25519PrivateKey, version: int, lists: dict[str, str],

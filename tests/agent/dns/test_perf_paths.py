@@ -21,7 +21,6 @@ import dns.query
 import dns.rcode
 import pytest
 from dnslib import CNAME, QTYPE, RR, A, DNSRecord
-from test_dns_server_stub import StubUpstream, stub_address
 
 from agent.dns.cache import AnswerCache
 from agent.dns.classifier import Classifier, SeedIndex, WebRules
@@ -29,8 +28,9 @@ from agent.dns.cli_cmd import LineSink
 from agent.dns.fastpath import read_reply
 from agent.dns.server import DnsFilterServer
 from agent.dns.upstream import Upstream, UpstreamPool
+from tests.support.dns_stub import StubUpstream, stub_address
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 WEB = {"blocked_categories": ["gambling"], "allow": [], "deny": ["blocked.test"],
        "safesearch": {"google": True, "bing": False, "duckduckgo": False}, "youtube": "off"}
 INDEX = SeedIndex({"casino.test": "gambling"})

@@ -1,5 +1,5 @@
 """The DNS filter answering real dnspython queries over UDP and TCP on loopback, forwarding to a real stub
-resolver (tests/test_dns_server_stub.py) also on loopback."""
+resolver (tests/support/dns_stub.py) also on loopback."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ import dns.query
 import dns.rcode
 import dns.rdatatype
 import pytest
-from test_dns_server_stub import BIG_COUNT, StubUpstream, stub_address
 
 from agent.dns.cache import AnswerCache
 from agent.dns.classifier import Classifier, SeedIndex, WebRules
 from agent.dns.server import BLOCK_TTL, DnsFilterServer
 from agent.dns.upstream import Upstream, UpstreamPool
+from tests.support.dns_stub import BIG_COUNT, StubUpstream, stub_address
 
 WEB = {
     "blocked_categories": ["gambling", "adult"],

@@ -16,11 +16,11 @@ import dns.exception
 import dns.message
 import dns.query
 import pytest
-from test_dns_server_stub import StubUpstream, stub_address
 
 from agent.cli import main
+from tests.support.dns_stub import StubUpstream, stub_address
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def free_port() -> int:

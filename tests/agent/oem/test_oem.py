@@ -13,7 +13,7 @@ import pytest
 
 from agent.oem import OemError, factory_reset, first_start, load_oem
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[3]
 KEY = base64.b64encode(bytes(range(32))).decode()
 
 FULL = f"""

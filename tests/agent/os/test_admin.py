@@ -10,7 +10,7 @@ import pytest
 
 from agent.os.admin import admin_status, linux_admin_status, macos_admin_status, windows_admin_status
 from agent.os.runner import CommandResult
-from tests import os_accounts
+from tests.support import os_accounts
 
 
 def test_root_is_admin() -> None:

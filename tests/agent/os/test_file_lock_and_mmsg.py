@@ -41,7 +41,7 @@ def _try_lock(path: Path) -> bool:
 def test_the_posix_lock_keeps_another_process_out_until_released(tmp_path: Path) -> None:
     path = tmp_path / ".lock"
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[1])
+                              stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[3])
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         assert not _try_lock(path)  # held by the other process

@@ -25,7 +25,7 @@ import pytest
 from agent.os.firewall import TABLE, PfLock, WindowsFirewallLock, dns_lock, nft_script
 from agent.os.runner import CommandResult
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
 CHILD_UID = 4242
 OTHER = "10.99.0.53"  # "a public resolver" inside the namespace
@@ -137,14 +137,14 @@ def probe(ns: str, as_child: bool) -> dict:
 
 
 def test_the_childs_dns_cannot_go_around_the_filter(namespace, tmp_path: Path) -> None:
-    from test_dns_server_stub import stub_address
+    from tests.support.dns_stub import stub_address
 
     ns = namespace
     env = dict(os.environ, PYTHONPATH=str(ROOT), SPROUT_OEM=str(tmp_path / "no-oem.toml"))
     procs = []
     log = open(tmp_path / "agent.log", "w")  # noqa: SIM115 - the agent writes to it for the whole test
     try:
-        procs.append(in_ns(ns, sys.executable, str(ROOT / "tests" / "test_dns_server_stub.py"), "--listen",
+        procs.append(in_ns(ns, sys.executable, str(ROOT / "tests" / "support" / "dns_stub.py"), "--listen",
                            f"{OTHER}:53", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         procs.append(in_ns(ns, sys.executable, "-c",
                            "import socket,time;s=socket.socket();s.setsockopt(socket.SOL_SOCKET,"

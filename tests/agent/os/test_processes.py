@@ -17,7 +17,7 @@ import pytest
 from agent.catalog import Catalog
 from agent.os.processes import ProcessSource, ProcInfo, PsutilProcessSource, make_process_source
 from agent.os.procfs import ProcfsProcessSource
-from tests import os_accounts
+from tests.support import os_accounts
 
 SLEEP = shutil.which("sleep") or "/bin/sleep"
 SH = os.path.realpath("/bin/sh")

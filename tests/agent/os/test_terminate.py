@@ -14,7 +14,7 @@ import psutil
 import pytest
 
 from agent.os.terminate import CloseResult, close_process
-from tests import os_accounts
+from tests.support import os_accounts
 
 SLEEP = shutil.which("sleep") or "/bin/sleep"
 IGNORES_TERM = ("import signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN);"

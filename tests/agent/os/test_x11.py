@@ -18,7 +18,7 @@ from agent.os.foreground import Foreground, UnknownForeground, make_foreground_s
 from agent.os.foreground_x11 import X11Foreground
 from agent.os.idle import CombinedIdle, make_idle_source
 from agent.os.idle_x11 import X11Idle
-from tests.xvfb import start_xvfb
+from tests.support.xvfb import start_xvfb
 
 TK_WINDOW = ("import sys, tkinter; root = tkinter.Tk(className=sys.argv[2]); root.title(sys.argv[1]); root.geometry('200x100+10+10');"
              "root.after(100, lambda: print('ready', flush=True)); root.mainloop()")

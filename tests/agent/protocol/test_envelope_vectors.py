@@ -18,7 +18,7 @@ from agent.protocol.envelope import Channel
 from agent.protocol.errors import ProtocolError
 from agent.protocol.identity import Identity
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 VECTORS = ROOT / "resources" / "phone" / "envelope-vectors.json"
 BUNDLE = ROOT / "resources" / "phone" / "envelope.js"
 NODE = shutil.which("node")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 VECTORS = ROOT / "resources" / "phone" / "link-vectors.json"
 BUNDLE = ROOT / "resources" / "phone" / "link.js"
 NODE = shutil.which("node")

@@ -15,7 +15,7 @@ import pytest
 
 from agent.protocol import relay
 from agent.protocol.identity import Identity
-from tests.relay_broker import MOSQUITTO, Broker
+from tests.support.relay_broker import MOSQUITTO, Broker
 
 pytestmark = pytest.mark.skipif(MOSQUITTO is None, reason="needs mosquitto (scripts/debian-packages.txt)")
 BIN = Path(sys.executable).parent

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from agent.protocol import phone_link, relay
-from tests.relay_broker import MOSQUITTO, Broker
-from tests.test_relay_broker import Spy, ids
+from tests.agent.relay.test_broker import Spy, ids
+from tests.support.relay_broker import MOSQUITTO, Broker
 
 pytestmark = pytest.mark.skipif(MOSQUITTO is None, reason="needs mosquitto (scripts/debian-packages.txt)")
 BIN = Path(sys.executable).parent
@@ -137,7 +137,7 @@ def test_a_typed_code_links_through_the_broker_and_the_operator_sees_no_name_and
     from agent.protocol.identity import Identity
     from app.family import Family
     from app.phone_link import ConsoleLink, PhoneBook, serve
-    from tests.python_phone import PythonPhone
+    from tests.support.python_phone import PythonPhone
 
     family = Family(tmp_path / "console", name="mom", use_keyring=False)
     pc = Identity.generate("Minh Anh's PC")

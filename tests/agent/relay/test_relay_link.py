@@ -26,7 +26,7 @@ from agent.store.keys import SecretVault
 from app import relay_client
 from app.family import Family
 from app.link_client import RELAY_HOST, DeviceLink, LinkError, pair
-from tests.relay_broker import MOSQUITTO, Broker
+from tests.support.relay_broker import MOSQUITTO, Broker
 
 pytestmark = pytest.mark.skipif(MOSQUITTO is None, reason="needs mosquitto (scripts/debian-packages.txt)")
 

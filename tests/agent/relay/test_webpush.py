@@ -1,6 +1,6 @@
 """Web Push to a linked phone whose app is closed (docs/relay.md): the agent encrypts a small notification to the
 phone (RFC 8291 aes128gcm), signs VAPID (RFC 8292) with the key the phone subscribed with, and a real local push
-service (tests/webpush_endpoint.py: HTTPS, checks the JWT, TTL and urgency, decrypts with the phone's keys) receives
+service (tests/support/webpush_endpoint.py: HTTPS, checks the JWT, TTL and urgency, decrypts with the phone's keys) receives
 it. 410 Gone forgets the subscription. The push service sees one size for every kind and no name, no minutes.
 
 Until the phone-linking branch lands, the phone in the end-to-end test pairs with the agent like a console does
@@ -23,7 +23,7 @@ from agent.protocol.errors import ProtocolError
 from agent.relay.webpush import PushBook, WebPusher
 from agent.store.db import EncryptedStore
 from agent.store.keys import SecretVault
-from tests.webpush_endpoint import Phone, PushService
+from tests.support.webpush_endpoint import Phone, PushService
 
 AGENT = "A" * 52
 PHONE = "P" * 52
@@ -211,7 +211,7 @@ def test_the_running_agent_wakes_a_closed_phone_when_the_child_asks(
 
     from agent.policy import preset
     from app.link_client import DeviceLink, pair
-    from tests import journeys
+    from tests.support import journeys
 
     monkeypatch.setitem(journeys.ENV, "REQUESTS_CA_BUNDLE", service.ca)  # the device trusts this push service
     doc = preset(12, ["vn-decree-147"])

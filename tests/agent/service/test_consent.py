@@ -16,7 +16,7 @@ from agent.service.core import AgentCore
 from agent.service.enforcer import Enforcer
 from agent.service.sampler import Sampler
 from agent.store import EncryptedStore
-from tests.test_service_core import Proc, RecordingCloser, ScriptedProcesses, run_for
+from tests.agent.service.test_core import Proc, RecordingCloser, ScriptedProcesses, run_for
 
 KEY = bytes(range(32))
 

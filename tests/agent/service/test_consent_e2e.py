@@ -15,7 +15,7 @@ import pytest
 from agent.companion.ipc_client import IpcClient, ServiceRefused
 from agent.protocol import messages
 from agent.protocol.identity import Identity
-from tests.test_agent_e2e import BIN, CODE_RE, ROOT, console, free_port, run, wait_for
+from tests.agent.test_agent_e2e import BIN, CODE_RE, ROOT, console, free_port, run, wait_for
 
 
 def start_agent(state: Path, log: Path) -> subprocess.Popen:

@@ -76,7 +76,7 @@ def run_for(core, clock, seconds: int) -> list:
 
 
 def both_agree(core) -> None:
-    """The child and the parent agreed to every field (agent.service.consent; tests/test_consent.py covers the rest)."""
+    """The child and the parent agreed to every field (agent.service.consent; tests/agent/service/test_consent.py covers the rest)."""
     from agent.service.consent import FIELDS
 
     core.offer_consent()

@@ -20,7 +20,7 @@ import pytest
 from agent.assembly import ServiceOptions, build_core, real_adapters
 from agent.ledger.clock import ScaledClock
 from agent.policy import load_policy_doc
-from tests.own_processes import OwnProcessTree
+from tests.support.own_processes import OwnProcessTree
 
 SLEEP = shutil.which("sleep")
 

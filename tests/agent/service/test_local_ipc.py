@@ -20,7 +20,7 @@ import pytest
 from agent.companion.ipc_client import IpcClient, ServiceRefused, ServiceUnavailable, backoff_delays
 from agent.service.companion_backend import CompanionBackend
 from agent.service.local_ipc import IpcSetupError, LocalIpcServer, peer_uid
-from tests import os_accounts
+from tests.support import os_accounts
 
 pytestmark = pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="Unix sockets only")
 

@@ -12,14 +12,14 @@ from types import SimpleNamespace
 import dns.message
 import dns.query
 import pytest
-from agent_core import Tick, core  # noqa: F401  (core is a fixture)
-from test_dns_server_stub import StubUpstream, stub_address
 
 from agent.dns.registrable import registrable_domain
 from agent.service.privacy_reminders import KEY, PrivacyReminders, ReminderBook, SiteWatch
 from agent.service.web_filter import start_web_filter
 from agent.skills.kit import BANDS, LANGS
 from agent.skills.reminders import KINDS, check_reminders, default_path, load_reminders
+from tests.support.agent_core import Tick, core  # noqa: F401  (core is a fixture)
+from tests.support.dns_stub import StubUpstream, stub_address
 
 
 # ---- the words, as data ------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from agent.service.protect import (
     sign_approval,
 )
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[3]
 
 
 class FakeWallClock:

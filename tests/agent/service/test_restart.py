@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def agent(state: Path, policy: Path, kid) -> subprocess.Popen:  # type: ignore[no-untyped-def]

@@ -21,12 +21,12 @@ import dns.query
 import dns.rcode
 import dns.rdatatype
 import pytest
-from test_dns_server_stub import StubUpstream, stub_address
 
 from agent.dns.categories import iter_domains, load_categories
 from agent.policy import preset
+from tests.support.dns_stub import StubUpstream, stub_address
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
 
 

@@ -10,10 +10,10 @@ from types import SimpleNamespace
 
 import dns.message
 import dns.query
-from agent_core import Tick, core  # noqa: F401  (core is a fixture)
-from test_dns_server_stub import StubUpstream
 
 from agent.service.web_filter import SUMMARY_KIND, BlockEvents, start_web_filter
+from tests.support.agent_core import Tick, core  # noqa: F401  (core is a fixture)
+from tests.support.dns_stub import StubUpstream
 
 
 def kinds(core) -> dict[str, int]:

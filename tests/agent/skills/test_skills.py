@@ -13,7 +13,7 @@ import pytest
 from agent.skills.kit import BANDS, LANGS, TOPICS, band_for_age, check_kit_doc, load_kit, load_schema, source_ids
 from agent.skills.schema import SchemaProblem, check_schema, validate
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 VI_MARKS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
 
 

@@ -18,7 +18,7 @@ from keyring.errors import KeyringLocked
 
 from agent.store.keys import KeyCustodyError, SecretVault
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 
 
 class InMemoryKeyringForTests:

@@ -20,7 +20,7 @@ import pytest
 
 from agent.store import EncryptedStore
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 KILLS = 100
 DAY = "2026-12-01"
 

@@ -22,7 +22,7 @@ from app.gui.notify import Notifier
 from app.gui.session import Session
 from app.gui.wizard import FirstRunWizard
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
 CODE_RE = re.compile(r"\b([0-9A-Z]{4}-[0-9A-Z]{4})\b")
 ENV = dict(os.environ, PYTHONPATH=str(ROOT), LANG="en_US.UTF-8")
@@ -120,7 +120,7 @@ def test_wizard_pairs_edit_push_and_grant_against_real_agent(qtbot, agent, sessi
     card = win.overview.cards[kid.id]
     qtbot.waitUntil(lambda: "online" in next(iter(card.device_labels.values())).text(), timeout=15_000)
     assert card.screen.format() == "not known yet"  # nobody agreed yet: no minutes reach the parent (docs/privacy.md)
-    # The parent agrees to the age's list and the child agrees in the companion (tests/test_consent_e2e.py)
+    # The parent agrees to the age's list and the child agrees in the companion (tests/agent/service/test_consent_e2e.py)
     from agent.companion.ipc_client import IpcClient
 
     session.link(kid.devices[0]).give_consent(["time_totals"])

@@ -18,7 +18,7 @@ from app.family import Family
 from app.gui import i18n
 from app.gui.phone_link_dialog import PhoneLinkDialog
 from app.phone_link import ConsoleLink, PhoneBook
-from tests.relay_broker import MOSQUITTO, Broker
+from tests.support.relay_broker import MOSQUITTO, Broker
 
 SHOTS = Path(os.environ.get("SPROUT_PHONE_LINK_SHOTS", "")) if os.environ.get("SPROUT_PHONE_LINK_SHOTS") else None
 
@@ -86,7 +86,7 @@ def test_the_dialog_says_what_is_missing_without_a_relay(qtbot, tmp_path: Path) 
 @pytest.mark.skipif(MOSQUITTO is None, reason="needs mosquitto (scripts/debian-packages.txt)")
 def test_a_phone_scans_the_windows_qr_code_through_the_real_broker(qtbot, tmp_path: Path) -> None:
     from agent.relay.broker import setup
-    from tests.python_phone import PythonPhone
+    from tests.support.python_phone import PythonPhone
 
     i18n.switch("en")
     family = Family(tmp_path / "console", name="mom", use_keyring=False)

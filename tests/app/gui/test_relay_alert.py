@@ -1,5 +1,5 @@
 """The console window's alert when the relay says a PC went offline (its last will), in Vietnamese and in English.
-The relay part (broker → presence book) is tested against a real Mosquitto in tests/test_journey_parent_away.py;
+The relay part (broker → presence book) is tested against a real Mosquitto in tests/journeys/test_parent_away.py;
 here the window reads the book the relay client keeps."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from app.gui.main_window import MainWindow
 from app.gui.notify import Notifier
 from app.gui.session import Session
 from app.relay_client import PresenceBook
-from tests.journeys import shot_dir
+from tests.support.journeys import shot_dir
 
 WANT = {"vi": "Máy của Minh Anh đã ngoại tuyến từ 14:05", "en": "Minh Anh's PC has been offline since 14:05"}
 

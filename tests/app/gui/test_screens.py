@@ -201,7 +201,7 @@ def test_console_cli_gui_starts_wizard_then_main_window(tmp_path):
     import subprocess
     import sys
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[3]
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(root))
     state = tmp_path / "c"
 
@@ -228,7 +228,7 @@ def test_console_cli_gui_starts_wizard_then_main_window(tmp_path):
 def test_overview_scrolls_a_busy_day_instead_of_squeezing_it(session, qtbot, lang, tmp_path):
     """More alerts than a laptop's window holds: every text keeps the height its words need, the page scrolls, and
     the child's card is still there below them."""
-    from tests.journeys import clipped, shooter
+    from tests.support.journeys import clipped, shooter
 
     i18n.switch(lang)
     today = dt.date.today().isoformat()
