@@ -233,17 +233,31 @@ def test_outbox_cursor_and_decision_applied_once(agent):
     assert agent.applied == [("r1", True, 20)]
 
 
-def test_long_poll_returns_when_an_item_arrives(agent):
+def test_long_poll_returns_when_an_item_arrives(agent, monkeypatch):
     import threading
-    import time
+    from types import SimpleNamespace
 
+    from agent.link import backend as backend_module
+
+    # The wait's own clock stands still, so its 20 s can never run out: the reply can only come from the item,
+    # put once the console's long-poll is already waiting (the order of events, not seconds).
+    monkeypatch.setattr(backend_module, "time", SimpleNamespace(monotonic=lambda: 1000.0))
+    waiting, ended = threading.Event(), []
+    wait = agent.backend.wait_outbox
+
+    def spied_wait(cursor: int, timeout_s: float) -> bool:
+        waiting.set()
+        ended.append(wait(cursor, timeout_s))
+        return ended[-1]
+
+    agent.backend.wait_outbox = spied_wait
+    putter = threading.Thread(target=lambda: waiting.wait(60) and agent.store.outbox_put("time_request", {"id": "r9"}))
+    putter.start()
     mom = Console(agent)
-    timer = threading.Timer(0.3, lambda: agent.store.outbox_put("time_request", {"id": "r9"}))
-    timer.start()
-    t0 = time.monotonic()
     _, reply = mom.call("outbox", {"cursor": 0, "limit": 10, "wait_s": 20}, lane=1)
+    putter.join()
     assert reply["items"][0]["payload"]["id"] == "r9"
-    assert time.monotonic() - t0 < 12  # woken by the item, not by the 20 s wait
+    assert ended == [True]  # woken by the item, not by the end of its wait
 
 
 def test_bad_payloads_get_clear_errors(agent):

@@ -202,9 +202,9 @@ def test_set_child_then_the_running_service_restarts_for_it(tmp_path: Path) -> N
         assert out.returncode == 0, out.stderr
         assert kid.pw_name in out.stdout and f"uid {kid.pw_uid}" in out.stdout
         assert ca.child_from_env(state / "agent.env") == kid.pw_name
-        started = time.monotonic()
-        code = proc.wait(timeout=ca.CHECK_EVERY_S + 15)
-        assert code == 0 and time.monotonic() - started < ca.CHECK_EVERY_S + 10
+        # It stops on its own (a bound, not a measure: its watch looks every CHECK_EVERY_S), and says why.
+        code = proc.wait(timeout=ca.CHECK_EVERY_S + 60)
+        assert code == 0
         err = proc.stderr.read() if proc.stderr else ""
         assert "no child account chosen yet" in err
         assert f"the child's account is now {kid.pw_name}" in err and "agent stopped cleanly" in err

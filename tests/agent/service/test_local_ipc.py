@@ -13,11 +13,13 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from agent.companion.ipc_client import IpcClient, ServiceRefused, ServiceUnavailable, backoff_delays
+from agent.service import local_ipc
 from agent.service.companion_backend import CompanionBackend
 from agent.service.local_ipc import IpcSetupError, LocalIpcServer, peer_uid
 from tests.support import os_accounts
@@ -204,15 +206,37 @@ def test_backend_crash_is_an_internal_error_answer(backend: FakeBackend, sock_pa
         assert client.status()["child_name"] == "An"
 
 
-def test_wait_notices_long_poll(server: LocalIpcServer, backend: FakeBackend, sock_path: Path) -> None:
+def freeze_dispatch_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dispatcher's clock stands still from here: a long-poll's timeout can never run out, so a wait that ends
+    ended for its reason (a notice, a stop), whatever the load of the machine."""
+    monkeypatch.setattr(local_ipc, "time", SimpleNamespace(monotonic=lambda: 1000.0, sleep=time.sleep))
+
+
+def when_asked(backend: FakeBackend) -> threading.Event:
+    """Set once the dispatcher first asks the backend for notices: a long-poll has begun."""
+    asked = threading.Event()
+    since = backend.notices_since
+
+    def spied(cursor: int) -> list[dict[str, Any]]:
+        asked.set()
+        return since(cursor)
+
+    backend.notices_since = spied  # type: ignore[method-assign]
+    return asked
+
+
+def test_wait_notices_long_poll(server: LocalIpcServer, backend: FakeBackend, sock_path: Path,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
     client = IpcClient(sock_path)
     t0 = time.monotonic()
     assert client.wait_notices(0, timeout=0.3) == []
-    assert time.monotonic() - t0 >= 0.25
-    threading.Timer(0.2, lambda: backend.post("warn", target="screen", left_s=300)).start()
-    t0 = time.monotonic()
-    got = client.wait_notices(0, timeout=30)
-    assert time.monotonic() - t0 < 15  # woken by the notice, not by the 30 s timeout
+    assert time.monotonic() - t0 >= 0.25  # it waited its whole timeout (a floor: a loaded machine only adds)
+    freeze_dispatch_clock(monkeypatch)
+    asked = when_asked(backend)
+    poster = threading.Thread(target=lambda: asked.wait(60) and backend.post("warn", target="screen", left_s=300))
+    poster.start()
+    got = client.wait_notices(0, timeout=30)  # its 30 s cannot pass: woken by the notice posted meanwhile
+    poster.join()
     assert [(n["id"], n["kind"], n["left_s"]) for n in got] == [(1, "warn", 300)]
     assert client.notices_since(1) == []
 
@@ -393,9 +417,13 @@ def test_another_os_user_in_the_allowed_set_gets_in(backend: FakeBackend) -> Non
         shutil.rmtree(base, ignore_errors=True)
 
 
-def test_interrupt_wakes_a_blocked_long_poll_without_reconnecting(server: LocalIpcServer, sock_path: Path) -> None:
+def test_interrupt_wakes_a_blocked_long_poll_without_reconnecting(server: LocalIpcServer, backend: FakeBackend,
+                                                                  sock_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     client = IpcClient(sock_path)
     client.call("ping")
+    freeze_dispatch_clock(monkeypatch)  # the poll's 30 s cannot run out: only the interrupt can end it
+    asked = when_asked(backend)
     outcome: list[BaseException] = []
 
     def poll() -> None:
@@ -406,11 +434,10 @@ def test_interrupt_wakes_a_blocked_long_poll_without_reconnecting(server: LocalI
 
     t = threading.Thread(target=poll)
     t.start()
-    time.sleep(0.3)
-    t0 = time.monotonic()
+    assert asked.wait(60), "the long-poll never reached the service"
     client.interrupt()
-    t.join(timeout=30)
-    assert not t.is_alive() and time.monotonic() - t0 < 15  # woken, not left to its 30 s
-    assert outcome and client.reconnects == 0
+    t.join(timeout=60)
+    # Woken by the interrupt: a poll that ran to its end would have returned [] and raised nothing.
+    assert not t.is_alive() and outcome and client.reconnects == 0
     with pytest.raises(ServiceUnavailable, match="stopped"):
         client.status()
