@@ -10,31 +10,28 @@ The clock runs 60× faster than real time, so a 2-minute game limit is reached i
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
-from agent.assembly import ServiceOptions, build_core, real_adapters
-from agent.ledger.clock import ScaledClock, SimulatedClock
+from agent.ledger.clock import SimulatedClock
 from agent.ledger.ledger import Ledger
 from agent.ledger.sample import AppRef, Sample
 from agent.os.idle import CombinedIdle
 from agent.os.idle_logind import LogindIdle
 from agent.os.runner import CommandResult
 from agent.policy import Policy, load_policy_doc
-from tests.agent.service.test_child_account import ROOT_ONLY, account
-from tests.agent.service.test_enforcement import SLEEP, run_until
+from tests.support.child_core import KID, service_core
+from tests.support.child_core import kid_space as kid_space  # a fixture
+from tests.support.enforcement import SLEEP, run_until
+from tests.support.os_accounts import ROOT_ONLY, account
 from tests.support.xvfb import start_xvfb
-
-KID = "sprout-kid-test"
 
 
 class LogindWithChildsLockedHint:
@@ -53,24 +50,6 @@ class LogindWithChildsLockedHint:
                                 f"Active={'yes' if self.active else 'no'}\n", "")
 
 
-def game_policy(path: Path) -> Path:
-    doc = load_policy_doc({"version": 2, "games": {"daily_minutes": 30, "per_game_minutes": 2},
-                           "warnings": {"minutes_before": [1]},
-                           "at_limit": {"games": "close", "screen": "notify", "grace_seconds": 2}})
-    path.write_text(json.dumps(doc))
-    os.chmod(path, 0o644)
-    return path
-
-
-@pytest.fixture()
-def kid_space() -> Iterator[Path]:
-    """A folder the child's account can reach (pytest's own tmp root is 0700, closed to other accounts)."""
-    base = Path(tempfile.mkdtemp(prefix="sprout-adv-"))
-    os.chmod(base, 0o755)
-    yield base
-    shutil.rmtree(base, ignore_errors=True)
-
-
 def childs_game(tmp_path: Path, kid_uid: int, kid_gid: int, name: str = "Minecraft") -> subprocess.Popen:
     """The child starts a game: a real process owned by the child's account (tmp_path: a kid_space)."""
     folder = tmp_path / "kid-games"
@@ -81,17 +60,6 @@ def childs_game(tmp_path: Path, kid_uid: int, kid_gid: int, name: str = "Minecra
     os.chmod(exe, 0o755)
     return subprocess.Popen(["setpriv", f"--reuid={kid_uid}", f"--regid={kid_gid}", "--clear-groups", str(exe),
                              "600"])
-
-
-def service_core(tmp_path: Path, kid_uid: int, idle: object, *, idle_threshold_s: float = 300.0):  # type: ignore[no-untyped-def]
-    opts = ServiceOptions(state_dir=tmp_path / "state", user_mode=False, child_uid=kid_uid,
-                          policy_file=game_policy(tmp_path / "policy.json"), key_file_fallback=True, save_every_s=5,
-                          idle_threshold_s=idle_threshold_s)
-    adapters = real_adapters(False, kid_uid)
-    adapters["foreground"] = None  # no window manager: count by what runs (the desktop cannot tell the foreground)
-    adapters["session"] = None
-    adapters["idle"] = idle
-    return build_core(opts, clock=ScaledClock(60.0), adapters=adapters)
 
 
 def alerts(core) -> list[dict]:  # type: ignore[no-untyped-def]

@@ -29,10 +29,10 @@ import requests
 
 from agent.assembly import ServiceOptions, build_core
 from agent.ledger.clock import SimulatedClock
-from tests.adversarial.test_pairing import ASK
-from tests.agent.service.test_child_account import ROOT_ONLY, SYSTEM_PYTHON, account
-from tests.agent.service.test_enforcement import SLEEP
-from tests.agent.test_agent_e2e import BIN, ROOT, wait_for
+from tests.support.agent_process import BIN, ROOT, wait_for
+from tests.support.companion_ask import ASK
+from tests.support.enforcement import SLEEP
+from tests.support.os_accounts import ROOT_ONLY, SYSTEM_PYTHON, account
 
 FLOOD = 1100
 

@@ -27,12 +27,12 @@ from agent.catalog import Catalog
 from agent.catalog.content import ContentIndex, fingerprint
 from agent.catalog.launch_args import Launched, family_of_name, launched_by
 from agent.ledger.sample import AppRef
-from tests.adversarial.test_counting import kid_space as kid_space  # a fixture
-from tests.adversarial.test_counting import service_core
-from tests.adversarial.test_recognition import as_kid, kid_copies, kid_home, today
-from tests.adversarial.test_recognition import kid as kid  # a fixture
-from tests.agent.service.test_child_account import ROOT_ONLY, SYSTEM_PYTHON
-from tests.agent.service.test_enforcement import run_until
+from tests.support.child_core import kid_space as kid_space  # a fixture
+from tests.support.child_core import service_core
+from tests.support.child_programs import as_kid, kid_copies, kid_home, today
+from tests.support.child_programs import kid as kid  # a fixture
+from tests.support.enforcement import run_until
+from tests.support.os_accounts import ROOT_ONLY, SYSTEM_PYTHON
 
 JAVA = shutil.which("java")
 JAVAC = shutil.which("javac")
@@ -226,7 +226,7 @@ def test_a_focused_window_with_a_games_class_is_that_game(xvfb: str) -> None:
     from agent.os.foreground_x11 import X11Foreground
     from agent.os.processes import make_process_source
     from agent.service.sampler import Sampler
-    from tests.agent.os.test_x11 import TK_WINDOW, _focus
+    from tests.support.x11_windows import TK_WINDOW, _focus
 
     env = {**os.environ, "DISPLAY": xvfb, "XDG_SESSION_TYPE": "x11"}
     win = subprocess.Popen([sys.executable, "-c", TK_WINDOW, "untitled", "minecraft"], env=env,
@@ -265,8 +265,8 @@ def test_a_focused_window_with_a_games_class_is_that_game(xvfb: str) -> None:
 
 @needs_jdk
 def test_the_real_agent_counts_a_java_game_as_minecraft(tmp_path: Path, minecraft_jar: Path) -> None:
-    from tests.agent.test_agent_e2e import BIN, ROOT, run, wait_for
     from tests.support import os_accounts
+    from tests.support.agent_process import BIN, ROOT, run, wait_for
 
     kid = os_accounts.make_kid()
     try:
@@ -303,13 +303,13 @@ def test_a_full_screen_window_is_seen_as_full_screen(xvfb: str) -> None:
     """The real X11 adapter: a window as large as its screen is full screen (no window manager here to set
     _NET_WM_STATE_FULLSCREEN, which is read where one does); a small window is not."""
     from agent.os.foreground_x11 import X11Foreground
-    from tests.agent.os.test_x11 import _focus, _wait_for
+    from tests.support.x11_windows import _focus, _wait_for
 
     env = {**os.environ, "DISPLAY": xvfb, "XDG_SESSION_TYPE": "x11"}
     big = ("import sys, tkinter; root = tkinter.Tk(className=sys.argv[1]);"
            "root.geometry(f'{root.winfo_screenwidth()}x{root.winfo_screenheight()}+0+0');"
            "root.after(100, lambda: print('ready', flush=True)); root.mainloop()")
-    from tests.agent.os.test_x11 import TK_WINDOW
+    from tests.support.x11_windows import TK_WINDOW
 
     full = subprocess.Popen([sys.executable, "-c", big, "blockworld"], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL)

@@ -25,11 +25,11 @@ from agent.ledger.ledger import Ledger
 from agent.ledger.sample import AppRef, Sample
 from agent.os.media import AlsaPlayback, MediaSignals, MprisWatch, session_bus_address
 from agent.policy import Policy, load_policy_doc
-from tests.adversarial.test_counting import kid_space as kid_space  # a fixture
-from tests.adversarial.test_counting import service_core
-from tests.adversarial.test_recognition import as_kid
-from tests.adversarial.test_recognition import kid as kid  # a fixture
-from tests.agent.service.test_child_account import ROOT_ONLY
+from tests.support.child_core import kid_space as kid_space  # a fixture
+from tests.support.child_core import service_core
+from tests.support.child_programs import as_kid
+from tests.support.child_programs import kid as kid  # a fixture
+from tests.support.os_accounts import ROOT_ONLY
 from tests.support.xvfb import start_xvfb
 
 PLAYER = '''

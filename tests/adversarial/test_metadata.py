@@ -21,12 +21,12 @@ from agent.catalog import Catalog
 from agent.catalog.binmeta import elf_build_id, identity_key, pe_version_info
 from agent.catalog.content import ContentIndex, fingerprint
 from agent.ledger.sample import AppRef
-from tests.adversarial.test_counting import kid_space as kid_space  # a fixture
-from tests.adversarial.test_counting import service_core
-from tests.adversarial.test_recognition import as_kid, kid_copies, kid_home, today, unique_program
-from tests.adversarial.test_recognition import kid as kid  # a fixture
-from tests.agent.service.test_child_account import ROOT_ONLY
-from tests.agent.service.test_enforcement import SLEEP, run_until
+from tests.support.child_core import kid_space as kid_space  # a fixture
+from tests.support.child_core import service_core
+from tests.support.child_programs import as_kid, kid_copies, kid_home, today, unique_program
+from tests.support.child_programs import kid as kid  # a fixture
+from tests.support.enforcement import SLEEP, run_until
+from tests.support.os_accounts import ROOT_ONLY
 from tests.support.pe_sample import build_pe
 
 MINECRAFT_PE = {"ProductName": "Minecraft", "FileDescription": "Minecraft", "OriginalFilename": "Minecraft.exe",

@@ -21,14 +21,10 @@ from agent.ledger.clock import SimulatedClock
 from agent.link.state import CODE_TTL_S, MAX_BURNS, LinkState
 from agent.protocol.identity import Identity
 from agent.protocol.pairing import ConsolePairing, new_code
-from tests.agent.link.test_handler import Agent, Console
-from tests.agent.service.test_child_account import ROOT_ONLY, SYSTEM_PYTHON, account
-from tests.agent.test_agent_e2e import BIN, CODE_RE, console, run
-
-ASK = ("import json, socket, sys\ns = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(sys.argv[1])\n"
-       "s.sendall(b'{\"id\": 1, \"op\": \"status\"}\\n')\nbuf = b''\n"
-       "while b'\\n' not in buf:\n    d = s.recv(65536)\n    if not d: break\n    buf += d\n"
-       "sys.stdout.write(buf.decode())\n")
+from tests.support.agent_process import BIN, CODE_RE, console, run
+from tests.support.companion_ask import ASK
+from tests.support.link_in_process import Agent, Console
+from tests.support.os_accounts import ROOT_ONLY, SYSTEM_PYTHON, account
 
 
 def childs_companion_status(kid, socket_path: Path) -> dict:  # type: ignore[no-untyped-def]

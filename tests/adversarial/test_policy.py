@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from agent.policy import preset
-from tests.agent.test_agent_e2e import BIN, CODE_RE, console, run, wait_for
-from tests.agent.test_agent_e2e import agent as agent  # the fixture: the real agent with its link
+from tests.support.agent_process import BIN, CODE_RE, console, run, wait_for
+from tests.support.agent_process import agent as agent  # the fixture: the real agent with its link
 
 ALL_DAY = {d: 1440 for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 

@@ -24,7 +24,7 @@ from agent.policy import load_policy_doc
 from agent.protocol.clock_proof import sign_clock, verify_clock
 from agent.protocol.errors import ProtocolError
 from agent.protocol.identity import Identity
-from tests.agent.test_agent_e2e import BIN, CODE_RE, console, run
+from tests.support.agent_process import BIN, CODE_RE, console, run
 
 DAY = 24 * 3600
 

@@ -4,73 +4,17 @@ parent's `sprout-console`, real processes and real DNS queries on loopback."""
 from __future__ import annotations
 
 import json
-import os
-import re
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import dns.message
 import dns.query
 import dns.rcode
-import pytest
 
 from agent.policy import preset
-
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-CODE_RE = re.compile(r"\b([0-9A-Z]{4}-[0-9A-Z]{4})\b")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run(*args, ok: bool = True) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    p = subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=60, env=env, cwd=ROOT)
-    if ok:
-        assert p.returncode == 0, (args, p.stdout, p.stderr)
-    return p
-
-
-def console(state: Path, *args, ok: bool = True) -> subprocess.CompletedProcess:
-    return run(BIN / "sprout-console", "--state", state, "--lang", "en", *args, ok=ok)
-
-
-def wait_for(pred, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = pred()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-@pytest.fixture()
-def agent(tmp_path, kid):
-    state = tmp_path / "agent"
-    dns_port = free_port()
-    log = open(tmp_path / "agent.log", "w")  # noqa: SIM115 — the agent writes to it for the whole fixture
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([str(BIN / "sprout-agent"), "run", "--user-mode", "--state", str(state), "--link",
-                             "127.0.0.1:0", "--dns", f"127.0.0.1:{dns_port}", "--upstream", "127.0.0.1:9",
-                             "--child-uid", str(kid.uid), "--no-companion-socket", "--lang", "en"],
-                            stdout=log, stderr=log, env=env, cwd=ROOT)
-    address = wait_for(lambda: (state / "link.address").exists() and (state / "link.address").read_text().strip(),
-                       30, "the agent's link address")
-    yield {"state": state, "host": address, "dns": dns_port, "proc": proc, "log": tmp_path / "agent.log",
-           "kid": kid}
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(15)
-    log.close()
+from tests.support.agent_process import BIN, CODE_RE, console, run, wait_for
+from tests.support.agent_process import agent as agent  # a fixture
 
 
 def test_pair_push_policy_and_see_it_enforced(agent, tmp_path):

@@ -9,7 +9,7 @@ import json
 import socket
 from pathlib import Path
 
-from tests.agent.test_agent_e2e import BIN, console, run
+from tests.support.agent_process import BIN, console, run
 from tests.support.journeys import start_agent
 
 

@@ -10,7 +10,7 @@ from agent.protocol.identity import IDENTITY_SECRET, Identity
 from agent.store.keys import SecretVault
 from app.family import Family
 from app.keys import SERVICE, ConsoleVault
-from tests.agent.store.test_keys import InMemoryKeyringForTests
+from tests.support.keyring import InMemoryKeyringForTests
 
 
 def old_console_file(state, name: str, secret: bytes) -> None:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.agent.dns.test_browser_e2e import CHROMIUM, _netns_ok, netns  # noqa: F401 - netns is a fixture used below
 from tests.support.journeys import shot_dir
+from tests.support.netns import CHROMIUM, _netns_ok, netns  # noqa: F401 - netns is a fixture used below
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

@@ -24,7 +24,7 @@ from agent.catalog.content import fingerprint
 from app.gui.main_window import MainWindow
 from app.gui.new_app_card import NewAppCard
 from app.gui.notify import Notifier
-from tests.agent.service.test_enforcement import SLEEP
+from tests.support.enforcement import SLEEP
 from tests.support.journeys import (  # noqa: F401 - fixtures
     ScriptedProc,
     assemble_agent,

@@ -19,8 +19,8 @@ import pytest
 
 from agent.policy import preset
 from app.relay_client import offline_alert
-from tests.agent.dns.test_browser_e2e import _netns_ok
 from tests.support.journeys import BIN, ENV, ROOT, lang, run, start_agent  # noqa: F401 - lang is a fixture
+from tests.support.netns import _netns_ok
 from tests.support.relay_broker import MOSQUITTO, Broker
 
 pytestmark = [

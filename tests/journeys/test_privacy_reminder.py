@@ -21,7 +21,7 @@ from agent.companion.app import Companion
 from agent.companion.ipc_client import IpcClient
 from agent.companion.reminder_window import ReminderWindow
 from agent.skills.reminders import load_reminders
-from tests.agent.os.test_capture import HOLDER
+from tests.support.camera_holder import HOLDER
 from tests.support.dns_stub import StubUpstream, stub_address
 from tests.support.journeys import (  # noqa: F401 - fixtures
     both_agree,

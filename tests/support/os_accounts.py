@@ -22,6 +22,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 RUN_TAG = secrets.token_hex(3)
 _made: list[str] = []
@@ -29,6 +31,11 @@ _made: list[str] = []
 
 def can_make_accounts() -> bool:
     return sys.platform.startswith("linux") and os.geteuid() == 0 and shutil.which("useradd") is not None
+
+
+# The Debian python another account runs (this checkout's venv may sit where that account cannot read).
+SYSTEM_PYTHON = "/usr/bin/python3"
+ROOT_ONLY = pytest.mark.skipif(not can_make_accounts(), reason="needs root and useradd to make real accounts")
 
 
 def account_name(base: str) -> str:

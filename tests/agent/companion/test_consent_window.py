@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage
 from agent.companion.consent_window import ConsentWindow, privacy_section, ui_lang
 from agent.companion.i18n import Language
 from agent.service.local_ipc import LocalIpcServer
-from tests.agent.service.test_consent import make
+from tests.support.consent_core import make
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "tools"))

@@ -17,49 +17,21 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support.netns import CHROMIUM, _netns_ok
+from tests.support.netns import netns as netns  # a fixture
+
 ROOT = Path(__file__).resolve().parents[3]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 BLOCKED_URL = "http://www.bet365.com/promo?ref=kid"
-
-
-def _netns_ok() -> bool:
-    if os.geteuid() != 0 or shutil.which("ip") is None:
-        return False
-    probe = f"sproutprobe{os.getpid()}"
-    made = subprocess.run(["ip", "netns", "add", probe], capture_output=True).returncode == 0
-    if not made:
-        return False
-    # `ip netns exec` also needs / to be a mount point it can make a slave (not so in a plain chroot).
-    works = subprocess.run(["ip", "netns", "exec", probe, "true"], capture_output=True).returncode == 0
-    subprocess.run(["ip", "netns", "del", probe], capture_output=True)
-    return works
 
 
 pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"),
     pytest.mark.skipif(not _netns_ok(), reason="needs root and a working `ip netns` (add and exec; a plain chroot has no / mount) to give Chromium its own resolver"),
 ]
-
-
-@pytest.fixture
-def netns(tmp_path: Path) -> Iterator[str]:
-    name = f"sprout{os.getpid()}"
-    etc = Path("/etc/netns") / name
-    etc.mkdir(parents=True, exist_ok=True)
-    (etc / "resolv.conf").write_text("nameserver 127.0.0.1\noptions timeout:2 attempts:2\n")
-    (etc / "hosts").write_text("127.0.0.1 localhost\n::1 localhost\n")
-    subprocess.run(["ip", "netns", "add", name], check=True)
-    try:
-        subprocess.run(["ip", "netns", "exec", name, "ip", "link", "set", "lo", "up"], check=True)
-        yield name
-    finally:
-        subprocess.run(["ip", "netns", "del", name], capture_output=True)
-        shutil.rmtree(etc, ignore_errors=True)
 
 
 def _start(netns: str, argv: list[str], ready: str) -> subprocess.Popen[str]:

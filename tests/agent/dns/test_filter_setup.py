@@ -14,7 +14,7 @@ from agent.dns.cli_classify import build_classifier
 from agent.dns.filter_setup import FilterSources, build_filter, open_category_index
 from agent.dns.listupdate import FolderSource, ListUpdater
 from agent.policy import preset
-from tests.agent.service.test_list_updates import publish
+from tests.support.list_updates import publish
 
 
 def _oem(tmp_path: Path, monkeypatch, key: Ed25519PrivateKey) -> Path:

@@ -20,7 +20,7 @@ from agent.dns.classifier import Classifier, SeedIndex, WebRules
 from agent.dns.server import DnsFilterServer
 from agent.dns.udp_batch import UdpBatch
 from agent.dns.upstream import Upstream, UpstreamPool
-from tests.agent.dns.test_fastpath import BLOCKED, CANARIES, EDNS_VARIANTS, assert_same, make_server, query
+from tests.support.dns_fastpath import BLOCKED, CANARIES, EDNS_VARIANTS, assert_same, make_server, query
 from tests.support.dns_stub import StubUpstream
 
 pytestmark = pytest.mark.skipif(not UdpBatch.available(), reason="recvmmsg/sendmmsg are Linux system calls")

@@ -15,8 +15,8 @@ from agent.protocol.errors import ProtocolError
 from agent.protocol.identity import Identity
 from app.family import Family
 from app.phone_link import ConsoleLink, PhoneBook
-from tests.agent.link.test_handler import Agent
-from tests.agent.link.test_handler import Console as _Console
+from tests.support.link_in_process import Agent
+from tests.support.link_in_process import Console as _Console
 
 
 class Console(_Console):

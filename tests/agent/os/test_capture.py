@@ -21,14 +21,7 @@ from agent.os.capture_macos import app_name as mac_app_name
 from agent.os.capture_windows import CONSENT_STORE, ConsentStoreCapture
 from agent.os.capture_windows import app_name as win_app_name
 from agent.service.privacy_reminders import CaptureWatch, PrivacyReminders
-
-HOLDER = textwrap.dedent("""
-    import ctypes, sys, time
-    ctypes.CDLL(None).prctl(15, sys.argv[1].encode(), 0, 0, 0)  # PR_SET_NAME: the app's name in /proc/<pid>/comm
-    held = [open(p, "rb") for p in sys.argv[2:]]
-    print("ready", flush=True)
-    time.sleep(120)
-""")
+from tests.support.camera_holder import HOLDER
 
 
 def device_root(tmp_path: Path) -> Path:

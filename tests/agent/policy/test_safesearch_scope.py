@@ -14,7 +14,7 @@ from agent.dns.classifier import Classifier, WebRules
 from agent.dns.safesearch import BLOCKED, SafeSearch, SafeSearchError, default_safesearch
 from agent.policy.safesearch_scope import SafeSearchScopeError, safesearch_scope
 from app.gui import i18n
-from tests.app.gui.test_screens import session, window  # noqa: F401 - fixtures
+from tests.support.console_window import session, window  # noqa: F401 - fixtures
 from tests.support.journeys import english_in, shooter, visible_texts
 
 ON = {"google": True, "bing": True, "duckduckgo": True}

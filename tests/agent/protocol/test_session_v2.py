@@ -21,8 +21,8 @@ from agent.protocol.errors import ProtocolError
 from agent.protocol.identity import Identity
 from app import relay_client
 from app.link_client import DeviceLink
-from tests.agent.relay.test_relay_link import Home, home, pair_through_relay  # noqa: F401 - home is a fixture
 from tests.support.relay_broker import MOSQUITTO
+from tests.support.relay_home import Home, home, pair_through_relay  # noqa: F401 - home is a fixture
 
 
 def pair_of_identities() -> tuple[Identity, Identity]:

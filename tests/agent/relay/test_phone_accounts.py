@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from agent.protocol import phone_link, relay
-from tests.agent.relay.test_broker import Spy, ids
+from tests.support.broker_spy import Spy, ids
 from tests.support.relay_broker import MOSQUITTO, Broker
 
 pytestmark = pytest.mark.skipif(MOSQUITTO is None, reason="needs mosquitto (scripts/debian-packages.txt)")

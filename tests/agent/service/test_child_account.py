@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import pwd
 import shutil
 import subprocess
 import sys
@@ -22,17 +21,9 @@ from agent.cli import main
 from agent.errors import CliError
 from agent.ledger.clock import SimulatedClock
 from agent.service import child_account as ca
-from tests.support import os_accounts
+from tests.support.os_accounts import ROOT_ONLY, SYSTEM_PYTHON, account
 
 ROOT = Path(__file__).resolve().parents[3]
-SYSTEM_PYTHON = "/usr/bin/python3"
-ROOT_ONLY = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("useradd"),
-                               reason="needs root and useradd to make real accounts")
-
-
-def account(base: str, *, person: bool) -> pwd.struct_passwd:
-    """A real OS account only this test run uses (tests/support/os_accounts.py)."""
-    return os_accounts.account(base, person=person)
 
 
 # ----- the environment file

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from dataclasses import dataclass
 
 import pytest
 
@@ -16,42 +15,7 @@ from agent.service.core import AgentCore
 from agent.service.enforcer import Enforcer
 from agent.service.sampler import Sampler
 from agent.store import EncryptedStore
-
-UID = os.getuid()
-
-
-@dataclass(frozen=True)
-class Proc:
-    pid: int
-    ppid: int
-    name: str
-    exe: str | None = None
-    uid: int = UID
-    create_time: float = 1.0
-    parent_name: str | None = None
-
-
-class ScriptedProcesses:
-    """The process source, injected: the test says what is running."""
-
-    def __init__(self) -> None:
-        self.procs: list[Proc] = []
-
-    def snapshot(self) -> list[Proc]:
-        return list(self.procs)
-
-
-class RecordingCloser:
-    """Stands in for agent.os.terminate.close_process (real closing is tested in test_service_enforcement.py)."""
-
-    def __init__(self, source: ScriptedProcesses) -> None:
-        self.source = source
-        self.calls: list[tuple[int, int | None]] = []
-
-    def __call__(self, pid, *, allowed_uid, grace_s, create_time=None):
-        self.calls.append((pid, allowed_uid))
-        self.source.procs = [p for p in self.source.procs if p.pid != pid]
-        return "closed"
+from tests.support.scripted_processes import UID, Proc, RecordingCloser, ScriptedProcesses, run_for
 
 
 def make(tmp_path, policy: dict, start: str = "2026-12-01T20:00:00+07:00"):
@@ -65,14 +29,6 @@ def make(tmp_path, policy: dict, start: str = "2026-12-01T20:00:00+07:00"):
     core = AgentCore(policy_doc=load_policy_doc(policy), clock=clock, sampler=sampler, enforcer=enforcer,
                      store=store, monotonic=lambda: clock.now().mono)
     return core, clock, procs, closer
-
-
-def run_for(core, clock, seconds: int) -> list:
-    out = []
-    for _ in range(seconds):
-        clock.advance(1)
-        out += core.tick()
-    return out
 
 
 def both_agree(core) -> None:

@@ -20,9 +20,8 @@ import pytest
 from agent.assembly import ServiceOptions, build_core, real_adapters
 from agent.ledger.clock import ScaledClock
 from agent.policy import load_policy_doc
+from tests.support.enforcement import SLEEP, run_until
 from tests.support.own_processes import OwnProcessTree
-
-SLEEP = shutil.which("sleep")
 
 
 def dummy(kid, name: str) -> Path:  # type: ignore[no-untyped-def]
@@ -50,17 +49,6 @@ def make_core(tmp_path: Path, doc: dict, kid):  # type: ignore[no-untyped-def]
     adapters["foreground"] = None  # count by running processes, as on a desktop that cannot tell (no display here)
     adapters["session"] = None
     return build_core(opts, clock=ScaledClock(60.0), adapters=adapters)
-
-
-def run_until(core, predicate, timeout: float, tick: float = 0.05) -> list:
-    decisions = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        decisions += core.tick()
-        if predicate(decisions):
-            return decisions
-        time.sleep(tick)
-    raise AssertionError(f"not reached in {timeout} s; decisions: {[(d.kind, d.target) for d in decisions][-10:]}")
 
 
 def wait_gone(proc: subprocess.Popen, timeout: float) -> float:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
-import json
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -14,18 +11,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from agent.dns.listupdate import FolderSource, ListUpdater
 from agent.service.web_filter import _index
-
-
-def publish(folder: Path, key: Ed25519PrivateKey, version: int, lists: dict[str, str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    files = {}
-    for category, text in lists.items():
-        (folder / f"{category}.txt").write_text(text)
-        files[category] = {"sha256": hashlib.sha256(text.encode()).hexdigest(), "size": len(text.encode())}
-    manifest = json.dumps({"format": 1, "version": version, "files": files}).encode()
-    (folder / "manifest.json").write_bytes(manifest)
-    (folder / "manifest.json.sig").write_text(base64.b64encode(key.sign(manifest)).decode())
-    return folder
+from tests.support.list_updates import publish
 
 
 @pytest.fixture

@@ -17,28 +17,9 @@ from keyring.backends import chainer, fail
 from keyring.errors import KeyringLocked
 
 from agent.store.keys import KeyCustodyError, SecretVault
+from tests.support.keyring import InMemoryKeyringForTests
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-class InMemoryKeyringForTests:
-    """Test double standing in for an OS keyring backend: a dict behind KeyringBackend's three methods.
-
-    Deliberately not a KeyringBackend subclass: keyring registers every subclass, and it could then become
-    the default keyring of other tests in this session.
-    """
-
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.items.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.items[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.items.pop((service, username), None)
 
 
 class LockedKeyringForTests(InMemoryKeyringForTests):

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from app.gui import i18n
 from app.gui.consent_dialog import ConsentDialog
 from app.gui.help import GuideWindow, band_of, guide, guide_link, open_guide, section_html, sections
-from tests.agent.service.test_consent_e2e import family, stop  # noqa: F401 — the real agent, paired, with a 10-year-old's policy
+from tests.support.consent_family import family, stop  # noqa: F401 — the real agent, paired, with a 10-year-old's policy
 
 
 @pytest.fixture
