@@ -73,11 +73,15 @@ E2E_FILES = {  # the assembled product as people use it: sprout-agent run, Qt wi
     "agent/test_cli_errors.py", "installers/test_packages.py", "installers/test_system.py",
     "project/test_readme_walkthrough.py", "project/test_wheel_install.py",
 }
-UNIT_FILES = {  # one module, in memory or on temporary files
-    "agent/dns/test_list_rates.py", "agent/ledger/test_days.py", "agent/ledger/test_state.py", "agent/os/test_idle.py",
-    "agent/os/test_platforms.py", "agent/policy/test_canonical.py", "agent/protocol/test_protocol.py",
-    "agent/store/test_sqlite.py", "agent/test_fileio.py", "agent/test_lru.py", "app/test_reports.py",
-    "project/test_architecture.py", "project/test_packaging.py",
+UNIT_FILES = {  # one module (or one decision chain), in memory or on temporary files: the whole set runs in seconds
+    "agent/catalog/test_catalog.py", "agent/dns/test_categories.py", "agent/dns/test_classifier.py",
+    "agent/dns/test_filter_setup.py", "agent/dns/test_index.py", "agent/dns/test_keywords.py",
+    "agent/dns/test_list_rates.py", "agent/dns/test_mirrors_and_words.py", "agent/dns/test_safesearch.py",
+    "agent/dns/test_wire_classify.py", "agent/ledger/test_days.py", "agent/ledger/test_state.py",
+    "agent/os/test_dns_settings.py", "agent/os/test_idle.py", "agent/os/test_platforms.py",
+    "agent/policy/test_canonical.py", "agent/policy/test_models.py", "agent/policy/test_policy.py",
+    "agent/protocol/test_protocol.py", "agent/store/test_sqlite.py", "agent/test_fileio.py", "agent/test_lru.py",
+    "app/test_reports.py", "project/test_architecture.py", "project/test_packaging.py", "project/test_tests_layout.py",
 }
 TESTS = Path(__file__).resolve().parent
 
