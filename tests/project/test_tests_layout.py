@@ -8,7 +8,7 @@ import ast
 import re
 from pathlib import Path
 
-TESTS = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parents[2] / "tests"
 
 
 def test_no_test_file_is_left_flat_in_tests() -> None:
