@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QSpinBox
 
+from app.gui import i18n
+from app.gui.main_window import MainWindow
 from app.gui.notify import Notifier
 from app.gui.overview import alert_text
 from app.gui.session import Session
