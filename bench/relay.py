@@ -446,7 +446,7 @@ def main() -> int:
 
     import psutil
 
-    from tests.relay_broker import Broker
+    from tests.support.relay_broker import Broker
 
     tmp = Path(tempfile.mkdtemp(prefix="sprout-bench-relay-"))
     broker = Broker(tmp / "relay")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _grey_text_smoothing() -> None:
@@ -40,19 +40,19 @@ if str(ROOT) not in sys.path:
 
 import pytest  # noqa: E402
 
-from tests import os_accounts  # noqa: E402
+from tests.support import os_accounts  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _remove_test_accounts():  # type: ignore[no-untyped-def]
-    """Accounts a test made (tests/os_accounts.py) carry this run's tag; remove them when the run ends."""
+    """Accounts a test made (tests/support/os_accounts.py) carry this run's tag; remove them when the run ends."""
     yield
     os_accounts.remove_accounts()
 
 
 @pytest.fixture()
 def kid():  # type: ignore[no-untyped-def]
-    """A child account for the test's agent to count and close (tests/os_accounts.py: Kid)."""
+    """A child account for the test's agent to count and close (tests/support/os_accounts.py: Kid)."""
     import shutil
 
     k = os_accounts.make_kid()
@@ -61,30 +61,41 @@ def kid():  # type: ignore[no-untyped-def]
 
 
 # ---- kinds of test: unit, integration, e2e (registered in pyproject.toml) -------------------------------------
-# A test says its kind with @pytest.mark.unit / integration / e2e (or pytestmark in its file); otherwise its file's
-# kind below applies, and a file in neither list is integration. `bash scripts/test.sh` runs all three;
-# `bash scripts/test.sh -m unit` is the quick loop while editing.
+# A test says its kind with @pytest.mark.unit / integration / e2e (or pytestmark in its file); otherwise its place
+# says it: everything under journeys/ and every test_*_e2e.py is e2e, the files below are what they are listed as,
+# and the rest is integration. `bash scripts/test.sh` runs all three; `bash scripts/test.sh -m unit` is the quick
+# loop while editing. Paths are relative to tests/.
 KINDS = ("unit", "integration", "e2e")
+E2E_FOLDERS = ("journeys/",)  # the family's stories through the assembled product
 E2E_FILES = {  # the assembled product as people use it: sprout-agent run, Qt windows, Xvfb, Chromium, packages
-    "test_adversarial_counting", "test_adversarial_floods", "test_adversarial_pairing", "test_adversarial_policy",
-    "test_agent_cli_errors", "test_agent_e2e", "test_browser_policies", "test_companion_service", "test_consent_e2e",
-    "test_dns_browser", "test_gui_e2e", "test_installers_packages", "test_installers_system",
-    "test_journey_blocked_site", "test_journey_first_start", "test_journey_game_cap", "test_journey_harmful_report",
-    "test_journey_late_grant", "test_journey_lock_fails", "test_journey_policy_truth", "test_journey_reports",
-    "test_journey_time_request", "test_journey_vietnamese_only", "test_link_e2e", "test_os_x11",
-    "test_readme_walkthrough", "test_web_filter_firewall", "test_web_filter_installed", "test_wheel_install",
+    "adversarial/test_counting.py", "adversarial/test_floods.py", "adversarial/test_pairing.py",
+    "adversarial/test_policy.py", "agent/os/test_browser_policies.py", "agent/os/test_x11.py",
+    "agent/test_cli_errors.py", "installers/test_packages.py", "installers/test_system.py",
+    "project/test_readme_walkthrough.py", "project/test_wheel_install.py",
 }
-UNIT_FILES = {  # one module, in memory or on temporary files
-    "test_architecture", "test_policy_canonical", "test_fileio", "test_ledger_days", "test_ledger_state", "test_lru",
-    "test_os_idle", "test_os_platforms", "test_packaging", "test_protocol", "test_console_reports", "test_store_sqlite",
-    "test_web_filter_rates",
+UNIT_FILES = {  # one module (or one decision chain), in memory or on temporary files: the whole set runs in seconds
+    "agent/catalog/test_catalog.py", "agent/dns/test_categories.py", "agent/dns/test_classifier.py",
+    "agent/dns/test_filter_setup.py", "agent/dns/test_index.py", "agent/dns/test_keywords.py",
+    "agent/dns/test_list_rates.py", "agent/dns/test_mirrors_and_words.py", "agent/dns/test_safesearch.py",
+    "agent/dns/test_wire_classify.py", "agent/ledger/test_days.py", "agent/ledger/test_state.py",
+    "agent/os/test_dns_settings.py", "agent/os/test_idle.py", "agent/os/test_platforms.py",
+    "agent/policy/test_canonical.py", "agent/policy/test_models.py", "agent/policy/test_policy.py",
+    "agent/protocol/test_protocol.py", "agent/store/test_sqlite.py", "agent/test_fileio.py", "agent/test_lru.py",
+    "app/test_reports.py", "project/test_architecture.py", "project/test_packaging.py", "project/test_tests_layout.py",
 }
+TESTS = Path(__file__).resolve().parent
+
+
+def kind_of(path: Path) -> str:
+    """The kind a test file's place gives it (what a test's own marker does not override)."""
+    rel = path.resolve().relative_to(TESTS).as_posix()
+    if rel.startswith(E2E_FOLDERS) or rel.endswith("_e2e.py") or rel in E2E_FILES:
+        return "e2e"
+    return "unit" if rel in UNIT_FILES else "integration"
 
 
 def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
     for item in items:
         if any(item.get_closest_marker(kind) for kind in KINDS):
             continue
-        name = Path(str(item.fspath)).stem
-        kind = "e2e" if name in E2E_FILES else "unit" if name in UNIT_FILES else "integration"
-        item.add_marker(getattr(pytest.mark, kind))
+        item.add_marker(getattr(pytest.mark, kind_of(Path(str(item.fspath)))))

@@ -1,8 +1,8 @@
 """Shared test vectors for the sealed envelope (agent/protocol/envelope.py) and the v2 session layer
 (agent/protocol/session.py), written from the Python implementation: resources/phone/envelope-vectors.json and
 resources/phone/session-vectors.json. The phone's JavaScript (phone/src/envelope.js and phone/src/session.js, built
-to resources/phone/) must seal the same bytes and refuse the same forgeries (tests/test_envelope_vectors.py,
-tests/test_phone_app_session.py).
+to resources/phone/) must seal the same bytes and refuse the same forgeries
+(tests/agent/protocol/test_envelope_vectors.py, tests/phone/test_session.py).
 
     .venv/bin/python tools/envelope_vectors.py [--check]
 """

@@ -1,7 +1,7 @@
 """Shared test vectors for linking the phone (agent/protocol/phone_link.py), written from the Python implementation:
 resources/phone/link-vectors.json. The phone's JavaScript (phone/src/link.js, built to resources/phone/link.js) must
 derive the same keys and IDs, write the same hello bytes, open the same offer and refuse the same forgeries
-(tests/test_phone_link_vectors.py).
+(tests/agent/protocol/test_phone_link_vectors.py).
 
     .venv/bin/python tools/phone_link_vectors.py [--check]
 """

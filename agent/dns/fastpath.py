@@ -7,7 +7,7 @@ compression pointers in the question, label bytes other than letters, digits, '-
 bytes, malformed EDNS options — returns None, and the caller takes the ordinary dnslib path, which then answers
 (or drops, or FORMERRs) exactly as it always did. `BlockReplies` builds the reply bytes for the block and NXDOMAIN
 verdicts: the question copied as sent, one record named by the pointer 0xC00C, and our OPT record when the
-client sent one; the same records, TTLs and flags as the dnslib path (tests/test_dns_fastpath.py compares them).
+client sent one; the same records, TTLs and flags as the dnslib path (tests/agent/dns/test_fastpath.py compares them).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ browser policies, not here.
 
 Backends, one interface (apply / remove / is_applied):
 - Linux: one nftables table, `inet sprout_dns`, replaced atomically by one `nft -f` script (run here: tests in a
-  network namespace, tests/test_web_filter_firewall.py);
+  network namespace, tests/agent/os/test_firewall_e2e.py);
 - Windows: Windows Filtering Platform rules through `netsh advfirewall` scoped to the child's SID, and macOS: a pf
   anchor `com.sprout.dns` with `user` rules. Both are written behind the same interface and tested only by the
   commands they would run (a recording runner): they are NOT run on this Linux machine. Windows Firewall cannot
