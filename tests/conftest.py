@@ -72,6 +72,9 @@ E2E_FILES = {  # the assembled product as people use it: sprout-agent run, Qt wi
     "adversarial/test_policy.py", "agent/os/test_browser_policies.py", "agent/os/test_x11.py",
     "agent/test_cli_errors.py", "installers/test_packages.py", "installers/test_system.py",
     "project/test_readme_walkthrough.py", "project/test_wheel_install.py",
+    # the phone app in Chromium as a 390×844 phone, against a real broker and agent
+    "phone/test_browser.py", "phone/test_controls.py", "phone/test_link_by_qr.py", "phone/test_offline_push.py",
+    "phone/test_screens.py",
 }
 UNIT_FILES = {  # one module (or one decision chain), in memory or on temporary files: the whole set runs in seconds
     "agent/catalog/test_catalog.py", "agent/dns/test_categories.py", "agent/dns/test_classifier.py",

@@ -1,7 +1,7 @@
 """Windows: a named pipe that only chosen local users can open — the transport of the companion's channel there.
 Designed here, NOT run: there is no Windows and no pywin32 on the Linux build machine. The tests run the line
 server (NamedPipeLineServer) with the service's Dispatcher behind it over a fake listener and fake pipe ends
-(tests/test_service_local_ipc.py: FakePipeListener), so only the pywin32 calls below are unexercised.
+(tests/agent/service/test_local_ipc.py: FakePipeListener), so only the pywin32 calls below are unexercised.
 
 Security, in the order it applies:
 1. The pipe is created with a DACL granting SYSTEM full control and the allowed users' SIDs read/write only, and

@@ -4,7 +4,10 @@ parent's `sprout-console`, real processes and real DNS queries on loopback."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import socket
 import subprocess
 import time
 
@@ -13,7 +16,7 @@ import dns.query
 import dns.rcode
 
 from agent.policy import preset
-from tests.support.agent_process import BIN, CODE_RE, console, run, wait_for
+from tests.support.agent_process import BIN, CODE_RE, ROOT, console, free_port, run, wait_for
 from tests.support.agent_process import agent as agent  # a fixture
 
 

@@ -24,7 +24,7 @@ from agent.protocol.envelope import Channel
 from agent.protocol.identity import Identity
 from app.family import Family
 from app.link_client import DeviceLink, LinkError
-from tests.journeys import BIN, run, shooter, start_agent
+from tests.support.journeys import BIN, run, shooter, start_agent
 
 LOCKED = {"vi": "Đã khóa máy", "en": "Locked"}
 UNLOCKED = {"vi": "Đã mở khóa máy", "en": "Unlocked"}

@@ -21,8 +21,8 @@ import requests
 from agent.companion.ipc_client import IpcClient
 from app.family import Family
 from app.link_client import DeviceLink
-from tests.journeys import BIN, run, start_agent
-from tests.test_dns_server_stub import StubUpstream, stub_address
+from tests.support.dns_stub import StubUpstream, stub_address
+from tests.support.journeys import BIN, run, start_agent
 
 PAUSED = {"vi": "Đã tạm dừng Internet", "en": "Paused the internet"}
 RESUMED = {"vi": "Đã bật lại Internet", "en": "The internet is back on"}

@@ -3,7 +3,7 @@ the app served from resources/phone, reaches a real Mosquitto over MQTT on WebSo
 `sprout-agent run` through the relay in v2 sessions — in Vietnamese and in English.
 
 The phone is pinned as a *phone* (agent.link.phones: a phone's rights, not a console's), by the fixture this file
-names so, as a console-signed `phone_add` does (linking itself: tests/test_phone_app_link_by_qr.py). The child's PC
+names so, as a console-signed `phone_add` does (linking itself: tests/phone/test_link_by_qr.py). The child's PC
 locks and pauses as the phone asks, says until when, and the phone's Unlock and Resume end each."""
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from agent.link.phones import PhoneBook
 from agent.link.state import LinkState
 from agent.protocol.identity import Identity
 from agent.relay.phone_app import PhoneAppServer
-from tests.journeys import BIN, close_console, lang, paired_console, run, start_agent  # noqa: F401
-from tests.phone_app import MISSING, link_phone_by_fixture, open_linked, phone_browser, shot, wait_for
-from tests.relay_broker import MOSQUITTO, Broker, free_port
+from tests.support.journeys import BIN, close_console, lang, paired_console, run, start_agent  # noqa: F401
+from tests.support.phone_app import MISSING, link_phone_by_fixture, open_linked, phone_browser, shot, wait_for
+from tests.support.relay_broker import MOSQUITTO, Broker, free_port
 
 pytestmark = [pytest.mark.skipif(MOSQUITTO is None, reason="needs mosquitto (scripts/debian-packages.txt)"),
               pytest.mark.skipif(MISSING is not None, reason=MISSING or "")]

@@ -8,7 +8,7 @@ listen), the real `sprout-agent run` and a real Mosquitto; in Vietnamese and Eng
   locale, "08:30 PM", on the Vietnamese screen).
 - The app's `givePush` seals the subscription for the console (JavaScript, resources/phone/app.js) and the console
   (Python) opens it; when the PC is killed, the console pushes "offline since" to the phone's push service
-  (tests/webpush_endpoint.py), and the open app's Alerts say it with the same clock.
+  (tests/support/webpush_endpoint.py), and the open app's Alerts say it with the same clock.
 
 Headless Chromium has no push service, so the browser's own `PushManager.subscribe` cannot run here: the test hands
 `givePush` the subscription a browser would make (keys from tests/webpush_endpoint.Phone, the endpoint of the local
@@ -29,12 +29,12 @@ from pathlib import Path
 import pytest
 
 from agent.relay.phone_app import PhoneAppServer
-from tests import journeys
-from tests.journeys import BIN, ENV, ROOT, lang, run, start_agent  # noqa: F401 - lang is a fixture
-from tests.phone_app import MISSING, phone_browser, qr_y4m, shot, wait_for
-from tests.python_phone import console_shows_link_code
-from tests.relay_broker import MOSQUITTO, Broker, free_port
-from tests.webpush_endpoint import Phone, PushService
+from tests.support import journeys
+from tests.support.journeys import BIN, ENV, ROOT, lang, run, start_agent  # noqa: F401 - lang is a fixture
+from tests.support.phone_app import MISSING, phone_browser, qr_y4m, shot, wait_for
+from tests.support.python_phone import console_shows_link_code
+from tests.support.relay_broker import MOSQUITTO, Broker, free_port
+from tests.support.webpush_endpoint import Phone, PushService
 
 pytestmark = [pytest.mark.e2e,
               pytest.mark.skipif(MOSQUITTO is None, reason="needs mosquitto (scripts/debian-packages.txt)"),

@@ -105,7 +105,7 @@ def test_a_batch_of_blocks_is_one_list_and_every_query_is_answered() -> None:
 def test_a_block_found_in_a_forwarded_answer_is_handed_over_without_another_query() -> None:
     """A forwarded name whose upstream answer is a CNAME to a listed name is blocked when the answer comes back,
     outside any UDP drain: its row must not wait for the next query to be handed over."""
-    from test_dns_server_stub import StubUpstream
+    from tests.support.dns_stub import StubUpstream
 
     stub = StubUpstream().start()
     stub.cnames["tracker.fine.test"] = "x.casino.test"

@@ -2,7 +2,7 @@
 
 The real `sprout-agent run`, the real `sprout-console` (pair, phone link, relay listen, phone remove), a real Mosquitto
 from `sprout-relay setup --phones 1`, PythonPhone as the phone and the local HTTPS push service of
-tests/webpush_endpoint.py (it checks the VAPID signature and decrypts with the phone's keys):
+tests/support/webpush_endpoint.py (it checks the VAPID signature and decrypts with the phone's keys):
 - stopped cleanly (SIGTERM), the agent itself pushes "Minh Anh's PC turned off at 21:04" and says so on its
   "offline", so the listening console stays quiet;
 - killed (SIGKILL: a crash, a pulled plug), the broker's last will reaches the console, which pushes "offline since"
@@ -26,11 +26,11 @@ from agent.protocol import relay, webpush
 from app.family import Family
 from app.phone_link import PhoneBook
 from app.phone_push import PhonePushes
-from tests import journeys
-from tests.journeys import BIN, ENV, ROOT, run, start_agent
-from tests.python_phone import PythonPhone, console_shows_link_code
-from tests.relay_broker import MOSQUITTO, Broker, free_port
-from tests.webpush_endpoint import Phone, PushService
+from tests.support import journeys
+from tests.support.journeys import BIN, ENV, ROOT, run, start_agent
+from tests.support.python_phone import PythonPhone, console_shows_link_code
+from tests.support.relay_broker import MOSQUITTO, Broker, free_port
+from tests.support.webpush_endpoint import Phone, PushService
 
 pytestmark = pytest.mark.skipif(MOSQUITTO is None, reason="needs mosquitto (scripts/debian-packages.txt)")
 

@@ -18,7 +18,7 @@ from agent.protocol import messages
 from agent.protocol.errors import ProtocolError
 from agent.protocol.identity import Identity
 from app.controls import ControlTimeError, alert_line, until_from
-from tests.agent_core import core  # noqa: F401 - the fixture: an agent core as the service assembles it
+from tests.support.agent_core import core  # noqa: F401 - the fixture: an agent core as the service assembles it
 
 PARENT = Identity.generate("mom")
 CHILD_PC = Identity.generate("pc")

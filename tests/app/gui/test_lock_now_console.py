@@ -18,7 +18,15 @@ from PySide6.QtCore import Qt
 from agent.os.session import SessionResult
 from app.gui.main_window import MainWindow
 from app.gui.notify import Notifier
-from tests.journeys import assemble_agent, clipped, close_console, english_in, paired_console, shooter, visible_texts
+from tests.support.journeys import (
+    assemble_agent,
+    clipped,
+    close_console,
+    english_in,
+    paired_console,
+    shooter,
+    visible_texts,
+)
 
 
 class RecordingSession:
