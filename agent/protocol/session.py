@@ -24,7 +24,6 @@ import hmac
 import os
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -34,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from agent.lru import LRU
 from agent.protocol.errors import ProtocolError
 from agent.protocol.identity import Identity, PeerKeys
 
@@ -184,7 +184,7 @@ class AgentSessions:
         self.me = me
         self.peer_keys = peer_keys
         self.clock = clock
-        self._sessions: OrderedDict[bytes, Session] = OrderedDict()
+        self._sessions: LRU[bytes, Session] = LRU(MAX_SESSIONS)  # the least recently used goes first
         self._lock = threading.Lock()
 
     def answer(self, console: str, h1: bytes) -> tuple[bytes, Session]:
@@ -212,7 +212,7 @@ class AgentSessions:
             if old is not None and old.peer != console:
                 self._sessions[sid] = old  # a sid belongs to its first console; the other one retries
                 raise ProtocolError("bad_session", "session id in use")
-            self._sessions[sid] = session
+            self._sessions.put(sid, session)
             self._evict(console)
         return h2, session
 
@@ -224,17 +224,13 @@ class AgentSessions:
         mine = [sid for sid, s in self._sessions.items() if s.peer == console]
         for sid in mine[:-MAX_SESSIONS_PER_PEER]:
             del self._sessions[sid]
-        while len(self._sessions) > MAX_SESSIONS:
-            self._sessions.popitem(last=False)
 
     def open(self, console: str, wire: bytes) -> tuple[Session, bytes]:
         """The session and the inner v1 envelope of a transport message from `console`."""
         if len(wire) < T_HEAD + 16 or wire[:2] != MAGIC_T:
             raise ProtocolError("bad_session", "not a session transport message")
         with self._lock:
-            session = self._sessions.get(wire[2:2 + SID_BYTES])
-            if session is not None:
-                self._sessions.move_to_end(session.sid)
+            session = self._sessions.touch(wire[2:2 + SID_BYTES])
         if session is None or session.peer != console:
             raise ProtocolError("unknown_session", "no such session here (the agent restarted?): make a new one")
         inner = session.open(wire)

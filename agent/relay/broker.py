@@ -47,6 +47,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from agent.fileio import atomic_write
 from agent.protocol import phone_link, relay
 from agent.protocol.devid import parse_device_id
 from agent.protocol.errors import ProtocolError
@@ -60,11 +61,7 @@ class SetupError(Exception):
 
 
 def _write(path: Path, data: bytes | str, mode: int = 0o600) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, mode)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data.encode() if isinstance(data, str) else data)
-    os.replace(tmp, path)
+    atomic_write(path, data.encode() if isinstance(data, str) else data, mode)
 
 
 def _make_ca_and_server(folder: Path, hosts: list[str]) -> None:
