@@ -176,14 +176,13 @@ def check_owned_by_service(path: Path) -> None:
 def report_admin_child(core: AgentCore, child_uid: int | None) -> None:
     if child_uid is None or ACCOUNT.uid() is None:  # no uid accounts on this OS (Windows: SIDs)
         return
-    import pwd
-
+    from agent.os.account import user_by_uid
     from agent.os.admin import admin_status
 
-    try:
-        name = pwd.getpwuid(child_uid).pw_name
-    except KeyError:
+    found = user_by_uid(child_uid)
+    if found is None:
         return
+    name = found.name
     status = admin_status(name)
     if status.is_admin is not False:
         # An admin child can stop Sprout: the parent must know (and "could not tell" is reported too).

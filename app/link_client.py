@@ -8,7 +8,6 @@ in another process never interleave counters.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -16,6 +15,7 @@ from typing import Any
 
 import requests
 
+from agent.os.file_lock import make_file_lock
 from agent.protocol import messages
 from agent.protocol.envelope import LANE_COMMANDS, LANE_POLL, MAX_ENVELOPE_BYTES, Channel
 from agent.protocol.errors import ProtocolError
@@ -27,6 +27,7 @@ from app.link_errors import LinkError as LinkError  # raised by every call here;
 CONNECT_TIMEOUT_S = 5.0
 RELAY_HOST = "relay"  # the host recorded for a PC paired through the family's relay
 READ_TIMEOUT_S = 15.0
+_exclusive_lock = make_file_lock()  # one request at a time per PC and lane, across this console's processes
 
 
 def base_url(host: str) -> str:
@@ -136,11 +137,8 @@ class DeviceLink:
         lock_dir = self.family.dir / "locks"
         lock_dir.mkdir(exist_ok=True, mode=0o700)
         with open(lock_dir / f"{self.device_id[:16]}-{lane}.lock", "w") as f:
-            fcntl.flock(f, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(f, fcntl.LOCK_UN)
+            _exclusive_lock(f.fileno())  # released when the file closes (or the process dies)
+            yield
 
     def call(self, kind: str, payload: dict[str, Any], *, lane: int = LANE_COMMANDS,
              timeout: float = READ_TIMEOUT_S) -> dict[str, Any]:

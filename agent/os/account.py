@@ -1,11 +1,13 @@
-"""Who this process runs as. POSIX has numeric user ids and root; Windows has SIDs and elevation, which the
-service reads elsewhere (agent/os/admin.py for the child's account), so here it answers "no uid"."""
+"""Who this process runs as, and the accounts of the OS's user database. POSIX has numeric user ids and root;
+Windows has SIDs and elevation, which the service reads elsewhere (agent/os/admin.py for the child's account), so
+here it answers "no uid" and finds no account by uid or name."""
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 
 class ProcessAccount(Protocol):
@@ -50,3 +52,41 @@ def make_process_account(platform: str | None = None) -> ProcessAccount:
 
 
 ACCOUNT: ProcessAccount = make_process_account()
+
+
+@dataclass(frozen=True)
+class UserEntry:
+    """One account of the OS's user database (POSIX: the passwd entry)."""
+
+    uid: int
+    gid: int
+    name: str
+    shell: str
+
+
+def _entry(pw: Any) -> UserEntry:
+    return UserEntry(uid=pw.pw_uid, gid=pw.pw_gid, name=pw.pw_name, shell=pw.pw_shell or "")
+
+
+def user_by_uid(uid: int) -> UserEntry | None:
+    """The account with this numeric id; None when there is none, or the OS has no numeric ids (Windows)."""
+    try:
+        import pwd
+    except ImportError:
+        return None
+    try:
+        return _entry(pwd.getpwuid(uid))
+    except KeyError:
+        return None
+
+
+def user_by_name(name: str) -> UserEntry | None:
+    """The account with this login name; None as for user_by_uid."""
+    try:
+        import pwd
+    except ImportError:
+        return None
+    try:
+        return _entry(pwd.getpwnam(name))
+    except KeyError:
+        return None

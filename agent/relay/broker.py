@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.fileio import atomic_write
+from agent.os.account import ACCOUNT, user_by_name
 from agent.protocol import phone_link, relay
 from agent.protocol.devid import parse_device_id
 from agent.protocol.errors import ProtocolError
@@ -328,12 +329,12 @@ def setup(folder: Path, *, hosts: list[str], family: str, agents: list[str], con
     _write(fam_path, json.dumps(families, indent=1))
     user = run_as or getpass.getuser()
     _write(folder / "mosquitto.conf", conf_text(folder, listen, port, user, meta.get("ws")), 0o600)
-    if user != getpass.getuser() and os.geteuid() == 0:
-        import pwd
-
-        pw = pwd.getpwnam(user)
+    if user != getpass.getuser() and ACCOUNT.is_superuser():
+        pw = user_by_name(user)
+        if pw is None:
+            raise SetupError(f"--run-as {user!r}: no such account on this machine")
         for p in [folder, folder / "data", *(folder / n for n in ("acl", "passwd", "server.key", "mosquitto.conf"))]:
-            os.chown(p, pw.pw_uid, pw.pw_gid)
+            os.chown(p, pw.uid, pw.gid)
     return written
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.errors import CliError
-from agent.os.account import ACCOUNT
+from agent.os.account import ACCOUNT, user_by_name, user_by_uid
 
 log = logging.getLogger(__name__)
 
@@ -74,14 +74,11 @@ def login_range(login_defs: Path = Path("/etc/login.defs")) -> tuple[int, int]:
 
 def is_person(uid: int, login_defs: Path = Path("/etc/login.defs")) -> bool:
     """An account a person logs in with (not root, not a system or service account, not nologin)."""
-    try:
-        import pwd
-
-        entry = pwd.getpwuid(uid)
-    except (ImportError, KeyError):
+    entry = user_by_uid(uid)
+    if entry is None:
         return False
     lo, hi = login_range(login_defs)
-    return lo <= uid <= hi and Path(entry.pw_shell or "").name not in NO_LOGIN_SHELLS
+    return lo <= uid <= hi and Path(entry.shell).name not in NO_LOGIN_SHELLS
 
 
 def child_from_env(env_file: Path) -> str | None:
@@ -123,17 +120,14 @@ def write_child_env(env_file: Path, name: str, uid: int) -> None:
 
 def resolve_account(name: str) -> int:
     """The uid of a child's account name (or a uid in digits); CliError when it is not a person's account."""
-    import pwd
-
-    try:
-        entry = pwd.getpwuid(int(name)) if name.isdigit() else pwd.getpwnam(name)
-    except KeyError:
-        raise CliError(f"{name!r}: no such account on this PC (make the child's account first)") from None
-    if not is_person(entry.pw_uid):
+    entry = user_by_uid(int(name)) if name.isdigit() else user_by_name(name)
+    if entry is None:
+        raise CliError(f"{name!r}: no such account on this PC (make the child's account first)")
+    if not is_person(entry.uid):
         lo, hi = login_range()
-        raise CliError(f"{name!r} (uid {entry.pw_uid}): not an account a person logs in with "
+        raise CliError(f"{name!r} (uid {entry.uid}): not an account a person logs in with "
                        f"(people's accounts have uids {lo}–{hi} and a login shell)")
-    return entry.pw_uid
+    return entry.uid
 
 
 class ChildWatch:
@@ -207,9 +201,9 @@ def _cmd_set_child(args: argparse.Namespace) -> int:
     if ACCOUNT.is_superuser() is False:
         raise CliError("set-child: run it as root (sudo sprout-agent set-child NAME)")
     uid = resolve_account(args.account)
-    import pwd
-
-    name = pwd.getpwuid(uid).pw_name
+    found = user_by_uid(uid)
+    assert found is not None  # resolve_account found it
+    name = found.name
     env_file = args.state / ENV_FILE
     current = child_from_env(env_file)
     if current == name:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from agent.errors import CliError
-from agent.os.account import ACCOUNT
+from agent.os.account import ACCOUNT, user_by_name
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -79,12 +79,10 @@ def _run(args: argparse.Namespace) -> int:
     state = args.state or _default_state(args.user_mode)
     child_uid = args.child_uid
     if args.child_user:
-        import pwd
-
-        try:
-            child_uid = pwd.getpwnam(args.child_user).pw_uid
-        except KeyError:
-            raise CliError(f"--child-user {args.child_user!r}: no such account on this PC") from None
+        found = user_by_name(args.child_user)
+        if found is None:
+            raise CliError(f"--child-user {args.child_user!r}: no such account on this PC")
+        child_uid = found.uid
     if not args.user_mode and child_uid is None:
         # A PC fresh from its maker, or a family that has not made the child's account yet: run without one
         # (agent/service/child_account.py) rather than fail and be restarted forever.

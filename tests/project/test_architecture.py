@@ -7,7 +7,10 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_MAY_IMPORT = ("agent.policy", "agent.protocol", "agent.store", "agent.resources", "agent.errors")
+# the contract, the shared store, and the one OS adapter a console needs too (its per-PC request lanes are locked
+# across processes: flock on POSIX, msvcrt on Windows)
+APP_MAY_IMPORT = ("agent.policy", "agent.protocol", "agent.store", "agent.resources", "agent.errors",
+                  "agent.os.file_lock")
 QT = ("PySide6", "shiboken6", "PyQt5", "PyQt6", "common_qt")  # common_qt: the Qt helpers both Qt faces share
 
 
@@ -263,7 +266,9 @@ def test_the_platform_branch_finder_finds_them(tmp_path):
 
 # Modules and names that only mean something on one OS: using them is platform code, whatever the branch.
 PLATFORM_MODULES = ("ctypes", "winreg", "msvcrt", "_winapi", "pywintypes", "win32api", "win32con", "win32file",
-                    "win32pipe", "win32security", "ntsecuritycon", "win32event", "win32process", "wmi")
+                    "win32pipe", "win32security", "ntsecuritycon", "win32event", "win32process", "wmi",
+                    # POSIX-only: importing one breaks the module on Windows (accounts, file locks, terminals)
+                    "pwd", "grp", "fcntl", "termios")
 PLATFORM_NAMES = ("AF_UNIX", "SO_PEERCRED", "LOCAL_PEERCRED", "getpeereid")
 
 
