@@ -173,7 +173,8 @@ class Classifier:
         # categories only). A never-seen listed name is then one lookup and one dict probe.
         self._list_blocks = {category: self._decision(BLOCK, category, None, "list")
                              for category in rules.blocked_categories}
-        self._lookup = index.lookup if index is not None else None
+        # classify_wire's names are already lower-case ASCII: an index that offers it skips normalising them
+        self._lookup = getattr(index, "lookup_wire", index.lookup) if index is not None else None
 
     def classify(self, name: str) -> Decision:
         qname = normalize_qname(name)

@@ -12,10 +12,13 @@ import argparse
 import collections
 import logging
 import multiprocessing
+import operator
 import os
 import signal
 import sys
 import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +47,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--workers", type=int, default=1, metavar="N",
                         help="processes answering on the same port (SO_REUSEPORT; the kernel spreads clients "
                              "over them; default 1)")
+    parser.add_argument("--log-rate", type=int, default=100, metavar="N",
+                        help="blocks logged one line each, up to N a second (per worker); past it one line every "
+                             "10 s counts the rest with their top names (0: every block, however many; default 100)")
     add_rule_options(parser)
     parser.set_defaults(func=run)
 
@@ -83,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
     page_host, page_port = _address(args.blockpage, 80, "--blockpage")
     if not 1 <= args.workers <= 64:
         raise CliError(f"--workers {args.workers}: must be between 1 and 64")
+    if not 0 <= args.log_rate <= 1_000_000:
+        raise CliError(f"--log-rate {args.log_rate}: must be between 0 (every block) and 1000000 lines a second")
     if args.workers > 1 and not can_share_port():
         raise CliError("--workers: this system has no SO_REUSEPORT; run with one worker")
     classifier = build_classifier(args)
@@ -96,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
             block_ipv4 = shown
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    sink = LineSink().start()
+    sink = LineSink(per_second=args.log_rate).start()
 
     on_events = sink.add_rows  # the events as rows, a batch at a time: the sink's thread makes the lines
 
@@ -162,7 +170,7 @@ def _worker(args: argparse.Namespace, listen: tuple[str, int], upstreams: list[U
     from agent.dns.filter_setup import filter_server
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    sink = LineSink().start()
+    sink = LineSink(per_second=args.log_rate).start()
 
     on_events = sink.add_rows  # the events as rows, a batch at a time: the sink's thread makes the lines
 
@@ -187,15 +195,35 @@ class LineSink:
     Printing and flushing one line per block costs the loop several microseconds a query; `add` is one deque
     append (thread-safe without a lock) of a line or of a block event, and `add_rows` (the filter's `on_events`)
     one extend for a whole batch of blocks as rows; the sink's thread formats them. `close` writes whatever is
-    left, so nothing logged is lost on a stop."""
+    left, so nothing logged is lost on a stop.
+
+    Block rows follow the agent's rule for a flood (agent/service/web_filter.py): each block has its own line
+    until `per_second` lines were logged within a second; the blocks past that are only counted, and once every
+    `period_s` (and at close) one line tells them: "N more blocked tries, top names …". At a person's rate every
+    block is one line; a flood of unique names costs the answering path one slice a batch and the log a bounded
+    number of lines a second, and the counting keeps at most `max_names` names a period."""
 
     CHUNK = 4000  # whole lines per write, under PIPE_BUF: writes from several processes never interleave mid-line
     BACKLOG = 1024  # a flood of blocks wakes the writer early, so the queue never holds more than about this
+    TOP = 5  # names in a summary line
 
-    def __init__(self, interval: float = 0.5, stream: Any = None) -> None:
+    def __init__(self, interval: float = 0.5, stream: Any = None, *, per_second: int = 100,
+                 period_s: float = 10.0, max_names: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.interval = interval
         self._stream = stream
+        self.per_second = per_second
+        self.period_s = period_s
+        self.max_names = max_names
+        self.clock = clock
         self._lines: collections.deque[str | dict[str, Any] | EventRow] = collections.deque()
+        self._rate = per_second if per_second > 0 else sys.maxsize  # 0: every block its line
+        self._budget = self._rate  # lines left in this second
+        self._second_ends = 0.0
+        self._surplus: collections.deque[list[EventRow]] = collections.deque()  # past the rate: counted only
+        self._more = 0  # blocks counted this period
+        self._names: collections.Counter[str] = collections.Counter()
+        self._period_start: float | None = None
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._lock = threading.Lock()
@@ -213,11 +241,26 @@ class LineSink:
             self._wake.set()
 
     def add_rows(self, rows: list[EventRow]) -> None:
-        """The filter's `on_events`: a batch of block events as rows, kept as they are until the writer's turn."""
+        """The filter's `on_events`: a batch of block events as rows, kept as they are until the writer's turn
+        (those past `per_second` in a second set aside whole, to be counted there)."""
+        n = len(rows)
+        if n > self._budget:
+            now = self.clock()
+            if now >= self._second_ends:  # the clock is read only when the second's lines run out
+                self._second_ends = now + 1.0
+                self._budget = self._rate
+            if n > self._budget:
+                keep = self._budget
+                self._surplus.append(rows[keep:] if keep else rows)  # one append, no work a row
+                if not keep:
+                    return
+                rows = rows[:keep]
+                n = keep
+        self._budget -= n
         lines = self._lines
         before = len(lines)
         lines.extend(rows)
-        if before < self.BACKLOG <= before + len(rows):
+        if before < self.BACKLOG <= before + n:
             self._wake.set()
 
     def _run(self) -> None:
@@ -226,11 +269,12 @@ class LineSink:
             self._wake.clear()
             self.flush()
 
-    def flush(self) -> None:
+    def flush(self, *, final: bool = False) -> None:
         lines, popleft = self._lines, self._lines.popleft
         with self._lock:
             taken = [popleft() for _ in range(len(lines))]
-            if not taken:
+            summary = self._count_surplus(final)
+            if not taken and not summary:
                 return
             stream = self._stream if self._stream is not None else sys.stdout
             # One string, then cut at line ends: per line only the formatting is Python work (a flood of blocks
@@ -238,7 +282,7 @@ class LineSink:
             text = "".join([f"{item[0]}\t{item[1]}\t{item[2]}\t{item[3] or '-'}\t{item[4]}\t{item[5]}\n"
                             if item.__class__ is tuple else item if item.__class__ is str else
                             f"{item['time']}\t{item['verdict']}\t{item['domain']}\t{item['category'] or '-'}\t"
-                            f"{item['reason']}\t{item['qtype']}\n" for item in taken])
+                            f"{item['reason']}\t{item['qtype']}\n" for item in taken]) + summary
             start, size = 0, len(text)
             while start < size:
                 end = start + self.CHUNK
@@ -251,12 +295,36 @@ class LineSink:
                 stream.flush()
                 start = end
 
+    def _count_surplus(self, final: bool) -> str:
+        """Count the blocks set aside since the last flush; the period's summary line when it is due, else ""."""
+        surplus, popleft, names = self._surplus, self._surplus.popleft, self._names
+        for batch in [popleft() for _ in range(len(surplus))]:  # what add_rows appends meanwhile waits its turn
+            self._more += len(batch)
+            if len(names) < self.max_names:  # past it only the count grows (a flood of unique names)
+                names.update(map(_DOMAIN, batch))
+        if not self._more:
+            return ""
+        now = self.clock()
+        if self._period_start is None:
+            self._period_start = now
+        if not final and now - self._period_start < self.period_s:
+            return ""
+        more, self._more, self._period_start = self._more, 0, None
+        top = ", ".join(f"{name} ({count})" for name, count in names.most_common(self.TOP))
+        distinct = len(names) if len(names) < self.max_names else f"{self.max_names}+"
+        names.clear()
+        return (f"{datetime.now(UTC).isoformat(timespec='seconds')}\tsummary\t{more} more blocked tries "
+                f"(over {self.per_second} a second, {distinct} names), top names: {top}\n")
+
     def close(self) -> None:
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(5)
-        self.flush()
+        self.flush(final=True)
+
+
+_DOMAIN = operator.itemgetter(2)
 
 
 def _why(exc: OSError) -> str:

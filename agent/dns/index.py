@@ -345,6 +345,38 @@ class CategoryIndex:
         found = self._find(name)
         return self._categories[found[1]] if found else None
 
+    def lookup_wire(self, name: str) -> str | None:
+        """`lookup` for a name the DNS fast path parsed off the wire: already lower-case ASCII letters, digits,
+        '-', '_' and dots, no trailing dot. The same walk as `_find` without the normalising or the pair it builds:
+        every never-seen query name comes here, so the 0.2–0.3 µs those cost is a few per cent of a query."""
+        raw = name.encode("ascii")
+        find = raw.find
+        keyed = self._keyed
+        keys = self._keys
+        directory = self._dir
+        start = 0
+        while True:
+            dot = find(b".", start)
+            if dot < 0:
+                return None
+            hasher = keyed.copy()
+            hasher.update(raw[start:] if start else raw)
+            bits = int.from_bytes(hasher.digest(), "big")  # the layout is _find's
+            bucket = bits >> 64
+            lo = directory[bucket]
+            hi = directory[bucket + 1]
+            if lo < hi:
+                key = (bits >> 32) & 0xFFFFFFFF
+                i = bisect.bisect_left(keys, key, lo, hi)
+                if i < hi and keys[i] == key:
+                    check = ((bits >> 8) & 0xFF00) | ((bits >> 24) & 0xFF)
+                    checks = self._checks
+                    while i < hi and keys[i] == key:
+                        if checks[i] == check:
+                            return self._categories[self._cats[i]]
+                        i += 1
+            start = dot + 1
+
     def match(self, name: str) -> tuple[str, str] | None:
         """(listed suffix, category) for `name`, or None: tells which listed entry a block came from."""
         found = self._find(name)
