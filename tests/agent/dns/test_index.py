@@ -10,6 +10,7 @@ import pytest
 
 from agent.dns import index as index_mod
 from agent.dns.index import CategoryIndex, DomainError, IndexFileError, build_index, normalize_domain
+from tests.support.dns_index_collisions import _CollidingBlake
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -99,34 +100,6 @@ def test_nine_bytes_per_name(tmp_path: Path) -> None:
     with CategoryIndex.open(tmp_path / "i.bin") as ix:
         assert all(ix.lookup(f"www.host{i}.site{i % 97}.com") == "adult" for i in range(0, n, 7))
         assert ix.lookup("host1.site2.com") is None
-
-
-class _CollidingBlake:
-    """hashlib stand-in whose index fingerprints all share bucket and 32-bit key: only the 32-bit check differs.
-
-    Under it every name collides with every listed one, so each lookup depends on the check hash alone."""
-
-    def blake2b(self, data: bytes = b"", **kw: object) -> object:
-        real = hashlib.blake2b(data, **kw)
-        if kw.get("key") != index_mod._HASH_KEY:
-            return real
-        return _Forced(real)
-
-
-class _Forced:
-    """A keyed blake2b state whose digest keeps only the check bytes; copy/update as lookups use them."""
-
-    def __init__(self, real: object) -> None:
-        self.real = real
-
-    def copy(self) -> _Forced:
-        return _Forced(self.real.copy())
-
-    def update(self, data: bytes) -> None:
-        self.real.update(data)
-
-    def digest(self) -> bytes:
-        return b"\x42" * 6 + self.real.digest()[6:]
 
 
 def test_fingerprint_clash_never_blocks_an_innocent_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,11 +17,11 @@ from pathlib import Path
 import dns.exception
 import dns.message
 import dns.query
-from test_dns_server_stub import StubUpstream
 
 from agent.dns.cli_cmd import LineSink
+from tests.support.dns_stub import StubUpstream
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 SUMMARY = re.compile(r"^\S+\tsummary\t(\d+) more blocked tries \(over (\d+) a second, (\d+\+?) names\), "
                      r"top names: (.*)$")
 

@@ -8,11 +8,11 @@ import random
 from pathlib import Path
 
 import pytest
-from test_dns_index import _CollidingBlake
 
 import agent.dns.index as index_mod
 from agent.dns.classifier import Classifier, WebRules
 from agent.dns.index import CategoryIndex, build_index
+from tests.support.dns_index_collisions import _CollidingBlake
 
 
 @pytest.fixture()
