@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import collections
 import logging
-import multiprocessing
 import operator
 import os
 import signal
@@ -74,7 +73,6 @@ def system_upstreams(listen: tuple[str, int], resolv_conf: Path = Path("/etc/res
 
 
 def run(args: argparse.Namespace) -> int:
-    from agent.dns.blockpage import BlockPageServer
     from agent.dns.filter_setup import filter_server
 
     listen = _address(args.listen, 53, "--listen")
@@ -116,6 +114,9 @@ def run(args: argparse.Namespace) -> int:
                            on_events=on_events, timeout_s=args.timeout, reuse_port=args.workers > 1)
     page = None
     if not args.no_blockpage:
+        # Imported only when a page is served: http.server brings ssl and email, 6 MB of a filter's memory.
+        from agent.dns.blockpage import BlockPageServer
+
         try:
             page = BlockPageServer(page_host, page_port, describe=lambda host: server.classify(host),
                                    on_view=on_view).start()
@@ -132,12 +133,15 @@ def run(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     host, port = server.address
     children = []
-    spawn = multiprocessing.get_context("spawn")  # each worker binds its own SO_REUSEPORT sockets
-    for _ in range(args.workers - 1):
-        child = spawn.Process(target=_worker, args=(args, (host, port), upstreams, block_ipv4, block_ipv6,
-                                                    os.getpid()), daemon=False)
-        child.start()
-        children.append(child)
+    if args.workers > 1:
+        import multiprocessing
+
+        spawn = multiprocessing.get_context("spawn")  # each worker binds its own SO_REUSEPORT sockets
+        for _ in range(args.workers - 1):
+            child = spawn.Process(target=_worker, args=(args, (host, port), upstreams, block_ipv4, block_ipv6,
+                                                        os.getpid()), daemon=False)
+            child.start()
+            children.append(child)
     shown_page = "off" if page is None else "{}:{}".format(*page.address)
     print(f"sprout dns: listening on {host}:{port} (udp+tcp), upstream "
           f"{', '.join(str(u) for u in upstreams)}, block page {shown_page}", file=sys.stderr, flush=True)
@@ -205,6 +209,7 @@ class LineSink:
 
     CHUNK = 4000  # whole lines per write, under PIPE_BUF: writes from several processes never interleave mid-line
     BACKLOG = 1024  # a flood of blocks wakes the writer early, so the queue never holds more than about this
+    BACKLOG_BATCHES = 16  # a flood past the rate wakes the writer too: set-aside rows are memory until counted
     TOP = 5  # names in a summary line
 
     def __init__(self, interval: float = 0.5, stream: Any = None, *, per_second: int = 100,
@@ -251,7 +256,10 @@ class LineSink:
                 self._budget = self._rate
             if n > self._budget:
                 keep = self._budget
-                self._surplus.append(rows[keep:] if keep else rows)  # one append, no work a row
+                surplus = self._surplus
+                surplus.append(rows[keep:] if keep else rows)  # one append, no work a row
+                if len(surplus) == self.BACKLOG_BATCHES:
+                    self._wake.set()  # a flood's rows are counted now, not held for the rest of the interval
                 if not keep:
                     return
                 rows = rows[:keep]

@@ -20,7 +20,8 @@ IMPORTS = {"psutil": "psutil", "cryptography": "cryptography", "keyring": "keyri
            "holidays": "holidays", "qrcode": "qrcode", "python-xlib": "Xlib", "pyside6-essentials": "PySide6",
            "pyside6-addons": "PySide6", "dnspython": "dns", "sqlite-utils": "sqlite_utils", "pyelftools": "elftools",
            "pefile": "pefile", "jeepney": "jeepney", "publicsuffixlist": "publicsuffixlist", "paho-mqtt": "paho",
-           "http-ece": "http_ece", "py-vapid": "py_vapid"}
+           "http-ece": "http_ece", "py-vapid": "py_vapid",
+           "xxhash": "xxhash"}
 IMPLICIT = {"tzdata"}  # read by zoneinfo, never imported
 
 

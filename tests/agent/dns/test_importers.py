@@ -14,7 +14,7 @@ import pytest
 
 from agent.cli import main as cli_main
 from agent.dns.importers import MAX_EXAMPLES, ImportReport, ListImportError, read_list
-from agent.dns.index import CategoryIndex
+from agent.dns.index import FORMAT_VERSION, CategoryIndex
 from agent.dns.liststore import ListStore
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -168,16 +168,16 @@ def test_store_imports_merges_and_indexes(tmp_path: Path, shipped: Path) -> None
 
 
 def test_an_index_of_the_previous_format_is_rebuilt_on_open(tmp_path: Path, shipped: Path) -> None:
-    """An agent upgraded from format 2 (9 bytes a name) to 3 (7 bytes) finds its imported lists' index in the old
+    """An agent upgraded from format 3 (keyed BLAKE2b) to 4 (XXH3) finds its imported lists' index in the old
     format: it is rebuilt from the lists it keeps, and nothing imported is lost."""
     store = ListStore(tmp_path / "state", shipped_root=shipped)
     store.import_file(_write(tmp_path / "a.txt", "a.example\nb.example\n"), "domains", "adult")
     data = bytearray(store.index_path.read_bytes())
-    data[8:10] = (2).to_bytes(2, "little")  # the header's format version, as an older agent wrote it
+    data[8:10] = (FORMAT_VERSION - 1).to_bytes(2, "little")  # the header's format version, as an older agent wrote it
     store.index_path.write_bytes(bytes(data))
     with store.index() as ix:
         assert ix.lookup("www.b.example") == "adult" and ix.lookup("other.example") is None
-    assert store.index_path.read_bytes()[8:10] == (3).to_bytes(2, "little")
+    assert store.index_path.read_bytes()[8:10] == FORMAT_VERSION.to_bytes(2, "little") == (4).to_bytes(2, "little")
 
 
 def test_store_rebuilds_a_damaged_or_stale_index(tmp_path: Path, shipped: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 import agent.dns.index as index_mod
 from agent.dns.classifier import Classifier, WebRules
 from agent.dns.index import CategoryIndex, build_index
-from tests.support.dns_index_collisions import _CollidingBlake
+from tests.support.dns_index_collisions import colliding_fingerprint
 
 
 @pytest.fixture()
@@ -43,7 +43,7 @@ def test_lookup_wire_answers_as_lookup(index: CategoryIndex) -> None:
 
 
 def test_lookup_wire_through_fingerprint_clashes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(index_mod, "hashlib", _CollidingBlake())
+    monkeypatch.setattr(index_mod, "fingerprint", colliding_fingerprint)
     listed = [(f"listed{i}.example", "adult") for i in range(50)] + [("school.example", "games")]
     build_index(listed, tmp_path / "i.bin")
     with CategoryIndex.open(tmp_path / "i.bin") as ix:
