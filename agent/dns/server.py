@@ -559,7 +559,7 @@ class DnsFilterServer:
                 if data is None:
                     return
                 self.stats["tcp"] += 1
-                out = self._serve_stream(data)
+                out = self.handle(data, tcp=True)
                 if out is not None:
                     conn.sendall(struct.pack("!H", len(out)) + out)
         except (OSError, TimeoutError):
@@ -569,21 +569,10 @@ class DnsFilterServer:
         finally:
             self._drop_conn(conn)
 
-    def _serve_stream(self, data: bytes) -> bytes | None:
-        packet = self._fast_reply(data)
-        if packet is not None:
-            return packet
-        request = self._parse(data)
-        if not isinstance(request, DNSRecord):
-            return request
-        reply, _block = self._answer(request, allow_upstream=True)
-        assert reply is not None
-        return self._finish(request, reply, limit=None)
-
     # ---- answering --------------------------------------------------------------------------------------
     def handle(self, data: bytes, *, tcp: bool = False, fast: bool = True) -> bytes | None:
-        """Answer one raw query synchronously (tests, benchmarks): the reply bytes, or None when dropped.
-        fast=False skips the hand-built path for blocks (tests compare the two)."""
+        """Answer one raw query synchronously (the TCP connections, tests, benchmarks): the reply bytes, or None
+        when dropped. fast=False skips the hand-built path for blocks (tests compare the two)."""
         if fast:
             packet = self._fast_reply(data)
             if packet is not None:
