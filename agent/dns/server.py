@@ -395,6 +395,11 @@ class DnsFilterServer:
 
     def _submit_to_pool(self, data: bytes, addr: Any, question: tuple[str, int, int, bool, int]) -> None:
         """Hand an allowed name to the thread pool, which asks upstream (UDP, then TCP) and replies itself."""
+        self._to_pool(self._forward_raw, data, addr, *question)
+
+    def _to_pool(self, work: Callable[..., None], *args: Any) -> None:
+        """Run work(*args) on the thread pool, counted in _pending (work takes itself off when done), unless
+        max_pending are waiting there already."""
         with self._pending_lock:
             if self._pending >= self.max_pending:
                 self.stats["dropped_busy"] += 1
@@ -402,7 +407,7 @@ class DnsFilterServer:
             self._pending += 1
         assert self._pool is not None
         try:
-            self._pool.submit(self._forward_raw, data, addr, *question)
+            self._pool.submit(work, *args)
         except RuntimeError:  # shutting down
             with self._pending_lock:
                 self._pending -= 1
@@ -494,17 +499,7 @@ class DnsFilterServer:
         if reply is not None:
             self._send_udp(self._finish(request, reply, limit), addr)
             return
-        with self._pending_lock:
-            if self._pending >= self.max_pending:
-                self.stats["dropped_busy"] += 1
-                return  # the client retries; better than an unbounded queue
-            self._pending += 1
-        assert self._pool is not None
-        try:
-            self._pool.submit(self._upstream_udp, data, request, addr, limit)
-        except RuntimeError:  # shutting down
-            with self._pending_lock:
-                self._pending -= 1
+        self._to_pool(self._upstream_udp, data, request, addr, limit)
 
     def _upstream_udp(self, data: bytes, request: DNSRecord, addr: Any, limit: int) -> None:
         try:
