@@ -10,7 +10,7 @@ import contextlib
 import json
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,30 +25,11 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o644, *, exclusive: bool 
 
     exclusive=True never replaces: it returns False when `path` already exists (two processes creating the same
     key: the first one wins, the other reads it)."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.sprout-tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with _temp_then_placed(Path(path), mode, _link_new if exclusive else _replace) as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)  # the umask may have narrowed it at creation
-        if exclusive:
-            try:
-                os.link(tmp, path)  # fails if the name exists, whatever wrote it
-            except FileExistsError:
-                return False
-            finally:
-                tmp.unlink(missing_ok=True)
-        else:
-            if path.is_symlink():
-                path.unlink()
-            os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
+    except _NameTaken:
+        return False
     return True
 
 
@@ -58,6 +39,19 @@ def atomic_writer(path: Path, mode: int = 0o644) -> Iterator[IO[bytes]]:
     replaces `path` only if the block finishes; an exception leaves the old file and no temp file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    with _temp_then_placed(path, mode, _replace) as fh:
+        yield fh
+
+
+class _NameTaken(Exception):
+    """An exclusive write found `path` already there (its own type: a FileExistsError from the temp file's
+    O_EXCL must not pass for it)."""
+
+
+@contextlib.contextmanager
+def _temp_then_placed(path: Path, mode: int, place: Callable[[Path, Path], None]) -> Iterator[IO[bytes]]:
+    """What atomic_write and atomic_writer share: the temporary file beside `path` for the block to write, fsynced,
+    then put at `path` by `place(tmp, path)` and the folder fsynced; a failure anywhere leaves no temp file."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.sprout-tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
     try:
@@ -65,14 +59,27 @@ def atomic_writer(path: Path, mode: int = 0o644) -> Iterator[IO[bytes]]:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        if path.is_symlink():
-            path.unlink()
-        os.replace(tmp, path)
+        os.chmod(tmp, mode)  # the umask may have narrowed it at creation
+        place(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    if path.is_symlink():
+        path.unlink()
+    os.replace(tmp, path)
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    try:
+        os.link(tmp, path)  # fails if the name exists, whatever wrote it
+    except FileExistsError:
+        raise _NameTaken from None
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def atomic_write_json(path: Path, doc: Any, mode: int = 0o644, *, indent: int | None = None) -> None:

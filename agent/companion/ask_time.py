@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent.companion.common import Page, button, failure_text, help_label, lay_out_form_page, set_text
+from agent.companion.common import FormPage, failure_text, lay_out_form_page, set_text
 from agent.companion.ipc_client import ServiceRefused, ServiceUnavailable
 from agent.companion.look import sprout_pixmap
-from agent.companion.wording import band_group, hotline
+from agent.companion.wording import band_group
 
 # A bare name, so pyside6-lupdate finds every string (it does not follow other aliases).
 translate = QCoreApplication.translate
@@ -32,7 +32,7 @@ class RequestSender(Protocol):
     def submit_request(self, minutes: int, reason: str, scope: str) -> dict[str, Any]: ...
 
 
-class AskTimeWindow(Page):
+class AskTimeWindow(FormPage):
     sent = Signal(dict)  # the service's answer: {"id", "state": "queued"}
 
     def __init__(self, sender: RequestSender, age_band: str, scope: str = "screen",
@@ -71,13 +71,7 @@ class AskTimeWindow(Page):
         self.reason_label.setBuddy(self.reason)
         self.reason.returnPressed.connect(self.send)
 
-        self.result = QLabel(self, objectName="ask", wordWrap=True)
-        self.result.setVisible(False)
-        self.help = help_label(self)
-        self.send_button = button(self, primary=True)
-        self.close_button = button(self)
-        self.send_button.clicked.connect(self.send)
-        self.close_button.clicked.connect(self.close)
+        self.add_answer_and_buttons()
 
         scopes = QHBoxLayout()
         scopes.addWidget(self.scope_screen)
@@ -119,9 +113,7 @@ class AskTimeWindow(Page):
         set_text(self.reason_label, translate("Companion", "&Why:"))
         self.reason.setPlaceholderText(translate("Companion", "For example: I am finishing my homework"))
         self.reason.setAccessibleName(translate("Companion", "Why you need more time"))
-        set_text(self.send_button, translate("Companion", "&Send to my parents"))
-        set_text(self.close_button, translate("Companion", "&Close"))
-        set_text(self.help, hotline())
+        self.word_answer_and_buttons()
         if self.last_answer is not None:
             set_text(self.result, self._sent_text())
 
@@ -134,14 +126,10 @@ class AskTimeWindow(Page):
         try:
             answer = self.sender_.submit_request(minutes, reason, scope)
         except (ServiceUnavailable, ServiceRefused) as exc:
-            set_text(self.result, failure_text(exc))
-            self.result.setVisible(True)
-            self.adjustSize()  # room for the answer: the words above keep their lines
+            self.show_answer(failure_text(exc))
             return
         self.last_answer = dict(answer)
-        set_text(self.result, self._sent_text())
-        self.result.setVisible(True)
-        self.adjustSize()  # room for the answer: the words above keep their lines
+        self.show_answer(self._sent_text())
         self.send_button.setEnabled(False)
         self.close_button.setFocus()
         self.sent.emit(dict(answer))

@@ -105,3 +105,37 @@ def lay_out_form_page(page: QWidget, pic: QLabel, title: QLabel, intro: QLabel, 
     outer.addWidget(result)
     outer.addWidget(help_text)
     outer.addLayout(buttons)
+
+
+class FormPage(Page):
+    """A window that sends something to the service (lay_out_form_page's shape): under its form the answer, the
+    hotline, and Close and Send, worded and shown the same way in every such window."""
+
+    result: QLabel
+    help: QLabel
+    send_button: QPushButton
+    close_button: QPushButton
+
+    def send(self) -> None:  # pragma: no cover - each window sends its own thing
+        raise NotImplementedError
+
+    def add_answer_and_buttons(self) -> None:
+        """Called after the form's own fields are made, so that these follow them in the focus chain."""
+        self.result = QLabel(self, objectName="ask", wordWrap=True)
+        self.result.setVisible(False)
+        self.help = help_label(self)
+        self.send_button = button(self, primary=True)
+        self.close_button = button(self)
+        self.send_button.clicked.connect(self.send)
+        self.close_button.clicked.connect(self.close)
+
+    def word_answer_and_buttons(self) -> None:
+        set_text(self.send_button, QCoreApplication.translate("Companion", "&Send to my parents"))
+        set_text(self.close_button, QCoreApplication.translate("Companion", "&Close"))
+        set_text(self.help, hotline())
+
+    def show_answer(self, text: str) -> None:
+        """The service's answer, or why there is none."""
+        set_text(self.result, text)
+        self.result.setVisible(True)
+        self.adjustSize()  # room for the answer: the words above keep their lines

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QIcon, QImage, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from agent.resources import resource_path
 
@@ -163,6 +163,17 @@ class BrandImage:
         pix.setDevicePixelRatio(dpr)
         self._cache[key] = pix
         return pix
+
+
+def show_logo_or_sprout(logo_label: QLabel, sprout: QLabel, logo: BrandImage | None, height: int) -> None:
+    """The device maker's logo `height` high in `logo_label`, standing in for the sprout picture; with None the
+    sprout again and the label emptied."""
+    if logo is not None:
+        logo_label.setPixmap(logo.pixmap(height, logo_label.devicePixelRatioF()))
+    else:
+        logo_label.clear()
+    logo_label.setVisible(logo is not None)
+    sprout.setVisible(logo is None)
 
 
 # ---- one small picture per notice kind: for the youngest, the picture carries the meaning ------------------

@@ -14,7 +14,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from agent.companion.common import Page, button, help_label, set_text
-from agent.companion.look import BrandImage, sprout_pixmap
+from agent.companion.look import BrandImage, show_logo_or_sprout, sprout_pixmap
 from agent.companion.status_window import product_name
 from common_qt.qr import qr_pixmap
 
@@ -87,12 +87,7 @@ class PairingWindow(Page):
         if logo is self.brand_image:
             return
         self.brand_image = logo
-        if logo is not None:
-            self.logo.setPixmap(logo.pixmap(LOGO_HEIGHT, self.devicePixelRatioF()))
-        else:
-            self.logo.clear()
-        self.logo.setVisible(logo is not None)
-        self.pic.setVisible(logo is None)
+        show_logo_or_sprout(self.logo, self.pic, logo, LOGO_HEIGHT)
 
     def update_pairing(self, pairing: dict[str, Any]) -> None:
         self.pairing = dict(pairing)

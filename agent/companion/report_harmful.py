@@ -8,10 +8,9 @@ from typing import Any, Protocol
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
-from agent.companion.common import Page, button, failure_text, help_label, lay_out_form_page, set_text
+from agent.companion.common import FormPage, failure_text, lay_out_form_page, set_text
 from agent.companion.ipc_client import ServiceRefused, ServiceUnavailable
 from agent.companion.look import sprout_pixmap
-from agent.companion.wording import hotline
 
 # A bare name, so pyside6-lupdate finds every string (it does not follow other aliases).
 translate = QCoreApplication.translate
@@ -21,7 +20,7 @@ class HarmReporter(Protocol):
     def report_harmful(self, what: str, note: str) -> dict[str, Any]: ...
 
 
-class ReportHarmfulWindow(Page):
+class ReportHarmfulWindow(FormPage):
     def __init__(self, reporter: HarmReporter, what: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Dialog | Qt.WindowType.WindowStaysOnTopHint)
         self.reporter = reporter
@@ -41,13 +40,7 @@ class ReportHarmfulWindow(Page):
         self.note.setFixedHeight(80)
         self.note_label = QLabel(self)
         self.note_label.setBuddy(self.note)
-        self.result = QLabel(self, objectName="ask", wordWrap=True)
-        self.result.setVisible(False)
-        self.help = help_label(self)
-        self.send_button = button(self, primary=True)
-        self.close_button = button(self)
-        self.send_button.clicked.connect(self.send)
-        self.close_button.clicked.connect(self.close)
+        self.add_answer_and_buttons()
 
         form = QFormLayout()
         form.addRow(self.what_label, self.what)
@@ -69,9 +62,7 @@ class ReportHarmfulWindow(Page):
         self.what.setAccessibleName(translate("Companion", "What happened"))
         set_text(self.note_label, translate("Companion", "&More (optional):"))
         self.note.setAccessibleName(translate("Companion", "More details, optional"))
-        set_text(self.send_button, translate("Companion", "&Send to my parents"))
-        set_text(self.close_button, translate("Companion", "&Close"))
-        set_text(self.help, hotline())
+        self.word_answer_and_buttons()
         if self.answer is not None:
             set_text(self.result, self._thanks())
 
@@ -83,20 +74,14 @@ class ReportHarmfulWindow(Page):
     def send(self) -> None:
         what = self.what.text().strip()
         if not what:
-            set_text(self.result, translate("Companion", "Write a few words about what happened."))
-            self.result.setVisible(True)
-            self.adjustSize()  # room for the answer: the words above keep their lines
+            self.show_answer(translate("Companion", "Write a few words about what happened."))
             self.what.setFocus()
             return
         try:
             self.answer = self.reporter.report_harmful(what, self.note.toPlainText().strip()[:2000])
         except (ServiceUnavailable, ServiceRefused) as exc:
-            set_text(self.result, failure_text(exc))
-            self.result.setVisible(True)
-            self.adjustSize()  # room for the answer: the words above keep their lines
+            self.show_answer(failure_text(exc))
             return
-        set_text(self.result, self._thanks())
-        self.result.setVisible(True)
-        self.adjustSize()  # room for the answer: the words above keep their lines
+        self.show_answer(self._thanks())
         self.send_button.setEnabled(False)
         self.close_button.setFocus()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent.companion.common import Page, button, help_label, set_text
-from agent.companion.look import BrandImage, sprout_icon, sprout_pixmap
+from agent.companion.look import BrandImage, show_logo_or_sprout, sprout_icon, sprout_pixmap
 from agent.companion.wording import greeting, hotline, time_left_line
 
 # A bare name, so pyside6-lupdate finds every string (it does not follow other aliases).
@@ -155,12 +155,7 @@ class StatusWindow(Page):
         if logo is self.brand_image:
             return
         self.brand_image = logo
-        if logo is not None:
-            self.logo.setPixmap(logo.pixmap(LOGO_HEIGHT, self.devicePixelRatioF()))
-        else:
-            self.logo.clear()
-        self.logo.setVisible(logo is not None)
-        self.pic.setVisible(logo is None)
+        show_logo_or_sprout(self.logo, self.pic, logo, LOGO_HEIGHT)
 
     def retranslate(self) -> None:
         st = self.status

@@ -395,6 +395,11 @@ class DnsFilterServer:
 
     def _submit_to_pool(self, data: bytes, addr: Any, question: tuple[str, int, int, bool, int]) -> None:
         """Hand an allowed name to the thread pool, which asks upstream (UDP, then TCP) and replies itself."""
+        self._to_pool(self._forward_raw, data, addr, *question)
+
+    def _to_pool(self, work: Callable[..., None], *args: Any) -> None:
+        """Run work(*args) on the thread pool, counted in _pending (work takes itself off when done), unless
+        max_pending are waiting there already."""
         with self._pending_lock:
             if self._pending >= self.max_pending:
                 self.stats["dropped_busy"] += 1
@@ -402,7 +407,7 @@ class DnsFilterServer:
             self._pending += 1
         assert self._pool is not None
         try:
-            self._pool.submit(self._forward_raw, data, addr, *question)
+            self._pool.submit(work, *args)
         except RuntimeError:  # shutting down
             with self._pending_lock:
                 self._pending -= 1
@@ -494,17 +499,7 @@ class DnsFilterServer:
         if reply is not None:
             self._send_udp(self._finish(request, reply, limit), addr)
             return
-        with self._pending_lock:
-            if self._pending >= self.max_pending:
-                self.stats["dropped_busy"] += 1
-                return  # the client retries; better than an unbounded queue
-            self._pending += 1
-        assert self._pool is not None
-        try:
-            self._pool.submit(self._upstream_udp, data, request, addr, limit)
-        except RuntimeError:  # shutting down
-            with self._pending_lock:
-                self._pending -= 1
+        self._to_pool(self._upstream_udp, data, request, addr, limit)
 
     def _upstream_udp(self, data: bytes, request: DNSRecord, addr: Any, limit: int) -> None:
         try:
@@ -559,7 +554,7 @@ class DnsFilterServer:
                 if data is None:
                     return
                 self.stats["tcp"] += 1
-                out = self._serve_stream(data)
+                out = self.handle(data, tcp=True)
                 if out is not None:
                     conn.sendall(struct.pack("!H", len(out)) + out)
         except (OSError, TimeoutError):
@@ -569,21 +564,10 @@ class DnsFilterServer:
         finally:
             self._drop_conn(conn)
 
-    def _serve_stream(self, data: bytes) -> bytes | None:
-        packet = self._fast_reply(data)
-        if packet is not None:
-            return packet
-        request = self._parse(data)
-        if not isinstance(request, DNSRecord):
-            return request
-        reply, _block = self._answer(request, allow_upstream=True)
-        assert reply is not None
-        return self._finish(request, reply, limit=None)
-
     # ---- answering --------------------------------------------------------------------------------------
     def handle(self, data: bytes, *, tcp: bool = False, fast: bool = True) -> bytes | None:
-        """Answer one raw query synchronously (tests, benchmarks): the reply bytes, or None when dropped.
-        fast=False skips the hand-built path for blocks (tests compare the two)."""
+        """Answer one raw query synchronously (the TCP connections, tests, benchmarks): the reply bytes, or None
+        when dropped. fast=False skips the hand-built path for blocks (tests compare the two)."""
         if fast:
             packet = self._fast_reply(data)
             if packet is not None:

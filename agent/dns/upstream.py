@@ -109,26 +109,20 @@ class UpstreamPool:
 
     def resolve(self, question: DNSRecord) -> DNSRecord:
         """The first good reply for this question (its ID set to the question's), or UpstreamError."""
-        deadline = self.clock() + self.total_timeout
-        errors = []
-        for upstream in self.order():
-            left = deadline - self.clock()
-            if left <= 0.01:
-                break
-            try:
-                reply = self._ask(upstream, question, min(self.timeout, left))
-            except (OSError, UpstreamError, DNSError) as exc:
-                errors.append(f"{upstream}: {exc or type(exc).__name__}")
-                self.penalise(upstream)
-                continue
-            self.recovered(upstream)
-            reply.header.id = question.header.id
-            return reply
-        raise UpstreamError("; ".join(errors) or "no time left to ask an upstream")
+        reply = self._first_reply(lambda upstream, timeout: self._ask(upstream, question, timeout),
+                                  (OSError, UpstreamError, DNSError))
+        reply.header.id = question.header.id
+        return reply
 
     def resolve_raw(self, question: bytes) -> RawReply:
         """resolve() for a question in wire form (name, type, class as the client sent them), exchanging bytes:
         the same failover, time bound, penalties, ID and question checks and TCP retry, without dnslib."""
+        return self._first_reply(lambda upstream, timeout: self._ask_raw(upstream, question, timeout),
+                                 (OSError, UpstreamError))
+
+    def _first_reply(self, ask: Callable[[Upstream, float], T], failures: tuple[type[Exception], ...]) -> T:
+        """The failover both resolves share: each upstream in order() until one answers, all within
+        total_timeout; one that fails is penalised, and if none answers the UpstreamError names every failure."""
         deadline = self.clock() + self.total_timeout
         errors = []
         for upstream in self.order():
@@ -136,8 +130,8 @@ class UpstreamPool:
             if left <= 0.01:
                 break
             try:
-                reply = self._ask_raw(upstream, question, min(self.timeout, left))
-            except (OSError, UpstreamError) as exc:
+                reply = ask(upstream, min(self.timeout, left))
+            except failures as exc:
                 errors.append(f"{upstream}: {exc or type(exc).__name__}")
                 self.penalise(upstream)
                 continue

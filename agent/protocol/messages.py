@@ -140,15 +140,7 @@ def sign_decision(me: Identity, agent_id: str, request_id: str, approve: bool, m
 
 
 def verify_decision(payload: Any, signer_keys: PeerKeys | None, agent_id: str) -> dict[str, Any]:
-    if not isinstance(payload, dict) or not isinstance(payload.get("decision"), dict):
-        raise ProtocolError("bad_payload", "decision needs a decision object")
-    if signer_keys is None:
-        raise ProtocolError("unknown_signer", "the decision's signer is not a paired console")
-    d = payload["decision"]
-    if not signer_keys.verify(b64d(payload.get("sig"), "sig"), b"sprout decision\x00" + _canonical(d)):
-        raise ProtocolError("bad_signature", "the decision signature does not verify with the signer's pinned key")
-    if d.get("device") != agent_id:
-        raise ProtocolError("wrong_device", "the decision was signed for another device")
+    d = _signed_for_device(payload, signer_keys, agent_id, "decision", "decision")
     return _typed(TimeDecision, d, "decision").to_dict()
 
 
@@ -160,15 +152,7 @@ def sign_consent(me: Identity, agent_id: str, fields: list[str], at: float | int
 
 
 def verify_consent(payload: Any, signer_keys: PeerKeys | None, agent_id: str) -> list[str]:
-    if not isinstance(payload, dict) or not isinstance(payload.get("consent"), dict):
-        raise ProtocolError("bad_payload", "consent needs a consent object")
-    if signer_keys is None:
-        raise ProtocolError("unknown_signer", "the consent's signer is not a paired console")
-    c = payload["consent"]
-    if not signer_keys.verify(b64d(payload.get("sig"), "sig"), b"sprout consent\x00" + _canonical(c)):
-        raise ProtocolError("bad_signature", "the consent signature does not verify with the signer's pinned key")
-    if c.get("device") != agent_id:
-        raise ProtocolError("wrong_device", "the consent was signed for another device")
+    c = _signed_for_device(payload, signer_keys, agent_id, "consent", "consent")
     return _typed(ConsentGrant, c, "consent").fields
 
 
@@ -185,15 +169,8 @@ def sign_control(me: Identity, agent_id: str, kind: str, action: str, until: int
 
 def verify_control(payload: Any, signer_keys: PeerKeys | None, agent_id: str, kind: str) -> dict[str, Any]:
     """The checked control {action, until, at}; ProtocolError naming what is wrong."""
-    if not isinstance(payload, dict) or not isinstance(payload.get("control"), dict):
-        raise ProtocolError("bad_payload", f"{kind} needs a control object")
-    if signer_keys is None:
-        raise ProtocolError("unknown_signer", f"the {kind}'s signer is not a paired console or this linked phone")
-    c = payload["control"]
-    if not signer_keys.verify(b64d(payload.get("sig"), "sig"), b"sprout control\x00" + _canonical(c)):
-        raise ProtocolError("bad_signature", f"the {kind} signature does not verify with the signer's pinned key")
-    if c.get("device") != agent_id:
-        raise ProtocolError("wrong_device", f"the {kind} was signed for another device")
+    c = _signed_for_device(payload, signer_keys, agent_id, "control", kind,
+                           signers="a paired console or this linked phone")
     if c.get("kind") != kind:
         raise ProtocolError("bad_payload", f"control.kind: this is a {kind}, the signed object says "
                                            f"{str(c.get('kind'))[:30]!r}")
@@ -202,6 +179,23 @@ def verify_control(payload: Any, signer_keys: PeerKeys | None, agent_id: str, ki
         raise ProtocolError("bad_payload", f"control.action: a {kind} is {' or '.join(CONTROL_ACTIONS[kind])}, "
                                            f"got {typed['action']!r}")
     return typed
+
+
+def _signed_for_device(payload: Any, signer_keys: PeerKeys | None, agent_id: str, field: str, what: str, *,
+                       signers: str = "a paired console") -> dict[str, Any]:
+    """payload[field] once the checks every signed message for one device shares have passed: the object is
+    there, its signer is known, the signature over b"sprout <field>\\x00" + its canonical form (what sign_<field>
+    signs) verifies, and it names this device. `what` names the message in the errors, `signers` who may sign it."""
+    if not isinstance(payload, dict) or not isinstance(payload.get(field), dict):
+        raise ProtocolError("bad_payload", f"{what} needs a {field} object")
+    if signer_keys is None:
+        raise ProtocolError("unknown_signer", f"the {what}'s signer is not {signers}")
+    signed = payload[field]
+    if not signer_keys.verify(b64d(payload.get("sig"), "sig"), f"sprout {field}\x00".encode() + _canonical(signed)):
+        raise ProtocolError("bad_signature", f"the {what} signature does not verify with the signer's pinned key")
+    if signed.get("device") != agent_id:
+        raise ProtocolError("wrong_device", f"the {what} was signed for another device")
+    return signed
 
 
 _OUTBOX_DEFAULTS = {f.name: f.default for f in fields(OutboxQuery)}
