@@ -19,6 +19,11 @@
 Cost: nothing is read until a game has been learned; then each distinct file (dev, inode, size, mtime) is read once
 (the first and last MiB plus its size: a renamed or copied file keeps all three), and each process is looked at once
 (pid, create time). The service's budget is 1 % of a core with 300 processes (bench/agent_overhead.py).
+
+An interpreter caught inside exec has its new name and executable but not yet its arguments (the kernel sets the
+name before it maps the program and places argv: /proc/PID/cmdline reads empty meanwhile, for microseconds on an idle
+machine, tens of milliseconds on a loaded one). What it runs is then not known yet: that answer is not remembered,
+and the process is looked at again on the next tick.
 """
 
 from __future__ import annotations
@@ -156,20 +161,24 @@ class ContentIndex:
         known = self._procs.get(key)
         if known is not None:
             return known
-        out = self._refine(pid, exe, ref)
+        family = self._family(exe, ref) if ref.kind != "system" else None
+        if family is not None:
+            out, settled = self._hosted(pid, family, ref, exe)
+            if not settled:
+                return out  # caught inside exec: looked at again next tick, once its arguments are in place
+        else:
+            out = self._refine(exe, ref)
         if len(self._procs) >= MAX_PROCS:
             self._procs.clear()
         self._procs[key] = out
         return out
 
-    def _refine(self, pid: int, exe: str | None, ref: AppRef) -> AppRef:
+    def _refine(self, exe: str | None, ref: AppRef) -> AppRef:
+        """A process that is not an interpreter: by its own file."""
         if ref.kind == "system":
             return ref
         npath = normalize_path(exe) if exe else None
         in_system = npath is not None and npath.startswith(SYSTEM_ROOTS)
-        family = self._family(exe, ref)
-        if family is not None:
-            return self._hosted(pid, family, ref, exe)
         if ref.is_game or ref.kind == "emulator":
             if exe and self._catalogued_identity(ref, exe, npath) and not in_system:
                 self._learn(exe, ref)
@@ -213,7 +222,9 @@ class ContentIndex:
         out: str | None = None
         family = self._family(exe, AppRef(name, "app", name)) if exe else None
         if family is not None:
-            target = self.launched(pid, family)
+            target, settled = self._arguments(pid, family)
+            if not settled:
+                return None  # caught inside exec: asked again while it stays in front
             out = self._digest(target.value) if target is not None and target.is_file else None
         elif exe and not normalize_path(exe).startswith(SYSTEM_ROOTS):
             out = self._digest(exe)
@@ -270,20 +281,32 @@ class ContentIndex:
         return self._runtime_sizes
 
     def launched(self, pid: int, family: str) -> Launched | None:
-        got = self._cmdline(pid)
-        return launched_by(family, got[0], got[1]) if got else None
+        return self._arguments(pid, family)[0]
 
-    def _hosted(self, pid: int, family: str, ref: AppRef, exe: str | None) -> AppRef:
-        """An interpreter: what it runs decides. Its own content is never learned."""
-        target = self.launched(pid, family)
+    def _arguments(self, pid: int, family: str) -> tuple[Launched | None, bool]:
+        """What the interpreter runs, and whether that is settled. A process that is gone or closed to us stays so
+        (settled); an empty argument list is a process inside exec, whose arguments are not in place yet (not
+        settled: read them again later). Every interpreter has at least its own name in argv once it runs."""
+        got = self._cmdline(pid)
+        if got is None:
+            return None, True
+        argv, cwd = got
+        if not argv:
+            return None, False
+        return launched_by(family, argv, cwd), True
+
+    def _hosted(self, pid: int, family: str, ref: AppRef, exe: str | None) -> tuple[AppRef, bool]:
+        """An interpreter: what it runs decides (and whether that could be read yet). Its own content is never
+        learned."""
+        target, settled = self._arguments(pid, family)
         hit = self._identify(target, ref) if target is not None else None
         if hit is not None:
-            return AppRef(hit[0], hit[1], ref.name, ref.pid)
+            return AppRef(hit[0], hit[1], ref.name, ref.pid), True
         if ref.kind == "school":
             # A school name on an interpreter counts only when what it runs lies where the child cannot write.
             real = target is not None and target.is_file and self._trusted_location(target.value)
-            return ref if real else self._demote(ref, exe)
-        return ref
+            return (ref if real else self._demote(ref, exe)), settled
+        return ref, settled
 
     def _identify(self, target: Launched, ref: AppRef) -> tuple[str, str] | None:
         if not target.is_file:

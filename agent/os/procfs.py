@@ -3,7 +3,11 @@
 psutil's process_iter costs ~90 µs a process (stat + status + objects); with 300+ processes at one tick a second
 that alone is 3 % of a core, three times the agent's whole budget. Here each tick lists /proc (0.3 ms), reads
 `stat` for new processes and for young ones (which may still exec into a game), and for a rotating fifth of the
-rest, so an exec in a long-lived process is seen within `full_every` ticks."""
+rest, so an exec in a long-lived process is seen within `full_every` ticks.
+
+A name longer than the kernel's 15-byte comm is read from the command line, which is empty while the process is
+inside exec (the kernel sets the new comm before it places argv). Such a process is described again on the next tick
+rather than kept under its truncated comm for good."""
 
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ class _Entry:
     comm: str
     ppid: int
     info: ProcInfo
+    settled: bool = True  # False: its long name could not be read yet (inside exec), describe it again
 
 
 def _read_stat(pid: int, proc: str) -> tuple[str, str, int, int, int] | None:
@@ -69,6 +74,8 @@ class ProcfsProcessSource:
         changed = False
         for pid in pids:
             entry = self._cache.get(pid)
+            if entry is not None and not entry.settled:
+                entry = None  # caught inside exec last time: described afresh
             if entry is not None and now - entry.start_ticks > self._young_ticks and pid % self._full_every != (
                     self._tick % self._full_every):
                 live.add(pid)
@@ -88,7 +95,8 @@ class ProcfsProcessSource:
                 entry.ppid = ppid  # re-parented (its parent exited): only the parent fields change
                 entry.info = replace(entry.info, ppid=ppid)
                 continue
-            self._cache[pid] = _Entry(start, comm, ppid, self._describe(pid, comm, ppid, start))
+            info, settled = self._describe(pid, comm, ppid, start)
+            self._cache[pid] = _Entry(start, comm, ppid, info, settled)
         for pid in [p for p in self._cache if p not in live]:
             del self._cache[pid]
             changed = True
@@ -103,11 +111,12 @@ class ProcfsProcessSource:
             if entry.info.parent_name != name:
                 entry.info = replace(entry.info, parent_name=name)
 
-    def _describe(self, pid: int, comm: str, ppid: int, start: int) -> ProcInfo:
+    def _describe(self, pid: int, comm: str, ppid: int, start: int) -> tuple[ProcInfo, bool]:
+        """The process, and whether that is settled (False: its long name could not be read yet)."""
         base = f"{self._proc}/{pid}"
-        name = comm
+        name, settled = comm, True
         if len(comm.encode()) >= COMM_MAX:
-            name = self._long_name(base, comm)
+            name, settled = self._long_name(base, comm)
         try:
             exe: str | None = os.readlink(f"{base}/exe")
             if exe.endswith(" (deleted)"):
@@ -116,17 +125,21 @@ class ProcfsProcessSource:
             exe = None  # another user's process (as non-root) or a process exiting right now
         uid = self._real_uid(base)
         return ProcInfo(pid, ppid, name, exe, _user_name(uid) if uid is not None else None, uid,
-                        round(self._boot + start / self._hz, 2), None)
+                        round(self._boot + start / self._hz, 2), None), settled
 
     @staticmethod
-    def _long_name(base: str, comm: str) -> str:
+    def _long_name(base: str, comm: str) -> tuple[str, bool]:
+        """argv[0]'s file name when it is what comm was cut from, else comm; and False when the command line is
+        still empty (inside exec: read it again next tick)."""
         try:
             with open(f"{base}/cmdline", "rb") as f:
-                argv0 = f.read().split(b"\0", 1)[0].decode("utf-8", "replace")
+                data = f.read()
         except OSError:
-            return comm
-        candidate = os.path.basename(argv0)
-        return candidate if candidate.startswith(comm) else comm
+            return comm, True  # gone, or closed to us: nothing more to learn
+        if not data:
+            return comm, False
+        candidate = os.path.basename(data.split(b"\0", 1)[0].decode("utf-8", "replace"))
+        return (candidate if candidate.startswith(comm) else comm), True
 
     @staticmethod
     def _real_uid(base: str) -> int | None:
