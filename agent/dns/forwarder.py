@@ -50,6 +50,10 @@ class LoopForwarder:
         self.max_in_flight = max_in_flight
         self.in_flight = 0
         self._timers: list[tuple[float, int, int, _Question]] = []  # (attempt deadline, tie-break, turn, question)
+        # Timers of attempts already answered stay in the heap (taking one out is O(n)) and are counted; once they
+        # are half of it they are swept out. Left to expire, every forwarded name of the last `timeout` seconds
+        # was held with its packets: at 8,000 names a second, 13 MB of a filter that otherwise needs 30.
+        self._stale = 0
         self._seq = itertools.count()
         # One receive buffer for every reply: recv(65535) allocated 64 KiB and shrank it for each answer, which
         # left the allocator's heap fragmented (several MB of resident memory that never came back).
@@ -82,15 +86,15 @@ class LoopForwarder:
             except (BlockingIOError, InterruptedError):
                 return  # only junk so far; keep waiting until the attempt's deadline
             except ConnectionRefusedError:
-                self._failed(q, "refused (nothing listening)")
+                self._failed(q, "refused (nothing listening)", timer_left=True)
                 return
             except OSError as exc:
-                self._failed(q, str(exc) or type(exc).__name__)
+                self._failed(q, str(exc) or type(exc).__name__, timer_left=True)
                 return
             data = self._view[:size].tobytes()
             reply = raw_matches(data, q.packet, q.question)
             if reply is not None:
-                self._close(q)
+                self._close(q, timer_left=True)
                 assert q.upstream is not None
                 self.pool.recovered(q.upstream)
                 self._finish(q, reply, "")
@@ -102,14 +106,17 @@ class LoopForwarder:
         while timers and timers[0][0] <= now:
             _deadline, _seq, turn, q = heapq.heappop(timers)
             if q.sock is not None and q.turn == turn:
-                self._failed(q, "timed out")
+                self._failed(q, "timed out", timer_left=False)
+            else:
+                self._stale -= 1
 
     def close(self) -> None:
         """Stop: close every socket; the clients waiting get nothing (the filter is going away)."""
         for _deadline, _seq, turn, q in self._timers:
             if q.sock is not None and q.turn == turn:
-                self._close(q)
+                self._close(q, timer_left=False)
         self._timers.clear()
+        self._stale = 0
         self.in_flight = 0
 
     # ---- inside --------------------------------------------------------------------------------------------
@@ -140,19 +147,32 @@ class LoopForwarder:
             return
         self._finish(q, None, "; ".join(q.errors) or "no time left to ask an upstream")
 
-    def _failed(self, q: _Question, why: str) -> None:
+    def _failed(self, q: _Question, why: str, *, timer_left: bool) -> None:
         assert q.upstream is not None
         q.errors.append(f"{q.upstream}: {why}")
         self.pool.penalise(q.upstream)
-        self._close(q)
+        self._close(q, timer_left=timer_left)
         self._next_upstream(q, self.pool.clock())
 
-    def _close(self, q: _Question) -> None:
+    def _close(self, q: _Question, *, timer_left: bool) -> None:
+        """End the attempt: its socket closed. `timer_left`: its timer is still in the heap (not the one expire
+        just took out), and is stale from now on."""
         sock, q.sock = q.sock, None
         if sock is not None:
             with contextlib.suppress(KeyError, ValueError):  # already gone from a closing selector
                 self.selector.unregister(sock)
             sock.close()
+            if timer_left:
+                self._stale += 1
+                if self._stale > 64 and 2 * self._stale > len(self._timers):
+                    self._sweep()
+
+    def _sweep(self) -> None:
+        """Keep only the timers of attempts still waiting (in place: expire may hold the list)."""
+        timers = self._timers
+        timers[:] = [t for t in timers if t[3].sock is not None and t[3].turn == t[2]]
+        heapq.heapify(timers)
+        self._stale = 0
 
     def _finish(self, q: _Question, reply: RawReply | None, why: str) -> None:
         self.in_flight -= 1

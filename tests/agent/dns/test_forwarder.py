@@ -267,3 +267,19 @@ def test_too_many_in_flight_are_dropped_not_queued(up: Upstream1) -> None:
         assert server.stats["dropped_busy"] == 7 and server._forwarder.in_flight == 5
     finally:
         server.stop()
+
+
+def test_answered_questions_do_not_stay_held_until_their_timers_run_out(up: Upstream1) -> None:
+    """Taking a timer out of the heap is O(n), so an answered question's timer stays until its deadline — and with
+    it the question. At 8,000 forwarded names a second that was 13 MB held for nothing; now such timers are swept
+    out once they are half the heap. The clock is stopped, so no timer ever runs out on its own here."""
+    server = make([Upstream("127.0.0.1", up.port)], timeout=5.0, clock=lambda: 1000.0)
+    try:
+        for i in range(400):
+            assert ask(server, f"held{i}.fine.test").answer[0][0].to_text() == "192.0.2.1"
+        forwarder = server._forwarder
+        assert forwarder is not None and forwarder.in_flight == 0
+        assert len(forwarder._timers) <= 2 * 64 + 1  # was 400: one per question ever forwarded
+        assert len(up.seen) == 400
+    finally:
+        server.stop()
